@@ -1,0 +1,52 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a helper of those.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements/dev.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: install run test lint types contracts pytest synth bench lock clean
+
+install: $(STAMP)
+
+$(STAMP): requirements/dev.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.8
+	$(BIN)/uv pip sync -q --python $(BIN)/python requirements/dev.lock
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	rm -f $(VENV)/.installed-* && touch $@
+
+run: install
+	$(BIN)/python -m local.run
+
+test: lint types contracts pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: install
+	$(BIN)/mypy layers/common/billing functions infra local
+
+contracts: install
+	$(BIN)/lint-imports
+
+pytest: install
+	$(BIN)/pytest -q tests
+
+synth: install
+	$(BIN)/python -m infra.app
+
+bench: install
+	$(BIN)/python -m benchmarks.run
+
+# Re-pin after editing requirements/*.in (the layer is pinned for Lambda's python3.13 on arm64).
+lock: install
+	$(BIN)/uv pip compile -q --python-version 3.11 requirements/dev.in -o requirements/dev.lock
+	$(BIN)/uv pip compile -q --python-version 3.13 --python-platform aarch64-manylinux_2_28 \
+		requirements/runtime.in -o requirements/layer.lock
+
+clean:
+	rm -rf $(VENV) cdk.out .mypy_cache .ruff_cache .pytest_cache

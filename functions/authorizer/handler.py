@@ -1,0 +1,48 @@
+"""Lambda REQUEST authorizer: API key in, IAM policy and caller context out."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from billing.accounts.authenticate import authenticate
+from billing.errors import AuthenticationError
+from billing.http.principal import authorizer_context
+from billing.observability import logger
+
+if TYPE_CHECKING:
+    from billing.ports import ApiKeyRepository
+
+
+@cache
+def compose() -> ApiKeyRepository:
+    from billing.adapters.dynamodb_store import DynamoApiKeyRepository, bind_table
+    from billing.settings import TableSettings
+
+    bind_table(TableSettings.from_env().table_name)
+    return DynamoApiKeyRepository()
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+    try:
+        principal = authenticate(compose(), headers.get("authorization"))
+    except AuthenticationError as error:
+        logger.info("refused", extra={"code": error.code})
+        # The exact message API Gateway turns into a 401 (our UNAUTHORIZED gateway response).
+        raise Exception("Unauthorized") from error  # noqa: TRY002
+    # Allow the whole API for this key: routes check object access themselves, and the policy stays
+    # valid whatever route a cached answer is reused for.
+    arn_parts = event["methodArn"].split("/", 2)
+    resource = f"{arn_parts[0]}/{arn_parts[1]}/*"
+    return {
+        "principalId": principal.key_id,
+        "policyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": resource}],
+        },
+        "context": authorizer_context(principal),
+    }

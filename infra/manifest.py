@@ -1,0 +1,115 @@
+"""The one declaration of tables, functions, routes and gateway answers.
+
+The CDK stack (infra/stack.py) and the local runtime (local/) are both built from it, so what runs on a
+laptop is what deploys; tests/infra checks the synthesized template against it.
+Pure data: importing this module costs nothing and imports no CDK.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Method = Literal["GET", "POST", "PATCH", "DELETE"]
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    partition_key: str
+    sort_key: str
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str
+    partition_key: str
+    sort_key: str | None = None
+    ttl_attribute: str | None = None
+    indexes: tuple[Index, ...] = ()
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    description: str
+    # environment variable → id of the table whose name it carries
+    tables: dict[str, str] = field(default_factory=dict)
+    memory_mb: int = 512
+    timeout_s: int = 10
+    # DynamoDB actions granted per table id; explicit, never "dynamodb:*"
+    table_actions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def source_dir(self) -> str:
+        return f"functions/{self.name}"
+
+
+@dataclass(frozen=True)
+class Route:
+    method: Method
+    path: str  # API Gateway syntax: /v1/accounts/{account_id}
+    function: str
+    authorized: bool = True
+
+
+@dataclass(frozen=True)
+class GatewayProblem:
+    """An answer API Gateway gives itself (before our function runs), as problem+json."""
+
+    status: int
+    code: str
+    detail: str
+
+
+MAIN_TABLE = Table(id="Main", partition_key="pk", sort_key="sk", ttl_attribute="expires_at")
+# Powertools idempotency's own layout (key "id", TTL "expiration"): one record per key, no hot partition.
+IDEMPOTENCY_TABLE = Table(id="Idempotency", partition_key="id", ttl_attribute="expiration")
+TABLES = (MAIN_TABLE, IDEMPOTENCY_TABLE)
+
+_READ = ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem")
+_WRITE = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")
+
+FUNCTIONS = (
+    Function(
+        name="authorizer",
+        description="API key to principal (REQUEST authorizer)",
+        tables={"BILLING_TABLE": "Main"},
+        memory_mb=256,
+        table_actions={"Main": ("dynamodb:GetItem",)},
+    ),
+    Function(
+        name="api",
+        description="REST API: accounts, API keys, health, OpenAPI",
+        tables={"BILLING_TABLE": "Main", "BILLING_IDEMPOTENCY_TABLE": "Idempotency"},
+        table_actions={"Main": _READ + _WRITE, "Idempotency": ("dynamodb:GetItem", *_WRITE)},
+    ),
+)
+
+ROUTES = (
+    Route("GET", "/v1/health", "api", authorized=False),
+    Route("GET", "/v1/openapi.json", "api", authorized=False),
+    Route("POST", "/v1/accounts", "api"),
+    Route("GET", "/v1/accounts/{account_id}", "api"),
+    Route("PATCH", "/v1/accounts/{account_id}", "api"),
+    Route("POST", "/v1/accounts/{account_id}/api_keys", "api"),
+    Route("GET", "/v1/accounts/{account_id}/api_keys", "api"),
+    Route("DELETE", "/v1/accounts/{account_id}/api_keys/{key_id}", "api"),
+)
+
+# API Gateway's own refusals, reshaped to our problem+json (keys are API Gateway response types).
+GATEWAY_PROBLEMS = {
+    "UNAUTHORIZED": GatewayProblem(401, "invalid_api_key", "Send a valid API key as 'Authorization: Bearer'."),
+    "ACCESS_DENIED": GatewayProblem(403, "access_denied", "This API key may not call this route."),
+    # API Gateway answers an unknown path with 403 "Missing Authentication Token"; we say 404.
+    "MISSING_AUTHENTICATION_TOKEN": GatewayProblem(404, "route_not_found", "No such route."),
+    "THROTTLED": GatewayProblem(429, "throttled", "Too many requests; retry with backoff."),
+    "REQUEST_TOO_LARGE": GatewayProblem(413, "body_too_large", "The request body is too large."),
+}
+
+AUTHORIZER = "authorizer"
+API_STAGE = "v1"
+
+
+def function(name: str) -> Function:
+    return next(f for f in FUNCTIONS if f.name == name)

@@ -1,0 +1,1 @@
+"""Serverless billing backend: the shared package shipped in the Lambda layer."""

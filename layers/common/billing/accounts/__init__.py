@@ -1,0 +1,1 @@
+"""Accounts: billing profiles, principals and API keys."""

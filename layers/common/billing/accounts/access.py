@@ -1,0 +1,69 @@
+"""Who is calling, and what they may touch.
+
+Object-level authorization lives here, in one function every use case calls: another account's object
+answers "not found" (never "forbidden", which would confirm it exists).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from billing.errors import ForbiddenError, NotFoundError
+
+
+class Role(StrEnum):
+    OPERATOR = "operator"  # the seller's back office: every account, the catalog
+    OWNER = "owner"  # everything on its own account, including keys and plan changes
+    MEMBER = "member"  # what its permissions say, on its own account
+
+
+class Permission(StrEnum):
+    BILLING_READ = "billing.read"
+    BILLING_MANAGE = "billing.manage"
+
+
+# What each role may do on its own account; a member's key carries its own subset.
+OWNER_PERMISSIONS = frozenset(Permission)
+
+
+@dataclass(frozen=True)
+class Principal:
+    role: Role
+    key_id: str
+    account_id: str | None = None
+    permissions: frozenset[Permission] = field(default_factory=frozenset)
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role is Role.OPERATOR
+
+    def can(self, permission: Permission) -> bool:
+        if self.role in (Role.OPERATOR, Role.OWNER):
+            return True
+        # Managing implies reading what one manages.
+        return permission in self.permissions or Permission.BILLING_MANAGE in self.permissions
+
+
+def require_operator(principal: Principal) -> None:
+    if not principal.is_operator:
+        raise ForbiddenError("operator_only", "Only the seller's operators may do this.")
+
+
+def require_access(principal: Principal, account_id: str, permission: Permission) -> None:
+    """Raise unless the principal may act on ``account_id`` with ``permission``."""
+    if principal.is_operator:
+        return
+    if principal.account_id != account_id:
+        raise NotFoundError("account_not_found", f"No account {account_id}.", "account_id")
+    if not principal.can(permission):
+        raise ForbiddenError(
+            "permission_denied", f"This key lacks the {permission.value} permission.", None
+        )
+
+
+def require_owner(principal: Principal, account_id: str) -> None:
+    """Keys are managed by the account's owners (and operators), never by members."""
+    require_access(principal, account_id, Permission.BILLING_READ)
+    if principal.role is Role.MEMBER:
+        raise ForbiddenError("owner_only", "Only the account owner may manage API keys.")

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from billing.accounts.access import Permission, Principal, require_access
+from billing.accounts.models import Account
+from billing.errors import NotFoundError
+from billing.ports import AccountRepository
+
+
+def get_account(accounts: AccountRepository, principal: Principal, account_id: str) -> Account:
+    require_access(principal, account_id, Permission.BILLING_READ)
+    account = accounts.get(account_id)
+    if account is None:
+        raise NotFoundError("account_not_found", f"No account {account_id}.", "account_id")
+    return account

@@ -1,0 +1,153 @@
+"""The billing profile of an account: who is invoiced, where, in which language."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic_core import PydanticCustomError
+from stdnum import exceptions as stdnum_errors
+from stdnum.ch import vat as ch_vat
+from stdnum.eu import vat as eu_vat
+from stdnum.fr import siren as fr_siren
+from stdnum.fr import siret as fr_siret
+from stdnum.gb import vat as gb_vat
+from stdnum.no import mva as no_vat
+
+# Non-EU schemes a French seller meets most; EU numbers go through stdnum's EU module (EL, XI included).
+_OTHER_VAT_SCHEMES = {"GB": gb_vat, "CH": ch_vat, "NO": no_vat}
+
+
+def _country_code(value: str) -> str:
+    code = value.upper()
+    if len(code) != 2 or not code.isalpha() or code not in Locale("en").territories:
+        raise PydanticCustomError("invalid_country", "country must be an ISO 3166-1 alpha-2 code")
+    return code
+
+
+def _vat_number(value: str) -> str:
+    compact = eu_vat.compact(value)
+    scheme = _OTHER_VAT_SCHEMES.get(compact[:2])
+    try:
+        if scheme is None:
+            return str(eu_vat.validate(compact))
+        return compact[:2] + str(scheme.validate(compact[2:]))
+    except stdnum_errors.ValidationError as error:
+        raise PydanticCustomError(
+            "invalid_vat_number",
+            "VAT number is not valid ({reason})",
+            {"reason": str(error).rstrip(".")},
+        ) from error
+
+
+def _checked(module: object, code: str, label: str) -> AfterValidator:
+    def check(value: str) -> str:
+        try:
+            return str(module.validate(value))  # type: ignore[attr-defined]
+        except stdnum_errors.ValidationError as error:
+            raise PydanticCustomError(code, f"{label} is not valid") from error
+
+    return AfterValidator(check)
+
+
+def _time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise PydanticCustomError("invalid_time_zone", "time_zone must be an IANA zone name") from error
+    return value
+
+
+CountryCode = Annotated[str, Field(examples=["FR"]), AfterValidator(_country_code)]
+VatNumber = Annotated[str, Field(max_length=20, examples=["FR40303265045"]), AfterValidator(_vat_number)]
+Siren = Annotated[str, Field(max_length=11, examples=["732829320"]), _checked(fr_siren, "invalid_siren", "SIREN")]
+Siret = Annotated[
+    str, Field(max_length=17, examples=["73282932000074"]), _checked(fr_siret, "invalid_siret", "SIRET")
+]
+TimeZone = Annotated[str, Field(max_length=64, examples=["Europe/Paris"]), AfterValidator(_time_zone)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Strict(BaseModel):
+    # No mass assignment: an unknown field is an error, not silently dropped.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Address(Strict):
+    line1: ShortText
+    line2: Annotated[str, Field(max_length=200)] | None = None
+    postal_code: Annotated[str, Field(min_length=1, max_length=20)]
+    city: ShortText
+    state: Annotated[str, Field(max_length=100)] | None = None
+    country: CountryCode
+
+
+class Locale_(StrEnum):
+    FR = "fr"
+    EN = "en"
+
+
+class EmailReceipts(StrEnum):
+    EACH_PAYMENT = "each_payment"
+    MONTHLY = "monthly"
+    OFF = "off"
+
+
+class ReceiptSettings(Strict):
+    email_receipts: EmailReceipts = EmailReceipts.EACH_PAYMENT
+    extra_text: Annotated[str, Field(max_length=500)] | None = Field(
+        default=None, description="Printed on every receipt (company address, VAT number, PO number...)."
+    )
+
+
+class BillingProfile(Strict):
+    """Everything an invoice needs to name and reach the buyer."""
+
+    legal_name: ShortText
+    address: Address
+    billing_email: EmailStr
+    locale: Locale_ = Locale_.FR
+    vat_number: VatNumber | None = None
+    siren: Siren | None = Field(default=None, description="French companies only.")
+    siret: Siret | None = Field(default=None, description="French companies only.")
+    receipt_settings: ReceiptSettings = Field(default_factory=ReceiptSettings)
+    time_zone: TimeZone = Field(default="Europe/Paris", description="Display only; instants stay UTC.")
+
+    @model_validator(mode="after")
+    def _french_identifiers(self) -> Self:
+        french = self.address.country == "FR"
+        for name in ("siren", "siret"):
+            if getattr(self, name) is not None and not french:
+                raise PydanticCustomError(
+                    "french_identifier_outside_france",
+                    "{param} applies to French companies only (address.country must be FR)",
+                    {"param": name},
+                )
+        if self.siren and self.siret and not self.siret.startswith(self.siren):
+            raise PydanticCustomError(
+                "siret_siren_mismatch", "{param} must start with the siren", {"param": "siret"}
+            )
+        return self
+
+
+class BillingProfileChanges(Strict):
+    """A partial profile: the fields given replace the stored ones; nested objects are replaced whole."""
+
+    legal_name: ShortText | None = None
+    address: Address | None = None
+    billing_email: EmailStr | None = None
+    locale: Locale_ | None = None
+    vat_number: VatNumber | None = None
+    siren: Siren | None = None
+    siret: Siret | None = None
+    receipt_settings: ReceiptSettings | None = None
+    time_zone: TimeZone | None = None
+
+    def apply_to(self, profile: BillingProfile) -> BillingProfile:
+        """Return the profile with these changes, validated again as a whole."""
+        changes = self.model_dump(exclude_unset=True)
+        merged = profile.model_dump() | changes
+        return BillingProfile.model_validate(merged)

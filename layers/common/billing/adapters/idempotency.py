@@ -1,0 +1,61 @@
+"""``Idempotency-Key`` for POSTs through Powertools' idempotency utility and its DynamoDB table.
+
+Same key and same body answer the stored response; same key with another body is a 409. Records live
+24 hours, like Stripe's keys. A call that raises stores nothing, so it can be retried with the same key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+
+from billing.errors import ConflictError
+
+StoredResponse = dict[str, Any]
+
+
+class PowertoolsIdempotency:
+    def __init__(self, table_name: str, ttl_seconds: int = 86_400) -> None:
+        persistence = DynamoDBPersistenceLayer(table_name=table_name)
+        config = IdempotencyConfig(
+            event_key_jmespath="[scope, key]",
+            payload_validation_jmespath="body",
+            expires_after_seconds=ttl_seconds,
+            raise_on_no_idempotency_key=True,
+        )
+
+        @idempotent_function(data_keyword_argument="request", persistence_store=persistence, config=config)
+        def once(request: dict[str, Any], compute: Callable[[], StoredResponse]) -> StoredResponse:
+            return compute()
+
+        self._once = once
+
+    def run(self, scope: str, key: str, body: Any, compute: Callable[[], StoredResponse]) -> StoredResponse:
+        """Run ``compute`` once per (scope, key); ``compute`` returns a JSON-serializable response."""
+        try:
+            result: StoredResponse = self._once(
+                request={"scope": scope, "key": key, "body": body}, compute=compute
+            )
+        except IdempotencyValidationError as error:
+            raise ConflictError(
+                "idempotency_key_reused",
+                "This Idempotency-Key was used with another request body.",
+                "Idempotency-Key",
+            ) from error
+        except IdempotencyAlreadyInProgressError as error:
+            raise ConflictError(
+                "idempotency_key_in_progress",
+                "A request with this Idempotency-Key is still running; retry shortly.",
+                "Idempotency-Key",
+            ) from error
+        return result

@@ -1,0 +1,39 @@
+"""Time is injected so scenarios can move it; the domain never calls ``datetime.now()``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """Return the current instant, timezone-aware in UTC."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FixedClock:
+    """A clock that only moves when told to (tests, local mode)."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("FixedClock needs an aware datetime")
+        self._now = start.astimezone(UTC)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance_to(self, instant: datetime) -> None:
+        if instant < self._now:
+            raise ValueError("time only moves forward")
+        self._now = instant.astimezone(UTC)
+
+
+def isoformat(instant: datetime) -> str:
+    """ISO 8601 UTC with a ``Z``, second precision: the API's one instant format."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

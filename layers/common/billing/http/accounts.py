@@ -1,0 +1,103 @@
+"""Accounts, billing profiles and API keys."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from billing.accounts.access import Role
+from billing.accounts.create_account import create_account
+from billing.accounts.get_account import get_account
+from billing.accounts.issue_api_key import issue_api_key
+from billing.accounts.list_api_keys import list_api_keys
+from billing.accounts.profile import BillingProfile, BillingProfileChanges
+from billing.accounts.revoke_api_key import revoke_api_key
+from billing.accounts.update_account import update_account
+from billing.http.routing import BEARER, caller, errors, once, services
+from billing.http.views import (
+    ACCOUNT_ID_PATTERN,
+    KEY_ID_PATTERN,
+    AccountView,
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyList,
+    ApiKeyView,
+)
+
+router = Router()
+ACCOUNT_ID = Annotated[str, Path(pattern=ACCOUNT_ID_PATTERN, examples=["acct_0a1b2c3d4e5f60718293"])]
+KEY_ID = Annotated[str, Path(pattern=KEY_ID_PATTERN, examples=["key_0a1b2c3d4e5f60718293"])]
+
+
+@router.post(
+    "/v1/accounts", status_code=201, security=BEARER, tags=["Accounts"], responses=errors(403, 409, 413)
+)
+def post_account(body: BillingProfile) -> AccountView:
+    """Open an account with its billing profile (operators)."""
+    s = services(router)
+
+    def create() -> dict[str, object]:
+        account = create_account(s.accounts, s.clock, caller(router), body)
+        return AccountView.of(account).model_dump(mode="json")
+
+    return AccountView.model_validate(once(router, body.model_dump(mode="json"), create))
+
+
+@router.get("/v1/accounts/<account_id>", security=BEARER, tags=["Accounts"], responses=errors(403, 404))
+def get_account_route(account_id: ACCOUNT_ID) -> AccountView:
+    """Read an account's billing profile."""
+    return AccountView.of(get_account(services(router).accounts, caller(router), account_id))
+
+
+@router.patch(
+    "/v1/accounts/<account_id>", security=BEARER, tags=["Accounts"], responses=errors(403, 404, 409, 413)
+)
+def patch_account(account_id: ACCOUNT_ID, body: BillingProfileChanges) -> AccountView:
+    """Change some fields of the billing profile; nested objects are replaced whole."""
+    account = update_account(services(router).accounts, caller(router), account_id, body)
+    return AccountView.of(account)
+
+
+@router.post(
+    "/v1/accounts/<account_id>/api_keys",
+    status_code=201,
+    security=BEARER,
+    tags=["API keys"],
+    responses=errors(403, 404, 409, 413),
+)
+def post_api_key(account_id: ACCOUNT_ID, body: ApiKeyCreate) -> ApiKeyCreated:
+    """Create an owner or member key; the secret is in this answer only."""
+    s = services(router)
+
+    def issue() -> dict[str, object]:
+        issued = issue_api_key(
+            s.keys, s.clock, caller(router), account_id, Role(body.role), body.permissions, body.name
+        )
+        return ApiKeyCreated.issued(issued).model_dump(mode="json")
+
+    return ApiKeyCreated.model_validate(once(router, body.model_dump(mode="json"), issue))
+
+
+@router.get(
+    "/v1/accounts/<account_id>/api_keys", security=BEARER, tags=["API keys"], responses=errors(403, 404)
+)
+def get_api_keys(account_id: ACCOUNT_ID) -> ApiKeyList:
+    """List an account's keys (never their secrets)."""
+    keys = list_api_keys(services(router).keys, caller(router), account_id)
+    return ApiKeyList(data=[ApiKeyView.of(key) for key in keys])
+
+
+@router.delete(
+    "/v1/accounts/<account_id>/api_keys/<key_id>",
+    status_code=204,
+    security=BEARER,
+    tags=["API keys"],
+    responses=errors(403, 404),
+)
+def delete_api_key(account_id: ACCOUNT_ID, key_id: KEY_ID) -> Response[None]:
+    """Revoke a key at once."""
+    revoke_api_key(services(router).keys, caller(router), account_id, key_id)
+    return Response(status_code=204)

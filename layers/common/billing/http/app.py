@@ -1,0 +1,51 @@
+"""Assemble the REST resolver: routers, error mapping, CORS, body limit, OpenAPI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+from billing.errors import PayloadTooLargeError
+from billing.http import accounts, system
+from billing.http.problems import register_problem_handlers
+from billing.settings import ApiSettings
+
+ROUTERS = (system.router, accounts.router)
+
+
+def build_app(settings: ApiSettings) -> APIGatewayRestResolver:
+    cors = None
+    if settings.cors_origins:
+        first, *others = settings.cors_origins
+        cors = CORSConfig(
+            allow_origin=first,
+            extra_origins=others,
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+            max_age=600,
+        )
+    app = APIGatewayRestResolver(enable_validation=True, cors=cors)
+    app.configure_openapi(
+        title="Billing API",
+        version="1.0.0",
+        description="Subscriptions, usage, invoices and payments for SaaS sellers.",
+        security_schemes={"apiKey": HTTPBearer(description="Authorization: Bearer <API key>")},
+    )
+    app.use([_body_limit(settings.max_body_bytes)])
+    for router in ROUTERS:
+        app.include_router(router)
+    system.register_openapi(app)
+    register_problem_handlers(app)
+    return app
+
+
+def _body_limit(limit: int) -> Callable[..., Response[Any]]:
+    def middleware(app: APIGatewayRestResolver, next_middleware: Callable[..., Response[Any]]) -> Response[Any]:
+        body = app.current_event.body or ""
+        if len(body.encode()) > limit:
+            raise PayloadTooLargeError("body_too_large", f"Request bodies are limited to {limit} bytes.")
+        return next_middleware(app)
+
+    return middleware

@@ -1,0 +1,105 @@
+"""Every error becomes ``application/problem+json`` (RFC 9457) with a stable ``code``, in one place."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
+
+from billing.errors import BillingError
+from billing.observability import logger
+
+PROBLEM_JSON = "application/problem+json"
+_TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+}
+
+
+class Problem(BaseModel):
+    """The error body of every non-2xx answer."""
+
+    type: str
+    title: str
+    status: int
+    code: str
+    detail: str
+    param: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+def problem(
+    status: int, code: str, detail: str, param: str | None = None, errors: list[dict[str, Any]] | None = None
+) -> Response[Any]:
+    body = Problem(
+        type=f"urn:billing:problem:{code}",
+        title=_TITLES.get(status, "Error"),
+        status=status,
+        code=code,
+        detail=detail,
+        param=param,
+        errors=errors,
+    )
+    return Response(
+        status_code=status,
+        content_type=PROBLEM_JSON,
+        body=json.dumps(body.model_dump(exclude_none=True)),
+    )
+
+
+def _field_errors(errors: list[Any], strip_prefix: tuple[str, ...]) -> list[dict[str, Any]]:
+    found = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ())]
+        while location and location[0] in strip_prefix:
+            location.pop(0)
+        context = error.get("ctx") or {}
+        param = ".".join(location) or context.get("param")
+        code = error.get("type", "invalid")
+        # Pydantic's own types (missing, string_too_long, ...) stay; our custom ones are already codes.
+        found.append({"param": param, "code": code, "detail": str(error.get("msg", "invalid value"))})
+    return found
+
+
+def _validation_problem(errors: list[dict[str, Any]]) -> Response[Any]:
+    first = errors[0] if errors else {"code": "invalid_request", "detail": "Invalid request.", "param": None}
+    code = first["code"] if first["code"].startswith(("invalid_", "french_", "siret_")) else "invalid_parameter"
+    return problem(400, code, first["detail"], first["param"], errors)
+
+
+def register_problem_handlers(app: APIGatewayRestResolver) -> None:
+    @app.exception_handler(BillingError)
+    def _billing_error(error: BillingError) -> Response[Any]:
+        return problem(error.status, error.code, error.message, error.param)
+
+    @app.exception_handler(RequestValidationError)
+    def _request_invalid(error: RequestValidationError) -> Response[Any]:
+        # Powertools answers 422 by default; malformed input is a 400 in our conventions.
+        return _validation_problem(_field_errors(list(error.errors()), ("body", "query", "path", "header")))
+
+    @app.exception_handler(PydanticValidationError)
+    def _model_invalid(error: PydanticValidationError) -> Response[Any]:
+        return _validation_problem(_field_errors(list(error.errors()), ()))
+
+    @app.not_found
+    def _no_route(_: RouteNotFoundError) -> Response[Any]:
+        return problem(404, "route_not_found", "No such route.")
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response[Any]:
+        logger.exception("unhandled error")
+        return problem(500, "internal_error", "Something went wrong on our side; it has been logged.")

@@ -1,0 +1,48 @@
+"""Helpers every router shares: the caller, the services, idempotent POSTs, documented errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+
+from billing.accounts.access import Principal
+from billing.errors import InvalidInputError
+from billing.http.principal import principal_from_event
+from billing.http.problems import PROBLEM_JSON, Problem
+from billing.http.services import ApiServices
+
+BEARER: list[dict[str, list[str]]] = [{"apiKey": []}]
+
+
+def errors(*statuses: int) -> dict[int, OpenAPIResponse]:
+    """OpenAPI entries for the problem answers a route can give."""
+    return {
+        status: {"description": "Problem", "content": {PROBLEM_JSON: {"model": Problem}}}
+        for status in (400, 401, *statuses)
+    }
+
+
+def services(router: Router) -> ApiServices:
+    found: ApiServices = router.context["services"]
+    return found
+
+
+def caller(router: Router) -> Principal:
+    return principal_from_event(router.current_event.raw_event)
+
+
+def once(router: Router, request_body: Any, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run a POST's effect at most once per ``Idempotency-Key`` (absent header: no replay protection)."""
+    event = router.current_event
+    key = event.get_header_value("Idempotency-Key", case_sensitive=False)
+    if key is None:
+        return compute()
+    if not 1 <= len(key) <= 255:
+        raise InvalidInputError(
+            "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 characters.", "Idempotency-Key"
+        )
+    scope = f"{caller(router).key_id} {event.http_method} {event.path}"
+    return services(router).idempotency.run(scope, key, request_body, compute)

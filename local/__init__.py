@@ -1,0 +1,1 @@
+"""Local mode: emulators, provisioning and an API Gateway emulation around the real handlers."""

@@ -1,0 +1,98 @@
+"""The whole backend on this machine: emulators, resources, operator key, API gateway."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from http.server import ThreadingHTTPServer
+
+from billing.accounts.key_secrets import SECRET_PREFIX
+from local.emulators import LOOPBACK, Emulators, start_emulators
+from local.gateway import Gateway, serve
+from local.provision import provision
+
+POWERTOOLS_ENV = {
+    "POWERTOOLS_SERVICE_NAME": "billing",
+    "POWERTOOLS_METRICS_NAMESPACE": "Billing",
+    # X-Ray has no local daemon; metrics still print as EMF lines.
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+}
+
+
+@dataclass
+class LocalBackend:
+    port: int = 0
+    operator_key: str | None = None
+    aws_endpoint: str | None = None
+    table_prefix: str = "billing-local"
+    url: str = ""
+    tables: dict[str, str] = field(default_factory=dict)
+    _emulators: Emulators | None = None
+    _server: ThreadingHTTPServer | None = None
+    _saved_env: dict[str, str | None] = field(default_factory=dict)
+
+    def start(self) -> LocalBackend:
+        self._emulators = start_emulators(self.aws_endpoint)
+        self._set_env(self._emulators.env)
+        self.tables = provision(self._emulators.aws_endpoint, self.table_prefix)
+        self._set_env(
+            POWERTOOLS_ENV
+            | {
+                "BILLING_TABLE": self.tables["Main"],
+                "BILLING_IDEMPOTENCY_TABLE": self.tables["Idempotency"],
+                "BILLING_CORS_ORIGINS": os.environ.get("BILLING_CORS_ORIGINS", "http://localhost:5173"),
+            }
+        )
+        self.operator_key = seed_operator_key(self.operator_key)
+        self._server = serve(Gateway(), LOOPBACK, self.port)
+        self.port = self._server.server_address[1]
+        self.url = f"http://{LOOPBACK}:{self.port}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    @property
+    def aws_endpoint_url(self) -> str:
+        assert self._emulators is not None
+        return self._emulators.aws_endpoint
+
+    @property
+    def stripe_endpoint_url(self) -> str:
+        assert self._emulators is not None
+        return self._emulators.stripe_endpoint
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._emulators is not None:
+            self._emulators.stop()
+        for name, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    def _set_env(self, values: dict[str, str]) -> None:
+        for name, value in values.items():
+            self._saved_env.setdefault(name, os.environ.get(name))
+            os.environ[name] = value
+
+
+def seed_operator_key(secret: str | None) -> str:
+    """Store an operator key in the table (the given one, or a new one) and return its secret."""
+    from billing.accounts.issue_api_key import issue_operator_key
+    from billing.adapters.dynamodb_store import DynamoApiKeyRepository, bind_table
+    from billing.clock import SystemClock
+
+    if secret is not None and (not secret.startswith(SECRET_PREFIX) or len(secret) < 24):
+        raise SystemExit(f"BILLING_OPERATOR_KEY must start with {SECRET_PREFIX!r} and be 24+ characters")
+    bind_table(os.environ["BILLING_TABLE"])
+    repository = DynamoApiKeyRepository()
+    if secret is not None:
+        from billing.accounts.key_secrets import hash_secret
+
+        if repository.find_by_hash(hash_secret(secret)) is not None:
+            return secret
+    return issue_operator_key(repository, SystemClock(), secret).secret

@@ -1,0 +1,86 @@
+"""Start and stop the AWS (moto) and Stripe (localstripe) emulators on free loopback ports."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+
+from moto.server import ThreadedMotoServer
+
+LOOPBACK = "127.0.0.1"
+REGION = "eu-west-3"
+# moto accepts any credentials; fixed fake ones keep botocore from looking for real ones.
+FAKE_AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",  # noqa: S105 - moto's documented fake credentials
+    "AWS_SESSION_TOKEN": "testing",  # noqa: S105
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((LOOPBACK, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def wait_until_up(url: str, timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()  # noqa: S310 - loopback URL we built
+            return
+        except urllib.error.HTTPError:
+            return  # it answered: it is up
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+@dataclass
+class Emulators:
+    aws_endpoint: str
+    stripe_endpoint: str
+    _moto: ThreadedMotoServer
+    _stripe: subprocess.Popen[bytes]
+    env: dict[str, str] = field(default_factory=dict)
+
+    def stop(self) -> None:
+        self._stripe.terminate()
+        try:
+            self._stripe.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._stripe.kill()
+        self._moto.stop()
+
+
+def start_emulators(aws_endpoint: str | None = None) -> Emulators:
+    """Start moto and localstripe; with ``aws_endpoint`` (e.g. a LocalStack), moto is not started."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
+    moto_port = free_port()
+    moto = ThreadedMotoServer(ip_address=LOOPBACK, port=moto_port, verbose=False)
+    if aws_endpoint is None:
+        moto.start()
+        aws_endpoint = f"http://{LOOPBACK}:{moto_port}"
+    stripe_port = free_port()
+    stripe = subprocess.Popen(
+        [sys.executable, "-m", "local.stripe_server", "--port", str(stripe_port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    )
+    stripe_endpoint = f"http://{LOOPBACK}:{stripe_port}"
+    wait_until_up(f"{aws_endpoint}/")
+    wait_until_up(f"{stripe_endpoint}/v1/customers")
+    env = FAKE_AWS_ENV | {"AWS_ENDPOINT_URL": aws_endpoint, "BILLING_STRIPE_API_BASE": stripe_endpoint}
+    return Emulators(aws_endpoint, stripe_endpoint, moto, stripe, env)

@@ -1,0 +1,260 @@
+"""A local API Gateway (REST API, proxy integration) in front of the real Lambda handlers.
+
+It does what API Gateway does for our stack: match the declared routes, call the REQUEST authorizer with
+the same event API Gateway sends, apply its policy, pass the authorizer context on, build the proxy event,
+and turn gateway refusals into the declared problem+json answers. Handlers run in this process, one
+request at a time per function, like a single warm Lambda container each.
+"""
+
+from __future__ import annotations
+
+import base64
+import fnmatch
+import importlib.util
+import json
+import logging
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from infra.manifest import AUTHORIZER, FUNCTIONS, GATEWAY_PROBLEMS, ROUTES, Route
+
+ROOT = Path(__file__).resolve().parent.parent
+ACCOUNT = "123456789012"
+API_ID = "local"
+STAGE = "local"
+REGION = "eu-west-3"
+# API Gateway's hard limit on a request payload.
+MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+@dataclass
+class LambdaContext:
+    """What the Lambda runtime hands a handler, enough for Powertools."""
+
+    function_name: str
+    aws_request_id: str
+    memory_limit_in_mb: int
+    deadline: float
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{self.function_name}"
+
+    @property
+    def function_version(self) -> str:
+        return "$LATEST"
+
+    @property
+    def log_group_name(self) -> str:
+        return f"/aws/lambda/{self.function_name}"
+
+    @property
+    def log_stream_name(self) -> str:
+        return "local"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self.deadline - time.monotonic()) * 1000))
+
+
+class LocalFunction:
+    """One deployed function: its handler module loaded from functions/<name>/handler.py."""
+
+    def __init__(self, name: str) -> None:
+        declared = next(f for f in FUNCTIONS if f.name == name)
+        self.name = name
+        self.memory_mb = declared.memory_mb
+        self.timeout_s = declared.timeout_s
+        path = ROOT / declared.source_dir / "handler.py"
+        spec = importlib.util.spec_from_file_location(f"lambda_{name}_handler", path)
+        if spec is None or spec.loader is None:
+            raise RuntimeError(f"cannot load {path}")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        self.handler: Handler = module.handler
+        self._lock = threading.Lock()
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        context = LambdaContext(
+            function_name=f"billing-local-{self.name}",
+            aws_request_id=str(uuid.uuid4()),
+            memory_limit_in_mb=self.memory_mb,
+            deadline=time.monotonic() + self.timeout_s,
+        )
+        with self._lock:
+            return self.handler(event, context)
+
+
+@dataclass(frozen=True)
+class Match:
+    route: Route
+    path_parameters: dict[str, str]
+
+
+def _compile(path: str) -> re.Pattern[str]:
+    pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path))
+    return re.compile(f"^{pattern}$")
+
+
+class Gateway:
+    def __init__(self, routes: tuple[Route, ...] = ROUTES) -> None:
+        self.routes = routes
+        self._patterns = [(route, _compile(route.path)) for route in routes]
+        self.functions = {name: LocalFunction(name) for name in {r.function for r in routes} | {AUTHORIZER}}
+
+    def match(self, method: str, path: str) -> Match | None:
+        for route, pattern in self._patterns:
+            found = pattern.match(path)
+            if found and route.method == method:
+                return Match(route, found.groupdict())
+        return None
+
+    def handle(
+        self, method: str, raw_path: str, headers: dict[str, str], body: bytes, source_ip: str
+    ) -> tuple[int, dict[str, str], bytes]:
+        url = urlsplit(raw_path)
+        if len(body) > MAX_PAYLOAD_BYTES:
+            return self._gateway_problem("REQUEST_TOO_LARGE")
+        found = self.match(method, url.path)
+        if found is None:
+            return self._gateway_problem("MISSING_AUTHENTICATION_TOKEN")
+        request_id = str(uuid.uuid4())
+        query = parse_qs(url.query, keep_blank_values=True)
+        request_context = {
+            "accountId": ACCOUNT,
+            "apiId": API_ID,
+            "stage": STAGE,
+            "requestId": request_id,
+            "extendedRequestId": request_id,
+            "resourcePath": found.route.path,
+            "resourceId": "local",
+            "httpMethod": method,
+            "path": f"/{STAGE}{url.path}",
+            "protocol": "HTTP/1.1",
+            "requestTimeEpoch": int(time.time() * 1000),
+            "domainName": headers.get("Host", "127.0.0.1"),
+            "identity": {"sourceIp": source_ip, "userAgent": headers.get("User-Agent")},
+        }
+        common = {
+            "resource": found.route.path,
+            "path": url.path,
+            "httpMethod": method,
+            "headers": dict(headers) or None,
+            "multiValueHeaders": {k: [v] for k, v in headers.items()} or None,
+            "queryStringParameters": {k: v[-1] for k, v in query.items()} or None,
+            "multiValueQueryStringParameters": query or None,
+            "pathParameters": found.path_parameters or None,
+            "stageVariables": None,
+        }
+        if found.route.authorized:
+            verdict = self._authorize(method, url.path, common, request_context)
+            if isinstance(verdict, tuple):
+                return verdict
+            request_context["authorizer"] = verdict
+        try:
+            text, is_base64 = body.decode(), False
+        except UnicodeDecodeError:
+            text, is_base64 = base64.b64encode(body).decode(), True
+        event = common | {
+            "requestContext": request_context,
+            "body": text if body else None,
+            "isBase64Encoded": is_base64,
+        }
+        try:
+            response = self.functions[found.route.function].invoke(event)
+        except Exception:
+            # A crashed Lambda: API Gateway answers 502 and the traceback goes to the function's log.
+            logging.getLogger(__name__).exception("function %s crashed", found.route.function)
+            return 502, {"Content-Type": "application/json"}, b'{"message": "Internal server error"}'
+        return _proxy_response(response)
+
+    def _authorize(
+        self, method: str, path: str, common: dict[str, Any], request_context: dict[str, Any]
+    ) -> dict[str, Any] | tuple[int, dict[str, str], bytes]:
+        headers = {k.lower(): v for k, v in (common["headers"] or {}).items()}
+        # Identity source method.request.header.Authorization: absent, API Gateway refuses by itself.
+        if not headers.get("authorization"):
+            return self._gateway_problem("UNAUTHORIZED")
+        method_arn = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{API_ID}/{STAGE}/{method}{path}"
+        event = common | {"type": "REQUEST", "methodArn": method_arn, "requestContext": request_context}
+        try:
+            result = self.functions[AUTHORIZER].invoke(event)
+        except Exception as error:
+            if str(error) == "Unauthorized":
+                return self._gateway_problem("UNAUTHORIZED")
+            raise
+        if not _allows(result.get("policyDocument") or {}, method_arn):
+            return self._gateway_problem("ACCESS_DENIED")
+        return dict(result.get("context") or {}) | {"principalId": result["principalId"]}
+
+    @staticmethod
+    def _gateway_problem(kind: str) -> tuple[int, dict[str, str], bytes]:
+        problem = GATEWAY_PROBLEMS[kind]
+        body = {
+            "type": f"urn:billing:problem:{problem.code}",
+            "title": problem.detail,
+            "status": problem.status,
+            "code": problem.code,
+            "detail": problem.detail,
+        }
+        return problem.status, {"Content-Type": "application/problem+json"}, json.dumps(body).encode()
+
+
+def _allows(policy: dict[str, Any], method_arn: str) -> bool:
+    allowed = False
+    for statement in policy.get("Statement", []):
+        resources = statement.get("Resource", [])
+        resources = [resources] if isinstance(resources, str) else resources
+        if any(fnmatch.fnmatchcase(method_arn, pattern) for pattern in resources):
+            if statement.get("Effect") == "Deny":
+                return False
+            allowed = allowed or statement.get("Effect") == "Allow"
+    return allowed
+
+
+def _proxy_response(response: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+    headers = {k: str(v) for k, v in (response.get("headers") or {}).items()}
+    for name, values in (response.get("multiValueHeaders") or {}).items():
+        headers[name] = ", ".join(str(v) for v in values)
+    body = response.get("body") or ""
+    raw = base64.b64decode(body) if response.get("isBase64Encoded") else body.encode()
+    return int(response["statusCode"]), headers, raw
+
+
+def serve(gateway: Gateway, host: str, port: int) -> ThreadingHTTPServer:
+    """Bind the gateway to host:port; the caller runs ``serve_forever``."""
+
+    class RequestHandler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _any(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            headers = {k: v for k, v in self.headers.items()}
+            status, out_headers, payload = gateway.handle(
+                self.command, self.path, headers, body, self.client_address[0]
+            )
+            self.send_response(status)
+            for name, value in out_headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = do_OPTIONS = _any
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            pass
+
+    server = ThreadingHTTPServer((host, port), RequestHandler)
+    server.daemon_threads = True
+    return server

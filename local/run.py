@@ -1,0 +1,45 @@
+"""``make run``: start the whole backend locally and wait for Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+
+from local.backend import LocalBackend
+
+
+def main() -> None:
+    backend = LocalBackend(
+        port=int(os.environ.get("BILLING_PORT", "3000")),
+        operator_key=os.environ.get("BILLING_OPERATOR_KEY") or None,
+        aws_endpoint=os.environ.get("BILLING_AWS_ENDPOINT") or None,
+    )
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    backend.start()
+    print(
+        f"""
+Billing backend running locally.
+  API            {backend.url}/v1
+  OpenAPI        {backend.url}/v1/openapi.json
+  Health         {backend.url}/v1/health
+  Operator key   {backend.operator_key}
+  AWS (moto)     {backend.aws_endpoint_url}
+  Stripe (fake)  {backend.stripe_endpoint_url}
+
+Try: curl -H "Authorization: Bearer {backend.operator_key}" {backend.url}/v1/openapi.json
+Ctrl-C stops everything.""",
+        flush=True,
+    )
+    try:
+        stopping.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        backend.stop()
+        print("stopped", flush=True)
+
+
+if __name__ == "__main__":
+    main()
