@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements/dev.lock pyproject.toml | cksum | cut -d' ' -f1)
 
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+# jsii 1.142 calls Node 20 end-of-life; it still works, and Node 20 is what these machines have.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: install run test lint types contracts pytest synth bench lock clean

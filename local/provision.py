@@ -35,9 +35,7 @@ def table_definition(table: Table, name: str) -> dict[str, Any]:
         ]
         for index in table.indexes:
             attributes |= {index.partition_key, index.sort_key}
-    definition["AttributeDefinitions"] = [
-        {"AttributeName": attr, "AttributeType": "S"} for attr in sorted(attributes)
-    ]
+    definition["AttributeDefinitions"] = [{"AttributeName": attr, "AttributeType": "S"} for attr in sorted(attributes)]
     return definition
 
 

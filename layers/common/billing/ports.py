@@ -40,8 +40,6 @@ class ApiKeyRepository(Protocol):
 
 
 class Idempotency(Protocol):
-    def run(
-        self, scope: str, key: str, body: Any, compute: Callable[[], dict[str, Any]]
-    ) -> dict[str, Any]:
+    def run(self, scope: str, key: str, body: Any, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         """Run ``compute`` once per (scope, key) and replay its answer; other body, same key: conflict."""
         ...

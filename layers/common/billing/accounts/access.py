@@ -57,9 +57,7 @@ def require_access(principal: Principal, account_id: str, permission: Permission
     if principal.account_id != account_id:
         raise NotFoundError("account_not_found", f"No account {account_id}.", "account_id")
     if not principal.can(permission):
-        raise ForbiddenError(
-            "permission_denied", f"This key lacks the {permission.value} permission.", None
-        )
+        raise ForbiddenError("permission_denied", f"This key lacks the {permission.value} permission.", None)
 
 
 def require_owner(principal: Principal, account_id: str) -> None:

@@ -8,9 +8,7 @@ from billing.ids import new_id
 from billing.ports import AccountRepository
 
 
-def create_account(
-    accounts: AccountRepository, clock: Clock, principal: Principal, profile: BillingProfile
-) -> Account:
+def create_account(accounts: AccountRepository, clock: Clock, principal: Principal, profile: BillingProfile) -> Account:
     """Open a billable account (operators only: customers are onboarded by the seller)."""
     require_operator(principal)
     account = Account(id=new_id("acct"), profile=profile, created_at=clock.now())

@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from billing.accounts.access import OWNER_PERMISSIONS, Permission, Principal, Role, require_owner
-from billing.accounts.models import ApiKey, IssuedApiKey
 from billing.accounts.key_secrets import hash_secret, new_secret
+from billing.accounts.models import ApiKey, IssuedApiKey
 from billing.clock import Clock
 from billing.errors import InvalidInputError
 from billing.ids import new_id

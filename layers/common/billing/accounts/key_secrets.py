@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-SECRET_PREFIX = "bk_"
+SECRET_PREFIX = "bk_"  # noqa: S105 - a prefix, not a secret
 
 
 def new_secret() -> str:

@@ -21,20 +21,26 @@ from stdnum.no import mva as no_vat
 _OTHER_VAT_SCHEMES = {"GB": gb_vat, "CH": ch_vat, "NO": no_vat}
 
 
+# CLDR territories that are not countries an invoice can be addressed to.
+_NOT_COUNTRIES = {"ZZ", "EU", "EZ", "UN", "QO"}
+
+
 def _country_code(value: str) -> str:
     code = value.upper()
-    if len(code) != 2 or not code.isalpha() or code not in Locale("en").territories:
+    if len(code) != 2 or code in _NOT_COUNTRIES or code not in Locale("en").territories:
         raise PydanticCustomError("invalid_country", "country must be an ISO 3166-1 alpha-2 code")
     return code
 
 
 def _vat_number(value: str) -> str:
-    compact = eu_vat.compact(value)
-    scheme = _OTHER_VAT_SCHEMES.get(compact[:2])
+    cleaned = value.strip().upper()
+    prefix = cleaned[:2]
+    scheme = _OTHER_VAT_SCHEMES.get(prefix)
     try:
         if scheme is None:
-            return str(eu_vat.validate(compact))
-        return compact[:2] + str(scheme.validate(compact[2:]))
+            return str(eu_vat.validate(cleaned))
+        number = str(scheme.validate(cleaned))
+        return number if number.startswith(prefix) else prefix + number
     except stdnum_errors.ValidationError as error:
         raise PydanticCustomError(
             "invalid_vat_number",
@@ -64,9 +70,7 @@ def _time_zone(value: str) -> str:
 CountryCode = Annotated[str, Field(examples=["FR"]), AfterValidator(_country_code)]
 VatNumber = Annotated[str, Field(max_length=20, examples=["FR40303265045"]), AfterValidator(_vat_number)]
 Siren = Annotated[str, Field(max_length=11, examples=["732829320"]), _checked(fr_siren, "invalid_siren", "SIREN")]
-Siret = Annotated[
-    str, Field(max_length=17, examples=["73282932000074"]), _checked(fr_siret, "invalid_siret", "SIRET")
-]
+Siret = Annotated[str, Field(max_length=17, examples=["73282932000074"]), _checked(fr_siret, "invalid_siret", "SIRET")]
 TimeZone = Annotated[str, Field(max_length=64, examples=["Europe/Paris"]), AfterValidator(_time_zone)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -127,9 +131,7 @@ class BillingProfile(Strict):
                     {"param": name},
                 )
         if self.siren and self.siret and not self.siret.startswith(self.siren):
-            raise PydanticCustomError(
-                "siret_siren_mismatch", "{param} must start with the siren", {"param": "siret"}
-            )
+            raise PydanticCustomError("siret_siren_mismatch", "{param} must start with the siren", {"param": "siret"})
         return self
 
 

@@ -43,9 +43,7 @@ class PowertoolsIdempotency:
     def run(self, scope: str, key: str, body: Any, compute: Callable[[], StoredResponse]) -> StoredResponse:
         """Run ``compute`` once per (scope, key); ``compute`` returns a JSON-serializable response."""
         try:
-            result: StoredResponse = self._once(
-                request={"scope": scope, "key": key, "body": body}, compute=compute
-            )
+            result: StoredResponse = self._once(request={"scope": scope, "key": key, "body": body}, compute=compute)
         except IdempotencyValidationError as error:
             raise ConflictError(
                 "idempotency_key_reused",

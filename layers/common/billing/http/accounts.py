@@ -32,9 +32,7 @@ ACCOUNT_ID = Annotated[str, Path(pattern=ACCOUNT_ID_PATTERN, examples=["acct_0a1
 KEY_ID = Annotated[str, Path(pattern=KEY_ID_PATTERN, examples=["key_0a1b2c3d4e5f60718293"])]
 
 
-@router.post(
-    "/v1/accounts", status_code=201, security=BEARER, tags=["Accounts"], responses=errors(403, 409, 413)
-)
+@router.post("/v1/accounts", status_code=201, security=BEARER, tags=["Accounts"], responses=errors(403, 409, 413))
 def post_account(body: BillingProfile) -> AccountView:
     """Open an account with its billing profile (operators)."""
     s = services(router)
@@ -52,9 +50,7 @@ def get_account_route(account_id: ACCOUNT_ID) -> AccountView:
     return AccountView.of(get_account(services(router).accounts, caller(router), account_id))
 
 
-@router.patch(
-    "/v1/accounts/<account_id>", security=BEARER, tags=["Accounts"], responses=errors(403, 404, 409, 413)
-)
+@router.patch("/v1/accounts/<account_id>", security=BEARER, tags=["Accounts"], responses=errors(403, 404, 409, 413))
 def patch_account(account_id: ACCOUNT_ID, body: BillingProfileChanges) -> AccountView:
     """Change some fields of the billing profile; nested objects are replaced whole."""
     account = update_account(services(router).accounts, caller(router), account_id, body)
@@ -81,9 +77,7 @@ def post_api_key(account_id: ACCOUNT_ID, body: ApiKeyCreate) -> ApiKeyCreated:
     return ApiKeyCreated.model_validate(once(router, body.model_dump(mode="json"), issue))
 
 
-@router.get(
-    "/v1/accounts/<account_id>/api_keys", security=BEARER, tags=["API keys"], responses=errors(403, 404)
-)
+@router.get("/v1/accounts/<account_id>/api_keys", security=BEARER, tags=["API keys"], responses=errors(403, 404))
 def get_api_keys(account_id: ACCOUNT_ID) -> ApiKeyList:
     """List an account's keys (never their secrets)."""
     keys = list_api_keys(services(router).keys, caller(router), account_id)

@@ -17,9 +17,7 @@ def principal_from_event(event: dict[str, Any]) -> Principal:
         # Only reachable if a route was declared without the authorizer: fail closed.
         raise AuthenticationError("missing_api_key", "This route needs an API key.") from error
     permissions = frozenset(Permission(p) for p in str(context.get("permissions") or "").split(",") if p)
-    return Principal(
-        role=role, key_id=key_id, account_id=context.get("account_id") or None, permissions=permissions
-    )
+    return Principal(role=role, key_id=key_id, account_id=context.get("account_id") or None, permissions=permissions)
 
 
 def authorizer_context(principal: Principal) -> dict[str, str]:

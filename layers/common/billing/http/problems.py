@@ -76,9 +76,14 @@ def _field_errors(errors: list[Any], strip_prefix: tuple[str, ...]) -> list[dict
 
 
 def _validation_problem(errors: list[dict[str, Any]]) -> Response[Any]:
-    first = errors[0] if errors else {"code": "invalid_request", "detail": "Invalid request.", "param": None}
-    code = first["code"] if first["code"].startswith(("invalid_", "french_", "siret_")) else "invalid_parameter"
-    return problem(400, code, first["detail"], first["param"], errors)
+    if not errors:
+        return problem(400, "invalid_request", "Invalid request.")
+    first = errors[0]
+    code = str(first["code"])
+    # Our own validators raise codes meant for clients; pydantic's generic types are summarised.
+    if not code.startswith(("invalid_", "french_", "siret_")):
+        code = "invalid_parameter"
+    return problem(400, code, str(first["detail"]), first["param"], errors)
 
 
 def register_problem_handlers(app: APIGatewayRestResolver) -> None:

@@ -37,7 +37,7 @@ def caller(router: Router) -> Principal:
 def once(router: Router, request_body: Any, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """Run a POST's effect at most once per ``Idempotency-Key`` (absent header: no replay protection)."""
     event = router.current_event
-    key = event.get_header_value("Idempotency-Key", case_sensitive=False)
+    key = event.headers.get("Idempotency-Key")  # Powertools headers are case-insensitive
     if key is None:
         return compute()
     if not 1 <= len(key) <= 255:

@@ -1,0 +1,204 @@
+"""Functions, the shared layer and the REST API with its REQUEST authorizer, all from the manifest."""
+
+from __future__ import annotations
+
+import json
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from cdk_nag import NagPackSuppression, NagSuppressions
+from constructs import Construct
+
+from infra.config import StageConfig
+from infra.manifest import AUTHORIZER, FUNCTIONS, GATEWAY_PROBLEMS, ROUTES
+from infra.packaging import function_code, layer_code
+from infra.storage import Storage
+
+RUNTIME = lambda_.Runtime.PYTHON_3_13
+KMS_FOR_TABLES = ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey")
+
+
+class Functions(Construct):
+    """One arm64 python3.13 function per manifest entry, sharing one layer with ``billing``."""
+
+    def __init__(self, scope: Construct, construct_id: str, config: StageConfig, storage: Storage) -> None:
+        super().__init__(scope, construct_id)
+        self.layer = lambda_.LayerVersion(
+            self,
+            "BillingLayer",
+            code=layer_code(),
+            compatible_runtimes=[RUNTIME],
+            compatible_architectures=[lambda_.Architecture.ARM_64],
+            description="billing package and its pinned dependencies",
+        )
+        self.by_name: dict[str, lambda_.Function] = {}
+        for declared in FUNCTIONS:
+            log_group = logs.LogGroup(
+                self,
+                f"{declared.name}Logs",
+                retention=logs.RetentionDays(config.log_retention_days)
+                if config.log_retention_days in {r.value for r in logs.RetentionDays}
+                else logs.RetentionDays.ONE_YEAR,
+                removal_policy=RemovalPolicy.DESTROY,
+            )
+            environment = {
+                "POWERTOOLS_SERVICE_NAME": f"billing-{declared.name}",
+                "POWERTOOLS_METRICS_NAMESPACE": "Billing",
+                "BILLING_STAGE": config.stage,
+            } | {variable: storage.tables[table_id].table_name for variable, table_id in declared.tables.items()}
+            if declared.name == "api" and config.cors_origins:
+                environment["BILLING_CORS_ORIGINS"] = ",".join(config.cors_origins)
+            function = lambda_.Function(
+                self,
+                declared.name,
+                description=declared.description,
+                runtime=RUNTIME,
+                architecture=lambda_.Architecture.ARM_64,
+                handler="handler.handler",
+                code=function_code(declared.source_dir),
+                layers=[self.layer],
+                memory_size=declared.memory_mb,
+                timeout=Duration.seconds(declared.timeout_s),
+                tracing=lambda_.Tracing.ACTIVE,
+                log_group=log_group,
+                environment=environment,
+            )
+            for table_id, actions in declared.table_actions.items():
+                storage.tables[table_id].grant(function, *actions)
+            storage.key.grant(function, *KMS_FOR_TABLES)
+            self.by_name[declared.name] = function
+            NagSuppressions.add_resource_suppressions(
+                function,
+                [
+                    NagPackSuppression(
+                        id="AwsSolutions-IAM4",
+                        reason="AWSLambdaBasicExecutionRole only lets the function write its own logs.",
+                    ),
+                    NagPackSuppression(
+                        id="AwsSolutions-IAM5",
+                        reason="X-Ray PutTraceSegments/PutTelemetryRecords accept no resource but '*'.",
+                        applies_to=["Resource::*"],
+                    ),
+                    NagPackSuppression(
+                        id="AwsSolutions-L1",
+                        reason="python3.13 is the runtime the package is built and tested for (docs/decisions.md).",
+                    ),
+                ],
+                apply_to_children=True,
+            )
+
+
+class RestApi(Construct):
+    def __init__(self, scope: Construct, construct_id: str, config: StageConfig, functions: Functions) -> None:
+        super().__init__(scope, construct_id)
+        access_logs = logs.LogGroup(self, "AccessLogs", retention=logs.RetentionDays.ONE_YEAR)
+        self.api = apigw.RestApi(
+            self,
+            "Api",
+            rest_api_name=f"billing-{config.stage}",
+            description="Billing REST API",
+            endpoint_types=[apigw.EndpointType.REGIONAL],
+            cloud_watch_role=True,
+            cloud_watch_role_removal_policy=RemovalPolicy.DESTROY,
+            deploy_options=apigw.StageOptions(
+                stage_name=config.stage,
+                tracing_enabled=True,
+                metrics_enabled=True,
+                logging_level=apigw.MethodLoggingLevel.ERROR,
+                data_trace_enabled=False,  # request bodies carry personal data: never log them
+                throttling_rate_limit=config.throttle_rate,
+                throttling_burst_limit=config.throttle_burst,
+                access_log_destination=apigw.LogGroupLogDestination(access_logs),
+                access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
+                    caller=False,
+                    http_method=True,
+                    ip=True,
+                    protocol=True,
+                    request_time=True,
+                    resource_path=True,
+                    response_length=True,
+                    status=True,
+                    user=True,
+                ),
+            ),
+            default_cors_preflight_options=apigw.CorsOptions(
+                allow_origins=list(config.cors_origins),
+                allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+                allow_methods=["GET", "POST", "PATCH", "DELETE"],
+                max_age=Duration.minutes(10),
+            )
+            if config.cors_origins
+            else None,
+        )
+        validator = self.api.add_request_validator(
+            "Validator", validate_request_body=True, validate_request_parameters=True
+        )
+        # Cache TTL 0: a revoked key stops working on its very next request.
+        authorizer = apigw.RequestAuthorizer(
+            self,
+            "ApiKeyAuthorizer",
+            handler=functions.by_name[AUTHORIZER],
+            identity_sources=[apigw.IdentitySource.header("Authorization")],
+            results_cache_ttl=Duration.seconds(0),
+        )
+        for kind, problem in GATEWAY_PROBLEMS.items():
+            body = {"type": f"urn:billing:problem:{problem.code}", "title": problem.detail}
+            body |= {"status": problem.status, "code": problem.code, "detail": problem.detail}
+            self.api.add_gateway_response(
+                f"Gateway{kind.title().replace('_', '')}",
+                type=apigw.ResponseType.of(kind),
+                status_code=str(problem.status),
+                response_headers={"Content-Type": "'application/problem+json'"},
+                templates={"application/json": json.dumps(body)},
+            )
+        integrations = {
+            name: apigw.LambdaIntegration(function, proxy=True, allow_test_invoke=False)
+            for name, function in functions.by_name.items()
+            if name != AUTHORIZER
+        }
+        for route in ROUTES:
+            resource = self.api.root.resource_for_path(route.path)
+            method = resource.add_method(
+                route.method,
+                integrations[route.function],
+                authorizer=authorizer if route.authorized else None,
+                authorization_type=apigw.AuthorizationType.CUSTOM if route.authorized else apigw.AuthorizationType.NONE,
+                request_validator=validator,
+            )
+            if not route.authorized:
+                NagSuppressions.add_resource_suppressions(
+                    method,
+                    [
+                        NagPackSuppression(
+                            id="AwsSolutions-APIG4", reason="Public by design: health and the OpenAPI document."
+                        ),
+                        NagPackSuppression(
+                            id="AwsSolutions-COG4", reason="Public by design: health and the OpenAPI document."
+                        ),
+                    ],
+                )
+        NagSuppressions.add_resource_suppressions(
+            self.api,
+            [
+                NagPackSuppression(
+                    id="AwsSolutions-COG4",
+                    reason="Callers are servers holding API keys, checked by our REQUEST authorizer, not Cognito.",
+                ),
+                NagPackSuppression(
+                    id="AwsSolutions-APIG3",
+                    reason="WAF is a per-seller choice (cost); throttling and the authorizer guard the API.",
+                ),
+                NagPackSuppression(
+                    id="AwsSolutions-IAM4",
+                    reason="API Gateway's account role for CloudWatch Logs uses the AWS-managed push policy.",
+                ),
+                NagPackSuppression(
+                    id="AwsSolutions-APIG4",
+                    reason="CORS preflight (OPTIONS) methods answer without authorization, as browsers need.",
+                ),
+            ],
+            apply_to_children=True,
+        )
+        self.stack = Stack.of(self)

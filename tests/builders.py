@@ -1,0 +1,61 @@
+"""Test data: valid billing profiles and API Gateway proxy events."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from billing.accounts.access import Principal
+from billing.http.principal import authorizer_context
+
+
+def french_company(**overrides: Any) -> dict[str, Any]:
+    profile: dict[str, Any] = {
+        "legal_name": "Exemple SAS",
+        "address": {"line1": "10 rue de la Paix", "postal_code": "75002", "city": "Paris", "country": "FR"},
+        "billing_email": "compta@exemple.fr",
+        "locale": "fr",
+        # A real, checksum-valid pair (published in stdnum's own test data)
+        "vat_number": "FR40303265045",
+        "siren": "303265045",
+    }
+    return profile | overrides
+
+
+def proxy_event(
+    method: str,
+    path: str,
+    resource: str,
+    body: Any = None,
+    principal: Principal | None = None,
+    headers: dict[str, str] | None = None,
+    path_parameters: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """A REST API proxy event shaped like API Gateway's (see Powertools' tests/events/apiGatewayProxyEvent)."""
+    all_headers = {"Content-Type": "application/json"} | (headers or {})
+    request_context: dict[str, Any] = {
+        "accountId": "123456789012",
+        "apiId": "test",
+        "stage": "test",
+        "requestId": "req-1",
+        "resourcePath": resource,
+        "httpMethod": method,
+        "path": f"/test{path}",
+        "identity": {"sourceIp": "127.0.0.1"},
+    }
+    if principal is not None:
+        request_context["authorizer"] = authorizer_context(principal) | {"principalId": principal.key_id}
+    return {
+        "resource": resource,
+        "path": path,
+        "httpMethod": method,
+        "headers": all_headers,
+        "multiValueHeaders": {k: [v] for k, v in all_headers.items()},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": path_parameters,
+        "stageVariables": None,
+        "requestContext": request_context,
+        "body": body if isinstance(body, str) or body is None else json.dumps(body),
+        "isBase64Encoded": False,
+    }

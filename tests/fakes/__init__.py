@@ -1,0 +1,69 @@
+"""In-memory implementations of the ports: the reference models the DynamoDB adapters must match."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from billing.accounts.models import Account, ApiKey
+from billing.errors import ConflictError
+
+
+class InMemoryAccounts:
+    def __init__(self) -> None:
+        self.items: dict[str, Account] = {}
+
+    def add(self, account: Account) -> None:
+        assert account.id not in self.items
+        self.items[account.id] = replace(account, version=1)
+
+    def get(self, account_id: str) -> Account | None:
+        return self.items.get(account_id)
+
+    def save(self, account: Account) -> Account:
+        stored = self.items[account.id]
+        if stored.version != account.version:
+            raise ConflictError("concurrent_update", "changed meanwhile")
+        saved = replace(account, version=account.version + 1)
+        self.items[account.id] = saved
+        return saved
+
+
+class InMemoryKeys:
+    def __init__(self) -> None:
+        self.by_hash: dict[str, ApiKey] = {}
+
+    def add_key(self, key: ApiKey) -> None:
+        assert key.secret_hash not in self.by_hash
+        self.by_hash[key.secret_hash] = key
+
+    def find_by_hash(self, secret_hash: str) -> ApiKey | None:
+        return self.by_hash.get(secret_hash)
+
+    def get_key(self, account_id: str, key_id: str) -> ApiKey | None:
+        return next((k for k in self.by_hash.values() if k.id == key_id and k.account_id == account_id), None)
+
+    def list_keys(self, account_id: str) -> list[ApiKey]:
+        return [k for k in self.by_hash.values() if k.account_id == account_id]
+
+    def remove_key(self, key: ApiKey) -> None:
+        self.by_hash.pop(key.secret_hash, None)
+
+
+class InMemoryIdempotency:
+    def __init__(self) -> None:
+        self.records: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+
+    def run(self, scope: str, key: str, body: Any, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        fingerprint = json.dumps(body, sort_keys=True)
+        if (scope, key) in self.records:
+            stored_fingerprint, response = self.records[(scope, key)]
+            if stored_fingerprint != fingerprint:
+                raise ConflictError("idempotency_key_reused", "other body", "Idempotency-Key")
+            return copy.deepcopy(response)
+        response = compute()
+        self.records[(scope, key)] = (fingerprint, copy.deepcopy(response))
+        return response
