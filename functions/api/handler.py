@@ -43,5 +43,6 @@ def compose() -> tuple[APIGatewayRestResolver, ApiServices]:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     app, services = compose()
+    services.idempotency.register_lambda_context(context)
     app.append_context(services=services)
     return app.resolve(event, context)

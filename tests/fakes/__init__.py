@@ -57,6 +57,9 @@ class InMemoryIdempotency:
     def __init__(self) -> None:
         self.records: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
 
+    def register_lambda_context(self, context: Any) -> None:
+        self.context = context
+
     def run(self, scope: str, key: str, body: Any, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         fingerprint = json.dumps(body, sort_keys=True)
         if (scope, key) in self.records:

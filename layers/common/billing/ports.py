@@ -43,3 +43,7 @@ class Idempotency(Protocol):
     def run(self, scope: str, key: str, body: Any, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         """Run ``compute`` once per (scope, key) and replay its answer; other body, same key: conflict."""
         ...
+
+    def register_lambda_context(self, context: Any) -> None:
+        """Called per invocation, so records of a crashed invocation expire with it."""
+        ...

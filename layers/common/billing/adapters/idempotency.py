@@ -39,6 +39,11 @@ class PowertoolsIdempotency:
             return compute()
 
         self._once = once
+        self._config = config
+
+    def register_lambda_context(self, context: Any) -> None:
+        """Let an in-progress record expire with the invocation that wrote it (a crash frees the key)."""
+        self._config.register_lambda_context(context)
 
     def run(self, scope: str, key: str, body: Any, compute: Callable[[], StoredResponse]) -> StoredResponse:
         """Run ``compute`` once per (scope, key); ``compute`` returns a JSON-serializable response."""
