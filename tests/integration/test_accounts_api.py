@@ -31,9 +31,7 @@ def test_health_needs_no_key(anonymous):
 
 def test_openapi_document_is_served(anonymous):
     document = anonymous.get("/v1/openapi.json").json()
-    assert {"/v1/accounts", "/v1/accounts/{account_id}", "/v1/accounts/{account_id}/api_keys"} <= set(
-        document["paths"]
-    )
+    assert {"/v1/accounts", "/v1/accounts/{account_id}", "/v1/accounts/{account_id}/api_keys"} <= set(document["paths"])
 
 
 def test_no_key_and_bad_key_are_401_problems(anonymous, client_for):

@@ -1,0 +1,34 @@
+import os
+
+import pytest
+
+os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+
+class Synthesized:
+    def __init__(self, stage: str, outdir: str) -> None:
+        from aws_cdk import App
+
+        from infra.app import build_app
+
+        # Bundling is skipped here (it downloads the arm64 wheels); `make synth` exercises it.
+        app, self.stack = build_app(App(outdir=outdir, context={"stage": stage, "aws:cdk:bundling-stacks": []}))
+        assembly = app.synth()
+        self.artifact = assembly.get_stack_artifact(self.stack.artifact_id)
+        self.template = self.artifact.template
+        self.template_path = os.path.join(outdir, self.artifact.template_file)
+        self.outdir = outdir
+
+    def resources(self, kind: str) -> dict[str, dict]:
+        return {k: v for k, v in self.template["Resources"].items() if v["Type"] == kind}
+
+
+@pytest.fixture(scope="session")
+def dev(tmp_path_factory) -> Synthesized:
+    return Synthesized("dev", str(tmp_path_factory.mktemp("cdk-dev")))
+
+
+@pytest.fixture(scope="session")
+def prod(tmp_path_factory) -> Synthesized:
+    return Synthesized("prod", str(tmp_path_factory.mktemp("cdk-prod")))

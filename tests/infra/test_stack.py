@@ -1,0 +1,151 @@
+"""The synthesized stack: what the manifest declares, secured as the brief asks, and lint-clean."""
+
+from __future__ import annotations
+
+import csv
+import glob
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from infra.manifest import FUNCTIONS, GATEWAY_PROBLEMS, ROUTES, TABLES
+
+pytestmark = pytest.mark.infra
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def template_routes(synth) -> set[tuple[str, str, bool]]:
+    """(method, path, authorized) for every method of the REST API, rebuilt from the resource tree."""
+    resources = synth.resources("AWS::ApiGateway::Resource")
+    api_id = next(iter(synth.resources("AWS::ApiGateway::RestApi")))
+
+    def path_of(ref: dict) -> str:
+        if "Fn::GetAtt" in ref:  # the API's root resource
+            assert ref["Fn::GetAtt"][0] == api_id
+            return ""
+        resource = resources[ref["Ref"]]["Properties"]
+        return f"{path_of(resource['ParentId'])}/{resource['PathPart']}"
+
+    return {
+        (
+            m["Properties"]["HttpMethod"],
+            path_of(m["Properties"]["ResourceId"]),
+            m["Properties"]["AuthorizationType"] == "CUSTOM",
+        )
+        for m in synth.resources("AWS::ApiGateway::Method").values()
+        if m["Properties"]["HttpMethod"] != "OPTIONS"  # CORS preflight, answered by API Gateway itself
+    }
+
+
+def test_template_declares_exactly_the_manifest_routes(dev):
+    assert template_routes(dev) == {(r.method, r.path, r.authorized) for r in ROUTES}
+
+
+def test_local_runtime_serves_exactly_the_template_routes(dev):
+    from local.gateway import Gateway
+
+    served = {(r.method, r.path, r.authorized) for r in Gateway().routes}
+    assert served == template_routes(dev)
+
+
+def test_the_api_code_implements_every_declared_route():
+    from billing.http.app import build_app
+    from billing.settings import ApiSettings
+
+    app = build_app(ApiSettings(table_name="unused", idempotency_table_name="unused"))
+    document = app.get_openapi_schema().model_dump(by_alias=True, exclude_none=True)
+    implemented = {(method.upper(), path) for path, item in document["paths"].items() for method in item}
+    declared = {(r.method, r.path) for r in ROUTES if r.path != "/v1/openapi.json"}
+    assert implemented == declared
+
+
+def test_functions_are_arm64_python313_with_the_layer_and_tracing(dev):
+    functions = dev.resources("AWS::Lambda::Function")
+    assert len(functions) == len(FUNCTIONS)
+    for function in functions.values():
+        props = function["Properties"]
+        assert props["Runtime"] == "python3.13"
+        assert props["Architectures"] == ["arm64"]
+        assert props["Handler"] == "handler.handler"
+        assert len(props["Layers"]) == 1
+        assert props["TracingConfig"] == {"Mode": "Active"}
+        assert "BILLING_TABLE" in props["Environment"]["Variables"]
+
+
+def test_authorizer_reads_the_authorization_header_and_never_caches(dev):
+    (authorizer,) = dev.resources("AWS::ApiGateway::Authorizer").values()
+    props = authorizer["Properties"]
+    assert props["Type"] == "REQUEST"
+    assert props["IdentitySource"] == "method.request.header.Authorization"
+    assert props["AuthorizerResultTtlInSeconds"] == 0
+
+
+def test_gateway_refusals_are_problem_json(dev):
+    responses = {
+        r["Properties"]["ResponseType"]: r["Properties"]
+        for r in dev.resources("AWS::ApiGateway::GatewayResponse").values()
+    }
+    assert set(responses) == set(GATEWAY_PROBLEMS)
+    for kind, problem in GATEWAY_PROBLEMS.items():
+        assert responses[kind]["StatusCode"] == str(problem.status)
+        assert json.loads(responses[kind]["ResponseTemplates"]["application/json"])["code"] == problem.code
+
+
+def test_stage_has_access_logs_throttling_and_no_body_logging(dev):
+    (stage,) = dev.resources("AWS::ApiGateway::Stage").values()
+    props = stage["Properties"]
+    assert "AccessLogSetting" in props
+    assert props["TracingEnabled"] is True
+    (settings,) = props["MethodSettings"]
+    assert settings["DataTraceEnabled"] is False
+    assert settings["ThrottlingRateLimit"] > 0
+
+
+def test_tables_are_encrypted_recoverable_and_protected_in_prod(prod):
+    tables = prod.resources("AWS::DynamoDB::GlobalTable")
+    assert len(tables) == len(TABLES)
+    for table in tables.values():
+        props = table["Properties"]
+        assert props["SSESpecification"]["SSEEnabled"] is True
+        assert props["SSESpecification"]["SSEType"] == "KMS"
+        (replica,) = props["Replicas"]
+        assert replica["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+        assert replica["DeletionProtectionEnabled"] is True
+        assert props["TimeToLiveSpecification"]["Enabled"] is True
+        assert table["DeletionPolicy"] == "Retain"
+
+
+def test_iam_grants_name_their_actions(dev):
+    for policy in dev.resources("AWS::IAM::Policy").values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            assert not [a for a in actions if a.endswith(":*") or a == "*"], actions
+
+
+def test_cdk_nag_has_no_unacknowledged_finding(dev, prod):
+    for synth in (dev, prod):
+        errors = [m for m in synth.artifact.messages if "AwsSolutions-" in str(m.entry.data)]
+        assert errors == []
+        (report,) = glob.glob(os.path.join(synth.outdir, "AwsSolutions-*NagReport.csv"))
+        with open(report, newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert rows, "cdk-nag ran no rule"
+        assert {row["Compliance"] for row in rows} <= {"Compliant", "Suppressed"}
+        for row in rows:
+            if row["Compliance"] == "Suppressed":
+                assert len(row["Exception Reason"]) > 20, row
+
+
+def test_cfn_lint_is_clean(dev, prod):
+    for synth in (dev, prod):
+        result = subprocess.run(
+            [os.path.join(os.path.dirname(sys.executable), "cfn-lint"), synth.template_path],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=ROOT,  # where .cfnlintrc.yaml says which rule is ignored and why
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
