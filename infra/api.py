@@ -144,7 +144,7 @@ class RestApi(Construct):
             results_cache_ttl=Duration.seconds(0),
         )
         for kind, problem in GATEWAY_PROBLEMS.items():
-            body = {"type": f"urn:billing:problem:{problem.code}", "title": problem.detail}
+            body: dict[str, object] = {"type": f"urn:billing:problem:{problem.code}", "title": problem.detail}
             body |= {"status": problem.status, "code": problem.code, "detail": problem.detail}
             self.api.add_gateway_response(
                 f"Gateway{kind.title().replace('_', '')}",

@@ -72,7 +72,8 @@ def layer_code() -> lambda_.Code:
         bundling=BundlingOptions(
             # Never pulled: local bundling always succeeds, but CDK requires an image to be named.
             image=DockerImage.from_registry("unused-local-bundling-only"),
-            local=PipPlatformBundling(),
+            # jsii calls try_bundle(output_dir, options) positionally; its stub says keyword-only options.
+            local=PipPlatformBundling(),  # type: ignore[arg-type]
         ),
     )
 
