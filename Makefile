@@ -42,7 +42,7 @@ synth: install
 	$(BIN)/python -m infra.app
 
 bench: install
-	$(BIN)/python -m benchmarks.run
+	PYTHONPATH=. $(BIN)/python -m benchmarks.run
 
 # Re-pin after editing requirements/*.in (the layer is pinned for Lambda's python3.13 on arm64).
 lock: install

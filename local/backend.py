@@ -83,7 +83,8 @@ class LocalBackend:
 def seed_operator_key(secret: str | None) -> str:
     """Store an operator key in the table (the given one, or a new one) and return its secret."""
     from billing.accounts.issue_api_key import issue_operator_key
-    from billing.adapters.dynamodb_store import DynamoApiKeyRepository, bind_table
+    from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
+    from billing.adapters.dynamodb_tables import bind_table
     from billing.clock import SystemClock
 
     if secret is not None and (not secret.startswith(SECRET_PREFIX) or len(secret) < 24):

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing.observability import logger, metrics, tracer
 
-if TYPE_CHECKING:
-    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-
-    from billing.http.services import ApiServices
+Resolve = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
 @cache
-def compose() -> tuple[APIGatewayRestResolver, ApiServices]:
+def compose() -> Resolve:
     # Built on the first invocation, not at import: settings are read once and validated, and the
-    # import of boto3/pynamodb is paid by the first request only (see docs/decisions.md).
-    from billing.adapters.dynamodb_store import DynamoAccountRepository, DynamoApiKeyRepository, bind_table
+    # heavy imports (botocore, pydantic models, X-Ray) stay out of module import (docs/decisions.md).
+    from billing.adapters.dynamodb_accounts import DynamoAccountRepository
+    from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
+    from billing.adapters.dynamodb_tables import bind_table
     from billing.adapters.idempotency import PowertoolsIdempotency
     from billing.clock import SystemClock
     from billing.http.app import build_app
@@ -35,14 +35,18 @@ def compose() -> tuple[APIGatewayRestResolver, ApiServices]:
         keys=DynamoApiKeyRepository(),
         idempotency=PowertoolsIdempotency(settings.idempotency_table_name),
     )
-    return build_app(settings), services
+    app = build_app(settings)
+
+    @tracer().capture_lambda_handler
+    def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        services.idempotency.register_lambda_context(context)
+        app.append_context(services=services)
+        return app.resolve(event, context)
+
+    return resolve
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    app, services = compose()
-    services.idempotency.register_lambda_context(context)
-    app.append_context(services=services)
-    return app.resolve(event, context)
+    return compose()(event, context)

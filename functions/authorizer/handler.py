@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 @cache
 def compose() -> ApiKeyRepository:
-    from billing.adapters.dynamodb_store import DynamoApiKeyRepository, bind_table
+    from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
+    from billing.adapters.dynamodb_tables import bind_table
     from billing.settings import TableSettings
 
     bind_table(TableSettings.from_env().table_name)

@@ -10,7 +10,9 @@ import pytest
 from billing.accounts.access import Permission, Role
 from billing.accounts.models import Account, ApiKey
 from billing.accounts.profile import BillingProfile
-from billing.adapters.dynamodb_store import DynamoAccountRepository, DynamoApiKeyRepository, bind_table
+from billing.adapters.dynamodb_accounts import DynamoAccountRepository
+from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
+from billing.adapters.dynamodb_tables import bind_table
 from billing.errors import ConflictError
 from billing.ids import new_id
 from tests.builders import french_company

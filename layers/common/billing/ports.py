@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from billing.accounts.models import Account, ApiKey
+if TYPE_CHECKING:  # keeps the authorizer's import light: it never loads the billing profile model
+    from billing.accounts.models import Account, ApiKey
 
 
 class AccountRepository(Protocol):

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from billing.accounts.access import Permission, Role
-from billing.accounts.profile import BillingProfile
+
+if TYPE_CHECKING:  # pydantic is only loaded where profiles are handled, not by the authorizer
+    from billing.accounts.profile import BillingProfile
 
 
 class AccountStatus(StrEnum):

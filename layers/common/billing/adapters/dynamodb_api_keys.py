@@ -1,45 +1,27 @@
-"""Accounts and API keys in the single DynamoDB table, through PynamoDB.
+"""API keys in DynamoDB.
 
-Key design (see docs/data-model.md): an account is ``ACCOUNT#<id> / ACCOUNT``; each of its keys is listed
-under ``ACCOUNT#<id> / KEY#<key id>`` and found by the authorizer under ``APIKEY#<sha256> / APIKEY``.
-The two key items are written and deleted together in one transaction.
+Each key is two items written and deleted in one transaction: ``ACCOUNT#<id> / KEY#<key id>`` to list an
+account's keys (operator keys under ``OPERATORS``), and ``APIKEY#<sha256> / APIKEY`` for the
+authorizer's single GetItem.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from pynamodb.attributes import MapAttribute, UnicodeAttribute, UnicodeSetAttribute, VersionAttribute
+from pynamodb.attributes import UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.connection import Connection
-from pynamodb.exceptions import PutError, TransactWriteError
-from pynamodb.models import Model
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from billing.accounts.access import Permission, Role
-from billing.accounts.models import Account, AccountStatus, ApiKey
-from billing.accounts.profile import BillingProfile
-from billing.errors import ConflictError
+from billing.accounts.models import ApiKey
+from billing.adapters.dynamodb_tables import TableItem, account_pk
 
 _OPERATORS = "OPERATORS"
 
 
-class _Item(Model):
-    class Meta:
-        table_name = "unbound"  # set by bind_table() on first use, never at import
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-
-
-class AccountItem(_Item):
-    profile = MapAttribute[str, Any]()
-    status = UnicodeAttribute()
-    created_at = UnicodeAttribute()
-    version = VersionAttribute()
-
-
-class _KeyFields(_Item):
+class _KeyFields(TableItem):
     key_id = UnicodeAttribute()
     role = UnicodeAttribute()
     permissions = UnicodeSetAttribute(null=True)
@@ -56,71 +38,6 @@ class ApiKeyItem(_KeyFields):
 
 class ApiKeyLookupItem(_KeyFields):
     """Found by the hash of its secret."""
-
-
-_MODELS: tuple[type[_Item], ...] = (AccountItem, ApiKeyItem, ApiKeyLookupItem)
-
-
-def bind_table(table_name: str) -> None:
-    """Point every model at the stack's table (names come from settings, not from code)."""
-    for model in _MODELS:
-        if model.Meta.table_name != table_name:
-            model.Meta.table_name = table_name
-            model._connection = None
-
-
-def account_pk(account_id: str) -> str:
-    return f"ACCOUNT#{account_id}"
-
-
-class DynamoAccountRepository:
-    def add(self, account: Account) -> None:
-        item = _account_item(account)
-        item.save(condition=AccountItem.pk.does_not_exist())
-
-    def get(self, account_id: str) -> Account | None:
-        try:
-            item = AccountItem.get(account_pk(account_id), "ACCOUNT", consistent_read=True)
-        except AccountItem.DoesNotExist:
-            return None
-        return Account(
-            id=account_id,
-            profile=BillingProfile.model_validate(item.profile.as_dict()),
-            created_at=datetime.fromisoformat(item.created_at),
-            status=AccountStatus(item.status),
-            version=item.version or 0,
-        )
-
-    def save(self, account: Account) -> Account:
-        item = _account_item(account)
-        try:
-            item.save()  # VersionAttribute adds "version = <read version>" to the condition
-        except PutError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
-                raise ConflictError(
-                    "concurrent_update", "The account changed meanwhile; read it again and retry."
-                ) from error
-            raise
-        return Account(
-            id=account.id,
-            profile=account.profile,
-            created_at=account.created_at,
-            status=account.status,
-            version=item.version or 0,
-        )
-
-
-def _account_item(account: Account) -> AccountItem:
-    item = AccountItem(
-        account_pk(account.id),
-        "ACCOUNT",
-        profile=account.profile.model_dump(mode="json", exclude_none=True),
-        status=account.status.value,
-        created_at=account.created_at.isoformat(),
-    )
-    if account.version:
-        item.version = account.version
-    return item
 
 
 class DynamoApiKeyRepository:

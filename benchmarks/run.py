@@ -1,0 +1,145 @@
+"""``make bench``: figures, not pass/fail. Each line shows the budget from docs/ and BRIEF section 8."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks import aws_requests
+
+ROOT = Path(__file__).resolve().parent.parent
+IMPORT_BUDGET_MS = 250
+RUNS = 5
+
+_IMPORT_PROBE = """
+import importlib.util, sys, time
+start = time.perf_counter()
+spec = importlib.util.spec_from_file_location("handler", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+imported = time.perf_counter()
+if sys.argv[2] == "compose":
+    module.compose()
+print((imported - start) * 1000, (time.perf_counter() - start) * 1000)
+"""
+
+
+def handler_import_times() -> list[tuple[str, float, float]]:
+    from infra.manifest import FUNCTIONS
+
+    env = os.environ | {
+        "PYTHONPATH": str(ROOT / "layers" / "common"),
+        "BILLING_TABLE": "bench-main",
+        "BILLING_IDEMPOTENCY_TABLE": "bench-idempotency",
+        "AWS_DEFAULT_REGION": "eu-west-3",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+    }
+    rows = []
+    for function in FUNCTIONS:
+        path = str(ROOT / function.source_dir / "handler.py")
+        imports, composed = [], []
+        for _ in range(RUNS):
+            out = subprocess.run(
+                [sys.executable, "-c", _IMPORT_PROBE, path, "compose"],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=env,
+            ).stdout.split()
+            imports.append(float(out[0]))
+            composed.append(float(out[1]))
+        rows.append((function.name, statistics.median(imports), statistics.median(composed)))
+    return rows
+
+
+def api_request_counts() -> list[tuple[str, int, str, int, str]]:
+    import requests
+
+    from local.backend import LocalBackend
+    from local.gateway import LocalFunction
+    from tests.builders import french_company
+
+    aws_requests.install()
+    original_invoke = LocalFunction.invoke
+
+    def labelled_invoke(self: LocalFunction, event: dict) -> object:
+        token = aws_requests.current_label.set(self.name)
+        try:
+            return original_invoke(self, event)
+        finally:
+            aws_requests.current_label.reset(token)
+
+    LocalFunction.invoke = labelled_invoke  # type: ignore[method-assign]
+    backend = LocalBackend(table_prefix="billing-bench").start()
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {backend.operator_key}"
+    base = backend.url
+    rows = []
+
+    def measure(label: str, method: str, path: str, **kwargs: object) -> requests.Response:
+        # Warm the function first so the figure is per request, not per cold start.
+        with aws_requests.counting() as calls:
+            response = session.request(method, base + path, timeout=30, **kwargs)  # type: ignore[arg-type]
+        assert response.status_code < 300, response.text
+        counts = aws_requests.summary(calls)
+        authorizer, api = counts.get("authorizer", {}), counts.get("api", {})
+        rows.append(
+            (
+                label,
+                sum(authorizer.values()),
+                " ".join(f"{op} x{n}" for op, n in sorted(authorizer.items())) or "-",
+                sum(api.values()),
+                " ".join(f"{op} x{n}" for op, n in sorted(api.items())) or "-",
+            )
+        )
+        return response
+
+    try:
+        session.get(base + "/v1/health", timeout=30)
+        account = session.post(base + "/v1/accounts", json=french_company(), timeout=30).json()
+        account_path = f"/v1/accounts/{account['id']}"
+        measure("GET /v1/health", "GET", "/v1/health")
+        measure("POST /v1/accounts", "POST", "/v1/accounts", json=french_company())
+        measure(
+            "POST /v1/accounts + Idempotency-Key",
+            "POST",
+            "/v1/accounts",
+            json=french_company(),
+            headers={"Idempotency-Key": "bench-1"},
+        )
+        measure(
+            "  same key again (replay)",
+            "POST",
+            "/v1/accounts",
+            json=french_company(),
+            headers={"Idempotency-Key": "bench-1"},
+        )
+        measure("GET /v1/accounts/{id}", "GET", account_path)
+        measure("PATCH /v1/accounts/{id}", "PATCH", account_path, json={"locale": "en"})
+        key = measure("POST /v1/accounts/{id}/api_keys", "POST", account_path + "/api_keys", json={"role": "owner"})
+        measure("GET /v1/accounts/{id}/api_keys", "GET", account_path + "/api_keys")
+        measure("DELETE /v1/accounts/{id}/api_keys/{key}", "DELETE", f"{account_path}/api_keys/{key.json()['id']}")
+    finally:
+        backend.stop()
+        LocalFunction.invoke = original_invoke  # type: ignore[method-assign]
+    return rows
+
+
+def main() -> None:
+    print(f"Handler cold start on this machine (median of {RUNS} fresh interpreters, ms)")
+    print(f"{'function':<14}{'import':>10}{'import+compose':>18}   budget: import ≤ {IMPORT_BUDGET_MS} ms")
+    for name, imported, composed in handler_import_times():
+        verdict = "ok" if imported <= IMPORT_BUDGET_MS else "OVER"
+        print(f"{name:<14}{imported:>10.0f}{composed:>18.0f}   {verdict}")
+    print()
+    print("DynamoDB requests per API call (counted by a botocore before-call hook; budget: 1 per read)")
+    print(f"{'call':<42}{'authorizer':>11}  {'api':>4}  api operations")
+    for label, auth_count, _, api_count, api_ops in api_request_counts():
+        print(f"{label:<42}{auth_count:>11}  {api_count:>4}  {api_ops}")
+
+
+if __name__ == "__main__":
+    main()
