@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from http import HTTPStatus
 
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
@@ -144,7 +145,8 @@ class RestApi(Construct):
             results_cache_ttl=Duration.seconds(0),
         )
         for kind, problem in GATEWAY_PROBLEMS.items():
-            body: dict[str, object] = {"type": f"urn:billing:problem:{problem.code}", "title": problem.detail}
+            body: dict[str, object] = {"type": f"urn:billing:problem:{problem.code}"}
+            body |= {"title": HTTPStatus(problem.status).phrase}
             body |= {"status": problem.status, "code": problem.code, "detail": problem.detail}
             self.api.add_gateway_response(
                 f"Gateway{kind.title().replace('_', '')}",

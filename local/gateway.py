@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -201,7 +202,7 @@ class Gateway:
         problem = GATEWAY_PROBLEMS[kind]
         body = {
             "type": f"urn:billing:problem:{problem.code}",
-            "title": problem.detail,
+            "title": HTTPStatus(problem.status).phrase,
             "status": problem.status,
             "code": problem.code,
             "detail": problem.detail,

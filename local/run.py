@@ -16,7 +16,9 @@ def main() -> None:
         aws_endpoint=os.environ.get("BILLING_AWS_ENDPOINT") or None,
     )
     stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    # Explicit handlers: a shell's background job starts with SIGINT ignored, and Ctrl-C must still work.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
     backend.start()
     print(
         f"""
@@ -33,9 +35,8 @@ Ctrl-C stops everything.""",
         flush=True,
     )
     try:
-        stopping.wait()
-    except KeyboardInterrupt:
-        pass
+        while not stopping.wait(0.5):
+            pass
     finally:
         backend.stop()
         print("stopped", flush=True)
