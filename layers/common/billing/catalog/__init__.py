@@ -1,0 +1,1 @@
+"""Catalog: products and their prices, and rating a quantity with a price's scheme."""

@@ -1,0 +1,139 @@
+"""Products and prices. A price is immutable once used: a new price is a new id (grandfathering)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from billing.errors import InvalidInputError
+from billing.money import check_unit_amount, minor_unit_exponent
+
+
+class Interval(StrEnum):
+    MONTH = "month"
+    YEAR = "year"
+
+
+class UsageType(StrEnum):
+    LICENSED = "licensed"  # per seat/unit, billed in advance
+    METERED = "metered"  # usage, billed in arrears
+
+
+class BillingScheme(StrEnum):
+    PER_UNIT = "per_unit"
+    TIERED = "tiered"
+    PACKAGE = "package"
+
+
+class TiersMode(StrEnum):
+    GRADUATED = "graduated"  # each unit priced by the tier it falls in
+    VOLUME = "volume"  # every unit priced by the tier the total falls in
+
+
+class Aggregation(StrEnum):
+    SUM = "sum"
+    COUNT = "count"
+    MAX = "max"
+    UNIQUE_COUNT = "unique_count"
+    LATEST = "latest"
+
+
+@dataclass(frozen=True, slots=True)
+class Recurring:
+    interval: Interval
+    interval_count: int = 1
+
+    def __post_init__(self) -> None:
+        limit = 36 if self.interval is Interval.MONTH else 3
+        if not 1 <= self.interval_count <= limit:
+            raise InvalidInputError(
+                "invalid_interval_count", f"interval_count must be 1 to {limit}.", "recurring.interval_count"
+            )
+
+    @property
+    def months(self) -> int:
+        return self.interval_count * (12 if self.interval is Interval.YEAR else 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """Up to ``up_to`` units (inclusive; ``None`` for the last tier), minor units per unit and flat."""
+
+    up_to: int | None
+    unit_amount: Decimal = Decimal(0)
+    flat_amount: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Package:
+    """Price per block of ``size`` units, a partial block billed whole; ``free_units`` come first."""
+
+    size: int
+    amount: Decimal
+    free_units: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Meter:
+    """What usage events a metered price counts, and how they aggregate over a period."""
+
+    event_name: str
+    aggregation: Aggregation = Aggregation.SUM
+    # For unique_count: the event property whose distinct values are counted.
+    unique_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    id: str
+    name: str
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    id: str
+    product_id: str
+    currency: str
+    nickname: str | None = None
+    recurring: Recurring | None = None  # None: a one-off price (interventions, set-up fees)
+    usage_type: UsageType = UsageType.LICENSED
+    scheme: BillingScheme = BillingScheme.PER_UNIT
+    unit_amount: Decimal = Decimal(0)  # minor units per unit, up to 12 decimals
+    tiers: tuple[Tier, ...] = ()
+    tiers_mode: TiersMode | None = None
+    package: Package | None = None
+    meter: Meter | None = None
+    tax_rate: Decimal | None = field(default=None)  # override of the account's VAT rate (rare)
+
+    def __post_init__(self) -> None:
+        minor_unit_exponent(self.currency)
+        check_unit_amount(self.unit_amount)
+        if self.scheme is BillingScheme.TIERED:
+            _check_tiers(self.tiers, self.tiers_mode)
+        if self.scheme is BillingScheme.PACKAGE and (self.package is None or self.package.size < 1):
+            raise InvalidInputError("package_required", "A package price needs a block size ≥ 1.", "package")
+        if self.usage_type is UsageType.METERED:
+            if self.recurring is None:
+                raise InvalidInputError("metered_needs_interval", "Metered prices are recurring.", "recurring")
+            if self.meter is None:
+                raise InvalidInputError("meter_required", "A metered price names its meter.", "meter")
+
+    @property
+    def is_metered(self) -> bool:
+        return self.usage_type is UsageType.METERED
+
+
+def _check_tiers(tiers: tuple[Tier, ...], mode: TiersMode | None) -> None:
+    if mode is None or not tiers:
+        raise InvalidInputError("tiers_required", "A tiered price needs tiers and tiers_mode.", "tiers")
+    bounds = [t.up_to for t in tiers]
+    if bounds[-1] is not None or None in bounds[:-1]:
+        raise InvalidInputError("invalid_tiers", "Only the last tier is open-ended (up_to null).", "tiers")
+    finite = [b for b in bounds if b is not None]
+    if finite != sorted(set(finite)) or (finite and finite[0] < 1):
+        raise InvalidInputError("invalid_tiers", "Tier bounds must increase strictly from 1.", "tiers")
+    for tier in tiers:
+        check_unit_amount(tier.unit_amount)
+        check_unit_amount(tier.flat_amount)
