@@ -1,0 +1,1 @@
+"""Subscriptions: billing periods, items, changes with proration, renewal and cancellation."""
