@@ -1,0 +1,1 @@
+"""Invoices: lines by section, assembly (discounts, VAT by rate, credit), one-off items."""

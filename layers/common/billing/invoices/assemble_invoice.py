@@ -1,0 +1,105 @@
+"""Turn lines into an invoice: line amounts → discounts (before tax) → VAT by rate → credit (after tax).
+
+The order is Lago's and the French one: discounts reduce the taxable base; prepaid credit and credit
+notes are payments, applied to the total including tax. A negative total (more credit than charges)
+is never an invoice: the total is zero and the excess goes back to the account balance.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from billing.discounts.models import AppliedDiscount
+from billing.discounts.apply_discount import discount_amount
+from billing.errors import InvalidInputError
+from billing.invoices.models import BillingReason, DiscountLine, DraftInvoice, InvoiceLine, TaxLine
+from billing.money import allocate, round_minor, same_currency
+from billing.subscriptions.periods import Period
+from billing.tax.vat import VatCategory, VatTreatment
+
+_HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceContext:
+    """What the account contributes: its VAT, its discount, its credit and what it still owes."""
+
+    account_id: str
+    vat: VatTreatment
+    locale: str = "fr"
+    credit_available: int = 0
+    previous_unpaid: int = 0
+    discount: AppliedDiscount | None = None
+
+
+def assemble_invoice(
+    context: InvoiceContext,
+    lines: Iterable[InvoiceLine],
+    billing_reason: BillingReason,
+    created: datetime,
+    subscription_id: str | None = None,
+    period: Period | None = None,
+    currency: str | None = None,
+) -> DraftInvoice:
+    lines = tuple(lines)
+    if not lines and currency is None:
+        raise InvalidInputError("empty_invoice", "An invoice needs at least one line.", "lines")
+    currency = same_currency([line.currency for line in lines] or [currency or ""])
+    subtotal = sum(line.amount for line in lines)
+
+    discounts: list[DiscountLine] = []
+    discount_total = 0
+    if context.discount is not None and context.discount.applies_on(created):
+        discount_total = discount_amount(context.discount.coupon, max(0, subtotal), currency)
+        if discount_total:
+            discounts.append(
+                DiscountLine(context.discount.coupon.id, context.discount.coupon.describe(), discount_total)
+            )
+
+    taxes = _taxes(lines, discount_total, context.vat)
+    total = subtotal - discount_total + sum(tax.amount for tax in taxes)
+    excess_credit = max(0, -total)
+    total = max(0, total)
+    credit_applied = min(max(0, context.credit_available), total)
+    return DraftInvoice(
+        account_id=context.account_id,
+        currency=currency,
+        billing_reason=billing_reason,
+        created=created,
+        lines=lines,
+        subtotal=subtotal,
+        discounts=tuple(discounts),
+        taxes=taxes,
+        total=total,
+        credit_applied=credit_applied,
+        amount_due=total - credit_applied,
+        excess_credit=excess_credit,
+        previous_unpaid=context.previous_unpaid,
+        vat_mention=context.vat.mention(context.locale),
+        subscription_id=subscription_id,
+        period=period,
+    )
+
+
+def _taxes(lines: Sequence[InvoiceLine], discount_total: int, vat: VatTreatment) -> tuple[TaxLine, ...]:
+    """VAT per rate, on each rate's base after its share of the discount; one rounding per rate."""
+    positive = [max(0, line.amount) for line in lines]
+    shares = allocate(discount_total, positive) if discount_total else [0] * len(lines)
+    bases: dict[Decimal, int] = defaultdict(int)
+    for line, share in zip(lines, shares, strict=True):
+        rate = vat.rate if line.tax_rate is None else line.tax_rate
+        bases[rate] += line.amount - share
+    category = vat.category
+    return tuple(
+        TaxLine(
+            rate=rate,
+            category=category if rate == vat.rate else VatCategory.STANDARD,
+            taxable_amount=base,
+            amount=round_minor(Decimal(base) * rate / _HUNDRED),
+        )
+        for rate, base in sorted(bases.items())
+    )

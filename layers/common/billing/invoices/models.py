@@ -1,0 +1,92 @@
+"""An invoice's lines and totals, as assembled before finalization (numbers come at finalization)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from billing.subscriptions.periods import Period
+from billing.tax.vat import VatCategory
+
+
+class Section(StrEnum):
+    """Aircall's invoice layout: what comes, what changed, what was used; then one-off items."""
+
+    RECURRING = "recurring"  # licensed items for the coming period, billed in advance
+    PRORATION = "proration"  # changes during the past period
+    USAGE = "usage"  # metered items for the past period, billed in arrears
+    ONE_OFF = "one_off"  # interventions, set-up fees, ad-hoc items
+
+
+class BillingReason(StrEnum):
+    SUBSCRIPTION_CREATE = "subscription_create"
+    SUBSCRIPTION_CYCLE = "subscription_cycle"
+    SUBSCRIPTION_UPDATE = "subscription_update"
+    SUBSCRIPTION_USAGE = "subscription_usage"  # monthly usage of an annual subscription
+    MANUAL = "manual"
+
+
+@dataclass(frozen=True, slots=True)
+class TagShare:
+    """The part of a usage line one set of tags accounts for (chargeback/showback)."""
+
+    tags: tuple[tuple[str, str], ...]
+    quantity: Decimal
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    section: Section
+    description: str
+    currency: str
+    amount: int  # minor units, rounded once; negative for credits
+    quantity: Decimal = Decimal(1)
+    unit_amount: Decimal | None = None  # minor units per unit, when the line has one
+    period: Period | None = None
+    price_id: str | None = None
+    subscription_id: str | None = None
+    item_id: str | None = None
+    proration: tuple[int, int] | None = None  # (remaining, total) days or seconds, to explain the line
+    tax_rate: Decimal | None = None  # overrides the invoice's rate (rare)
+    tag_shares: tuple[TagShare, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TaxLine:
+    rate: Decimal
+    category: VatCategory
+    taxable_amount: int
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class DiscountLine:
+    coupon_id: str
+    description: str
+    amount: int  # positive: what is taken off the subtotal
+
+
+@dataclass(frozen=True, slots=True)
+class DraftInvoice:
+    account_id: str
+    currency: str
+    billing_reason: BillingReason
+    created: datetime
+    lines: tuple[InvoiceLine, ...]
+    subtotal: int  # Σ lines
+    discounts: tuple[DiscountLine, ...]
+    taxes: tuple[TaxLine, ...]
+    total: int  # subtotal − discounts + taxes, never negative
+    credit_applied: int  # from the account balance, after tax
+    amount_due: int
+    excess_credit: int  # a negative total, moved to the account balance instead
+    previous_unpaid: int  # shown for information, not added
+    vat_mention: str | None
+    subscription_id: str | None = None
+    period: Period | None = None
+
+    def section(self, section: Section) -> tuple[InvoiceLine, ...]:
+        return tuple(line for line in self.lines if line.section is section)

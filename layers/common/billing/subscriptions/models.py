@@ -1,0 +1,107 @@
+"""A subscription: items on a billing cycle, what each item was charged, and what waits for an invoice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+from billing.catalog.models import Price
+from billing.discounts.models import AppliedDiscount
+from billing.invoices.models import InvoiceLine
+from billing.subscriptions.periods import Cycle, Period
+
+
+class SubscriptionStatus(StrEnum):
+    TRIALING = "trialing"
+    ACTIVE = "active"
+    PAST_DUE = "past_due"
+    UNPAID = "unpaid"
+    CANCELED = "canceled"
+    INCOMPLETE = "incomplete"  # created with a future start: nothing billed before it
+
+
+class ProrationBehavior(StrEnum):
+    CREATE_PRORATIONS = "create_prorations"  # lines wait for the next invoice
+    ALWAYS_INVOICE = "always_invoice"  # invoice the lines now
+    NONE = "none"
+
+
+class Granularity(StrEnum):
+    DAY = "day"  # what a French invoice can explain: "16/31 jours"
+    SECOND = "second"
+
+
+class CollectionMethod(StrEnum):
+    CHARGE_AUTOMATICALLY = "charge_automatically"
+    SEND_INVOICE = "send_invoice"
+
+
+@dataclass(frozen=True, slots=True)
+class Charge:
+    """What a licensed item was actually charged, for which span: the base of any later credit."""
+
+    amount: int
+    span: Period
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionItem:
+    id: str
+    price: Price
+    quantity: int = 1
+    charged: Charge | None = None
+
+    @property
+    def name(self) -> str:
+        return self.price.nickname or self.price.product_id
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    id: str
+    account_id: str
+    currency: str
+    items: tuple[SubscriptionItem, ...]
+    status: SubscriptionStatus
+    created: datetime
+    cycle: Cycle  # licensed billing periods
+    current_period: Period  # the trial or pre-start span while not yet active
+    usage_cycle: Cycle  # metered periods: may be monthly on an annual subscription
+    usage_period: Period
+    collection_method: CollectionMethod = CollectionMethod.CHARGE_AUTOMATICALLY
+    days_until_due: int | None = None
+    trial_end: datetime | None = None
+    cancel_at_period_end: bool = False
+    canceled_at: datetime | None = None
+    ended_at: datetime | None = None
+    pending_lines: tuple[InvoiceLine, ...] = ()
+    scheduled_items: tuple[SubscriptionItem, ...] | None = None  # e.g. a downgrade at period end
+    discount: AppliedDiscount | None = None
+    granularity: Granularity = Granularity.DAY
+    managed_by: str | None = None  # "aws_marketplace": read-only here
+    version: int = 0
+
+    @property
+    def licensed_items(self) -> tuple[SubscriptionItem, ...]:
+        return tuple(item for item in self.items if not item.price.is_metered)
+
+    @property
+    def metered_items(self) -> tuple[SubscriptionItem, ...]:
+        return tuple(item for item in self.items if item.price.is_metered)
+
+    @property
+    def is_billing(self) -> bool:
+        """Active in the billing sense: its items are charged (not trialing, not yet started, not ended)."""
+        return self.status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE, SubscriptionStatus.UNPAID)
+
+    def item(self, item_id: str) -> SubscriptionItem | None:
+        return next((item for item in self.items if item.id == item_id), None)
+
+    def evolve(self, **changes: object) -> Subscription:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def next_period(cycle: Cycle, after: Period) -> Period:
+    """The period that follows ``after`` on ``cycle`` (``after`` may be a trial or a partial period)."""
+    return Period(after.end, cycle.boundary(cycle.index_at(after.end) + 1))

@@ -1,0 +1,1 @@
+"""VAT for a French seller of electronically supplied services."""

@@ -1,0 +1,1 @@
+"""Usage events: aggregation per meter and period, rating into invoice lines with tag shares."""

@@ -1,0 +1,48 @@
+"""Aggregate a meter's events over a period: sum, count, max, unique_count or latest."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from billing.catalog.models import Aggregation, Meter
+from billing.subscriptions.periods import Period
+from billing.usage.models import Tags, UsageEvent
+
+_ZERO = Decimal(0)
+
+
+def events_in(events: Iterable[UsageEvent], meter: Meter, period: Period) -> list[UsageEvent]:
+    """The meter's events in the period, each id once (the first one sent wins)."""
+    seen: set[str] = set()
+    kept = []
+    for event in events:
+        if event.meter != meter.event_name or not period.contains(event.timestamp) or event.id in seen:
+            continue
+        seen.add(event.id)
+        kept.append(event)
+    return kept
+
+
+def aggregate(events: Iterable[UsageEvent], meter: Meter) -> Decimal:
+    """One number for a list of (already filtered) events."""
+    events = list(events)
+    if not events:
+        return _ZERO
+    if meter.aggregation is Aggregation.SUM:
+        return sum((e.quantity for e in events), _ZERO)
+    if meter.aggregation is Aggregation.COUNT:
+        return Decimal(len(events))
+    if meter.aggregation is Aggregation.MAX:
+        return max(e.quantity for e in events)
+    if meter.aggregation is Aggregation.UNIQUE_COUNT:
+        return Decimal(len({e.unique_value for e in events if e.unique_value is not None}))
+    return max(events, key=lambda e: (e.timestamp, e.id)).quantity  # LATEST
+
+
+def aggregate_by_tags(events: Iterable[UsageEvent], meter: Meter) -> dict[Tags, Decimal]:
+    groups: dict[Tags, list[UsageEvent]] = defaultdict(list)
+    for event in events:
+        groups[event.tags].append(event)
+    return {tags: aggregate(group, meter) for tags, group in sorted(groups.items())}
