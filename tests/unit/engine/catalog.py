@@ -16,13 +16,27 @@ def at(*parts: int) -> datetime:
 
 
 def licensed(price_id: str, cents: int | str, recurring: Recurring = MONTHLY, name: str | None = None) -> Price:
-    return Price(id=price_id, product_id=price_id, currency="EUR", recurring=recurring,
-                 unit_amount=Decimal(cents), nickname=name or price_id)
+    return Price(
+        id=price_id,
+        product_id=price_id,
+        currency="EUR",
+        recurring=recurring,
+        unit_amount=Decimal(cents),
+        nickname=name or price_id,
+    )
 
 
 def metered(price_id: str, cents: int | str, recurring: Recurring = MONTHLY, event: str = "outbound_minutes") -> Price:
-    return Price(id=price_id, product_id=price_id, currency="EUR", recurring=recurring, unit_amount=Decimal(cents),
-                 usage_type=UsageType.METERED, meter=Meter(event), nickname=event)
+    return Price(
+        id=price_id,
+        product_id=price_id,
+        currency="EUR",
+        recurring=recurring,
+        unit_amount=Decimal(cents),
+        usage_type=UsageType.METERED,
+        meter=Meter(event),
+        nickname=event,
+    )
 
 
 USER = licensed("user", 3000, name="User")

@@ -20,7 +20,12 @@ def starts(anchor: datetime, months: int, count: int) -> list[str]:
 
 def test_jan_31_clamps_each_month_and_never_carries_the_clamped_day():
     assert starts(at(2026, 1, 31, 9, 30), 1, 6) == [
-        "2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31", "2026-06-30"
+        "2026-01-31",
+        "2026-02-28",
+        "2026-03-31",
+        "2026-04-30",
+        "2026-05-31",
+        "2026-06-30",
     ]
 
 
@@ -71,4 +76,4 @@ def test_property_every_instant_falls_in_exactly_one_period(anchor, months, offs
 def test_property_add_months_keeps_the_anchor_day_when_the_month_has_it(anchor):
     for months in range(1, 25):
         moved = add_months(anchor, months)
-        assert moved.day == anchor.day or moved.day < anchor.day and (moved + timedelta(days=1)).month != moved.month
+        assert moved.day == anchor.day or (moved.day < anchor.day and (moved + timedelta(days=1)).month != moved.month)

@@ -67,12 +67,14 @@ def test_proration_behaviors():
     started = create_subscription("sub_1", "acct", [NewItem("si_1", PLAN_10)], now=at(2026, 4, 1))
     change = [ItemUpdate("si_1", quantity=3)]
     pending = update_subscription(started.subscription, change, at(2026, 4, 16))
-    assert pending.invoice_now == [] and len(pending.subscription.pending_lines) == 2
+    assert pending.invoice_now == []
+    assert len(pending.subscription.pending_lines) == 2
     at_once = update_subscription(started.subscription, change, at(2026, 4, 16), ProrationBehavior.ALWAYS_INVOICE)
     assert [line.amount for line in at_once.invoice_now] == [-500, 1500]
     assert at_once.subscription.pending_lines == ()
     silent = update_subscription(started.subscription, change, at(2026, 4, 16), ProrationBehavior.NONE)
-    assert silent.proration_lines == [] and silent.subscription.items[0].quantity == 3
+    assert silent.proration_lines == []
+    assert silent.subscription.items[0].quantity == 3
 
 
 def test_metered_items_are_never_prorated():

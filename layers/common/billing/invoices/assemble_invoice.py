@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from billing.discounts.models import AppliedDiscount
 from billing.discounts.apply_discount import discount_amount
+from billing.discounts.models import AppliedDiscount
 from billing.errors import InvalidInputError
 from billing.invoices.models import BillingReason, DiscountLine, DraftInvoice, InvoiceLine, TaxLine
 from billing.money import allocate, round_minor, same_currency

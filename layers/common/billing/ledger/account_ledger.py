@@ -90,9 +90,7 @@ class AccountLedger:
         return sum(r.remaining for r in self.receivables.values())
 
     def open_receivables(self) -> list[Receivable]:
-        return sorted(
-            (r for r in self.receivables.values() if r.remaining > 0), key=lambda r: (r.due_since, r.id)
-        )
+        return sorted((r for r in self.receivables.values() if r.remaining > 0), key=lambda r: (r.due_since, r.id))
 
     def post(self, entry: LedgerEntry, settle_first: str | None = None) -> list[Allocation]:
         """Append an entry and allocate it; returns the allocations it made (none on a replay).

@@ -44,9 +44,7 @@ def interval_months(prices: Sequence[Price]) -> tuple[int, int]:
     if any(p.recurring is None for p in prices):
         raise InvalidInputError("one_off_price", "One-off prices go on invoice items, not subscriptions.", "items")
     if len(licensed) > 1 or len(metered) > 1:
-        raise InvalidInputError(
-            "mixed_intervals", "Licensed items share one interval, metered items another.", "items"
-        )
+        raise InvalidInputError("mixed_intervals", "Licensed items share one interval, metered items another.", "items")
     months = next(iter(licensed), None) or next(iter(metered))
     return months, next(iter(metered), months)
 
@@ -94,14 +92,32 @@ def create_subscription(
         status = SubscriptionStatus.INCOMPLETE
     anchor = utc(billing_cycle_anchor) if billing_cycle_anchor else first_billed
     if anchor < first_billed:
-        raise InvalidInputError("anchor_before_start", "The billing anchor cannot precede the start.", "billing_cycle_anchor")
+        raise InvalidInputError(
+            "anchor_before_start", "The billing anchor cannot precede the start.", "billing_cycle_anchor"
+        )
     cycle, usage_cycle = Cycle(anchor, months), Cycle(anchor, usage_months)
     subscription_items = tuple(SubscriptionItem(i.id, i.price, i.quantity) for i in items)
 
     if status is not SubscriptionStatus.ACTIVE:
         waiting = Period(start if trial else now, first_billed)
-        subscription = _new(subscription_id, account_id, currency, subscription_items, status, now, cycle, waiting,
-                            usage_cycle, waiting, collection_method, days_until_due, trial, discount, granularity, managed_by)
+        subscription = _new(
+            subscription_id,
+            account_id,
+            currency,
+            subscription_items,
+            status,
+            now,
+            cycle,
+            waiting,
+            usage_cycle,
+            waiting,
+            collection_method,
+            days_until_due,
+            trial,
+            discount,
+            granularity,
+            managed_by,
+        )
         return Started(subscription, [])
 
     if anchor > start:  # a partial first period up to the anchor, prorated against a full one
@@ -110,22 +126,66 @@ def create_subscription(
     else:
         first = cycle.period(0)
         full = None
-    usage_first = Period(start, usage_cycle.boundary(usage_cycle.index_at(start) + 1)) if anchor > start else usage_cycle.period(0)
+    usage_first = (
+        Period(start, usage_cycle.boundary(usage_cycle.index_at(start) + 1))
+        if anchor > start
+        else usage_cycle.period(0)
+    )
     charged, lines = charge_items(subscription_items, first, subscription_id, full)
-    subscription = _new(subscription_id, account_id, currency, charged, status, now, cycle, first,
-                        usage_cycle, usage_first, collection_method, days_until_due, trial, discount, granularity, managed_by)
+    subscription = _new(
+        subscription_id,
+        account_id,
+        currency,
+        charged,
+        status,
+        now,
+        cycle,
+        first,
+        usage_cycle,
+        usage_first,
+        collection_method,
+        days_until_due,
+        trial,
+        discount,
+        granularity,
+        managed_by,
+    )
     return Started(subscription, lines)
 
 
 def _new(
-    subscription_id: str, account_id: str, currency: str, items: tuple[SubscriptionItem, ...],
-    status: SubscriptionStatus, created: datetime, cycle: Cycle, period: Period, usage_cycle: Cycle,
-    usage_period: Period, collection_method: CollectionMethod, days_until_due: int | None,
-    trial: datetime | None, discount: AppliedDiscount | None, granularity: Granularity, managed_by: str | None,
+    subscription_id: str,
+    account_id: str,
+    currency: str,
+    items: tuple[SubscriptionItem, ...],
+    status: SubscriptionStatus,
+    created: datetime,
+    cycle: Cycle,
+    period: Period,
+    usage_cycle: Cycle,
+    usage_period: Period,
+    collection_method: CollectionMethod,
+    days_until_due: int | None,
+    trial: datetime | None,
+    discount: AppliedDiscount | None,
+    granularity: Granularity,
+    managed_by: str | None,
 ) -> Subscription:
     return Subscription(
-        id=subscription_id, account_id=account_id, currency=currency, items=items, status=status,
-        created=created, cycle=cycle, current_period=period, usage_cycle=usage_cycle,
-        usage_period=usage_period, collection_method=collection_method, days_until_due=days_until_due,
-        trial_end=trial, discount=discount, granularity=granularity, managed_by=managed_by,
+        id=subscription_id,
+        account_id=account_id,
+        currency=currency,
+        items=items,
+        status=status,
+        created=created,
+        cycle=cycle,
+        current_period=period,
+        usage_cycle=usage_cycle,
+        usage_period=usage_period,
+        collection_method=collection_method,
+        days_until_due=days_until_due,
+        trial_end=trial,
+        discount=discount,
+        granularity=granularity,
+        managed_by=managed_by,
     )

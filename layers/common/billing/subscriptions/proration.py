@@ -7,6 +7,7 @@ invoice can explain "16/31 jours") or in seconds. Metered items are never prorat
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from billing.catalog.rating import exact_amount
@@ -14,7 +15,6 @@ from billing.invoices.models import InvoiceLine, Section
 from billing.money import round_minor
 from billing.subscriptions.models import Charge, Granularity, SubscriptionItem
 from billing.subscriptions.periods import Period
-from datetime import datetime
 
 
 def remaining(span: Period, at: datetime, granularity: Granularity) -> tuple[int, int]:
@@ -26,7 +26,9 @@ def remaining(span: Period, at: datetime, granularity: Granularity) -> tuple[int
     return max(0, min(left, total)), total
 
 
-def credit_line(item: SubscriptionItem, at: datetime, granularity: Granularity, subscription_id: str) -> InvoiceLine | None:
+def credit_line(
+    item: SubscriptionItem, at: datetime, granularity: Granularity, subscription_id: str
+) -> InvoiceLine | None:
     """The unused part of the item's last charge, as a negative line (None if nothing is left)."""
     charge = item.charged
     if charge is None or charge.amount == 0 or item.price.is_metered or at >= charge.span.end:

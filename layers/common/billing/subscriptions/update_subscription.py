@@ -89,7 +89,9 @@ def update_subscription(
         # Trialing or not started: nothing was charged, nothing to prorate; "none": bill at renewal.
         return Updated(subscription.evolve(items=new_items, scheduled_items=None), [], [])
     if not period.contains(at):
-        raise InvalidInputError("proration_date_outside_period", "proration_date must fall in the current period.", "proration_date")
+        raise InvalidInputError(
+            "proration_date_outside_period", "proration_date must fall in the current period.", "proration_date"
+        )
 
     old = {item.id: item for item in subscription.items}
     lines: list[InvoiceLine] = []

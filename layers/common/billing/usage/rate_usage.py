@@ -32,9 +32,7 @@ def usage_line(
     if any(tags for tags in by_tags):
         weights = _weights(list(by_tags.values()))
         parts = allocate(total, weights)
-        shares = tuple(
-            TagShare(tags, qty, part) for (tags, qty), part in zip(by_tags.items(), parts, strict=True)
-        )
+        shares = tuple(TagShare(tags, qty, part) for (tags, qty), part in zip(by_tags.items(), parts, strict=True))
     return InvoiceLine(
         section=Section.USAGE,
         description=description or price.nickname or price.meter.event_name,
