@@ -25,7 +25,8 @@ def test_trial_crossing_a_month_end_bills_from_the_trial_end_and_anchors_there()
     first = renew_subscription(subscription, at(2026, 2, 3))
     assert first.billing_reason is BillingReason.SUBSCRIPTION_CREATE
     assert first.subscription.status is SubscriptionStatus.ACTIVE
-    assert first.period.start == at(2026, 2, 3) and first.period.end == at(2026, 3, 3)
+    assert first.period.start == at(2026, 2, 3)
+    assert first.period.end == at(2026, 3, 3)
     assert [line.amount for line in first.lines] == [6000]
 
 
@@ -67,7 +68,8 @@ def test_billing_cycle_anchor_makes_a_prorated_first_period():
         "s", "a", [NewItem("u", USER)], now=at(2026, 3, 16), billing_cycle_anchor=at(2026, 4, 1)
     )
     (line,) = started.lines
-    assert line.period.start == at(2026, 3, 16) and line.period.end == at(2026, 4, 1)
+    assert line.period.start == at(2026, 3, 16)
+    assert line.period.end == at(2026, 4, 1)
     assert line.amount == round(3000 * 16 / 31)
     assert renew_subscription(started.subscription, at(2026, 4, 1)).period.end == at(2026, 5, 1)
     with pytest.raises(InvalidInputError):
