@@ -1,0 +1,56 @@
+"""Rating throughput of the pure engine: subscriptions with seats and usage rated into invoices."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from billing.catalog.models import Interval, Meter, Price, Recurring, UsageType
+from billing.invoices.assemble_invoice import InvoiceContext, assemble_invoice
+from billing.subscriptions.create_subscription import NewItem, create_subscription
+from billing.subscriptions.models import Subscription
+from billing.subscriptions.renew_subscription import renew_subscription
+from billing.tax.vat import Buyer, vat_treatment
+from billing.usage.models import UsageEvent
+
+MONTHLY = Recurring(Interval.MONTH)
+SEAT = Price("seat", "seat", "EUR", "Seat", MONTHLY, unit_amount=Decimal(3000))
+NUMBER = Price("number", "number", "EUR", "Number", MONTHLY, unit_amount=Decimal(500))
+MINUTES = Price(
+    "minutes", "minutes", "EUR", "Minutes", MONTHLY, UsageType.METERED, unit_amount=Decimal(5),
+    meter=Meter("outbound_minutes"),
+)
+EVENTS_PER_SUBSCRIPTION = 20
+
+
+def _population(count: int) -> list[tuple[Subscription, list[UsageEvent]]]:
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    population = []
+    for n in range(count):
+        subscription_id = f"sub_{n}"
+        started = create_subscription(
+            subscription_id, f"acct_{n}",
+            [NewItem("seats", SEAT, 1 + n % 20), NewItem("numbers", NUMBER, 1 + n % 3), NewItem("minutes", MINUTES)],
+            now=start + timedelta(minutes=n % 1440),
+        )
+        events = [
+            UsageEvent(f"e{n}-{k}", subscription_id, "outbound_minutes", Decimal(1 + k % 7),
+                       start + timedelta(days=1 + k, minutes=n % 1440))
+            for k in range(EVENTS_PER_SUBSCRIPTION)
+        ]
+        population.append((started.subscription, events))
+    return population
+
+
+def rating_throughput(count: int = 20_000) -> tuple[float, int]:
+    """(subscriptions per second, count): renew each subscription with its usage and assemble its invoice."""
+    population = _population(count)
+    context = InvoiceContext("acct", vat_treatment(Buyer("FR"), datetime(2026, 4, 1).date()))
+    due = datetime(2026, 4, 2, tzinfo=UTC)
+    started = time.perf_counter()
+    for subscription, events in population:
+        renewed = renew_subscription(subscription, due, events)
+        assemble_invoice(context, renewed.lines, renewed.billing_reason, due, subscription.id, renewed.period)
+    elapsed = time.perf_counter() - started
+    return count / elapsed, count
