@@ -18,7 +18,13 @@ MONTHLY = Recurring(Interval.MONTH)
 SEAT = Price("seat", "seat", "EUR", "Seat", MONTHLY, unit_amount=Decimal(3000))
 NUMBER = Price("number", "number", "EUR", "Number", MONTHLY, unit_amount=Decimal(500))
 MINUTES = Price(
-    "minutes", "minutes", "EUR", "Minutes", MONTHLY, UsageType.METERED, unit_amount=Decimal(5),
+    "minutes",
+    "minutes",
+    "EUR",
+    "Minutes",
+    MONTHLY,
+    UsageType.METERED,
+    unit_amount=Decimal(5),
     meter=Meter("outbound_minutes"),
 )
 EVENTS_PER_SUBSCRIPTION = 20
@@ -30,13 +36,19 @@ def _population(count: int) -> list[tuple[Subscription, list[UsageEvent]]]:
     for n in range(count):
         subscription_id = f"sub_{n}"
         started = create_subscription(
-            subscription_id, f"acct_{n}",
+            subscription_id,
+            f"acct_{n}",
             [NewItem("seats", SEAT, 1 + n % 20), NewItem("numbers", NUMBER, 1 + n % 3), NewItem("minutes", MINUTES)],
             now=start + timedelta(minutes=n % 1440),
         )
         events = [
-            UsageEvent(f"e{n}-{k}", subscription_id, "outbound_minutes", Decimal(1 + k % 7),
-                       start + timedelta(days=1 + k, minutes=n % 1440))
+            UsageEvent(
+                f"e{n}-{k}",
+                subscription_id,
+                "outbound_minutes",
+                Decimal(1 + k % 7),
+                start + timedelta(days=1 + k, minutes=n % 1440),
+            )
             for k in range(EVENTS_PER_SUBSCRIPTION)
         ]
         population.append((started.subscription, events))

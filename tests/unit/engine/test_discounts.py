@@ -72,3 +72,13 @@ def test_promotion_codes_and_referrals():
     ledger.post(referral_reward(program, code, "acct_new", "in_1", 0, at(2026, 2, 2)))  # replayed webhook
     assert ledger.credit_available() == 2000
     assert referral_reward(program, code, "acct_new", "in_2", 1, at(2026, 3, 1)) is None
+
+
+def test_a_once_coupon_is_spent_by_the_first_invoice_it_reduces():
+    from billing.discounts.apply_discount import remaining_discount
+
+    _, once = redeem_coupon(Coupon("first", Duration.ONCE, percent_off=Decimal(50)), at(2026, 1, 1))
+    _, forever = redeem_coupon(Coupon("always", Duration.FOREVER, percent_off=Decimal(5)), at(2026, 1, 1))
+    assert remaining_discount(once, discounted=False) is once
+    assert remaining_discount(once, discounted=True) is None
+    assert remaining_discount(forever, discounted=True) is forever
