@@ -9,7 +9,7 @@ from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
-from cdk_nag import NagPackSuppression, NagSuppressions
+from cdk_nag import NagPackSuppression, NagSuppressions, RegexAppliesTo
 from constructs import Construct
 
 from infra.config import StageConfig
@@ -81,6 +81,11 @@ class Functions(Construct):
                         id="AwsSolutions-IAM5",
                         reason="X-Ray PutTraceSegments/PutTelemetryRecords accept no resource but '*'.",
                         applies_to=["Resource::*"],
+                    ),
+                    NagPackSuppression(
+                        id="AwsSolutions-IAM5",
+                        reason="Queries on the table's own secondary indexes: CDK grants them as <table>/index/*.",
+                        applies_to=[RegexAppliesTo(regex="/^Resource::<Storage.*Table.*\\.Arn>\\/index\\/\\*$/g")],
                     ),
                     NagPackSuppression(
                         id="AwsSolutions-L1",

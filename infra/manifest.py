@@ -62,13 +62,21 @@ class GatewayProblem:
     detail: str
 
 
-MAIN_TABLE = Table(id="Main", partition_key="pk", sort_key="sk", ttl_attribute="expires_at")
+# GSI1 lists things by owner and time: an account's subscriptions and invoices, the catalog, a
+# subscription's usage events (docs/data-model.md).
+MAIN_TABLE = Table(
+    id="Main",
+    partition_key="pk",
+    sort_key="sk",
+    ttl_attribute="expires_at",
+    indexes=(Index("GSI1", "gsi1pk", "gsi1sk"),),
+)
 # Powertools idempotency's own layout (key "id", TTL "expiration"): one record per key, no hot partition.
 IDEMPOTENCY_TABLE = Table(id="Idempotency", partition_key="id", ttl_attribute="expiration")
 TABLES = (MAIN_TABLE, IDEMPOTENCY_TABLE)
 
-_READ = ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem")
-_WRITE = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")
+_READ = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem")
+_WRITE = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem")
 
 FUNCTIONS = (
     Function(
@@ -80,7 +88,7 @@ FUNCTIONS = (
     ),
     Function(
         name="api",
-        description="REST API: accounts, API keys, health, OpenAPI",
+        description="REST API: accounts, keys, catalog, subscriptions, usage, invoices, balance",
         tables={"BILLING_TABLE": "Main", "BILLING_IDEMPOTENCY_TABLE": "Idempotency"},
         table_actions={"Main": _READ + _WRITE, "Idempotency": ("dynamodb:GetItem", *_WRITE)},
     ),
@@ -95,6 +103,32 @@ ROUTES = (
     Route("POST", "/v1/accounts/{account_id}/api_keys", "api"),
     Route("GET", "/v1/accounts/{account_id}/api_keys", "api"),
     Route("DELETE", "/v1/accounts/{account_id}/api_keys/{key_id}", "api"),
+    Route("GET", "/v1/accounts/{account_id}/balance", "api"),
+    Route("GET", "/v1/accounts/{account_id}/balance_transactions", "api"),
+    Route("POST", "/v1/accounts/{account_id}/balance_transactions", "api"),
+    Route("POST", "/v1/products", "api"),
+    Route("GET", "/v1/products", "api"),
+    Route("POST", "/v1/prices", "api"),
+    Route("GET", "/v1/prices", "api"),
+    Route("GET", "/v1/prices/{price_id}", "api"),
+    Route("POST", "/v1/coupons", "api"),
+    Route("GET", "/v1/coupons", "api"),
+    Route("POST", "/v1/promotion_codes", "api"),
+    Route("GET", "/v1/promotion_codes", "api"),
+    Route("POST", "/v1/subscriptions", "api"),
+    Route("GET", "/v1/subscriptions", "api"),
+    Route("GET", "/v1/subscriptions/{subscription_id}", "api"),
+    Route("PATCH", "/v1/subscriptions/{subscription_id}", "api"),
+    Route("POST", "/v1/subscriptions/{subscription_id}/cancel", "api"),
+    Route("POST", "/v1/invoices/preview", "api"),
+    Route("GET", "/v1/invoices", "api"),
+    Route("GET", "/v1/invoices/{invoice_id}", "api"),
+    Route("POST", "/v1/invoices/{invoice_id}/finalize", "api"),
+    Route("POST", "/v1/invoices/{invoice_id}/void", "api"),
+    Route("POST", "/v1/credit_notes", "api"),
+    Route("POST", "/v1/invoice_items", "api"),
+    Route("POST", "/v1/usage_events", "api"),
+    Route("GET", "/v1/usage_summaries", "api"),
 )
 
 # API Gateway's own refusals, reshaped to our problem+json (keys are API Gateway response types).

@@ -20,6 +20,7 @@ def compose() -> Resolve:
     # heavy imports (botocore, pydantic models, X-Ray) stay out of module import (docs/decisions.md).
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
+    from billing.adapters.dynamodb_billing import DynamoBillingStore, DynamoUsageStore
     from billing.adapters.dynamodb_tables import bind_table
     from billing.adapters.idempotency import PowertoolsIdempotency
     from billing.clock import SystemClock
@@ -34,6 +35,8 @@ def compose() -> Resolve:
         accounts=DynamoAccountRepository(),
         keys=DynamoApiKeyRepository(),
         idempotency=PowertoolsIdempotency(settings.idempotency_table_name),
+        store=DynamoBillingStore(),
+        usage=DynamoUsageStore(),
     )
     app = build_app(settings)
 

@@ -25,6 +25,8 @@ class Api:
             accounts=InMemoryAccounts(),
             keys=InMemoryKeys(),
             idempotency=InMemoryIdempotency(),
+            store=None,  # type: ignore[arg-type]  # the account routes never touch it
+            usage=None,  # type: ignore[arg-type]
         )
 
     def call(self, method, path, resource, principal=OPERATOR, body=None, headers=None, params=None):

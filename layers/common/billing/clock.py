@@ -14,7 +14,9 @@ class Clock(Protocol):
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        # Whole seconds: every instant the API shows can be sent back (a preview's proration_date)
+        # and mean exactly the same instant.
+        return datetime.now(UTC).replace(microsecond=0)
 
 
 class FixedClock:

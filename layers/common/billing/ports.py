@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 if TYPE_CHECKING:  # keeps the authorizer's import light: it never loads the billing profile model
     from billing.accounts.models import Account, ApiKey
+    from billing.batch import WriteBatch
+    from billing.catalog.models import Price, Product
+    from billing.discounts.models import Coupon, PromotionCode
+    from billing.invoices.invoice_items import InvoiceItem
+    from billing.invoices.models import Invoice
+    from billing.ledger.account_ledger import AccountLedger
+    from billing.subscriptions.models import Subscription
+    from billing.usage.models import UsageEvent
+
+T = TypeVar("T")
 
 
 class AccountRepository(Protocol):
@@ -48,3 +60,55 @@ class Idempotency(Protocol):
     def register_lambda_context(self, context: Any) -> None:
         """Called per invocation, so records of a crashed invocation expire with it."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    limit: int = 20
+    cursor: str | None = None  # opaque: from the previous page's ``next_cursor``
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+class BillingStore(Protocol):
+    """Reads of billing objects (one request each where the key allows) and atomic batch writes."""
+
+    def get_product(self, product_id: str) -> Product | None: ...
+    def list_products(self, page: PageRequest) -> Page[Product]: ...
+    def get_price(self, price_id: str) -> Price | None: ...
+    def get_prices(self, price_ids: Iterable[str]) -> dict[str, Price]: ...
+    def list_prices(self, page: PageRequest) -> Page[Price]: ...
+    def get_coupon(self, coupon_id: str) -> tuple[Coupon, int] | None: ...
+    def list_coupons(self, page: PageRequest) -> Page[Coupon]: ...
+    def find_promotion_code(self, code: str) -> tuple[PromotionCode, int] | None: ...
+    def list_promotion_codes(self, page: PageRequest) -> Page[PromotionCode]: ...
+
+    def get_subscription(self, subscription_id: str) -> Subscription | None: ...
+    def get_subscriptions(self, subscription_ids: Iterable[str]) -> dict[str, Subscription]: ...
+    def list_subscriptions(self, account_id: str, page: PageRequest) -> Page[Subscription]: ...
+
+    def get_invoice(self, invoice_id: str) -> Invoice | None: ...
+    def list_invoices(self, account_id: str, status: str | None, page: PageRequest) -> Page[Invoice]: ...
+    def pending_items(self, account_id: str) -> list[InvoiceItem]: ...
+    def series_last(self, series: str) -> int: ...
+
+    def ledger(self, account_id: str, currency: str) -> tuple[AccountLedger, int]:
+        """The account's ledger rebuilt from its entries, and the version to append against."""
+        ...
+
+    def commit(self, batch: WriteBatch) -> None:
+        """Write the batch in one transaction; a stale version raises ``ConflictError``."""
+        ...
+
+
+class UsageStore(Protocol):
+    def known_event_ids(self, subscription_event_ids: Iterable[tuple[str, str]]) -> set[tuple[str, str]]: ...
+    def add_events(self, events: Iterable[UsageEvent]) -> None:
+        """Store events keyed by (subscription, id): writing one twice leaves one item."""
+        ...
+
+    def events(self, subscription_id: str, start: datetime, end: datetime) -> list[UsageEvent]: ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -89,6 +90,7 @@ class Product:
     id: str
     name: str
     description: str | None = None
+    created: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +108,7 @@ class Price:
     package: Package | None = None
     meter: Meter | None = None
     tax_rate: Decimal | None = field(default=None)  # override of the account's VAT rate (rare)
+    created: datetime | None = None
 
     def __post_init__(self) -> None:
         minor_unit_exponent(self.currency)

@@ -29,6 +29,7 @@ class Coupon:
     redeem_by: datetime | None = None
     times_redeemed: int = 0
     name: str | None = None
+    created: datetime | None = None
 
     def __post_init__(self) -> None:
         if (self.percent_off is None) == (self.amount_off is None):
@@ -62,6 +63,7 @@ class PromotionCode:
     expires_at: datetime | None = None
     first_time_only: bool = False
     referrer_account_id: str | None = None
+    created: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

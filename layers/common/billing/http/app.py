@@ -9,11 +9,19 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from billing.errors import PayloadTooLargeError
-from billing.http import accounts, system
+from billing.http import accounts, balance, catalog, invoices, subscriptions, system, usage
 from billing.http.problems import register_problem_handlers
 from billing.settings import ApiSettings
 
-ROUTERS = (system.router, accounts.router)
+ROUTERS = (
+    system.router,
+    accounts.router,
+    balance.router,
+    catalog.router,
+    subscriptions.router,
+    invoices.router,
+    usage.router,
+)
 
 
 def build_app(settings: ApiSettings) -> APIGatewayRestResolver:

@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import BaseModel
 
 from billing.accounts.access import Principal
 from billing.errors import InvalidInputError
 from billing.http.principal import principal_from_event
 from billing.http.problems import PROBLEM_JSON, Problem
 from billing.http.services import ApiServices
+from billing.ports import PageRequest
 
 BEARER: list[dict[str, list[str]]] = [{"apiKey": []}]
+Limit = Annotated[int, Query(ge=1, le=100, description="Page size.")]
+Cursor = Annotated[str | None, Query(max_length=2048, description="next_cursor of the previous page.")]
+T = TypeVar("T")
+
+
+class ListOf(BaseModel, Generic[T]):
+    object: Literal["list"] = "list"
+    data: list[T]
+    next_cursor: str | None = None
+
+
+def page(limit: int, cursor: str | None) -> PageRequest:
+    return PageRequest(limit=limit, cursor=cursor)
 
 
 def errors(*statuses: int) -> dict[int, OpenAPIResponse]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from billing.clock import Clock
-from billing.ports import AccountRepository, ApiKeyRepository, Idempotency
+from billing.ports import AccountRepository, ApiKeyRepository, BillingStore, Idempotency, UsageStore
+from billing.subscriptions.manage_subscriptions import Services
 
 
 @dataclass(frozen=True)
@@ -14,3 +15,9 @@ class ApiServices:
     accounts: AccountRepository
     keys: ApiKeyRepository
     idempotency: Idempotency
+    store: BillingStore
+    usage: UsageStore
+
+    @property
+    def billing(self) -> Services:
+        return Services(store=self.store, accounts=self.accounts, usage=self.usage, clock=self.clock)

@@ -90,3 +90,53 @@ class DraftInvoice:
 
     def section(self, section: Section) -> tuple[InvoiceLine, ...]:
         return tuple(line for line in self.lines if line.section is section)
+
+
+class InvoiceStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"  # finalized: numbered, immutable, owed
+    PAID = "paid"
+    VOID = "void"
+    UNCOLLECTIBLE = "uncollectible"
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    """A stored invoice: its draft content, and what finalization and payments made of it."""
+
+    id: str
+    draft: DraftInvoice
+    status: InvoiceStatus = InvoiceStatus.DRAFT
+    number: str | None = None
+    finalized_at: datetime | None = None
+    due_at: datetime | None = None
+    amount_paid: int = 0  # by payments and credits after finalization (credit applied included)
+    amount_credited: int = 0  # by credit notes
+    collection_method: str = "charge_automatically"
+    days_until_due: int | None = None
+    version: int = 0
+
+    @property
+    def account_id(self) -> str:
+        return self.draft.account_id
+
+    @property
+    def amount_remaining(self) -> int:
+        if self.status in (InvoiceStatus.DRAFT, InvoiceStatus.VOID):
+            return 0
+        return max(0, self.draft.total - self.amount_paid - self.amount_credited)
+
+
+@dataclass(frozen=True, slots=True)
+class CreditNote:
+    """An "avoir": a correction of a finalized invoice, never an edit of it."""
+
+    id: str
+    number: str
+    invoice_id: str
+    invoice_number: str
+    account_id: str
+    currency: str
+    amount: int  # tax included
+    reason: str
+    created: datetime

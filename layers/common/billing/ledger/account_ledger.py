@@ -23,6 +23,7 @@ from billing.money import CurrencyMismatchError
 
 class EntryKind(StrEnum):
     INVOICE_FINALIZED = "invoice_finalized"
+    INVOICE_VOIDED = "invoice_voided"
     PAYMENT = "payment"
     TOP_UP = "top_up"
     CREDIT_NOTE = "credit_note"

@@ -1,0 +1,30 @@
+"""Engine objects ↔ JSON-compatible dicts, for storing them as DynamoDB maps.
+
+Pydantic's TypeAdapter walks the frozen dataclasses of the engine (Decimal as string, datetimes as ISO
+8601, enums as values), so there is no hand-written codec to keep in step with the models.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, TypeVar
+
+from pydantic import TypeAdapter
+
+T = TypeVar("T")
+
+
+@cache
+def _adapter(kind: type[Any]) -> TypeAdapter[Any]:
+    return TypeAdapter(kind)
+
+
+def dump(value: Any) -> dict[str, Any]:
+    # None is kept: a field may be required and nullable (DynamoDB maps store it as NULL).
+    data: dict[str, Any] = _adapter(type(value)).dump_python(value, mode="json")
+    return data
+
+
+def load(kind: type[T], data: dict[str, Any]) -> T:
+    loaded: T = _adapter(kind).validate_python(data)
+    return loaded

@@ -1,0 +1,335 @@
+"""Billing objects in the single table, as documents (docs/data-model.md lists every key).
+
+Each object is one item: its key, a ``kind``, its serialized ``doc``, a ``version`` for optimistic
+concurrency and, when it is listed, GSI1 keys. ``commit`` writes a whole WriteBatch in one
+TransactWriteItems, so what belongs together is stored together or not at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.transactions import TransactWrite
+
+from billing.adapters.documents import dump, load
+from billing.adapters.dynamodb_tables import TableItem, account_pk
+from billing.batch import WriteBatch
+from billing.catalog.models import Price, Product
+from billing.discounts.models import Coupon, PromotionCode
+from billing.errors import ConflictError, InvalidInputError
+from billing.invoices.invoice_items import InvoiceItem
+from billing.invoices.models import Invoice
+from billing.ledger.account_ledger import AccountLedger, LedgerEntry
+from billing.ports import Page, PageRequest
+from billing.subscriptions.models import Subscription
+from billing.usage.models import UsageEvent
+
+T = TypeVar("T")
+MAX_TRANSACTION_ITEMS = 100
+
+
+class Gsi1(GlobalSecondaryIndex["DocItem"]):
+    class Meta:
+        index_name = "GSI1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class DocItem(TableItem):
+    kind = UnicodeAttribute()
+    doc = MapAttribute[str, Any]()
+    version = NumberAttribute(default=0)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    last = NumberAttribute(null=True)  # series counters
+    gsi1 = Gsi1()
+
+
+def _listed(created: datetime, object_id: str) -> str:
+    return f"{created.isoformat()}#{object_id}"
+
+
+# Key design, one place: (pk, sk) and the GSI1 listing of each kind.
+def product_key(product_id: str) -> tuple[str, str]:
+    return f"PRODUCT#{product_id}", "PRODUCT"
+
+
+def price_key(price_id: str) -> tuple[str, str]:
+    return f"PRICE#{price_id}", "PRICE"
+
+
+def coupon_key(coupon_id: str) -> tuple[str, str]:
+    return f"COUPON#{coupon_id}", "COUPON"
+
+
+def promotion_key(code: str) -> tuple[str, str]:
+    return f"PROMO#{code.upper()}", "PROMO"
+
+
+def subscription_key(subscription_id: str) -> tuple[str, str]:
+    return f"SUB#{subscription_id}", "SUB"
+
+
+def invoice_key(invoice_id: str) -> tuple[str, str]:
+    return f"INVOICE#{invoice_id}", "INVOICE"
+
+
+def usage_key(subscription_id: str, event_id: str) -> tuple[str, str]:
+    return f"USAGE#{subscription_id}#{event_id}", "EVENT"
+
+
+def encode_cursor(key: dict[str, Any] | None) -> str | None:
+    return None if not key else base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, binascii.Error) as error:
+        raise InvalidInputError("invalid_cursor", "This cursor is not one we issued.", "cursor") from error
+    if not isinstance(decoded, dict):
+        raise InvalidInputError("invalid_cursor", "This cursor is not one we issued.", "cursor")
+    return decoded
+
+
+class DynamoBillingStore:
+    # --- reads -------------------------------------------------------------------------------------
+    def _get(self, key: tuple[str, str], kind: type[T]) -> tuple[T, int] | None:
+        try:
+            item = DocItem.get(*key, consistent_read=True)
+        except DocItem.DoesNotExist:
+            return None
+        return load(kind, item.doc.as_dict()), int(item.version)
+
+    def _get_many(self, keys: list[tuple[str, str]], kind: type[T]) -> list[T]:
+        return [load(kind, item.doc.as_dict()) for item in DocItem.batch_get(keys)] if keys else []
+
+    def _list(self, gsi1pk: str, kind: type[T], page: PageRequest, condition: Any = None) -> Page[T]:
+        results = DocItem.gsi1.query(
+            gsi1pk,
+            scan_index_forward=False,  # newest first
+            limit=page.limit,
+            last_evaluated_key=decode_cursor(page.cursor),
+            filter_condition=condition,
+        )
+        items = [load(kind, item.doc.as_dict()) for item in results]
+        return Page(items, encode_cursor(results.last_evaluated_key))
+
+    def get_product(self, product_id: str) -> Product | None:
+        found = self._get(product_key(product_id), Product)
+        return None if found is None else found[0]
+
+    def list_products(self, page: PageRequest) -> Page[Product]:
+        return self._list("CATALOG#product", Product, page)
+
+    def get_price(self, price_id: str) -> Price | None:
+        found = self._get(price_key(price_id), Price)
+        return None if found is None else found[0]
+
+    def get_prices(self, price_ids: Iterable[str]) -> dict[str, Price]:
+        prices = self._get_many([price_key(i) for i in sorted(set(price_ids))], Price)
+        return {price.id: price for price in prices}
+
+    def list_prices(self, page: PageRequest) -> Page[Price]:
+        return self._list("CATALOG#price", Price, page)
+
+    def get_coupon(self, coupon_id: str) -> tuple[Coupon, int] | None:
+        return self._get(coupon_key(coupon_id), Coupon)
+
+    def list_coupons(self, page: PageRequest) -> Page[Coupon]:
+        return self._list("CATALOG#coupon", Coupon, page)
+
+    def find_promotion_code(self, code: str) -> tuple[PromotionCode, int] | None:
+        return self._get(promotion_key(code), PromotionCode)
+
+    def list_promotion_codes(self, page: PageRequest) -> Page[PromotionCode]:
+        return self._list("CATALOG#promotion_code", PromotionCode, page)
+
+    def get_subscription(self, subscription_id: str) -> Subscription | None:
+        found = self._get(subscription_key(subscription_id), Subscription)
+        return None if found is None else found[0]
+
+    def get_subscriptions(self, subscription_ids: Iterable[str]) -> dict[str, Subscription]:
+        found = self._get_many([subscription_key(i) for i in sorted(set(subscription_ids))], Subscription)
+        return {subscription.id: subscription for subscription in found}
+
+    def list_subscriptions(self, account_id: str, page: PageRequest) -> Page[Subscription]:
+        return self._list(f"{account_pk(account_id)}#SUB", Subscription, page)
+
+    def get_invoice(self, invoice_id: str) -> Invoice | None:
+        found = self._get(invoice_key(invoice_id), Invoice)
+        return None if found is None else found[0]
+
+    def list_invoices(self, account_id: str, status: str | None, page: PageRequest) -> Page[Invoice]:
+        condition = DocItem.doc["status"] == status if status else None
+        return self._list(f"{account_pk(account_id)}#INVOICE", Invoice, page, condition)
+
+    def pending_items(self, account_id: str) -> list[InvoiceItem]:
+        items = DocItem.query(account_pk(account_id), DocItem.sk.startswith("ITEM#"), consistent_read=True)
+        return [load(InvoiceItem, item.doc.as_dict()) for item in items]
+
+    def series_last(self, series: str) -> int:
+        try:
+            return int(DocItem.get(f"SERIES#{series}", "SERIES", consistent_read=True).last or 0)
+        except DocItem.DoesNotExist:
+            return 0
+
+    def ledger(self, account_id: str, currency: str) -> tuple[AccountLedger, int]:
+        """One Query: the entries (in posting order, by sequence) and the head holding the version."""
+        entries, version = [], 0
+        for item in DocItem.query(account_pk(account_id), DocItem.sk.startswith("LEDGER"), consistent_read=True):
+            if item.sk == "LEDGERHEAD":
+                version = int(item.version)
+            else:
+                entries.append(load(LedgerEntry, item.doc.as_dict()))
+        currency = entries[0].currency if entries else currency
+        return AccountLedger.replay(account_id, currency, entries), version
+
+    # --- writes ------------------------------------------------------------------------------------
+    def commit(self, batch: WriteBatch) -> None:
+        if len(batch) > MAX_TRANSACTION_ITEMS:
+            raise InvalidInputError("too_many_changes", "This change is too large for one transaction.", None)
+        try:
+            with TransactWrite(connection=Connection()) as transaction:
+                self._stage(transaction, batch)
+        except TransactWriteError as error:
+            if error.cause_response_code == "TransactionCanceledException":
+                raise ConflictError(
+                    "concurrent_update", "Something this change depends on changed meanwhile; retry.", None
+                ) from error
+            raise
+
+    def _stage(self, transaction: TransactWrite, batch: WriteBatch) -> None:
+        for product in batch.products:
+            self._put_new(transaction, product_key(product.id), "product", product, "CATALOG#product", product.id)
+        for price in batch.prices:
+            self._put_new(transaction, price_key(price.id), "price", price, "CATALOG#price", price.id)
+        for coupon, version in batch.coupons:
+            self._put_versioned(
+                transaction, coupon_key(coupon.id), "coupon", coupon, version, ("CATALOG#coupon", coupon.id)
+            )
+        for code, version in batch.promotion_codes:
+            self._put_versioned(
+                transaction,
+                promotion_key(code.code),
+                "promotion_code",
+                code,
+                version,
+                ("CATALOG#promotion_code", code.id),
+            )
+        for subscription in batch.subscriptions:
+            self._put_versioned(
+                transaction,
+                subscription_key(subscription.id),
+                "subscription",
+                subscription,
+                subscription.version,
+                (f"{account_pk(subscription.account_id)}#SUB", _listed(subscription.created, subscription.id)),
+            )
+        for invoice in batch.invoices:
+            self._put_versioned(
+                transaction,
+                invoice_key(invoice.id),
+                "invoice",
+                invoice,
+                invoice.version,
+                (f"{account_pk(invoice.account_id)}#INVOICE", _listed(invoice.draft.created, invoice.id)),
+            )
+        for note in batch.credit_notes:
+            self._put_versioned(
+                transaction,
+                (f"CREDITNOTE#{note.id}", "CREDITNOTE"),
+                "credit_note",
+                note,
+                0,
+                (f"{account_pk(note.account_id)}#CREDITNOTE", _listed(note.created, note.id)),
+            )
+        for advance in batch.series:
+            condition = (
+                DocItem.pk.does_not_exist() if advance.expected_last == 0 else DocItem.last == advance.expected_last
+            )
+            counter = DocItem(f"SERIES#{advance.series}", "SERIES", kind="series", doc={}, last=advance.taken)
+            transaction.save(counter, condition=condition)
+        for append in batch.ledger:
+            head = DocItem(
+                account_pk(append.account_id), "LEDGERHEAD", kind="ledger_head", doc={}, version=append.head_version + 1
+            )
+            transaction.save(head, condition=self._version_condition(append.head_version))
+            for index, entry in enumerate(append.entries):
+                sequence = f"LEDGER#{append.head_version + 1:010d}.{index:03d}"
+                transaction.save(
+                    DocItem(account_pk(append.account_id), sequence, kind="ledger_entry", doc=dump(entry)),
+                    condition=DocItem.pk.does_not_exist(),
+                )
+        for item in batch.pending_items:
+            transaction.save(
+                DocItem(account_pk(item.account_id), f"ITEM#{item.id}", kind="invoice_item", doc=dump(item)),
+                condition=DocItem.pk.does_not_exist(),
+            )
+        for item in batch.consumed_items:
+            transaction.delete(DocItem(account_pk(item.account_id), f"ITEM#{item.id}"), condition=DocItem.pk.exists())
+
+    @staticmethod
+    def _version_condition(version: int) -> Any:
+        return DocItem.pk.does_not_exist() if version == 0 else DocItem.version == version
+
+    def _put_new(
+        self, transaction: TransactWrite, key: tuple[str, str], kind: str, value: Any, gsi1pk: str, object_id: str
+    ) -> None:
+        created = getattr(value, "created", None)
+        listed = _listed(created, object_id) if created else object_id
+        self._put_versioned(transaction, key, kind, value, 0, (gsi1pk, listed))
+
+    def _put_versioned(
+        self,
+        transaction: TransactWrite,
+        key: tuple[str, str],
+        kind: str,
+        value: Any,
+        version: int,
+        listing: tuple[str, str] | None,
+    ) -> None:
+        doc = dump(value)
+        doc.pop("version", None)
+        doc["version"] = version + 1
+        item = DocItem(key[0], key[1], kind=kind, doc=doc, version=version + 1)
+        if listing is not None:
+            item.gsi1pk, item.gsi1sk = listing
+        transaction.save(item, condition=self._version_condition(version))
+
+
+class DynamoUsageStore:
+    def known_event_ids(self, subscription_event_ids: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        keys = sorted({usage_key(sub, event) for sub, event in subscription_event_ids})
+        found = set()
+        for item in DocItem.batch_get(keys, attributes_to_get=["pk"]):
+            _, subscription_id, event_id = item.pk.split("#", 2)
+            found.add((subscription_id, event_id))
+        return found
+
+    def add_events(self, events: Iterable[UsageEvent]) -> None:
+        with DocItem.batch_write() as batch:
+            for event in events:
+                item = DocItem(*usage_key(event.subscription_id, event.id), kind="usage_event", doc=dump(event))
+                item.gsi1pk = f"USAGE#{event.subscription_id}"
+                item.gsi1sk = f"{event.timestamp.isoformat()}#{event.id}"
+                batch.save(item)
+
+    def events(self, subscription_id: str, start: datetime, end: datetime) -> list[UsageEvent]:
+        results = DocItem.gsi1.query(
+            f"USAGE#{subscription_id}", DocItem.gsi1sk.between(start.isoformat(), f"{end.isoformat()}#\uffff")
+        )
+        return [event for item in results if (event := load(UsageEvent, item.doc.as_dict())).timestamp < end]

@@ -1,0 +1,65 @@
+"""What one state change writes, described in domain terms; the store writes it in one transaction.
+
+Everything that belongs together (a subscription and its invoice, a ledger entry and the invoices it
+settles) goes into one batch, so either all of it is stored or none of it. Each versioned object is
+written only if its stored version is still the one read (``version`` 0 means: must not exist yet).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from billing.catalog.models import Price, Product
+from billing.discounts.models import Coupon, PromotionCode
+from billing.invoices.invoice_items import InvoiceItem
+from billing.invoices.models import CreditNote, Invoice
+from billing.ledger.account_ledger import LedgerEntry
+from billing.subscriptions.models import Subscription
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerAppend:
+    account_id: str
+    entries: tuple[LedgerEntry, ...]
+    head_version: int  # the ledger version the allocations were computed from
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesAdvance:
+    """Take the next number of a gapless series: ``last`` must still be ``expected_last``."""
+
+    series: str
+    expected_last: int
+    taken: int
+
+
+@dataclass
+class WriteBatch:
+    products: list[Product] = field(default_factory=list)
+    prices: list[Price] = field(default_factory=list)
+    coupons: list[tuple[Coupon, int]] = field(default_factory=list)  # (coupon, version read)
+    promotion_codes: list[tuple[PromotionCode, int]] = field(default_factory=list)
+    subscriptions: list[Subscription] = field(default_factory=list)  # version = the version read
+    invoices: list[Invoice] = field(default_factory=list)  # version = the version read
+    credit_notes: list[CreditNote] = field(default_factory=list)
+    ledger: list[LedgerAppend] = field(default_factory=list)
+    series: list[SeriesAdvance] = field(default_factory=list)
+    pending_items: list[InvoiceItem] = field(default_factory=list)
+    consumed_items: list[InvoiceItem] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return sum(
+            len(part)
+            for part in (
+                self.products,
+                self.prices,
+                self.coupons,
+                self.promotion_codes,
+                self.subscriptions,
+                self.invoices,
+                self.credit_notes,
+                self.series,
+                self.pending_items,
+                self.consumed_items,
+            )
+        ) + sum(1 + 2 * len(append.entries) for append in self.ledger)

@@ -1,0 +1,67 @@
+"""Account balance routes: the balance, its transactions, operators' adjustments."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from billing.errors import InvalidInputError
+from billing.http.billing_views import AdjustmentCreate, BalanceTransactionView, BalanceView
+from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, errors, once, services
+from billing.http.views import ACCOUNT_ID_PATTERN
+from billing.ledger.manage_balance import adjust_balance, balance_of, read_ledger
+
+router = Router()
+ACCOUNT_ID = Annotated[str, Path(pattern=ACCOUNT_ID_PATTERN)]
+
+
+@router.get("/v1/accounts/<account_id>/balance", security=BEARER, tags=["Balance"], responses=errors(403, 404))
+def get_balance(account_id: ACCOUNT_ID) -> BalanceView:
+    """The balance is the sum of the account's ledger entries (one read)."""
+    balance = balance_of(read_ledger(services(router).store, caller(router), account_id))
+    return BalanceView(
+        account=account_id,
+        currency=balance.currency,
+        balance=balance.balance,
+        credit_available=balance.credit_available,
+        amount_owed=balance.amount_owed,
+    )
+
+
+@router.get(
+    "/v1/accounts/<account_id>/balance_transactions", security=BEARER, tags=["Balance"], responses=errors(403, 404)
+)
+def get_balance_transactions(
+    account_id: ACCOUNT_ID, limit: Limit = 20, cursor: Cursor = None
+) -> ListOf[BalanceTransactionView]:
+    """Ledger entries, newest first."""
+    entries = list(reversed(read_ledger(services(router).store, caller(router), account_id).entries))
+    try:
+        start = int(cursor) if cursor else 0
+    except ValueError as error:
+        raise InvalidInputError("invalid_cursor", "This cursor is not one we issued.", "cursor") from error
+    chunk = entries[start : start + limit]
+    following = str(start + limit) if start + limit < len(entries) else None
+    return ListOf[BalanceTransactionView](data=[BalanceTransactionView.of(e) for e in chunk], next_cursor=following)
+
+
+@router.post(
+    "/v1/accounts/<account_id>/balance_transactions",
+    status_code=201,
+    security=BEARER,
+    tags=["Balance"],
+    responses=errors(403, 404, 409, 413),
+)
+def post_adjustment(account_id: ACCOUNT_ID, body: AdjustmentCreate) -> BalanceTransactionView:
+    """A manual adjustment with its reason (operators); a credit settles open invoices first."""
+    s = services(router)
+
+    def run() -> dict[str, object]:
+        entry = adjust_balance(
+            s.store, s.clock, caller(router), account_id, body.amount, body.currency.upper(), body.reason
+        )
+        return BalanceTransactionView.of(entry).model_dump(mode="json")
+
+    return BalanceTransactionView.model_validate(once(router, body.model_dump(mode="json"), run))

@@ -1,0 +1,227 @@
+"""Catalog routes: products, prices, coupons, promotion codes. Operators write; any key reads prices."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from billing.accounts.access import require_operator
+from billing.catalog.manage_catalog import create_coupon, create_price, create_product, create_promotion_code, get_price
+from billing.catalog.models import Meter, Package, Price, Product, Recurring, Tier
+from billing.discounts.models import Coupon, PromotionCode
+from billing.errors import InvalidInputError
+from billing.http.billing_views import (
+    CouponCreate,
+    CouponView,
+    PriceCreate,
+    PriceView,
+    ProductCreate,
+    ProductView,
+    PromotionCodeCreate,
+    PromotionCodeView,
+    TierView,
+    iso,
+)
+from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, errors, once, page, services
+from billing.ids import new_id
+
+router = Router()
+PRICE_ID = Annotated[str, Path(pattern=r"^price_[0-9a-z]{1,40}$")]
+
+
+def product_view(product: Product) -> ProductView:
+    return ProductView(id=product.id, name=product.name, description=product.description, created=iso(product.created))
+
+
+def price_view(price: Price) -> PriceView:
+    return PriceView(
+        id=price.id,
+        product=price.product_id,
+        currency=price.currency,
+        nickname=price.nickname,
+        unit_amount_decimal=f"{price.unit_amount.normalize():f}",
+        recurring={"interval": price.recurring.interval.value, "interval_count": price.recurring.interval_count}
+        if price.recurring
+        else None,
+        usage_type=price.usage_type.value,
+        billing_scheme=price.scheme.value,
+        tiers=[
+            TierView(
+                up_to=t.up_to,
+                unit_amount_decimal=f"{t.unit_amount.normalize():f}",
+                flat_amount_decimal=f"{t.flat_amount.normalize():f}",
+            )
+            for t in price.tiers
+        ]
+        or None,
+        tiers_mode=price.tiers_mode.value if price.tiers_mode else None,
+        package={
+            "size": price.package.size,
+            "amount_decimal": f"{price.package.amount.normalize():f}",
+            "free_units": price.package.free_units,
+        }
+        if price.package
+        else None,
+        meter={"event_name": price.meter.event_name, "aggregation": price.meter.aggregation.value}
+        if price.meter
+        else None,
+        created=iso(price.created),
+    )
+
+
+def coupon_view(coupon: Coupon) -> CouponView:
+    return CouponView(
+        id=coupon.id,
+        name=coupon.name,
+        percent_off=None if coupon.percent_off is None else f"{coupon.percent_off.normalize():f}",
+        amount_off=coupon.amount_off,
+        currency=coupon.currency,
+        duration=coupon.duration.value,
+        duration_in_months=coupon.duration_in_months,
+        max_redemptions=coupon.max_redemptions,
+        redeem_by=iso(coupon.redeem_by),
+        times_redeemed=coupon.times_redeemed,
+        created=iso(coupon.created),
+    )
+
+
+def promotion_code_view(code: PromotionCode) -> PromotionCodeView:
+    return PromotionCodeView(
+        id=code.id,
+        code=code.code,
+        coupon=code.coupon_id,
+        active=code.active,
+        max_redemptions=code.max_redemptions,
+        times_redeemed=code.times_redeemed,
+        expires_at=iso(code.expires_at),
+        first_time_only=code.first_time_only,
+        referrer_account=code.referrer_account_id,
+        created=iso(code.created),
+    )
+
+
+@router.post("/v1/products", status_code=201, security=BEARER, tags=["Catalog"], responses=errors(403, 409, 413))
+def post_product(body: ProductCreate) -> ProductView:
+    """Create a product (operators)."""
+    s = services(router)
+
+    def create() -> dict[str, object]:
+        product = Product(new_id("prod"), body.name, body.description)
+        return product_view(create_product(s.store, s.clock, caller(router), product)).model_dump(mode="json")
+
+    return ProductView.model_validate(once(router, body.model_dump(mode="json"), create))
+
+
+@router.get("/v1/products", security=BEARER, tags=["Catalog"], responses=errors())
+def get_products(limit: Limit = 20, cursor: Cursor = None) -> ListOf[ProductView]:
+    """List products, newest first."""
+    found = services(router).store.list_products(page(limit, cursor))
+    return ListOf[ProductView](data=[product_view(p) for p in found.items], next_cursor=found.next_cursor)
+
+
+def _price(body: PriceCreate) -> Price:
+    if (body.unit_amount is None) == (body.unit_amount_decimal is None) and body.billing_scheme == "per_unit":
+        raise InvalidInputError("unit_amount_required", "Give unit_amount or unit_amount_decimal.", "unit_amount")
+    unit = Decimal(body.unit_amount) if body.unit_amount is not None else (body.unit_amount_decimal or Decimal(0))
+    return Price(
+        id=new_id("price"),
+        product_id=body.product,
+        currency=body.currency.upper(),
+        nickname=body.nickname,
+        recurring=Recurring(body.recurring.interval, body.recurring.interval_count) if body.recurring else None,
+        usage_type=body.usage_type,
+        scheme=body.billing_scheme,
+        unit_amount=unit,
+        tiers=tuple(Tier(t.up_to, t.unit_amount_decimal, t.flat_amount_decimal) for t in body.tiers or ()),
+        tiers_mode=body.tiers_mode,
+        package=Package(body.package.size, body.package.amount_decimal, body.package.free_units)
+        if body.package
+        else None,
+        meter=Meter(body.meter.event_name, body.meter.aggregation, body.meter.unique_by) if body.meter else None,
+        tax_rate=body.tax_rate,
+    )
+
+
+@router.post("/v1/prices", status_code=201, security=BEARER, tags=["Catalog"], responses=errors(403, 409, 413))
+def post_price(body: PriceCreate) -> PriceView:
+    """Create a price (operators). Prices never change: a new price is a new id."""
+    s = services(router)
+
+    def create() -> dict[str, object]:
+        return price_view(create_price(s.store, s.clock, caller(router), _price(body))).model_dump(mode="json")
+
+    return PriceView.model_validate(once(router, body.model_dump(mode="json"), create))
+
+
+@router.get("/v1/prices", security=BEARER, tags=["Catalog"], responses=errors())
+def get_prices(limit: Limit = 20, cursor: Cursor = None) -> ListOf[PriceView]:
+    """List prices, newest first."""
+    found = services(router).store.list_prices(page(limit, cursor))
+    return ListOf[PriceView](data=[price_view(p) for p in found.items], next_cursor=found.next_cursor)
+
+
+@router.get("/v1/prices/<price_id>", security=BEARER, tags=["Catalog"], responses=errors(404))
+def get_one_price(price_id: PRICE_ID) -> PriceView:
+    return price_view(get_price(services(router).store, price_id))
+
+
+@router.post("/v1/coupons", status_code=201, security=BEARER, tags=["Discounts"], responses=errors(403, 409, 413))
+def post_coupon(body: CouponCreate) -> CouponView:
+    """Create a coupon (operators): percent or amount off, once, repeating or forever."""
+    s = services(router)
+
+    def create() -> dict[str, object]:
+        coupon = Coupon(
+            id=new_id("coupon"),
+            duration=body.duration,
+            percent_off=body.percent_off,
+            amount_off=body.amount_off,
+            currency=body.currency.upper() if body.currency else None,
+            duration_in_months=body.duration_in_months,
+            max_redemptions=body.max_redemptions,
+            redeem_by=body.redeem_by,
+            name=body.name,
+        )
+        return coupon_view(create_coupon(s.store, s.clock, caller(router), coupon)).model_dump(mode="json")
+
+    return CouponView.model_validate(once(router, body.model_dump(mode="json"), create))
+
+
+@router.get("/v1/coupons", security=BEARER, tags=["Discounts"], responses=errors(403))
+def get_coupons(limit: Limit = 20, cursor: Cursor = None) -> ListOf[CouponView]:
+    require_operator(caller(router))
+    found = services(router).store.list_coupons(page(limit, cursor))
+    return ListOf[CouponView](data=[coupon_view(c) for c in found.items], next_cursor=found.next_cursor)
+
+
+@router.post(
+    "/v1/promotion_codes", status_code=201, security=BEARER, tags=["Discounts"], responses=errors(403, 409, 413)
+)
+def post_promotion_code(body: PromotionCodeCreate) -> PromotionCodeView:
+    """Create a promotion code, or a referral code with ``referrer_account`` (operators)."""
+    s = services(router)
+
+    def create() -> dict[str, object]:
+        code = PromotionCode(
+            id=new_id("promo"),
+            code=body.code,
+            coupon_id=body.coupon,
+            max_redemptions=body.max_redemptions,
+            expires_at=body.expires_at,
+            first_time_only=body.first_time_only,
+            referrer_account_id=body.referrer_account,
+        )
+        created = create_promotion_code(s.store, s.clock, caller(router), code)
+        return promotion_code_view(created).model_dump(mode="json")
+
+    return PromotionCodeView.model_validate(once(router, body.model_dump(mode="json"), create))
+
+
+@router.get("/v1/promotion_codes", security=BEARER, tags=["Discounts"], responses=errors(403))
+def get_promotion_codes(limit: Limit = 20, cursor: Cursor = None) -> ListOf[PromotionCodeView]:
+    require_operator(caller(router))
+    found = services(router).store.list_promotion_codes(page(limit, cursor))
+    return ListOf[PromotionCodeView](data=[promotion_code_view(c) for c in found.items], next_cursor=found.next_cursor)

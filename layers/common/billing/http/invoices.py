@@ -1,0 +1,134 @@
+"""Invoice routes: list, read, finalize, void, credit notes, one-off items."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from billing.http.billing_views import (
+    CreditNoteCreate,
+    CreditNoteView,
+    InvoiceItemCreate,
+    InvoiceItemView,
+    InvoiceView,
+)
+from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, errors, once, page, services
+from billing.invoices.add_invoice_item import add_invoice_item
+from billing.invoices.manage_invoices import (
+    finalize_invoice,
+    get_invoice,
+    issue_credit_note,
+    list_invoices,
+    void_invoice,
+)
+from billing.invoices.models import InvoiceStatus
+
+router = Router()
+INVOICE_ID = Annotated[str, Path(pattern=r"^in_[0-9a-z]{1,40}$")]
+ACCOUNT_QUERY = Annotated[str, Query(pattern=r"^acct_[0-9a-z]{1,40}$")]
+
+
+@router.get("/v1/invoices", security=BEARER, tags=["Invoices"], responses=errors(403, 404))
+def get_invoices(
+    account: ACCOUNT_QUERY, status: InvoiceStatus | None = None, limit: Limit = 20, cursor: Cursor = None
+) -> ListOf[InvoiceView]:
+    """An account's invoices, newest first (billing history)."""
+    found = list_invoices(services(router).store, caller(router), account, status, page(limit, cursor))
+    return ListOf[InvoiceView](data=[InvoiceView.of(i) for i in found.items], next_cursor=found.next_cursor)
+
+
+@router.get("/v1/invoices/<invoice_id>", security=BEARER, tags=["Invoices"], responses=errors(404))
+def get_one_invoice(invoice_id: INVOICE_ID) -> InvoiceView:
+    """One invoice, its lines grouped by section (recurring, proration, usage, one-off)."""
+    return InvoiceView.of(get_invoice(services(router).store, caller(router), invoice_id))
+
+
+@router.post(
+    "/v1/invoices/<invoice_id>/finalize",
+    status_code=200,
+    security=BEARER,
+    tags=["Invoices"],
+    responses=errors(403, 404, 409, 413),
+)
+def post_finalize(invoice_id: INVOICE_ID) -> InvoiceView:
+    """Finalize a draft now (operators): numbered, immutable, on the ledger."""
+    s = services(router)
+    return InvoiceView.model_validate(
+        once(
+            router,
+            {},
+            lambda: InvoiceView.of(finalize_invoice(s.store, s.clock, caller(router), invoice_id)).model_dump(
+                mode="json"
+            ),
+        )
+    )
+
+
+@router.post(
+    "/v1/invoices/<invoice_id>/void",
+    status_code=200,
+    security=BEARER,
+    tags=["Invoices"],
+    responses=errors(403, 404, 409, 413),
+)
+def post_void(invoice_id: INVOICE_ID) -> InvoiceView:
+    """Void an open invoice (operators)."""
+    s = services(router)
+    return InvoiceView.model_validate(
+        once(
+            router,
+            {},
+            lambda: InvoiceView.of(void_invoice(s.store, s.clock, caller(router), invoice_id)).model_dump(mode="json"),
+        )
+    )
+
+
+@router.post(
+    "/v1/credit_notes", status_code=201, security=BEARER, tags=["Invoices"], responses=errors(403, 404, 409, 413, 422)
+)
+def post_credit_note(body: CreditNoteCreate) -> CreditNoteView:
+    """Credit a finalized invoice (operators), never beyond what remains creditable."""
+    s = services(router)
+
+    def run() -> dict[str, object]:
+        note = issue_credit_note(s.store, s.clock, caller(router), body.invoice, body.amount, body.reason)
+        return CreditNoteView.of(note).model_dump(mode="json")
+
+    return CreditNoteView.model_validate(once(router, body.model_dump(mode="json"), run))
+
+
+@router.post(
+    "/v1/invoice_items", status_code=201, security=BEARER, tags=["Invoices"], responses=errors(403, 404, 409, 413)
+)
+def post_invoice_item(body: InvoiceItemCreate) -> InvoiceItemView:
+    """A one-off item (operators): on the account's next invoice, or invoiced now with ``invoice_now``."""
+    s = services(router)
+
+    def run() -> dict[str, object]:
+        item, invoice = add_invoice_item(
+            s.store,
+            s.accounts,
+            s.clock,
+            caller(router),
+            body.account,
+            body.quantity,
+            body.price,
+            body.unit_amount_decimal,
+            body.currency,
+            body.description,
+            body.invoice_now,
+        )
+        return InvoiceItemView(
+            id=item.id,
+            account=item.account_id,
+            currency=item.currency,
+            description=item.description,
+            quantity=f"{item.quantity.normalize():f}",
+            unit_amount_decimal=f"{item.unit_amount.normalize():f}",
+            price=item.price_id,
+            invoice=invoice.id if invoice else None,
+        ).model_dump(mode="json")
+
+    return InvoiceItemView.model_validate(once(router, body.model_dump(mode="json"), run))

@@ -1,0 +1,135 @@
+"""Subscription routes and the invoice preview."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from billing.http.billing_views import (
+    CancelRequest,
+    InvoiceView,
+    ItemChange,
+    PreviewRequest,
+    SubscriptionCreate,
+    SubscriptionUpdate,
+    SubscriptionView,
+)
+from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, errors, once, page, services
+from billing.subscriptions.manage_subscriptions import (
+    ChangeRequest,
+    ItemRequest,
+    SubscribeRequest,
+    cancel,
+    change_subscription,
+    get_subscription,
+    list_subscriptions,
+    preview_upcoming,
+    subscribe,
+)
+
+router = Router()
+SUBSCRIPTION_ID = Annotated[str, Path(pattern=r"^sub_[0-9a-z]{1,40}$")]
+ACCOUNT_QUERY = Annotated[str, Query(pattern=r"^acct_[0-9a-z]{1,40}$", description="The account's subscriptions.")]
+
+
+def _items(items: list[ItemChange]) -> list[ItemRequest]:
+    return [ItemRequest(price_id=i.price, quantity=i.quantity, id=i.id, deleted=i.deleted) for i in items]
+
+
+@router.post(
+    "/v1/subscriptions",
+    status_code=201,
+    security=BEARER,
+    tags=["Subscriptions"],
+    responses=errors(403, 404, 409, 413, 422),
+)
+def post_subscription(body: SubscriptionCreate) -> SubscriptionView:
+    """Subscribe an account; without a trial, the first invoice is drafted at once."""
+    s = services(router)
+
+    def create() -> dict[str, object]:
+        request = SubscribeRequest(
+            account_id=body.account,
+            items=[ItemRequest(price_id=i.price, quantity=i.quantity) for i in body.items],
+            trial_period_days=body.trial_period_days,
+            collection_method=body.collection_method,
+            days_until_due=body.days_until_due,
+            coupon=body.coupon,
+            promotion_code=body.promotion_code,
+            billing_cycle_anchor=body.billing_cycle_anchor,
+            start_date=body.start_date,
+            managed_by=body.managed_by,
+        )
+        done = subscribe(s.billing, caller(router), request)
+        view = SubscriptionView.of(done.subscription, done.invoice.id if done.invoice else None)
+        return view.model_dump(mode="json")
+
+    return SubscriptionView.model_validate(once(router, body.model_dump(mode="json"), create))
+
+
+@router.get("/v1/subscriptions", security=BEARER, tags=["Subscriptions"], responses=errors(403, 404))
+def get_subscriptions(account: ACCOUNT_QUERY, limit: Limit = 20, cursor: Cursor = None) -> ListOf[SubscriptionView]:
+    found = list_subscriptions(services(router).billing, caller(router), account, page(limit, cursor))
+    return ListOf[SubscriptionView](data=[SubscriptionView.of(s) for s in found.items], next_cursor=found.next_cursor)
+
+
+@router.get("/v1/subscriptions/<subscription_id>", security=BEARER, tags=["Subscriptions"], responses=errors(404))
+def get_one_subscription(subscription_id: SUBSCRIPTION_ID) -> SubscriptionView:
+    return SubscriptionView.of(get_subscription(services(router).billing, caller(router), subscription_id))
+
+
+@router.patch(
+    "/v1/subscriptions/<subscription_id>",
+    security=BEARER,
+    tags=["Subscriptions"],
+    responses=errors(403, 404, 409, 413, 422),
+)
+def patch_subscription(subscription_id: SUBSCRIPTION_ID, body: SubscriptionUpdate) -> SubscriptionView:
+    """Change items, quantities or prices with proration; a new interval switches the plan at once."""
+    request = ChangeRequest(
+        items=_items(body.items),
+        proration_behavior=body.proration_behavior,
+        proration_date=body.proration_date,
+        at_period_end=body.at_period_end,
+    )
+    changed, _ = change_subscription(services(router).billing, caller(router), subscription_id, request)
+    return SubscriptionView.of(changed.subscription, changed.invoice.id if changed.invoice else None)
+
+
+@router.post(
+    "/v1/subscriptions/<subscription_id>/cancel",
+    status_code=200,
+    security=BEARER,
+    tags=["Subscriptions"],
+    responses=errors(403, 404, 409, 413),
+)
+def post_cancel(subscription_id: SUBSCRIPTION_ID, body: CancelRequest) -> SubscriptionView:
+    """Cancel now (unused time credited) or at the period end (tacit renewal stops)."""
+    s = services(router)
+
+    def run() -> dict[str, object]:
+        subscription, invoice = cancel(s.billing, caller(router), subscription_id, body.at_period_end)
+        return SubscriptionView.of(subscription, invoice.id if invoice else None).model_dump(mode="json")
+
+    return SubscriptionView.model_validate(once(router, body.model_dump(mode="json"), run))
+
+
+@router.post(
+    "/v1/invoices/preview", status_code=200, security=BEARER, tags=["Invoices"], responses=errors(404, 409, 413, 422)
+)
+def post_preview(body: PreviewRequest) -> InvoiceView:
+    """The subscription's next invoice, or the invoice a proposed change would produce.
+
+    A change preview returns ``proration_date``: PATCH with it to get exactly this invoice.
+    """
+    s = services(router)
+    if body.items is None:
+        return InvoiceView.of_draft(preview_upcoming(s.billing, caller(router), body.subscription))
+    request = ChangeRequest(
+        items=_items(body.items), proration_behavior=body.proration_behavior, proration_date=body.proration_date
+    )
+    changed, draft = change_subscription(s.billing, caller(router), body.subscription, request, preview=True)
+    assert draft is not None
+    return InvoiceView.of_draft(draft, proration_date=changed.proration_date)

@@ -1,0 +1,30 @@
+"""Keep invoices in step with the ledger: each allocation to an invoice raises its ``amount_paid``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
+
+from billing.invoices.models import Invoice, InvoiceStatus
+from billing.ledger.account_ledger import Allocation
+from billing.ports import BillingStore
+
+
+def settled_invoices(
+    store: BillingStore, allocations: Iterable[Allocation], known: dict[str, Invoice] | None = None
+) -> list[Invoice]:
+    """The invoices the allocations touch, with their new paid amount and status (unsaved)."""
+    paid: dict[str, int] = defaultdict(int)
+    for allocation in allocations:
+        paid[allocation.receivable_id] += allocation.amount
+    updated = []
+    for invoice_id, amount in paid.items():
+        invoice = (known or {}).get(invoice_id) or store.get_invoice(invoice_id)
+        if invoice is None:
+            continue  # a debit adjustment, not an invoice
+        invoice = replace(invoice, amount_paid=invoice.amount_paid + amount)
+        if invoice.status is InvoiceStatus.OPEN and invoice.amount_remaining == 0:
+            invoice = replace(invoice, status=InvoiceStatus.PAID)
+        updated.append(invoice)
+    return updated

@@ -1,0 +1,56 @@
+"""Daily usage per meter and tags (Azure's daily usage download, chargeback by tag)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from billing.accounts.access import Permission, Principal, require_access
+from billing.catalog.models import Meter
+from billing.errors import InvalidInputError, NotFoundError
+from billing.ports import BillingStore, UsageStore
+from billing.usage.aggregate_usage import aggregate
+from billing.usage.models import Tags, UsageEvent
+
+MAX_SPAN = timedelta(days=400)
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRow:
+    day: date
+    meter: str
+    tags: Tags
+    quantity: Decimal
+    events: int
+
+
+def summarize_usage(
+    store: BillingStore,
+    usage: UsageStore,
+    principal: Principal,
+    subscription_id: str,
+    start: datetime,
+    end: datetime,
+    by_tags: bool,
+) -> list[UsageRow]:
+    subscription = store.get_subscription(subscription_id)
+    if subscription is None:
+        raise NotFoundError("subscription_not_found", f"No subscription {subscription_id}.", "subscription")
+    try:
+        require_access(principal, subscription.account_id, Permission.BILLING_READ)
+    except NotFoundError as error:
+        raise NotFoundError("subscription_not_found", f"No subscription {subscription_id}.", "subscription") from error
+    if not start < end or end - start > MAX_SPAN:
+        raise InvalidInputError("invalid_range", "from must precede to, at most 400 days apart.", "from")
+    meters: dict[str, Meter] = {
+        item.price.meter.event_name: item.price.meter for item in subscription.metered_items if item.price.meter
+    }
+    groups: dict[tuple[date, str, Tags], list[UsageEvent]] = defaultdict(list)
+    for event in usage.events(subscription_id, start, end):
+        groups[(event.timestamp.date(), event.meter, event.tags if by_tags else ())].append(event)
+    return [
+        UsageRow(day, meter, tags, aggregate(events, meters.get(meter, Meter(meter))), len(events))
+        for (day, meter, tags), events in sorted(groups.items())
+    ]

@@ -1,0 +1,291 @@
+"""The billing API end to end on the local runtime and moto."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.integration.billing_setup import make_catalog, minutes_events, new_customer, ok
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def catalog(as_operator):
+    return make_catalog(as_operator)
+
+
+def subscribe(client, account_id, catalog, seats=3, **extra):
+    body = {
+        "account": account_id,
+        "items": [{"price": catalog.seat["id"], "quantity": seats}, {"price": catalog.minutes["id"]}],
+    } | extra
+    return ok(client.post("/v1/subscriptions", json=body), 201)
+
+
+def seat_item(subscription, catalog):
+    return next(item for item in subscription["items"] if item["price"] == catalog.seat["id"])
+
+
+def test_story_seats_preview_then_patch_usage_twice_and_next_invoice(as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    subscription = subscribe(owner, account["id"], catalog)
+    assert subscription["status"] == "active"
+    first = ok(owner.get(f"/v1/invoices/{subscription['latest_invoice']}"))
+    assert (first["billing_reason"], first["subtotal"], first["total"]) == ("subscription_create", 9000, 10800)
+
+    change = [{"id": seat_item(subscription, catalog)["id"], "quantity": 4}]
+    preview = ok(owner.post("/v1/invoices/preview", json={"subscription": subscription["id"], "items": change}))
+    assert preview["proration_date"]
+    patched = ok(
+        owner.patch(
+            f"/v1/subscriptions/{subscription['id']}",
+            json={"items": change, "proration_date": preview["proration_date"]},
+        )
+    )
+    assert seat_item(patched, catalog)["quantity"] == 4
+    next_invoice = ok(owner.post("/v1/invoices/preview", json={"subscription": subscription["id"]}))
+    assert next_invoice["sections"]["proration"] == preview["sections"]["proration"]
+
+    time.sleep(0.01)
+    events = minutes_events(subscription["id"], 120)
+    assert ok(owner.post("/v1/usage_events", json={"events": events})) | {"errors": []} == {
+        "object": "usage_ingestion",
+        "accepted": 120,
+        "duplicates": 0,
+        "rejected": 0,
+        "errors": [],
+    }
+    again = ok(owner.post("/v1/usage_events", json={"events": events}))
+    assert (again["accepted"], again["duplicates"]) == (0, 120)
+
+    upcoming = ok(owner.post("/v1/invoices/preview", json={"subscription": subscription["id"]}))
+    sections = upcoming["sections"]
+    assert [line["amount"] for line in sections["recurring"]] == [12000]
+    assert len(sections["proration"]) == 2
+    assert [(line["quantity"], line["amount"]) for line in sections["usage"]] == [("120", 600)]
+    assert {share["tags"]["team"] for share in sections["usage"][0]["tag_shares"]} == {"sales", "support"}
+    assert [(tax["rate"], tax["category"]) for tax in upcoming["taxes"]] == [("20", "S")]
+
+
+def test_finalize_numbers_consecutively_and_credit_notes_never_exceed(as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    numbers = []
+    for _ in range(2):
+        subscription = subscribe(owner, account["id"], catalog, seats=1)
+        invoice = ok(as_operator.post(f"/v1/invoices/{subscription['latest_invoice']}/finalize"))
+        numbers.append(invoice["number"])
+        assert (invoice["status"], invoice["amount_remaining"]) == ("open", 3600)
+    year, first = numbers[0].rsplit("-", 1)
+    assert numbers[1] == f"{year}-{int(first) + 1:06d}"
+    assert ok(owner.post(f"/v1/invoices/{subscription['latest_invoice']}/finalize"), 403) is not None
+
+    too_much = owner.post("/v1/credit_notes", json={"invoice": invoice["id"], "amount": 1, "reason": "x"})
+    assert too_much.status_code == 403  # operators only
+    refused = as_operator.post("/v1/credit_notes", json={"invoice": invoice["id"], "amount": 3601, "reason": "Erreur"})
+    assert (refused.status_code, refused.json()["code"]) == (422, "credit_exceeds_invoice")
+    note = ok(
+        as_operator.post("/v1/credit_notes", json={"invoice": invoice["id"], "amount": 600, "reason": "Geste"}), 201
+    )
+    assert note["number"].startswith("AV-")
+    assert note["invoice_number"] == invoice["number"]
+    assert ok(owner.get(f"/v1/invoices/{invoice['id']}"))["amount_remaining"] == 3000
+    balance = ok(owner.get(f"/v1/accounts/{account['id']}/balance"))
+    assert (balance["balance"], balance["amount_owed"]) == (3600 + 3000, 3600 + 3000)
+
+    voided = ok(as_operator.post(f"/v1/invoices/{invoice['id']}/void"))
+    assert voided["status"] == "void"
+    again = as_operator.post(f"/v1/invoices/{invoice['id']}/void")
+    assert (again.status_code, again.json()["code"]) == (409, "invoice_not_open")
+    assert ok(owner.get(f"/v1/accounts/{account['id']}/balance"))["amount_owed"] == 3600
+    listed = ok(owner.get(f"/v1/invoices?account={account['id']}&status=void"))["data"]
+    assert [i["id"] for i in listed] == [invoice["id"]]
+
+
+def test_balance_adjustment_credits_and_settles_the_oldest_invoice(as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    subscription = subscribe(owner, account["id"], catalog, seats=1)
+    invoice = ok(as_operator.post(f"/v1/invoices/{subscription['latest_invoice']}/finalize"))
+    forbidden = owner.post(
+        f"/v1/accounts/{account['id']}/balance_transactions", json={"amount": -1000, "currency": "EUR", "reason": "x"}
+    )
+    assert forbidden.status_code == 403
+    ok(
+        as_operator.post(
+            f"/v1/accounts/{account['id']}/balance_transactions",
+            json={"amount": -5000, "currency": "EUR", "reason": "Compensation incident"},
+        ),
+        201,
+    )
+    assert ok(owner.get(f"/v1/invoices/{invoice['id']}"))["status"] == "paid"
+    balance = ok(owner.get(f"/v1/accounts/{account['id']}/balance"))
+    assert (balance["balance"], balance["credit_available"]) == (-1400, 1400)
+    kinds = [t["type"] for t in ok(owner.get(f"/v1/accounts/{account['id']}/balance_transactions"))["data"]]
+    assert kinds == ["adjustment", "invoice_finalized"]
+
+
+def test_one_off_items_wait_for_the_next_invoice_or_bill_now(as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    subscription = subscribe(owner, account["id"], catalog, seats=1)
+    ok(
+        as_operator.post(
+            "/v1/invoice_items",
+            json={
+                "account": account["id"],
+                "unit_amount_decimal": "9000",
+                "currency": "EUR",
+                "description": "Intervention sur site",
+            },
+        ),
+        201,
+    )
+    upcoming = ok(owner.post("/v1/invoices/preview", json={"subscription": subscription["id"]}))
+    assert [line["description"] for line in upcoming["sections"]["one_off"]] == ["Intervention sur site"]
+    now = ok(
+        as_operator.post(
+            "/v1/invoice_items",
+            json={
+                "account": account["id"],
+                "unit_amount_decimal": "15000",
+                "currency": "EUR",
+                "description": "Formation",
+                "invoice_now": True,
+            },
+        ),
+        201,
+    )
+    invoice = ok(owner.get(f"/v1/invoices/{now['invoice']}"))
+    assert (invoice["billing_reason"], invoice["total"]) == ("manual", 18000)
+
+
+def test_monthly_to_annual_switch_credits_the_unused_month(as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    subscription = ok(
+        owner.post(
+            "/v1/subscriptions",
+            json={"account": account["id"], "items": [{"price": catalog.seat["id"], "quantity": 1}]},
+        ),
+        201,
+    )
+    ok(as_operator.post(f"/v1/invoices/{subscription['latest_invoice']}/finalize"))
+    ok(
+        as_operator.post(
+            f"/v1/accounts/{account['id']}/balance_transactions",
+            json={"amount": -3600, "currency": "EUR", "reason": "Paid by transfer"},
+        ),
+        201,
+    )
+    item = seat_item(subscription, catalog)
+    switched = ok(
+        owner.patch(
+            f"/v1/subscriptions/{subscription['id']}",
+            json={"items": [{"id": item["id"], "price": catalog.annual_seat["id"]}]},
+        )
+    )
+    annual = ok(owner.get(f"/v1/invoices/{switched['latest_invoice']}"))
+    assert annual["billing_reason"] == "subscription_update"
+    assert annual["total"] == 36000
+    assert annual["credit_applied"] == 3600  # the whole month was unused: all of it comes back
+    assert switched["current_period_end"][:4] == str(int(switched["current_period_start"][:4]) + 1)
+
+
+def test_usage_events_are_checked_one_by_one(as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    subscription = subscribe(owner, account["id"], catalog, seats=1)
+    now = datetime.now(UTC)
+    other_account, other_owner = new_customer(as_operator, client_for)
+    foreign = subscribe(other_owner, other_account["id"], catalog, seats=1)
+    good = minutes_events(subscription["id"], 2, prefix="ok")
+    bad = [
+        {
+            "id": "old",
+            "subscription": subscription["id"],
+            "meter": "outbound_minutes",
+            "timestamp": (now - timedelta(days=36)).isoformat(),
+        },
+        {
+            "id": "ahead",
+            "subscription": subscription["id"],
+            "meter": "outbound_minutes",
+            "timestamp": (now + timedelta(minutes=10)).isoformat(),
+        },
+        {"id": "meter", "subscription": subscription["id"], "meter": "sms", "timestamp": now.isoformat()},
+        {"id": "foreign", "subscription": foreign["id"], "meter": "outbound_minutes", "timestamp": now.isoformat()},
+    ]
+    result = ok(owner.post("/v1/usage_events", json={"events": good + bad}))
+    assert (result["accepted"], result["rejected"]) == (2, 4)
+    assert [(e["index"], e["code"]) for e in result["errors"]] == [
+        (2, "timestamp_too_old"),
+        (3, "timestamp_in_future"),
+        (4, "unknown_meter"),
+        (5, "subscription_not_found"),
+    ]
+    too_many = owner.post("/v1/usage_events", json={"events": minutes_events(subscription["id"], 1001)})
+    assert too_many.status_code == 400
+
+    window = {
+        "subscription": subscription["id"],
+        "from": (now - timedelta(days=1)).isoformat(),
+        "to": (now + timedelta(days=1)).isoformat(),
+        "group_by": "tag",
+    }
+    summary = ok(owner.get("/v1/usage_summaries", params=window))
+    assert sum(int(row["quantity"]) for row in summary["data"]) == 2
+    csv_text = owner.get("/v1/usage_summaries", params=window, headers={"Accept": "text/csv"})
+    assert csv_text.headers["Content-Type"].startswith("text/csv")
+    assert csv_text.text.splitlines()[0] == "date,meter,tags,quantity,events"
+
+
+def test_marketplace_subscriptions_are_read_only(as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    refused = owner.post(
+        "/v1/subscriptions",
+        json={"account": account["id"], "items": [{"price": catalog.seat["id"]}], "managed_by": "aws_marketplace"},
+    )
+    assert refused.status_code == 403
+    subscription = subscribe(as_operator, account["id"], catalog, managed_by="aws_marketplace")
+    for response in (
+        owner.patch(
+            f"/v1/subscriptions/{subscription['id']}",
+            json={"items": [{"id": seat_item(subscription, catalog)["id"], "quantity": 9}]},
+        ),
+        owner.post(f"/v1/subscriptions/{subscription['id']}/cancel", json={}),
+    ):
+        assert (response.status_code, response.json()["code"]) == (409, "managed_by_marketplace")
+        assert "AWS Marketplace" in response.json()["detail"]
+
+
+def test_cancel_at_period_end_then_lists_and_pagination(as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    first = subscribe(owner, account["id"], catalog, seats=1)
+    second = subscribe(owner, account["id"], catalog, seats=2)
+    canceled = ok(owner.post(f"/v1/subscriptions/{first['id']}/cancel", json={"at_period_end": True}))
+    assert (canceled["status"], canceled["cancel_at_period_end"]) == ("active", True)
+    page_one = ok(owner.get("/v1/subscriptions", params={"account": account["id"], "limit": 1}))
+    page_two = ok(
+        owner.get("/v1/subscriptions", params={"account": account["id"], "limit": 1, "cursor": page_one["next_cursor"]})
+    )
+    assert [page_one["data"][0]["id"], page_two["data"][0]["id"]] == [second["id"], first["id"]]
+    bad = owner.get("/v1/subscriptions", params={"account": account["id"], "cursor": "not-a-cursor"})
+    assert (bad.status_code, bad.json()["code"]) == (400, "invalid_cursor")
+
+
+def test_promotion_code_discounts_the_first_invoice(as_operator, client_for, catalog):
+    coupon = ok(
+        as_operator.post("/v1/coupons", json={"percent_off": "20", "duration": "once", "name": "Bienvenue"}), 201
+    )
+    code = ok(
+        as_operator.post(
+            "/v1/promotion_codes", json={"code": f"WELCOME{int(time.time() * 1000)}", "coupon": coupon["id"]}
+        ),
+        201,
+    )
+    account, owner = new_customer(as_operator, client_for)
+    subscription = subscribe(owner, account["id"], catalog, seats=1, promotion_code=code["code"].lower())
+    invoice = ok(owner.get(f"/v1/invoices/{subscription['latest_invoice']}"))
+    assert (invoice["discounts"][0]["amount"], invoice["total"]) == (600, 2880)
+    assert ok(owner.get(f"/v1/subscriptions/{subscription['id']}"))["discount"] is None  # once: spent
+    listed = ok(as_operator.get("/v1/coupons"))["data"]
+    assert next(c for c in listed if c["id"] == coupon["id"])["times_redeemed"] == 1
