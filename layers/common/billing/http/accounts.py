@@ -16,7 +16,7 @@ from billing.accounts.list_api_keys import list_api_keys
 from billing.accounts.profile import BillingProfile, BillingProfileChanges
 from billing.accounts.revoke_api_key import revoke_api_key
 from billing.accounts.update_account import update_account
-from billing.http.routing import BEARER, caller, errors, once, services
+from billing.http.routing import BEARER, caller, once, services
 from billing.http.views import (
     ACCOUNT_ID_PATTERN,
     KEY_ID_PATTERN,
@@ -32,7 +32,12 @@ ACCOUNT_ID = Annotated[str, Path(pattern=ACCOUNT_ID_PATTERN, examples=["acct_0a1
 KEY_ID = Annotated[str, Path(pattern=KEY_ID_PATTERN, examples=["key_0a1b2c3d4e5f60718293"])]
 
 
-@router.post("/v1/accounts", status_code=201, security=BEARER, tags=["Accounts"], responses=errors(403, 409, 413))
+@router.post(
+    "/v1/accounts",
+    status_code=201,
+    security=BEARER,
+    tags=["Accounts"],
+)
 def post_account(body: BillingProfile) -> AccountView:
     """Open an account with its billing profile (operators)."""
     s = services(router)
@@ -44,13 +49,21 @@ def post_account(body: BillingProfile) -> AccountView:
     return AccountView.model_validate(once(router, body.model_dump(mode="json"), create))
 
 
-@router.get("/v1/accounts/<account_id>", security=BEARER, tags=["Accounts"], responses=errors(403, 404))
+@router.get(
+    "/v1/accounts/<account_id>",
+    security=BEARER,
+    tags=["Accounts"],
+)
 def get_account_route(account_id: ACCOUNT_ID) -> AccountView:
     """Read an account's billing profile."""
     return AccountView.of(get_account(services(router).accounts, caller(router), account_id))
 
 
-@router.patch("/v1/accounts/<account_id>", security=BEARER, tags=["Accounts"], responses=errors(403, 404, 409, 413))
+@router.patch(
+    "/v1/accounts/<account_id>",
+    security=BEARER,
+    tags=["Accounts"],
+)
 def patch_account(account_id: ACCOUNT_ID, body: BillingProfileChanges) -> AccountView:
     """Change some fields of the billing profile; nested objects are replaced whole."""
     account = update_account(services(router).accounts, caller(router), account_id, body)
@@ -62,7 +75,6 @@ def patch_account(account_id: ACCOUNT_ID, body: BillingProfileChanges) -> Accoun
     status_code=201,
     security=BEARER,
     tags=["API keys"],
-    responses=errors(403, 404, 409, 413),
 )
 def post_api_key(account_id: ACCOUNT_ID, body: ApiKeyCreate) -> ApiKeyCreated:
     """Create an owner or member key; the secret is in this answer only."""
@@ -77,7 +89,11 @@ def post_api_key(account_id: ACCOUNT_ID, body: ApiKeyCreate) -> ApiKeyCreated:
     return ApiKeyCreated.model_validate(once(router, body.model_dump(mode="json"), issue))
 
 
-@router.get("/v1/accounts/<account_id>/api_keys", security=BEARER, tags=["API keys"], responses=errors(403, 404))
+@router.get(
+    "/v1/accounts/<account_id>/api_keys",
+    security=BEARER,
+    tags=["API keys"],
+)
 def get_api_keys(account_id: ACCOUNT_ID) -> ApiKeyList:
     """List an account's keys (never their secrets)."""
     keys = list_api_keys(services(router).keys, caller(router), account_id)
@@ -89,7 +105,6 @@ def get_api_keys(account_id: ACCOUNT_ID) -> ApiKeyList:
     status_code=204,
     security=BEARER,
     tags=["API keys"],
-    responses=errors(403, 404),
 )
 def delete_api_key(account_id: ACCOUNT_ID, key_id: KEY_ID) -> Response[None]:
     """Revoke a key at once."""

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from billing.errors import InvalidInputError
 from billing.http.billing_views import AdjustmentCreate, BalanceTransactionView, BalanceView
-from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, errors, once, services
+from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, services
 from billing.http.views import ACCOUNT_ID_PATTERN
 from billing.ledger.manage_balance import adjust_balance, balance_of, read_ledger
 
@@ -17,7 +17,11 @@ router = Router()
 ACCOUNT_ID = Annotated[str, Path(pattern=ACCOUNT_ID_PATTERN)]
 
 
-@router.get("/v1/accounts/<account_id>/balance", security=BEARER, tags=["Balance"], responses=errors(403, 404))
+@router.get(
+    "/v1/accounts/<account_id>/balance",
+    security=BEARER,
+    tags=["Balance"],
+)
 def get_balance(account_id: ACCOUNT_ID) -> BalanceView:
     """The balance is the sum of the account's ledger entries (one read)."""
     balance = balance_of(read_ledger(services(router).store, caller(router), account_id))
@@ -31,7 +35,9 @@ def get_balance(account_id: ACCOUNT_ID) -> BalanceView:
 
 
 @router.get(
-    "/v1/accounts/<account_id>/balance_transactions", security=BEARER, tags=["Balance"], responses=errors(403, 404)
+    "/v1/accounts/<account_id>/balance_transactions",
+    security=BEARER,
+    tags=["Balance"],
 )
 def get_balance_transactions(
     account_id: ACCOUNT_ID, limit: Limit = 20, cursor: Cursor = None
@@ -52,7 +58,6 @@ def get_balance_transactions(
     status_code=201,
     security=BEARER,
     tags=["Balance"],
-    responses=errors(403, 404, 409, 413),
 )
 def post_adjustment(account_id: ACCOUNT_ID, body: AdjustmentCreate) -> BalanceTransactionView:
     """A manual adjustment with its reason (operators); a credit settles open invoices first."""

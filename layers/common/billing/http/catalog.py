@@ -25,7 +25,7 @@ from billing.http.billing_views import (
     TierView,
     iso,
 )
-from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, errors, once, page, services
+from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, page, services
 from billing.ids import new_id
 
 router = Router()
@@ -103,7 +103,12 @@ def promotion_code_view(code: PromotionCode) -> PromotionCodeView:
     )
 
 
-@router.post("/v1/products", status_code=201, security=BEARER, tags=["Catalog"], responses=errors(403, 409, 413))
+@router.post(
+    "/v1/products",
+    status_code=201,
+    security=BEARER,
+    tags=["Catalog"],
+)
 def post_product(body: ProductCreate) -> ProductView:
     """Create a product (operators)."""
     s = services(router)
@@ -115,7 +120,11 @@ def post_product(body: ProductCreate) -> ProductView:
     return ProductView.model_validate(once(router, body.model_dump(mode="json"), create))
 
 
-@router.get("/v1/products", security=BEARER, tags=["Catalog"], responses=errors())
+@router.get(
+    "/v1/products",
+    security=BEARER,
+    tags=["Catalog"],
+)
 def get_products(limit: Limit = 20, cursor: Cursor = None) -> ListOf[ProductView]:
     """List products, newest first."""
     found = services(router).store.list_products(page(limit, cursor))
@@ -145,7 +154,12 @@ def _price(body: PriceCreate) -> Price:
     )
 
 
-@router.post("/v1/prices", status_code=201, security=BEARER, tags=["Catalog"], responses=errors(403, 409, 413))
+@router.post(
+    "/v1/prices",
+    status_code=201,
+    security=BEARER,
+    tags=["Catalog"],
+)
 def post_price(body: PriceCreate) -> PriceView:
     """Create a price (operators). Prices never change: a new price is a new id."""
     s = services(router)
@@ -156,19 +170,32 @@ def post_price(body: PriceCreate) -> PriceView:
     return PriceView.model_validate(once(router, body.model_dump(mode="json"), create))
 
 
-@router.get("/v1/prices", security=BEARER, tags=["Catalog"], responses=errors())
+@router.get(
+    "/v1/prices",
+    security=BEARER,
+    tags=["Catalog"],
+)
 def get_prices(limit: Limit = 20, cursor: Cursor = None) -> ListOf[PriceView]:
     """List prices, newest first."""
     found = services(router).store.list_prices(page(limit, cursor))
     return ListOf[PriceView](data=[price_view(p) for p in found.items], next_cursor=found.next_cursor)
 
 
-@router.get("/v1/prices/<price_id>", security=BEARER, tags=["Catalog"], responses=errors(404))
+@router.get(
+    "/v1/prices/<price_id>",
+    security=BEARER,
+    tags=["Catalog"],
+)
 def get_one_price(price_id: PRICE_ID) -> PriceView:
     return price_view(get_price(services(router).store, price_id))
 
 
-@router.post("/v1/coupons", status_code=201, security=BEARER, tags=["Discounts"], responses=errors(403, 409, 413))
+@router.post(
+    "/v1/coupons",
+    status_code=201,
+    security=BEARER,
+    tags=["Discounts"],
+)
 def post_coupon(body: CouponCreate) -> CouponView:
     """Create a coupon (operators): percent or amount off, once, repeating or forever."""
     s = services(router)
@@ -190,7 +217,11 @@ def post_coupon(body: CouponCreate) -> CouponView:
     return CouponView.model_validate(once(router, body.model_dump(mode="json"), create))
 
 
-@router.get("/v1/coupons", security=BEARER, tags=["Discounts"], responses=errors(403))
+@router.get(
+    "/v1/coupons",
+    security=BEARER,
+    tags=["Discounts"],
+)
 def get_coupons(limit: Limit = 20, cursor: Cursor = None) -> ListOf[CouponView]:
     require_operator(caller(router))
     found = services(router).store.list_coupons(page(limit, cursor))
@@ -198,7 +229,10 @@ def get_coupons(limit: Limit = 20, cursor: Cursor = None) -> ListOf[CouponView]:
 
 
 @router.post(
-    "/v1/promotion_codes", status_code=201, security=BEARER, tags=["Discounts"], responses=errors(403, 409, 413)
+    "/v1/promotion_codes",
+    status_code=201,
+    security=BEARER,
+    tags=["Discounts"],
 )
 def post_promotion_code(body: PromotionCodeCreate) -> PromotionCodeView:
     """Create a promotion code, or a referral code with ``referrer_account`` (operators)."""
@@ -220,7 +254,11 @@ def post_promotion_code(body: PromotionCodeCreate) -> PromotionCodeView:
     return PromotionCodeView.model_validate(once(router, body.model_dump(mode="json"), create))
 
 
-@router.get("/v1/promotion_codes", security=BEARER, tags=["Discounts"], responses=errors(403))
+@router.get(
+    "/v1/promotion_codes",
+    security=BEARER,
+    tags=["Discounts"],
+)
 def get_promotion_codes(limit: Limit = 20, cursor: Cursor = None) -> ListOf[PromotionCodeView]:
     require_operator(caller(router))
     found = services(router).store.list_promotion_codes(page(limit, cursor))

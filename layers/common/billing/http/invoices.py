@@ -14,7 +14,7 @@ from billing.http.billing_views import (
     InvoiceItemView,
     InvoiceView,
 )
-from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, errors, once, page, services
+from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, page, services
 from billing.invoices.add_invoice_item import add_invoice_item
 from billing.invoices.manage_invoices import (
     finalize_invoice,
@@ -30,7 +30,11 @@ INVOICE_ID = Annotated[str, Path(pattern=r"^in_[0-9a-z]{1,40}$")]
 ACCOUNT_QUERY = Annotated[str, Query(pattern=r"^acct_[0-9a-z]{1,40}$")]
 
 
-@router.get("/v1/invoices", security=BEARER, tags=["Invoices"], responses=errors(403, 404))
+@router.get(
+    "/v1/invoices",
+    security=BEARER,
+    tags=["Invoices"],
+)
 def get_invoices(
     account: ACCOUNT_QUERY, status: InvoiceStatus | None = None, limit: Limit = 20, cursor: Cursor = None
 ) -> ListOf[InvoiceView]:
@@ -39,7 +43,11 @@ def get_invoices(
     return ListOf[InvoiceView](data=[InvoiceView.of(i) for i in found.items], next_cursor=found.next_cursor)
 
 
-@router.get("/v1/invoices/<invoice_id>", security=BEARER, tags=["Invoices"], responses=errors(404))
+@router.get(
+    "/v1/invoices/<invoice_id>",
+    security=BEARER,
+    tags=["Invoices"],
+)
 def get_one_invoice(invoice_id: INVOICE_ID) -> InvoiceView:
     """One invoice, its lines grouped by section (recurring, proration, usage, one-off)."""
     return InvoiceView.of(get_invoice(services(router).store, caller(router), invoice_id))
@@ -50,7 +58,6 @@ def get_one_invoice(invoice_id: INVOICE_ID) -> InvoiceView:
     status_code=200,
     security=BEARER,
     tags=["Invoices"],
-    responses=errors(403, 404, 409, 413),
 )
 def post_finalize(invoice_id: INVOICE_ID) -> InvoiceView:
     """Finalize a draft now (operators): numbered, immutable, on the ledger."""
@@ -71,7 +78,6 @@ def post_finalize(invoice_id: INVOICE_ID) -> InvoiceView:
     status_code=200,
     security=BEARER,
     tags=["Invoices"],
-    responses=errors(403, 404, 409, 413),
 )
 def post_void(invoice_id: INVOICE_ID) -> InvoiceView:
     """Void an open invoice (operators)."""
@@ -86,7 +92,10 @@ def post_void(invoice_id: INVOICE_ID) -> InvoiceView:
 
 
 @router.post(
-    "/v1/credit_notes", status_code=201, security=BEARER, tags=["Invoices"], responses=errors(403, 404, 409, 413, 422)
+    "/v1/credit_notes",
+    status_code=201,
+    security=BEARER,
+    tags=["Invoices"],
 )
 def post_credit_note(body: CreditNoteCreate) -> CreditNoteView:
     """Credit a finalized invoice (operators), never beyond what remains creditable."""
@@ -100,7 +109,10 @@ def post_credit_note(body: CreditNoteCreate) -> CreditNoteView:
 
 
 @router.post(
-    "/v1/invoice_items", status_code=201, security=BEARER, tags=["Invoices"], responses=errors(403, 404, 409, 413)
+    "/v1/invoice_items",
+    status_code=201,
+    security=BEARER,
+    tags=["Invoices"],
 )
 def post_invoice_item(body: InvoiceItemCreate) -> InvoiceItemView:
     """A one-off item (operators): on the account's next invoice, or invoiced now with ``invoice_now``."""

@@ -7,13 +7,11 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel
 
 from billing.accounts.access import Principal
 from billing.errors import InvalidInputError
 from billing.http.principal import principal_from_event
-from billing.http.problems import PROBLEM_JSON, Problem
 from billing.http.services import ApiServices
 from billing.ports import PageRequest
 
@@ -31,14 +29,6 @@ class ListOf(BaseModel, Generic[T]):
 
 def page(limit: int, cursor: str | None) -> PageRequest:
     return PageRequest(limit=limit, cursor=cursor)
-
-
-def errors(*statuses: int) -> dict[int, OpenAPIResponse]:
-    """OpenAPI entries for the problem answers a route can give."""
-    return {
-        status: {"description": "Problem", "content": {PROBLEM_JSON: {"model": Problem}}}
-        for status in (400, 401, *statuses)
-    }
 
 
 def services(router: Router) -> ApiServices:

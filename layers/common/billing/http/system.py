@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from billing.http.problems import Problem
 from billing.http.views import Health
 
 router = Router()
@@ -17,7 +19,41 @@ def health() -> Health:
     return Health()
 
 
+# What any authenticated route may answer besides its success (docs/decisions.md: problem+json).
+_ERROR_STATUSES = {
+    "400": "Malformed request",
+    "401": "No or unknown API key",
+    "403": "Not allowed for this key",
+    "404": "Not found (also another account's object)",
+    "409": "Conflict with the current state",
+    "413": "Body too large",
+    "422": "Business rule refused",
+    "429": "Throttled",
+}
+
+
 def register_openapi(app: Any) -> None:
     @app.get("/v1/openapi.json", include_in_schema=False)
     def openapi() -> dict[str, Any]:
-        return dict(app.get_openapi_schema().model_dump(mode="json", by_alias=True, exclude_none=True))
+        return document(app)
+
+
+@cache
+def _problem_schema() -> dict[str, Any]:
+    return Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+
+
+def document(app: Any) -> dict[str, Any]:
+    """The generated document, with our problem+json answers declared on every operation."""
+    schema: dict[str, Any] = app.get_openapi_schema().model_dump(mode="json", by_alias=True, exclude_none=True)
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = _problem_schema()
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            responses = operation.setdefault("responses", {})
+            statuses = _ERROR_STATUSES if operation.get("security") else {"400": _ERROR_STATUSES["400"]}
+            for status, description in statuses.items():
+                responses[status] = {"description": description, "content": problem}
+    schema["components"]["schemas"].pop("HTTPValidationError", None)
+    schema["components"]["schemas"].pop("ValidationError", None)
+    return schema

@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import AwareDatetime
 
 from billing.http.billing_views import EventErrorView, IngestView, UsageBatch, UsageRowView, UsageSummaryView
-from billing.http.routing import BEARER, caller, errors, once, services
+from billing.http.routing import BEARER, caller, once, services
 from billing.observability import metrics
 from billing.usage.ingest_usage import IncomingEvent, ingest_usage
 from billing.usage.models import tags_of
@@ -21,7 +21,7 @@ from billing.usage.summarize_usage import summarize_usage
 router = Router()
 
 
-@router.post("/v1/usage_events", status_code=200, security=BEARER, tags=["Usage"], responses=errors(409, 413))
+@router.post("/v1/usage_events", status_code=200, security=BEARER, tags=["Usage"])
 def post_usage_events(body: UsageBatch) -> IngestView:
     """Up to 1,000 events; each is accepted, a duplicate (same id) or rejected with its reason."""
     s = services(router)
@@ -48,7 +48,6 @@ def post_usage_events(body: UsageBatch) -> IngestView:
     security=BEARER,
     tags=["Usage"],
     responses={
-        **errors(404),
         200: {
             "description": "Daily usage",
             "content": {"application/json": {"model": UsageSummaryView}, "text/csv": {"schema": {"type": "string"}}},

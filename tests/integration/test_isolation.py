@@ -1,0 +1,123 @@
+"""Tenant isolation: every route, called with another account's owner key on this account's objects,
+answers 404 (or 403 where only operators may go) and returns none of this account's data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from infra.manifest import ROUTES
+from tests.builders import french_company
+from tests.integration.billing_setup import make_catalog, new_customer, ok
+
+pytestmark = pytest.mark.integration
+
+# Readable by every key on purpose: the price list a customer chooses a plan from.
+PUBLIC_CATALOG = {("GET", "/v1/products"), ("GET", "/v1/prices"), ("GET", "/v1/prices/{price_id}")}
+
+
+@pytest.fixture(scope="module")
+def victim(as_operator, client_for):
+    catalog = make_catalog(as_operator)
+    account, owner = new_customer(as_operator, client_for, legal_name="Victime Confidentielle SAS")
+    subscription = ok(
+        owner.post(
+            "/v1/subscriptions",
+            json={
+                "account": account["id"],
+                "items": [{"price": catalog.seat["id"], "quantity": 2}, {"price": catalog.minutes["id"]}],
+            },
+        )
+    )
+    invoice = ok(as_operator.post(f"/v1/invoices/{subscription['latest_invoice']}/finalize"))
+    keys = ok(owner.get(f"/v1/accounts/{account['id']}/api_keys"))["data"]
+    return {"account": account, "subscription": subscription, "invoice": invoice, "key": keys[0], "catalog": catalog}
+
+
+def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
+    _, intruder = new_customer(as_operator, client_for, legal_name="Intrus SARL")
+    account, subscription, invoice = victim["account"]["id"], victim["subscription"], victim["invoice"]
+    seat = victim["catalog"].seat["id"]
+    now = datetime.now(UTC)
+    params = {
+        "account_id": account,
+        "subscription_id": subscription["id"],
+        "invoice_id": invoice["id"],
+        "key_id": victim["key"]["id"],
+        "price_id": seat,
+    }
+    # route → (json body, query, expected status)
+    calls = {
+        ("POST", "/v1/accounts"): (french_company(), None, 403),
+        ("GET", "/v1/accounts/{account_id}"): (None, None, 404),
+        ("PATCH", "/v1/accounts/{account_id}"): ({"locale": "en"}, None, 404),
+        ("POST", "/v1/accounts/{account_id}/api_keys"): ({"role": "owner"}, None, 404),
+        ("GET", "/v1/accounts/{account_id}/api_keys"): (None, None, 404),
+        ("DELETE", "/v1/accounts/{account_id}/api_keys/{key_id}"): (None, None, 404),
+        ("GET", "/v1/accounts/{account_id}/balance"): (None, None, 404),
+        ("GET", "/v1/accounts/{account_id}/balance_transactions"): (None, None, 404),
+        ("POST", "/v1/accounts/{account_id}/balance_transactions"): (
+            {"amount": -100, "currency": "EUR", "reason": "steal"},
+            None,
+            403,
+        ),
+        ("POST", "/v1/products"): ({"name": "x"}, None, 403),
+        ("POST", "/v1/prices"): (
+            {"product": victim["catalog"].product["id"], "currency": "EUR", "unit_amount": 1},
+            None,
+            403,
+        ),
+        ("POST", "/v1/coupons"): ({"percent_off": "100", "duration": "forever"}, None, 403),
+        ("GET", "/v1/coupons"): (None, None, 403),
+        ("POST", "/v1/promotion_codes"): ({"code": "FREE100", "coupon": "coupon_x1"}, None, 403),
+        ("GET", "/v1/promotion_codes"): (None, None, 403),
+        ("POST", "/v1/subscriptions"): ({"account": account, "items": [{"price": seat}]}, None, 404),
+        ("GET", "/v1/subscriptions"): (None, {"account": account}, 404),
+        ("GET", "/v1/subscriptions/{subscription_id}"): (None, None, 404),
+        ("PATCH", "/v1/subscriptions/{subscription_id}"): ({"items": [{"price": seat, "quantity": 1}]}, None, 404),
+        ("POST", "/v1/subscriptions/{subscription_id}/cancel"): ({}, None, 404),
+        ("POST", "/v1/invoices/preview"): ({"subscription": subscription["id"]}, None, 404),
+        ("GET", "/v1/invoices"): (None, {"account": account}, 404),
+        ("GET", "/v1/invoices/{invoice_id}"): (None, None, 404),
+        ("POST", "/v1/invoices/{invoice_id}/finalize"): (None, None, 403),
+        ("POST", "/v1/invoices/{invoice_id}/void"): (None, None, 403),
+        ("POST", "/v1/credit_notes"): ({"invoice": invoice["id"], "amount": 1, "reason": "x"}, None, 403),
+        ("POST", "/v1/invoice_items"): (
+            {"account": account, "unit_amount_decimal": "1", "currency": "EUR", "description": "x"},
+            None,
+            403,
+        ),
+        ("GET", "/v1/usage_summaries"): (
+            None,
+            {"subscription": subscription["id"], "from": now.isoformat(), "to": (now + timedelta(days=1)).isoformat()},
+            404,
+        ),
+    }
+    # A batch answers per event: another account's subscription is "not found" for that event.
+    usage = {
+        "events": [
+            {"id": "x1", "subscription": subscription["id"], "meter": "outbound_minutes", "timestamp": now.isoformat()}
+        ]
+    }
+    walked = set()
+    for route in ROUTES:
+        key = (route.method, route.path)
+        if not route.authorized or key in PUBLIC_CATALOG:
+            continue
+        walked.add(key)
+        path = route.path.format(**params)
+        if key == ("POST", "/v1/usage_events"):
+            result = ok(intruder.post(path, json=usage))
+            assert (result["accepted"], result["errors"][0]["code"]) == (0, "subscription_not_found")
+            continue
+        assert key in calls, f"{key} is not in the isolation walk: add it"
+        body, query, expected = calls[key]
+        response = getattr(intruder, route.method.lower())(path, json=body, params=query)
+        assert response.status_code == expected, (key, response.status_code, response.text)
+        assert response.headers["Content-Type"] == "application/problem+json"
+        assert "Victime" not in response.text
+    assert walked == set(calls) | {("POST", "/v1/usage_events")}
+    # Nothing changed for the victim.
+    assert ok(as_operator.get(f"/v1/accounts/{account}"))["locale"] == "fr"
+    assert ok(as_operator.get(f"/v1/subscriptions/{subscription['id']}"))["status"] == "active"
