@@ -66,3 +66,45 @@ def rating_throughput(count: int = 20_000) -> tuple[float, int]:
         assemble_invoice(context, renewed.lines, renewed.billing_reason, due, subscription.id, renewed.period)
     elapsed = time.perf_counter() - started
     return count / elapsed, count
+
+
+class _OneSubscription:
+    """Stands in for the stores: one subscription, no event seen before (measures compute only)."""
+
+    def __init__(self, subscription: Subscription) -> None:
+        self.subscription = subscription
+
+    def get_subscriptions(self, ids: object) -> dict[str, Subscription]:
+        return {self.subscription.id: self.subscription}
+
+    def known_event_ids(self, keys: object) -> set[tuple[str, str]]:
+        return set()
+
+    def add_events(self, events: object) -> None:
+        list(events)  # type: ignore[call-overload]
+
+
+def ingestion_throughput(batches: int = 20) -> float:
+    """Events per second through request validation and ingest_usage (the Lambda's compute)."""
+    from billing.accounts.access import Principal, Role
+    from billing.clock import FixedClock
+    from billing.http.billing_views import UsageBatch
+    from billing.usage.ingest_usage import IncomingEvent, ingest_usage
+    from billing.usage.models import tags_of
+
+    now = datetime(2026, 3, 15, tzinfo=UTC)
+    subscription = _population(1)[0][0]
+    stores = _OneSubscription(subscription)
+    body = {"events": [
+        {"id": f"e{n}", "subscription": subscription.id, "meter": "outbound_minutes", "quantity": "1",
+         "timestamp": (now - timedelta(minutes=n % 600)).isoformat(), "tags": {"team": "support"}}
+        for n in range(1000)
+    ]}
+    operator = Principal(Role.OPERATOR, "key_bench")
+    started = time.perf_counter()
+    for _ in range(batches):
+        batch = UsageBatch.model_validate(body)
+        events = [IncomingEvent(e.id, e.subscription, e.meter, e.quantity, e.timestamp, tags_of(e.tags))
+                  for e in batch.events]
+        ingest_usage(stores, stores, FixedClock(now), operator, events)  # type: ignore[arg-type]
+    return batches * 1000 / (time.perf_counter() - started)

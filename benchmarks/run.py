@@ -7,6 +7,7 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from benchmarks import aws_requests
 
@@ -55,7 +56,48 @@ def handler_import_times() -> list[tuple[str, float, float]]:
     return rows
 
 
-def api_request_counts() -> list[tuple[str, int, str, int, str]]:
+def billing_calls(measure: Any, account_id: str, usage_rows: list[tuple[str, int, int, float]]) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    product = measure("POST /v1/products", "POST", "/v1/products", json={"name": "Telephony"}).json()
+    seat = measure("POST /v1/prices", "POST", "/v1/prices", json={
+        "product": product["id"], "currency": "EUR", "unit_amount": 3000, "recurring": {"interval": "month"}}).json()
+    minutes = measure("POST /v1/prices (metered)", "POST", "/v1/prices", json={
+        "product": product["id"], "currency": "EUR", "unit_amount": 5, "recurring": {"interval": "month"},
+        "usage_type": "metered", "meter": {"event_name": "outbound_minutes"}}).json()
+    subscription = measure("POST /v1/subscriptions", "POST", "/v1/subscriptions", json={
+        "account": account_id, "items": [{"price": seat["id"], "quantity": 3}, {"price": minutes["id"]}]}).json()
+    sub_path = f"/v1/subscriptions/{subscription['id']}"
+    measure("GET /v1/subscriptions/{id}", "GET", sub_path)
+    measure("GET /v1/subscriptions?account=", "GET", f"/v1/subscriptions?account={account_id}")
+    seat_item = next(i for i in subscription["items"] if i["price"] == seat["id"])
+    change = [{"id": seat_item["id"], "quantity": 4}]
+    preview = measure("POST /v1/invoices/preview (change)", "POST", "/v1/invoices/preview",
+                      json={"subscription": subscription["id"], "items": change}).json()
+    measure("PATCH /v1/subscriptions/{id}", "PATCH", sub_path,
+            json={"items": change, "proration_date": preview["proration_date"]})
+    start = datetime.now(UTC) + timedelta(seconds=2)
+    events = [{"id": f"e{n}", "subscription": subscription["id"], "meter": "outbound_minutes", "quantity": 1,
+               "timestamp": (start + timedelta(milliseconds=n)).isoformat(), "tags": {"team": "support"}}
+              for n in range(1000)]
+    for label in ("POST /v1/usage_events (1,000 new)", "POST /v1/usage_events (1,000 duplicates)"):
+        with aws_requests.counting_writes() as writes:
+            response = measure(label, "POST", "/v1/usage_events", json={"events": events})
+        accepted = response.json()["accepted"]
+        units = sum(w for function, w in writes if function == "api")
+        usage_rows.append((label, accepted, len(events), units))
+    measure("POST /v1/invoices/preview (next)", "POST", "/v1/invoices/preview",
+            json={"subscription": subscription["id"]})
+    measure("GET /v1/invoices?account=", "GET", f"/v1/invoices?account={account_id}")
+    invoice_id = subscription["latest_invoice"]
+    measure("GET /v1/invoices/{id}", "GET", f"/v1/invoices/{invoice_id}")
+    measure("POST /v1/invoices/{id}/finalize", "POST", f"/v1/invoices/{invoice_id}/finalize")
+    measure("GET /v1/accounts/{id}/balance", "GET", f"/v1/accounts/{account_id}/balance")
+    measure("POST /v1/credit_notes", "POST", "/v1/credit_notes",
+            json={"invoice": invoice_id, "amount": 100, "reason": "bench"})
+
+
+def api_request_counts(usage_rows: list[tuple[str, int, int, float]]) -> list[tuple[str, int, str, int, str]]:
     import requests
 
     from local.backend import LocalBackend
@@ -63,7 +105,6 @@ def api_request_counts() -> list[tuple[str, int, str, int, str]]:
     from tests.builders import french_company
 
     aws_requests.install()
-    os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"  # keep EMF lines out of the table
     original_invoke = LocalFunction.invoke
 
     def labelled_invoke(self: LocalFunction, event: dict) -> object:
@@ -123,6 +164,7 @@ def api_request_counts() -> list[tuple[str, int, str, int, str]]:
         key = measure("POST /v1/accounts/{id}/api_keys", "POST", account_path + "/api_keys", json={"role": "owner"})
         measure("GET /v1/accounts/{id}/api_keys", "GET", account_path + "/api_keys")
         measure("DELETE /v1/accounts/{id}/api_keys/{key}", "DELETE", f"{account_path}/api_keys/{key.json()['id']}")
+        billing_calls(measure, account["id"], usage_rows)
     finally:
         backend.stop()
         LocalFunction.invoke = original_invoke  # type: ignore[method-assign]
@@ -130,6 +172,7 @@ def api_request_counts() -> list[tuple[str, int, str, int, str]]:
 
 
 def main() -> None:
+    os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"  # keep EMF lines out of the tables
     from benchmarks.engine import EVENTS_PER_SUBSCRIPTION, rating_throughput
 
     per_second, count = rating_throughput()
@@ -147,9 +190,17 @@ def main() -> None:
         print(f"{name:<14}{imported:>10.0f}{composed:>18.0f}   {verdict}")
     print()
     print("DynamoDB requests per API call (counted by a botocore before-call hook; budget: 1 per read)")
-    print(f"{'call':<42}{'authorizer':>11}  {'api':>4}  api operations")
-    for label, auth_count, _, api_count, api_ops in api_request_counts():
+    print(f"{'call':<42}{'authorizer':>11}  {'api':>4}  api operations (x count)")
+    usage_rows: list[tuple[str, int, int, float]] = []
+    for label, auth_count, _, api_count, api_ops in api_request_counts(usage_rows):
         print(f"{label:<42}{auth_count:>11}  {api_count:>4}  {api_ops}")
+    print()
+    print("Usage ingestion: DynamoDB write units per event (1 KB items, base table + GSI1; budget ≤ 2)")
+    for label, accepted, sent, units in usage_rows:
+        print(f"{label:<42} accepted {accepted:>5}/{sent}: {units:,.0f} WCU, {units / sent:.2f} per event sent")
+    from benchmarks.engine import ingestion_throughput
+
+    print(f"ingestion compute (validation + dedup, no I/O): {ingestion_throughput():,.0f} events/s   budget ≥ 5,000/s")
 
 
 if __name__ == "__main__":
