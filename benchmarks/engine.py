@@ -95,16 +95,25 @@ def ingestion_throughput(batches: int = 20) -> float:
     now = datetime(2026, 3, 15, tzinfo=UTC)
     subscription = _population(1)[0][0]
     stores = _OneSubscription(subscription)
-    body = {"events": [
-        {"id": f"e{n}", "subscription": subscription.id, "meter": "outbound_minutes", "quantity": "1",
-         "timestamp": (now - timedelta(minutes=n % 600)).isoformat(), "tags": {"team": "support"}}
-        for n in range(1000)
-    ]}
+    body = {
+        "events": [
+            {
+                "id": f"e{n}",
+                "subscription": subscription.id,
+                "meter": "outbound_minutes",
+                "quantity": "1",
+                "timestamp": (now - timedelta(minutes=n % 600)).isoformat(),
+                "tags": {"team": "support"},
+            }
+            for n in range(1000)
+        ]
+    }
     operator = Principal(Role.OPERATOR, "key_bench")
     started = time.perf_counter()
     for _ in range(batches):
         batch = UsageBatch.model_validate(body)
-        events = [IncomingEvent(e.id, e.subscription, e.meter, e.quantity, e.timestamp, tags_of(e.tags))
-                  for e in batch.events]
+        events = [
+            IncomingEvent(e.id, e.subscription, e.meter, e.quantity, e.timestamp, tags_of(e.tags)) for e in batch.events
+        ]
         ingest_usage(stores, stores, FixedClock(now), operator, events)  # type: ignore[arg-type]
     return batches * 1000 / (time.perf_counter() - started)

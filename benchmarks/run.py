@@ -60,41 +60,80 @@ def billing_calls(measure: Any, account_id: str, usage_rows: list[tuple[str, int
     from datetime import UTC, datetime, timedelta
 
     product = measure("POST /v1/products", "POST", "/v1/products", json={"name": "Telephony"}).json()
-    seat = measure("POST /v1/prices", "POST", "/v1/prices", json={
-        "product": product["id"], "currency": "EUR", "unit_amount": 3000, "recurring": {"interval": "month"}}).json()
-    minutes = measure("POST /v1/prices (metered)", "POST", "/v1/prices", json={
-        "product": product["id"], "currency": "EUR", "unit_amount": 5, "recurring": {"interval": "month"},
-        "usage_type": "metered", "meter": {"event_name": "outbound_minutes"}}).json()
-    subscription = measure("POST /v1/subscriptions", "POST", "/v1/subscriptions", json={
-        "account": account_id, "items": [{"price": seat["id"], "quantity": 3}, {"price": minutes["id"]}]}).json()
+    seat = measure(
+        "POST /v1/prices",
+        "POST",
+        "/v1/prices",
+        json={"product": product["id"], "currency": "EUR", "unit_amount": 3000, "recurring": {"interval": "month"}},
+    ).json()
+    minutes = measure(
+        "POST /v1/prices (metered)",
+        "POST",
+        "/v1/prices",
+        json={
+            "product": product["id"],
+            "currency": "EUR",
+            "unit_amount": 5,
+            "recurring": {"interval": "month"},
+            "usage_type": "metered",
+            "meter": {"event_name": "outbound_minutes"},
+        },
+    ).json()
+    subscription = measure(
+        "POST /v1/subscriptions",
+        "POST",
+        "/v1/subscriptions",
+        json={"account": account_id, "items": [{"price": seat["id"], "quantity": 3}, {"price": minutes["id"]}]},
+    ).json()
     sub_path = f"/v1/subscriptions/{subscription['id']}"
     measure("GET /v1/subscriptions/{id}", "GET", sub_path)
     measure("GET /v1/subscriptions?account=", "GET", f"/v1/subscriptions?account={account_id}")
     seat_item = next(i for i in subscription["items"] if i["price"] == seat["id"])
     change = [{"id": seat_item["id"], "quantity": 4}]
-    preview = measure("POST /v1/invoices/preview (change)", "POST", "/v1/invoices/preview",
-                      json={"subscription": subscription["id"], "items": change}).json()
-    measure("PATCH /v1/subscriptions/{id}", "PATCH", sub_path,
-            json={"items": change, "proration_date": preview["proration_date"]})
+    preview = measure(
+        "POST /v1/invoices/preview (change)",
+        "POST",
+        "/v1/invoices/preview",
+        json={"subscription": subscription["id"], "items": change},
+    ).json()
+    measure(
+        "PATCH /v1/subscriptions/{id}",
+        "PATCH",
+        sub_path,
+        json={"items": change, "proration_date": preview["proration_date"]},
+    )
     start = datetime.now(UTC) + timedelta(seconds=2)
-    events = [{"id": f"e{n}", "subscription": subscription["id"], "meter": "outbound_minutes", "quantity": 1,
-               "timestamp": (start + timedelta(milliseconds=n)).isoformat(), "tags": {"team": "support"}}
-              for n in range(1000)]
+    events = [
+        {
+            "id": f"e{n}",
+            "subscription": subscription["id"],
+            "meter": "outbound_minutes",
+            "quantity": 1,
+            "timestamp": (start + timedelta(milliseconds=n)).isoformat(),
+            "tags": {"team": "support"},
+        }
+        for n in range(1000)
+    ]
     for label in ("POST /v1/usage_events (1,000 new)", "POST /v1/usage_events (1,000 duplicates)"):
         with aws_requests.counting_writes() as writes:
             response = measure(label, "POST", "/v1/usage_events", json={"events": events})
         accepted = response.json()["accepted"]
         units = sum(w for function, w in writes if function == "api")
         usage_rows.append((label, accepted, len(events), units))
-    measure("POST /v1/invoices/preview (next)", "POST", "/v1/invoices/preview",
-            json={"subscription": subscription["id"]})
+    measure(
+        "POST /v1/invoices/preview (next)", "POST", "/v1/invoices/preview", json={"subscription": subscription["id"]}
+    )
     measure("GET /v1/invoices?account=", "GET", f"/v1/invoices?account={account_id}")
     invoice_id = subscription["latest_invoice"]
     measure("GET /v1/invoices/{id}", "GET", f"/v1/invoices/{invoice_id}")
     measure("POST /v1/invoices/{id}/finalize", "POST", f"/v1/invoices/{invoice_id}/finalize")
     measure("GET /v1/accounts/{id}/balance", "GET", f"/v1/accounts/{account_id}/balance")
-    measure("POST /v1/credit_notes", "POST", "/v1/credit_notes",
-            json={"invoice": invoice_id, "amount": 100, "reason": "bench"})
+    measure(
+        "POST /v1/credit_notes",
+        "POST",
+        "/v1/credit_notes",
+        json={"invoice": invoice_id, "amount": 100, "reason": "bench"},
+    )
 
 
 def api_request_counts(usage_rows: list[tuple[str, int, int, float]]) -> list[tuple[str, int, str, int, str]]:
