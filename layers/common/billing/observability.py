@@ -1,7 +1,8 @@
 """Powertools logger, metrics and tracer shared by every function.
 
-Service name and metrics namespace come from ``POWERTOOLS_SERVICE_NAME`` and
-``POWERTOOLS_METRICS_NAMESPACE``, set per function by the stack (and by the local runtime).
+The service name comes from ``POWERTOOLS_SERVICE_NAME``, set per function by the stack (and by the local
+runtime); the metrics namespace is the product's, fixed here so a missing variable cannot make a
+metric flush fail.
 Logger and metrics are cheap (about 100 ms here) and decorate handlers at import; the tracer loads the
 X-Ray SDK (about 600 ms here), so functions build it in their composition step, on first invocation.
 """
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
 
 logger = Logger()
-metrics = Metrics()
+metrics = Metrics(namespace="Billing")
 
 
 @cache
