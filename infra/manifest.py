@@ -18,6 +18,7 @@ class Index:
     name: str
     partition_key: str
     sort_key: str
+    keys_only: bool = False  # project only the keys (the DUE index needs nothing else)
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,31 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Queue:
+    id: str
+    visibility_timeout_s: int = 60
+    max_receive_count: int = 5  # then the message goes to the queue's dead-letter queue
+
+
+@dataclass(frozen=True)
+class Bucket:
+    id: str
+
+
+@dataclass(frozen=True)
+class Schedule:
+    id: str
+    expression: str  # EventBridge Scheduler syntax
+    function: str
+
+
+@dataclass(frozen=True)
+class QueueTrigger:
+    queue: str
+    batch_size: int = 10
+
+
+@dataclass(frozen=True)
 class Function:
     name: str
     description: str
@@ -39,6 +65,11 @@ class Function:
     timeout_s: int = 10
     # DynamoDB actions granted per table id; explicit, never "dynamodb:*"
     table_actions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    queues: dict[str, str] = field(default_factory=dict)  # environment variable → queue id (to send to)
+    buckets: dict[str, str] = field(default_factory=dict)  # environment variable → bucket id
+    publishes_events: bool = False
+    sends_email: bool = False
+    trigger: QueueTrigger | None = None
 
     @property
     def source_dir(self) -> str:
@@ -69,14 +100,40 @@ MAIN_TABLE = Table(
     partition_key="pk",
     sort_key="sk",
     ttl_attribute="expires_at",
-    indexes=(Index("GSI1", "gsi1pk", "gsi1sk"),),
+    indexes=(Index("GSI1", "gsi1pk", "gsi1sk"), Index("DUE", "duepk", "duesk", keys_only=True)),
 )
 # Powertools idempotency's own layout (key "id", TTL "expiration"): one record per key, no hot partition.
 IDEMPOTENCY_TABLE = Table(id="Idempotency", partition_key="id", ttl_attribute="expiration")
 TABLES = (MAIN_TABLE, IDEMPOTENCY_TABLE)
 
+# A sparse index of what is due and when (renewals, usage periods, drafts to finalize, invoices falling
+# overdue), sharded so no partition takes every write: the billing run reads the shards up to "now".
+from billing.runs.shards import DUE_SHARDS  # noqa: E402,F401 - one number for both
+
 _READ = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem")
 _WRITE = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem")
+
+WORK_QUEUE = Queue(id="BillingWork", visibility_timeout_s=120)
+DOCUMENTS_QUEUE = Queue(id="Documents", visibility_timeout_s=120)
+QUEUES = (WORK_QUEUE, DOCUMENTS_QUEUE)
+DOCUMENTS_BUCKET = Bucket(id="Documents")
+BUCKETS = (DOCUMENTS_BUCKET,)
+EVENT_BUS = "BillingEvents"
+# Event rules: detail-types → queue (the documents function renders what was finalized).
+EVENT_RULES = {"DocumentsOnFinalize": (("invoice.finalized", "credit_note.created"), "Documents")}
+SCHEDULES = (Schedule(id="HourlyBillingRun", expression="rate(1 hour)", function="billing_run"),)
+_BILLING_TABLES = {"BILLING_TABLE": "Main"}
+_STORE_ACTIONS = {
+    "Main": (
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:ConditionCheckItem",
+    )
+}
 
 FUNCTIONS = (
     Function(
@@ -91,6 +148,37 @@ FUNCTIONS = (
         description="REST API: accounts, keys, catalog, subscriptions, usage, invoices, balance",
         tables={"BILLING_TABLE": "Main", "BILLING_IDEMPOTENCY_TABLE": "Idempotency"},
         table_actions={"Main": _READ + _WRITE, "Idempotency": ("dynamodb:GetItem", *_WRITE)},
+        buckets={"BILLING_DOCUMENTS_BUCKET": "Documents"},
+    ),
+    Function(
+        name="billing_run",
+        description="Hourly: find what is due through the DUE index and queue one message per object",
+        tables=_BILLING_TABLES,
+        table_actions={"Main": ("dynamodb:Query", "dynamodb:GetItem", "dynamodb:DeleteItem")},
+        queues={"BILLING_WORK_QUEUE": "BillingWork"},
+        publishes_events=True,
+        timeout_s=300,
+    ),
+    Function(
+        name="billing_worker",
+        description="Renew one subscription period, close a usage period, finalize a draft, flag overdue",
+        tables=_BILLING_TABLES,
+        table_actions=_STORE_ACTIONS,
+        queues={"BILLING_DOCUMENTS_QUEUE": "Documents"},
+        publishes_events=True,
+        timeout_s=60,
+        trigger=QueueTrigger("BillingWork"),
+    ),
+    Function(
+        name="documents",
+        description="Invoice and credit note PDFs (reportlab) to S3, and the invoice email",
+        tables=_BILLING_TABLES,
+        table_actions=_STORE_ACTIONS,
+        buckets={"BILLING_DOCUMENTS_BUCKET": "Documents"},
+        sends_email=True,
+        memory_mb=1024,
+        timeout_s=60,
+        trigger=QueueTrigger("Documents", batch_size=5),
     ),
 )
 
@@ -129,6 +217,9 @@ ROUTES = (
     Route("POST", "/v1/invoice_items", "api"),
     Route("POST", "/v1/usage_events", "api"),
     Route("GET", "/v1/usage_summaries", "api"),
+    Route("GET", "/v1/invoices/{invoice_id}/pdf", "api"),
+    Route("GET", "/v1/credit_notes/{credit_note_id}/pdf", "api"),
+    Route("GET", "/v1/accounts/{account_id}/documents.zip", "api"),
 )
 
 # API Gateway's own refusals, reshaped to our problem+json (keys are API Gateway response types).

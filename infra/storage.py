@@ -40,6 +40,9 @@ class Storage(Construct):
                         index_name=index.name,
                         partition_key=_attribute(index.partition_key),
                         sort_key=_attribute(index.sort_key),
+                        projection_type=dynamodb.ProjectionType.KEYS_ONLY
+                        if index.keys_only
+                        else dynamodb.ProjectionType.ALL,
                     )
                     for index in declared.indexes
                 ],

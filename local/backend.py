@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 
 from billing.accounts.key_secrets import SECRET_PREFIX
+from billing.documents.seller import LOCAL_SELLER
 from local.emulators import LOOPBACK, Emulators, start_emulators
 from local.gateway import Gateway, serve
-from local.provision import provision
+from local.provision import provision, provision_messaging
+from local.scheduler import LocalTriggers, clock_request
 
 POWERTOOLS_ENV = {
     "POWERTOOLS_SERVICE_NAME": "billing",
@@ -29,6 +31,9 @@ class LocalBackend:
     table_prefix: str = "billing-local"
     url: str = ""
     tables: dict[str, str] = field(default_factory=dict)
+    resources: dict[str, str] = field(default_factory=dict)
+    triggers: LocalTriggers | None = None
+    tick_seconds: float | None = None  # `make run`: run what falls due in real time
     _emulators: Emulators | None = None
     _server: ThreadingHTTPServer | None = None
     _saved_env: dict[str, str | None] = field(default_factory=dict)
@@ -37,16 +42,29 @@ class LocalBackend:
         self._emulators = start_emulators(self.aws_endpoint)
         self._set_env(self._emulators.env)
         self.tables = provision(self._emulators.aws_endpoint, self.table_prefix)
+        self.resources = provision_messaging(self._emulators.aws_endpoint, self.table_prefix)
         self._set_env(
             POWERTOOLS_ENV
             | {
                 "BILLING_TABLE": self.tables["Main"],
                 "BILLING_IDEMPOTENCY_TABLE": self.tables["Idempotency"],
                 "BILLING_CORS_ORIGINS": os.environ.get("BILLING_CORS_ORIGINS", "http://localhost:5173"),
+                "BILLING_WORK_QUEUE": self.resources["queue:BillingWork"],
+                "BILLING_DOCUMENTS_QUEUE": self.resources["queue:Documents"],
+                "BILLING_DOCUMENTS_BUCKET": self.resources["bucket:Documents"],
+                "BILLING_EVENT_BUS": self.resources["bus"],
+                "BILLING_EMAIL_SENDER": self.resources["sender"],
+                "BILLING_SELLER_JSON": LOCAL_SELLER.model_dump_json(),
             }
         )
         self.operator_key = seed_operator_key(self.operator_key)
-        self._server = serve(Gateway(), LOOPBACK, self.port)
+        gateway = Gateway()
+        self.triggers = LocalTriggers(gateway, self.resources, self.tables["Main"], self._emulators.aws_endpoint)
+        triggers = self.triggers
+        gateway.local_routes[("POST", "/_local/clock")] = lambda body: clock_request(triggers, body)
+        if self.tick_seconds:
+            threading.Thread(target=triggers.tick_forever, args=(self.tick_seconds,), daemon=True).start()
+        self._server = serve(gateway, LOOPBACK, self.port)
         self.port = self._server.server_address[1]
         self.url = f"http://{LOOPBACK}:{self.port}"
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
@@ -63,6 +81,8 @@ class LocalBackend:
         return self._emulators.stripe_endpoint
 
     def stop(self) -> None:
+        if self.triggers is not None:
+            self.triggers.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

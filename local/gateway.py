@@ -106,11 +106,24 @@ def _compile(path: str) -> re.Pattern[str]:
     return re.compile(f"^{pattern}$")
 
 
+class Functions(dict[str, LocalFunction]):
+    """Every declared function, its handler module loaded on first use (like a cold start)."""
+
+    def __missing__(self, name: str) -> LocalFunction:
+        function = self[name] = LocalFunction(name)
+        return function
+
+
+LocalRoute = Callable[[bytes], tuple[int, dict[str, str], bytes]]
+
+
 class Gateway:
     def __init__(self, routes: tuple[Route, ...] = ROUTES) -> None:
         self.routes = routes
         self._patterns = [(route, _compile(route.path)) for route in routes]
-        self.functions = {name: LocalFunction(name) for name in {r.function for r in routes} | {AUTHORIZER}}
+        self.functions = Functions()
+        # Local-only routes (the clock): never in the manifest, so never in the deployed API.
+        self.local_routes: dict[tuple[str, str], LocalRoute] = {}
 
     def match(self, method: str, path: str) -> Match | None:
         for route, pattern in self._patterns:
@@ -125,6 +138,9 @@ class Gateway:
         url = urlsplit(raw_path)
         if len(body) > MAX_PAYLOAD_BYTES:
             return self._gateway_problem("REQUEST_TOO_LARGE")
+        local = self.local_routes.get((method, url.path))
+        if local is not None:
+            return local(body)
         found = self.match(method, url.path)
         if found is None:
             return self._gateway_problem("MISSING_AUTHENTICATION_TOKEN")

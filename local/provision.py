@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import boto3
 
-from infra.manifest import TABLES, Table
+from infra.manifest import BUCKETS, EVENT_BUS, EVENT_RULES, QUEUES, TABLES, Table
 
 
 def local_table_name(table: Table, prefix: str) -> str:
@@ -29,7 +30,7 @@ def table_definition(table: Table, name: str) -> dict[str, Any]:
                     {"AttributeName": index.partition_key, "KeyType": "HASH"},
                     {"AttributeName": index.sort_key, "KeyType": "RANGE"},
                 ],
-                "Projection": {"ProjectionType": "ALL"},
+                "Projection": {"ProjectionType": "KEYS_ONLY" if index.keys_only else "ALL"},
             }
             for index in table.indexes
         ]
@@ -57,3 +58,58 @@ def provision(endpoint: str, prefix: str = "billing-local") -> dict[str, str]:
                 TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute},
             )
     return names
+
+
+SENDER = "billing@example.com"
+
+
+def provision_messaging(endpoint: str, prefix: str = "billing-local") -> dict[str, str]:
+    """Queues (with dead-letter queues), the documents bucket, the event bus and its rules, SES sender.
+
+    Returns resource id → name or URL, as the stack's outputs would give them.
+    """
+    sqs = boto3.client("sqs", endpoint_url=endpoint)
+    resources: dict[str, str] = {}
+    for queue in QUEUES:
+        dlq = sqs.create_queue(QueueName=f"{prefix}-{queue.id}-dlq")["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        url = sqs.create_queue(
+            QueueName=f"{prefix}-{queue.id}",
+            Attributes={
+                "VisibilityTimeout": str(queue.visibility_timeout_s),
+                "RedrivePolicy": json.dumps(
+                    {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(queue.max_receive_count)}
+                ),
+            },
+        )["QueueUrl"]
+        resources[f"queue:{queue.id}"] = url
+        resources[f"queue-arn:{queue.id}"] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+    s3 = boto3.client("s3", endpoint_url=endpoint)
+    for bucket in BUCKETS:
+        name = f"{prefix}-{bucket.id}".lower()
+        try:
+            s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": s3.meta.region_name})
+        except s3.exceptions.BucketAlreadyOwnedByYou:
+            pass
+        resources[f"bucket:{bucket.id}"] = name
+    events = boto3.client("events", endpoint_url=endpoint)
+    bus = f"{prefix}-{EVENT_BUS}"
+    try:
+        events.create_event_bus(Name=bus)
+    except events.exceptions.ResourceAlreadyExistsException:
+        pass
+    resources["bus"] = bus
+    for rule, (detail_types, queue_id) in EVENT_RULES.items():
+        events.put_rule(
+            Name=f"{prefix}-{rule}", EventBusName=bus, EventPattern=json.dumps({"detail-type": list(detail_types)})
+        )
+        events.put_targets(
+            Rule=f"{prefix}-{rule}",
+            EventBusName=bus,
+            Targets=[{"Id": queue_id, "Arn": resources[f"queue-arn:{queue_id}"]}],
+        )
+    boto3.client("ses", endpoint_url=endpoint).verify_email_identity(EmailAddress=SENDER)
+    resources["sender"] = SENDER
+    return resources

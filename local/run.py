@@ -14,6 +14,7 @@ def main() -> None:
         port=int(os.environ.get("BILLING_PORT", "3000")),
         operator_key=os.environ.get("BILLING_OPERATOR_KEY") or None,
         aws_endpoint=os.environ.get("BILLING_AWS_ENDPOINT") or None,
+        tick_seconds=30.0,
     )
     stopping = threading.Event()
     # Explicit handlers: a shell's background job starts with SIGINT ignored, and Ctrl-C must still work.
@@ -29,6 +30,7 @@ Billing backend running locally.
   Operator key   {backend.operator_key}
   AWS (moto)     {backend.aws_endpoint_url}
   Stripe (fake)  {backend.stripe_endpoint_url}
+  Clock          POST {backend.url}/_local/clock {{"advance_to": "2027-01-01T00:00:00Z"}} (local only)
 
 Try: curl -H "Authorization: Bearer {backend.operator_key}" {backend.url}/v1/openapi.json
 Ctrl-C stops everything.""",

@@ -23,7 +23,8 @@ def compose() -> Resolve:
     from billing.adapters.dynamodb_billing import DynamoBillingStore, DynamoUsageStore
     from billing.adapters.dynamodb_tables import bind_table
     from billing.adapters.idempotency import PowertoolsIdempotency
-    from billing.clock import SystemClock
+    from billing.adapters.s3_documents import S3Documents
+    from billing.clock import RuntimeClock
     from billing.http.app import build_app
     from billing.http.services import ApiServices
     from billing.settings import ApiSettings
@@ -31,12 +32,13 @@ def compose() -> Resolve:
     settings = ApiSettings.from_env()
     bind_table(settings.table_name)
     services = ApiServices(
-        clock=SystemClock(),
+        clock=RuntimeClock(),
         accounts=DynamoAccountRepository(),
         keys=DynamoApiKeyRepository(),
         idempotency=PowertoolsIdempotency(settings.idempotency_table_name),
         store=DynamoBillingStore(),
         usage=DynamoUsageStore(),
+        documents=S3Documents(settings.documents_bucket),
     )
     app = build_app(settings)
 

@@ -27,6 +27,7 @@ class Api:
             idempotency=InMemoryIdempotency(),
             store=None,  # type: ignore[arg-type]  # the account routes never touch it
             usage=None,  # type: ignore[arg-type]
+            documents=None,  # type: ignore[arg-type]
         )
 
     def call(self, method, path, resource, principal=OPERATOR, body=None, headers=None, params=None):

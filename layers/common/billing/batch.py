@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from billing.catalog.models import Price, Product
 from billing.discounts.models import Coupon, PromotionCode
+from billing.events import DomainEvent
 from billing.invoices.invoice_items import InvoiceItem
 from billing.invoices.models import CreditNote, Invoice
 from billing.ledger.account_ledger import LedgerEntry
@@ -46,6 +47,8 @@ class WriteBatch:
     series: list[SeriesAdvance] = field(default_factory=list)
     pending_items: list[InvoiceItem] = field(default_factory=list)
     consumed_items: list[InvoiceItem] = field(default_factory=list)
+    events: list[DomainEvent] = field(default_factory=list)  # to the outbox, in the same transaction
+    claims: list[str] = field(default_factory=list)  # names taken once ever (an email sent): else conflict
 
     def __len__(self) -> int:
         return sum(

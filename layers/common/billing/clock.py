@@ -36,6 +36,26 @@ class FixedClock:
         self._now = instant.astimezone(UTC)
 
 
+class RuntimeClock:
+    """The clock handlers use: the system's, unless local mode installed another (``POST /_local/clock``).
+
+    Deployed functions never call :func:`install_clock`, so this is the system clock there.
+    """
+
+    def now(self) -> datetime:
+        return (_installed or _SYSTEM).now()
+
+
+_SYSTEM = SystemClock()
+_installed: Clock | None = None
+
+
+def install_clock(clock: Clock | None) -> None:
+    """Local mode only: make every handler in this process read ``clock``."""
+    global _installed
+    _installed = clock
+
+
 def isoformat(instant: datetime) -> str:
     """ISO 8601 UTC with a ``Z``, second precision: the API's one instant format."""
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

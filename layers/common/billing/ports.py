@@ -12,8 +12,9 @@ if TYPE_CHECKING:  # keeps the authorizer's import light: it never loads the bil
     from billing.batch import WriteBatch
     from billing.catalog.models import Price, Product
     from billing.discounts.models import Coupon, PromotionCode
+    from billing.events import DomainEvent
     from billing.invoices.invoice_items import InvoiceItem
-    from billing.invoices.models import Invoice
+    from billing.invoices.models import CreditNote, Invoice
     from billing.ledger.account_ledger import AccountLedger
     from billing.subscriptions.models import Subscription
     from billing.usage.models import UsageEvent
@@ -104,6 +105,23 @@ class BillingStore(Protocol):
         """Write the batch in one transaction; a stale version raises ``ConflictError``."""
         ...
 
+    def due(self, shard: int, until: datetime) -> list[tuple[str, str]]:
+        """(kind, id) of what is due up to ``until`` in one shard of the DUE index."""
+        ...
+
+    def outbox(self, shard: int) -> list[DomainEvent]: ...
+    def clear_outbox(self, events: Iterable[DomainEvent]) -> None: ...
+    def get_credit_note(self, credit_note_id: str) -> CreditNote | None: ...
+    def list_credit_notes(self, account_id: str, page: PageRequest) -> Page[CreditNote]: ...
+
+
+class WorkQueue(Protocol):
+    def send(self, messages: Iterable[dict[str, Any]]) -> None: ...
+
+
+class EventPublisher(Protocol):
+    def publish(self, events: Iterable[DomainEvent]) -> None: ...
+
 
 class UsageStore(Protocol):
     def known_event_ids(self, subscription_event_ids: Iterable[tuple[str, str]]) -> set[tuple[str, str]]: ...
@@ -112,3 +130,19 @@ class UsageStore(Protocol):
         ...
 
     def events(self, subscription_id: str, start: datetime, end: datetime) -> list[UsageEvent]: ...
+
+
+class DocumentStorage(Protocol):
+    def put(self, key: str, body: bytes, content_type: str = "application/pdf") -> None: ...
+    def get(self, key: str) -> bytes: ...
+    def url(self, key: str, filename: str) -> str:
+        """A short-lived download link."""
+        ...
+
+
+class Mailer(Protocol):
+    def send(self, to: str, subject: str, text: str, attachment: tuple[str, bytes] | None = None) -> None: ...
+
+
+class PdfRenderer(Protocol):
+    def __call__(self, document: Any) -> bytes: ...

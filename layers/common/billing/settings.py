@@ -7,6 +7,8 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from billing.documents.seller import Seller
+
 
 class TableSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -21,6 +23,7 @@ class TableSettings(BaseModel):
 
 class ApiSettings(TableSettings):
     idempotency_table_name: str = Field(min_length=3)
+    documents_bucket: str = ""
     cors_origins: tuple[str, ...] = ()
     # Big enough for a 1,000-event usage batch, small enough to refuse abuse before parsing.
     max_body_bytes: int = Field(default=262_144, gt=0)
@@ -34,4 +37,45 @@ class ApiSettings(TableSettings):
             idempotency_table_name=env.get("BILLING_IDEMPOTENCY_TABLE", ""),
             cors_origins=origins,
             max_body_bytes=int(env.get("BILLING_MAX_BODY_BYTES", "262144")),
+            documents_bucket=env.get("BILLING_DOCUMENTS_BUCKET", ""),
+        )
+
+
+class RunSettings(TableSettings):
+    work_queue_url: str = Field(min_length=8)
+    event_bus: str = Field(min_length=1)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> RunSettings:
+        env = os.environ if env is None else env
+        return cls(
+            table_name=env.get("BILLING_TABLE", ""),
+            work_queue_url=env.get("BILLING_WORK_QUEUE", ""),
+            event_bus=env.get("BILLING_EVENT_BUS", ""),
+        )
+
+
+class WorkerSettings(TableSettings):
+    event_bus: str = Field(min_length=1)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> WorkerSettings:
+        env = os.environ if env is None else env
+        return cls(table_name=env.get("BILLING_TABLE", ""), event_bus=env.get("BILLING_EVENT_BUS", ""))
+
+
+class DocumentSettings(TableSettings):
+    bucket: str = Field(min_length=3)
+    email_sender: str = Field(min_length=3)
+    seller: Seller
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> DocumentSettings:
+        env = os.environ if env is None else env
+        # No default seller: a deployed stage prints its own legal identity or does not start.
+        return cls(
+            table_name=env.get("BILLING_TABLE", ""),
+            bucket=env.get("BILLING_DOCUMENTS_BUCKET", ""),
+            email_sender=env.get("BILLING_EMAIL_SENDER", ""),
+            seller=Seller.model_validate_json(env.get("BILLING_SELLER_JSON") or "{}"),
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import zlib
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, TypeVar
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.transactions import TransactWrite
 
 from billing.adapters.documents import dump, load
@@ -26,10 +27,12 @@ from billing.batch import WriteBatch
 from billing.catalog.models import Price, Product
 from billing.discounts.models import Coupon, PromotionCode
 from billing.errors import ConflictError, InvalidInputError
+from billing.events import DomainEvent
 from billing.invoices.invoice_items import InvoiceItem
-from billing.invoices.models import Invoice
+from billing.invoices.models import CreditNote, Invoice
 from billing.ledger.account_ledger import AccountLedger, LedgerEntry
 from billing.ports import Page, PageRequest
+from billing.runs.shards import DUE_SHARDS
 from billing.subscriptions.models import Subscription
 from billing.usage.models import UsageEvent
 
@@ -46,14 +49,30 @@ class Gsi1(GlobalSecondaryIndex["DocItem"]):
     gsi1sk = UnicodeAttribute(range_key=True)
 
 
+class DueIndex(GlobalSecondaryIndex["DocItem"]):
+    class Meta:
+        index_name = "DUE"
+        projection = KeysOnlyProjection()
+
+    duepk = UnicodeAttribute(hash_key=True)
+    duesk = UnicodeAttribute(range_key=True)
+
+
 class DocItem(TableItem):
     kind = UnicodeAttribute()
     doc = MapAttribute[str, Any]()
     version = NumberAttribute(default=0)
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
+    duepk = UnicodeAttribute(null=True)  # set only while something is due: a sparse index
+    duesk = UnicodeAttribute(null=True)
     last = NumberAttribute(null=True)  # series counters
     gsi1 = Gsi1()
+    due_index = DueIndex()
+
+
+def shard_of(object_id: str) -> int:
+    return zlib.crc32(object_id.encode()) % DUE_SHARDS
 
 
 def _listed(created: datetime, object_id: str) -> str:
@@ -87,6 +106,10 @@ def invoice_key(invoice_id: str) -> tuple[str, str]:
 
 def usage_key(subscription_id: str, event_id: str) -> tuple[str, str]:
     return f"USAGE#{subscription_id}#{event_id}", "EVENT"
+
+
+def outbox_key(event: DomainEvent) -> tuple[str, str]:
+    return f"OUTBOX#{shard_of(event.id)}", f"{event.at.isoformat()}#{event.id}"
 
 
 def encode_cursor(key: dict[str, Any] | None) -> str | None:
@@ -198,6 +221,30 @@ class DynamoBillingStore:
         currency = entries[0].currency if entries else currency
         return AccountLedger.replay(account_id, currency, entries), version
 
+    def due(self, shard: int, until: datetime) -> list[tuple[str, str]]:
+        found = []
+        for item in DocItem.due_index.query(f"DUE#{shard}", DocItem.duesk <= f"{until.isoformat()}#~"):
+            _, kind, object_id = item.duesk.rsplit("#", 2)
+            found.append((kind, object_id))
+        return found
+
+    def outbox(self, shard: int) -> list[DomainEvent]:
+        return [
+            load(DomainEvent, item.doc.as_dict()) for item in DocItem.query(f"OUTBOX#{shard}", consistent_read=True)
+        ]
+
+    def clear_outbox(self, events: Iterable[DomainEvent]) -> None:
+        with DocItem.batch_write() as batch:
+            for event in events:
+                batch.delete(DocItem(*outbox_key(event)))
+
+    def get_credit_note(self, credit_note_id: str) -> CreditNote | None:
+        found = self._get((f"CREDITNOTE#{credit_note_id}", "CREDITNOTE"), CreditNote)
+        return None if found is None else found[0]
+
+    def list_credit_notes(self, account_id: str, page: PageRequest) -> Page[CreditNote]:
+        return self._list(f"{account_pk(account_id)}#CREDITNOTE", CreditNote, page)
+
     # --- writes ------------------------------------------------------------------------------------
     def commit(self, batch: WriteBatch) -> None:
         if len(batch) > MAX_TRANSACTION_ITEMS:
@@ -238,6 +285,7 @@ class DynamoBillingStore:
                 subscription,
                 subscription.version,
                 (f"{account_pk(subscription.account_id)}#SUB", _listed(subscription.created, subscription.id)),
+                due=subscription.next_due(),
             )
         for invoice in batch.invoices:
             self._put_versioned(
@@ -247,6 +295,7 @@ class DynamoBillingStore:
                 invoice,
                 invoice.version,
                 (f"{account_pk(invoice.account_id)}#INVOICE", _listed(invoice.draft.created, invoice.id)),
+                due=invoice.next_due(),
             )
         for note in batch.credit_notes:
             self._put_versioned(
@@ -254,7 +303,7 @@ class DynamoBillingStore:
                 (f"CREDITNOTE#{note.id}", "CREDITNOTE"),
                 "credit_note",
                 note,
-                0,
+                note.version,
                 (f"{account_pk(note.account_id)}#CREDITNOTE", _listed(note.created, note.id)),
             )
         for advance in batch.series:
@@ -281,6 +330,13 @@ class DynamoBillingStore:
             )
         for item in batch.consumed_items:
             transaction.delete(DocItem(account_pk(item.account_id), f"ITEM#{item.id}"), condition=DocItem.pk.exists())
+        for claim in batch.claims:
+            transaction.save(
+                DocItem(f"CLAIM#{claim}", "CLAIM", kind="claim", doc={}), condition=DocItem.pk.does_not_exist()
+            )
+        for event in batch.events:
+            # Overwriting is harmless: an event id names one fact, with one content.
+            transaction.save(DocItem(*outbox_key(event), kind="outbox_event", doc=dump(event)))
 
     @staticmethod
     def _version_condition(version: int) -> Any:
@@ -301,6 +357,7 @@ class DynamoBillingStore:
         value: Any,
         version: int,
         listing: tuple[str, str] | None,
+        due: datetime | None = None,
     ) -> None:
         doc = dump(value)
         doc.pop("version", None)
@@ -308,6 +365,9 @@ class DynamoBillingStore:
         item = DocItem(key[0], key[1], kind=kind, doc=doc, version=version + 1)
         if listing is not None:
             item.gsi1pk, item.gsi1sk = listing
+        if due is not None:
+            object_id = key[0].split("#", 1)[1]
+            item.duepk, item.duesk = f"DUE#{shard_of(object_id)}", f"{due.isoformat()}#{kind}#{object_id}"
         transaction.save(item, condition=self._version_condition(version))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from billing.clock import Clock
-from billing.ports import AccountRepository, ApiKeyRepository, BillingStore, Idempotency, UsageStore
+from billing.ports import AccountRepository, ApiKeyRepository, BillingStore, DocumentStorage, Idempotency, UsageStore
 from billing.subscriptions.manage_subscriptions import Services
 
 
@@ -17,6 +17,7 @@ class ApiServices:
     idempotency: Idempotency
     store: BillingStore
     usage: UsageStore
+    documents: DocumentStorage
 
     @property
     def billing(self) -> Services:

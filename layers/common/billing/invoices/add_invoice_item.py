@@ -12,7 +12,7 @@ from billing.errors import InvalidInputError, NotFoundError
 from billing.ids import new_id
 from billing.invoices.invoice_context import invoice_context
 from billing.invoices.invoice_items import InvoiceItem, invoice_now, item_from_price
-from billing.invoices.models import Invoice
+from billing.invoices.models import DRAFT_GRACE, Invoice
 from billing.ports import AccountRepository, BillingStore
 
 
@@ -50,6 +50,8 @@ def add_invoice_item(
     now = clock.now()
     ledger, _ = store.ledger(account_id, item.currency)
     draft = invoice_now(invoice_context(account, ledger, now), [item], now)
-    invoice = Invoice(new_id("in"), draft, collection_method="send_invoice", days_until_due=30)
+    invoice = Invoice(
+        new_id("in"), draft, collection_method="send_invoice", days_until_due=30, finalize_at=now + DRAFT_GRACE
+    )
     store.commit(WriteBatch(invoices=[invoice]))
     return item, invoice

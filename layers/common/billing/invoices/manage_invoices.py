@@ -9,6 +9,7 @@ from billing.accounts.access import Permission, Principal, require_access, requi
 from billing.batch import LedgerAppend, SeriesAdvance, WriteBatch
 from billing.clock import Clock
 from billing.errors import BusinessRuleError, ConflictError, InvalidInputError, NotFoundError
+from billing.events import DomainEvent
 from billing.ids import new_id
 from billing.invoices.models import CreditNote, Invoice, InvoiceStatus
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
@@ -101,9 +102,31 @@ def finalize_invoice(store: BillingStore, clock: Clock, principal: Principal, in
             invoices=[finalized],
             series=[advance],
             ledger=[LedgerAppend(invoice.account_id, tuple(entries), head)],
+            events=[finalized_event(finalized)],
         )
     )
     return replace(finalized, version=finalized.version + 1)
+
+
+def finalized_event(invoice: Invoice) -> DomainEvent:
+    """``invoice.finalized``, built from the finalized invoice alone (the same event on every replay)."""
+    assert invoice.finalized_at is not None
+    return DomainEvent(
+        f"invoice.finalized:{invoice.id}",
+        "invoice.finalized",
+        invoice.finalized_at,
+        invoice.account_id,
+        {
+            "invoice": invoice.id,
+            "number": invoice.number,
+            "subscription": invoice.draft.subscription_id,
+            "total": invoice.draft.total,
+            "amount_due": invoice.amount_remaining,
+            "currency": invoice.draft.currency,
+            "collection_method": invoice.collection_method,
+            "due_at": invoice.due_at.isoformat() if invoice.due_at else None,
+        },
+    )
 
 
 def void_invoice(store: BillingStore, clock: Clock, principal: Principal, invoice_id: str) -> Invoice:
@@ -150,22 +173,30 @@ def issue_credit_note(
         amount,
         reason,
         now,
+        invoice.finalized_at,
     )
     ledger, head = store.ledger(invoice.account_id, invoice.draft.currency)
     entry = LedgerEntry(f"cn:{note.id}", EntryKind.CREDIT_NOTE, -amount, note.currency, now, note.id, reason)
     allocations = ledger.post(entry, settle_first=invoice.id)
     credited = replace(invoice, amount_credited=invoice.amount_credited + amount)
-    # The credit note's own share settles this invoice: counted as credited, not paid.
-    own = sum(a.amount for a in allocations if a.receivable_id == invoice.id)
+    # The credit note's own share settles this invoice (counted as credited, not paid); any rest
+    # settles other open invoices, then stays as credit.
     others = [a for a in allocations if a.receivable_id != invoice.id]
     if credited.status is InvoiceStatus.OPEN and credited.amount_remaining == 0:
         credited = replace(credited, status=InvoiceStatus.PAID)
-    assert own <= amount
+    event = DomainEvent(
+        f"credit_note.created:{note.id}",
+        "credit_note.created",
+        now,
+        note.account_id,
+        {"credit_note": note.id, "number": number, "invoice": invoice.id, "amount": amount, "currency": note.currency},
+    )
     batch = WriteBatch(
         invoices=[credited, *settled_invoices(store, others)],
         credit_notes=[note],
         series=[advance],
         ledger=[LedgerAppend(invoice.account_id, (entry,), head)],
+        events=[event],
     )
     store.commit(batch)
     return note

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -52,6 +52,7 @@ class InvoiceLine:
     proration: tuple[int, int] | None = None  # (remaining, total) days or seconds, to explain the line
     tax_rate: Decimal | None = None  # overrides the invoice's rate (rare)
     tag_shares: tuple[TagShare, ...] = ()
+    item_name: str | None = None  # what documents name the line after, in the buyer's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,9 @@ class DraftInvoice:
         return tuple(line for line in self.lines if line.section is section)
 
 
+DRAFT_GRACE = timedelta(hours=1)  # alwaysdata's "a few hours": usage and adjustments can still land
+
+
 class InvoiceStatus(StrEnum):
     DRAFT = "draft"
     OPEN = "open"  # finalized: numbered, immutable, owed
@@ -114,7 +118,19 @@ class Invoice:
     amount_credited: int = 0  # by credit notes
     collection_method: str = "charge_automatically"
     days_until_due: int | None = None
+    finalize_at: datetime | None = None  # a draft finalizes itself then (end of its grace period)
+    overdue_notified: bool = False
+    pdf_key: str | None = None  # where its PDF lies in the documents bucket, once rendered
     version: int = 0
+
+    def next_due(self) -> datetime | None:
+        """When the billing run must look at this invoice again (None: never)."""
+        if self.status is InvoiceStatus.DRAFT:
+            return self.finalize_at
+        if self.status is InvoiceStatus.OPEN and self.due_at is not None and not self.overdue_notified:
+            if self.collection_method == "send_invoice":
+                return self.due_at
+        return None
 
     @property
     def account_id(self) -> str:
@@ -140,3 +156,6 @@ class CreditNote:
     amount: int  # tax included
     reason: str
     created: datetime
+    invoice_date: datetime | None = None  # the original invoice's date, printed on the credit note
+    pdf_key: str | None = None
+    version: int = 0

@@ -37,6 +37,7 @@ def recurring_line(
         subscription_id=subscription_id,
         item_id=item.id,
         proration=proration,
+        item_name=item.name,
     )
     return line, Charge(total, period)
 

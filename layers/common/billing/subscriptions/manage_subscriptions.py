@@ -18,16 +18,18 @@ from billing.discounts.apply_discount import remaining_discount
 from billing.discounts.models import AppliedDiscount
 from billing.discounts.redeem import redeem_coupon, redeem_promotion_code
 from billing.errors import InvalidInputError, NotFoundError
+from billing.events import DomainEvent
 from billing.ids import new_id
 from billing.invoices.assemble_invoice import assemble_invoice
 from billing.invoices.invoice_context import invoice_context
 from billing.invoices.invoice_items import one_off_line
-from billing.invoices.models import BillingReason, DraftInvoice, Invoice, InvoiceLine
+from billing.invoices.models import DRAFT_GRACE, BillingReason, DraftInvoice, Invoice, InvoiceLine
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 from billing.ports import AccountRepository, BillingStore, Page, PageRequest, UsageStore
 from billing.subscriptions.cancel_subscription import cancel_subscription
 from billing.subscriptions.create_subscription import NewItem, create_subscription
 from billing.subscriptions.models import CollectionMethod, ProrationBehavior, Subscription
+from billing.subscriptions.periods import Period
 from billing.subscriptions.preview_invoice import preview_next_invoice
 from billing.subscriptions.switch_interval import switch_interval
 from billing.subscriptions.update_subscription import ItemUpdate, update_subscription
@@ -135,7 +137,7 @@ def _discount(
     return None
 
 
-def _invoice(
+def draft_invoice(
     services: Services,
     account: Account,
     subscription: Subscription,
@@ -143,10 +145,14 @@ def _invoice(
     reason: BillingReason,
     now: datetime,
     batch: WriteBatch,
-    with_pending_items: bool = True,
+    period: Period | None = None,
 ) -> tuple[Subscription, Invoice]:
-    """Draft an invoice of these lines (plus the account's pending one-off items) into the batch."""
-    pending = services.store.pending_items(account.id) if with_pending_items else []
+    """Draft an invoice of these lines (plus the account's pending one-off items) into the batch.
+
+    The draft waits for its grace period (late usage and adjustments can still land), then the billing
+    run finalizes it. ``invoice.created`` goes to the outbox in the same batch.
+    """
+    pending = services.store.pending_items(account.id)
     ledger, _ = services.store.ledger(account.id, subscription.currency)
     context = invoice_context(account, ledger, now, subscription.discount)
     draft = assemble_invoice(
@@ -155,7 +161,7 @@ def _invoice(
         reason,
         now,
         subscription.id,
-        subscription.current_period,
+        period or subscription.current_period,
         subscription.currency,
     )
     invoice = Invoice(
@@ -163,10 +169,26 @@ def _invoice(
         draft,
         collection_method=subscription.collection_method.value,
         days_until_due=subscription.days_until_due,
+        finalize_at=now + DRAFT_GRACE,
     )
     subscription = subscription.evolve(discount=remaining_discount(subscription.discount, bool(draft.discounts)))
     batch.invoices.append(invoice)
     batch.consumed_items.extend(pending)
+    batch.events.append(
+        DomainEvent(
+            f"invoice.created:{invoice.id}",
+            "invoice.created",
+            now,
+            account.id,
+            {
+                "invoice": invoice.id,
+                "subscription": subscription.id,
+                "billing_reason": reason.value,
+                "total": draft.total,
+                "currency": draft.currency,
+            },
+        )
+    )
     return subscription, invoice
 
 
@@ -199,7 +221,7 @@ def subscribe(services: Services, principal: Principal, request: SubscribeReques
     )
     subscription, invoice = started.subscription, None
     if started.lines:
-        subscription, invoice = _invoice(
+        subscription, invoice = draft_invoice(
             services, account, subscription, started.lines, BillingReason.SUBSCRIPTION_CREATE, now, batch
         )
     batch.subscriptions.append(subscription)
@@ -255,7 +277,7 @@ def change_subscription(
     updated = update_subscription(subscription, updates, at, request.proration_behavior, request.at_period_end)
     result, invoice, preview_draft = updated.subscription, None, None
     if updated.invoice_now:
-        result, invoice = _invoice(
+        result, invoice = draft_invoice(
             services, account, result, updated.invoice_now, BillingReason.SUBSCRIPTION_UPDATE, at, batch
         )
         preview_draft = invoice.draft
@@ -309,7 +331,11 @@ def _switch(
     if preview:
         return Changed(result, None, at), draft
     invoice = Invoice(
-        new_id("in"), draft, collection_method=result.collection_method.value, days_until_due=result.days_until_due
+        new_id("in"),
+        draft,
+        collection_method=result.collection_method.value,
+        days_until_due=result.days_until_due,
+        finalize_at=at + DRAFT_GRACE,
     )
     batch.invoices.append(invoice)
     batch.subscriptions.append(result)
@@ -329,7 +355,7 @@ def cancel(
     result, invoice = canceled.subscription, None
     if canceled.final_lines:
         account = _account(services, subscription.account_id)
-        result, invoice = _invoice(
+        result, invoice = draft_invoice(
             services, account, result, canceled.final_lines, BillingReason.SUBSCRIPTION_UPDATE, now, batch
         )
     batch.subscriptions.append(result)

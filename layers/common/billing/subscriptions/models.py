@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from billing.catalog.models import Price
@@ -80,6 +80,7 @@ class Subscription:
     discount: AppliedDiscount | None = None
     granularity: Granularity = Granularity.DAY
     managed_by: str | None = None  # "aws_marketplace": read-only here
+    trial_ending_notified: bool = False
     version: int = 0
 
     @property
@@ -94,6 +95,15 @@ class Subscription:
     def is_billing(self) -> bool:
         """Active in the billing sense: its items are charged (not trialing, not yet started, not ended)."""
         return self.status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE, SubscriptionStatus.UNPAID)
+
+    def next_due(self) -> datetime | None:
+        """When the billing run must act on it: the end of its period or of its usage period."""
+        if self.status is SubscriptionStatus.CANCELED or self.managed_by is not None:
+            return None
+        due = min(self.current_period.end, self.usage_period.end)
+        if self.status is SubscriptionStatus.TRIALING and self.trial_end and not self.trial_ending_notified:
+            due = min(due, self.trial_end - timedelta(days=3))
+        return due
 
     def item(self, item_id: str) -> SubscriptionItem | None:
         return next((item for item in self.items if item.id == item_id), None)

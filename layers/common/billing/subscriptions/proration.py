@@ -48,6 +48,7 @@ def credit_line(
         subscription_id=subscription_id,
         item_id=item.id,
         proration=(left, total),
+        item_name=item.name,
     )
 
 
@@ -72,5 +73,6 @@ def debit(
         subscription_id=subscription_id,
         item_id=item.id,
         proration=(left, total),
+        item_name=item.name,
     )
     return line, Charge(amount, Period(start, period.end))

@@ -1,0 +1,50 @@
+"""Billing worker (SQS): one due subscription or invoice per message, partial batch failures reported."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from billing.observability import logger, metrics
+
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+@cache
+def compose() -> Any:
+    from billing.adapters.aws_messaging import EventBridgePublisher
+    from billing.adapters.dynamodb_accounts import DynamoAccountRepository
+    from billing.adapters.dynamodb_billing import DynamoBillingStore, DynamoUsageStore
+    from billing.adapters.dynamodb_tables import bind_table
+    from billing.clock import RuntimeClock
+    from billing.runs.process_due import process_due
+    from billing.settings import WorkerSettings
+    from billing.subscriptions.manage_subscriptions import Services
+
+    settings = WorkerSettings.from_env()
+    bind_table(settings.table_name)
+    store = DynamoBillingStore()
+    services = Services(store=store, accounts=DynamoAccountRepository(), usage=DynamoUsageStore(), clock=RuntimeClock())
+    publisher = EventBridgePublisher(settings.event_bus)
+
+    def work(record: SQSRecord) -> None:
+        message = json.loads(record.body)
+        events = process_due(services, str(message["kind"]), str(message["id"]))
+        if events:
+            # Committed with the change; published now. A crash here leaves them in the outbox for the
+            # next run to publish: at least once.
+            publisher.publish(events)
+            store.clear_outbox(events)
+
+    return work
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return process_partial_response(event=event, record_handler=compose(), processor=processor, context=context)

@@ -1,0 +1,55 @@
+"""Documents (SQS, fed by EventBridge): invoice and credit note PDFs to S3, the invoice email."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from billing.observability import logger, metrics
+
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+@cache
+def compose() -> Any:
+    from billing.adapters.dynamodb_accounts import DynamoAccountRepository
+    from billing.adapters.dynamodb_billing import DynamoBillingStore
+    from billing.adapters.dynamodb_tables import bind_table
+    from billing.adapters.pdf_reportlab import render_pdf
+    from billing.adapters.s3_documents import S3Documents
+    from billing.adapters.ses_mailer import SesMailer
+    from billing.documents.publish_documents import DocumentServices, publish_credit_note, publish_invoice
+    from billing.settings import DocumentSettings
+
+    settings = DocumentSettings.from_env()
+    bind_table(settings.table_name)
+    services = DocumentServices(
+        store=DynamoBillingStore(),
+        accounts=DynamoAccountRepository(),
+        storage=S3Documents(settings.bucket),
+        mailer=SesMailer(settings.email_sender),
+        render=render_pdf,
+        seller=settings.seller,
+    )
+
+    def work(record: SQSRecord) -> None:
+        event = json.loads(record.body)  # an EventBridge event, delivered by the bus rule
+        detail = event.get("detail", {})
+        if event.get("detail-type") == "invoice.finalized":
+            if publish_invoice(services, str(detail["invoice"])):
+                metrics.add_metric(name="InvoiceEmailed", unit="Count", value=1)
+        elif event.get("detail-type") == "credit_note.created":
+            publish_credit_note(services, str(detail["credit_note"]))
+
+    return work
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return process_partial_response(event=event, record_handler=compose(), processor=processor, context=context)

@@ -1,0 +1,61 @@
+"""SQS work queues and the EventBridge bus, through boto3 (clients made on first use, not at import)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from functools import cached_property
+from typing import Any
+
+import boto3
+
+from billing.events import DomainEvent
+
+SOURCE = "billing"
+_SQS_BATCH = 10  # SendMessageBatch and PutEvents both take at most 10 entries
+
+
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class SqsQueue:
+    def __init__(self, queue_url: str) -> None:
+        self.queue_url = queue_url
+
+    @cached_property
+    def _client(self) -> Any:
+        return boto3.client("sqs")
+
+    def send(self, messages: Iterable[dict[str, Any]]) -> None:
+        for chunk in _chunks(list(messages), _SQS_BATCH):
+            entries = [{"Id": str(n), "MessageBody": json.dumps(m, sort_keys=True)} for n, m in enumerate(chunk)]
+            result = self._client.send_message_batch(QueueUrl=self.queue_url, Entries=entries)
+            if result.get("Failed"):
+                raise RuntimeError(f"SQS refused {len(result['Failed'])} messages: {result['Failed'][0]}")
+
+
+class EventBridgePublisher:
+    def __init__(self, bus_name: str) -> None:
+        self.bus_name = bus_name
+
+    @cached_property
+    def _client(self) -> Any:
+        return boto3.client("events")
+
+    def publish(self, events: Iterable[DomainEvent]) -> None:
+        for chunk in _chunks(list(events), _SQS_BATCH):
+            entries = [
+                {
+                    "Source": SOURCE,
+                    "DetailType": event.type,
+                    "Time": event.at,
+                    "EventBusName": self.bus_name,
+                    "Detail": json.dumps({"id": event.id, "account": event.account_id, **event.detail}),
+                }
+                for event in chunk
+            ]
+            result = self._client.put_events(Entries=entries)
+            if result.get("FailedEntryCount"):
+                raise RuntimeError(f"EventBridge refused {result['FailedEntryCount']} events")

@@ -1,0 +1,218 @@
+"""What an invoice or a credit note says, as text in the buyer's language, ready to be laid out.
+
+French B2B mentions (CGI annexe II art. 242 nonies A, Code de commerce L441-9): seller and buyer names,
+addresses, SIREN and VAT numbers; issue date; number; per line description, quantity, unit price excl.
+VAT, VAT rate; totals by rate; due date; late-payment penalty rate and the €40 indemnity;
+"Autoliquidation" under reverse charge; goods or services. Numbers, amounts and dates are formatted
+by babel in the account's locale and display time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+from billing.accounts.models import Account
+from billing.documents.labels import labels
+from billing.documents.seller import Seller
+from billing.invoices.models import CreditNote, Invoice, InvoiceLine, Section
+from billing.money import minor_unit_exponent
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    description: str
+    period: str
+    quantity: str
+    unit_price: str
+    vat_rate: str
+    amount: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    kind: str  # "invoice" | "credit_note"
+    title: str
+    number: str
+    meta: list[tuple[str, str]]  # issue date, due date, reference...
+    seller: list[str]
+    buyer: list[str]
+    headers: Row | None = None
+    sections: list[tuple[str, list[Row]]] = field(default_factory=list)
+    totals: list[tuple[str, str, bool]] = field(default_factory=list)  # label, amount, emphasized
+    notes: list[str] = field(default_factory=list)  # mentions, payment instructions
+    stamp: str | None = None  # "Acquittée"
+
+
+class _Formatter:
+    def __init__(self, account: Account, currency: str) -> None:
+        self.locale = account.profile.locale.value
+        self.zone = ZoneInfo(account.profile.time_zone)
+        self.currency = currency
+        self.exponent = minor_unit_exponent(currency)
+
+    def money(self, minor: int) -> str:
+        return format_currency(Decimal(minor).scaleb(-self.exponent), self.currency, locale=self.locale)
+
+    def unit(self, minor: Decimal | None) -> str:
+        if minor is None:
+            return ""
+        # Unit prices keep their decimals (0,05 € a minute, 0,0006 € a call): no quantization.
+        return format_currency(
+            minor.scaleb(-self.exponent), self.currency, locale=self.locale, decimal_quantization=False
+        )
+
+    def number(self, value: Decimal) -> str:
+        return format_decimal(value.normalize(), locale=self.locale)
+
+    def date(self, instant: datetime | None) -> str:
+        return "" if instant is None else format_date(instant.astimezone(self.zone), "short", locale=self.locale)
+
+    def rate(self, rate: Decimal) -> str:
+        return f"{format_decimal(rate.normalize(), locale=self.locale)} %"
+
+
+def _buyer(account: Account, words: dict[str, str]) -> list[str]:
+    profile = account.profile
+    address = profile.address
+    lines = [profile.legal_name, address.line1]
+    if address.line2:
+        lines.append(address.line2)
+    lines.append(f"{address.postal_code} {address.city}")
+    lines.append(address.country)
+    if profile.siren:
+        lines.append(f"{words['siren']} : {profile.siren}")
+    if profile.vat_number:
+        lines.append(f"{words['vat_number']} : {profile.vat_number}")
+    if profile.receipt_settings.extra_text:
+        lines.append(profile.receipt_settings.extra_text)
+    return lines
+
+
+def _seller(seller: Seller, words: dict[str, str]) -> list[str]:
+    lines = [seller.legal_name, *seller.address_lines]
+    if seller.legal_form:
+        lines.append(seller.legal_form)
+    if seller.rcs:
+        lines.append(seller.rcs)
+    lines += [f"{words['siren']} : {seller.siren}", f"{words['vat_number']} : {seller.vat_number}"]
+    return lines
+
+
+def _description(line: InvoiceLine, fmt: _Formatter, words: dict[str, str]) -> str:
+    """Lines are phrased here from their structured fields, in the buyer's language."""
+    if line.item_name is None or line.section in (Section.USAGE, Section.ONE_OFF):
+        return line.item_name or line.description
+    quantity = fmt.number(line.quantity)
+    if line.section is Section.PRORATION:
+        phrase = words["unused" if line.amount < 0 else "remaining"].format(quantity=quantity, name=line.item_name)
+        if line.proration is not None and line.proration[1] <= 366:  # counted in days
+            phrase += f" ({words['days'].format(left=line.proration[0], total=line.proration[1])})"
+        return phrase
+    return words["seats"].format(quantity=quantity, name=line.item_name)
+
+
+def _row(line: InvoiceLine, rate: Decimal, fmt: _Formatter, words: dict[str, str]) -> Row:
+    description = _description(line, fmt, words)
+    period = f"{fmt.date(line.period.start)} – {fmt.date(line.period.end)}" if line.period else ""
+    return Row(
+        description=description,
+        period=period,
+        quantity=fmt.number(line.quantity),
+        unit_price=fmt.unit(line.unit_amount),
+        vat_rate=fmt.rate(line.tax_rate if line.tax_rate is not None else rate),
+        amount=fmt.money(line.amount),
+    )
+
+
+def invoice_document(invoice: Invoice, account: Account, seller: Seller) -> Document:
+    draft = invoice.draft
+    fmt = _Formatter(account, draft.currency)
+    words = labels(fmt.locale)
+    rate = draft.taxes[0].rate if draft.taxes else Decimal(0)
+    meta = [(words["issued"], fmt.date(invoice.finalized_at or draft.created))]
+    if invoice.due_at:
+        meta.append((words["due"], fmt.date(invoice.due_at)))
+    if draft.period:
+        meta.append((words["period"], f"{fmt.date(draft.period.start)} – {fmt.date(draft.period.end)}"))
+    sections = [
+        (words[section.value], [_row(line, rate, fmt, words) for line in draft.section(section)])
+        for section in Section
+        if draft.section(section)
+    ]
+    totals: list[tuple[str, str, bool]] = [(words["subtotal"], fmt.money(draft.subtotal), False)]
+    totals += [(f"{words['discount']} {d.description}", fmt.money(-d.amount), False) for d in draft.discounts]
+    totals += [
+        (
+            words["vat_on"].format(
+                rate=format_decimal(t.rate.normalize(), locale=fmt.locale), base=fmt.money(t.taxable_amount)
+            ),
+            fmt.money(t.amount),
+            False,
+        )
+        for t in draft.taxes
+    ]
+    totals.append((words["total"], fmt.money(draft.total), True))
+    if draft.credit_applied:
+        totals.append((words["credit_applied"], fmt.money(-draft.credit_applied), False))
+    totals.append((words["amount_due"], fmt.money(draft.amount_due), True))
+
+    notes = []
+    if draft.vat_mention:
+        notes.append(draft.vat_mention)
+    notes.append(words["services"])
+    reference = invoice.number or invoice.id
+    if invoice.collection_method == "send_invoice":
+        notes.append(words["pay_transfer"].format(iban=seller.iban, bic=seller.bic, reference=reference))
+        if seller.cheque_address:
+            notes.append(words["pay_cheque"].format(name=seller.legal_name, address=", ".join(seller.cheque_address)))
+    elif draft.amount_due:
+        notes.append(words["pay_card"].format(date=fmt.date(invoice.due_at or invoice.finalized_at)))
+    rate_text = seller.late_penalty_rate if fmt.locale == "fr" else seller.late_penalty_rate_en
+    notes.append(words["penalties"].format(rate=rate_text, indemnity=seller.recovery_indemnity_eur))
+    if draft.previous_unpaid:
+        notes.append(words["previous_unpaid"].format(amount=fmt.money(draft.previous_unpaid)))
+    return Document(
+        kind="invoice",
+        title=words["invoice"],
+        number=f"{words['number']} {reference}",
+        meta=meta,
+        seller=_seller(seller, words),
+        buyer=_buyer(account, words),
+        headers=Row(
+            words["description"],
+            words["period"],
+            words["quantity"],
+            words["unit_price"],
+            words["vat_rate"],
+            words["amount"],
+        ),
+        sections=sections,
+        totals=totals,
+        notes=notes,
+        stamp=words["paid"] if invoice.status == "paid" else None,
+    )
+
+
+def credit_note_document(note: CreditNote, account: Account, seller: Seller, vat_mention: str | None) -> Document:
+    fmt = _Formatter(account, note.currency)
+    words = labels(fmt.locale)
+    notes = [words["credit_for"].format(number=note.invoice_number, date=fmt.date(note.invoice_date))]
+    notes.append(f"{words['reason']} : {note.reason}")
+    if vat_mention:
+        notes.append(vat_mention)
+    return Document(
+        kind="credit_note",
+        title=words["credit_note"],
+        number=f"{words['number']} {note.number}",
+        meta=[(words["issued"], fmt.date(note.created))],
+        seller=_seller(seller, words),
+        buyer=_buyer(account, words),
+        totals=[(words["credit_total"], fmt.money(note.amount), True)],
+        notes=notes,
+    )

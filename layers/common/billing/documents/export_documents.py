@@ -1,0 +1,72 @@
+"""Downloads: one document's short-lived link, and a zip of every document of a period."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+
+from billing.accounts.access import Permission, Principal, require_access
+from billing.errors import ConflictError, InvalidInputError, NotFoundError
+from billing.ids import new_id
+from billing.invoices.manage_invoices import get_invoice
+from billing.ports import BillingStore, DocumentStorage, PageRequest
+
+MAX_DOCUMENTS = 500  # a zip built within one request; larger exports belong to an asynchronous job
+
+
+def invoice_pdf_url(store: BillingStore, storage: DocumentStorage, principal: Principal, invoice_id: str) -> str:
+    invoice = get_invoice(store, principal, invoice_id)
+    if invoice.pdf_key is None:
+        raise ConflictError(
+            "pdf_not_ready", "The PDF is made right after finalization; retry in a few seconds.", "invoice_id"
+        )
+    return storage.url(invoice.pdf_key, f"{invoice.number}.pdf")
+
+
+def credit_note_pdf_url(store: BillingStore, storage: DocumentStorage, principal: Principal, note_id: str) -> str:
+    note = store.get_credit_note(note_id)
+    missing = NotFoundError("credit_note_not_found", f"No credit note {note_id}.", "credit_note_id")
+    if note is None:
+        raise missing
+    try:
+        require_access(principal, note.account_id, Permission.BILLING_READ)
+    except NotFoundError as error:
+        raise missing from error
+    if note.pdf_key is None:
+        raise ConflictError("pdf_not_ready", "The PDF is being made; retry in a few seconds.", "credit_note_id")
+    return storage.url(note.pdf_key, f"{note.number}.pdf")
+
+
+def documents_zip_url(
+    store: BillingStore, storage: DocumentStorage, principal: Principal, account_id: str, start: datetime, end: datetime
+) -> str:
+    """Every invoice and credit note PDF issued in [start, end), zipped to S3; returns its link."""
+    require_access(principal, account_id, Permission.BILLING_READ)
+    if not start < end:
+        raise InvalidInputError("invalid_range", "from must precede to.", "from")
+    keys: list[tuple[str, str]] = []
+    for lister in (
+        lambda page: store.list_invoices(account_id, None, page),
+        lambda page: store.list_credit_notes(account_id, page),
+    ):
+        cursor = None
+        while True:
+            page = lister(PageRequest(limit=100, cursor=cursor))
+            for document in page.items:
+                issued = getattr(document, "finalized_at", None) or getattr(document, "created", None)
+                key = getattr(document, "pdf_key", None)
+                if key and issued and start <= issued < end:
+                    keys.append((key, key.rsplit("/", 1)[-1]))
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+    if len(keys) > MAX_DOCUMENTS:
+        raise InvalidInputError("too_many_documents", f"At most {MAX_DOCUMENTS} documents per zip.", "from")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for key, name in sorted(keys, key=lambda k: k[1]):
+            archive.writestr(name, storage.get(key))
+    export = f"exports/{account_id}/{start:%Y%m%d}-{end:%Y%m%d}-{new_id('zip')}.zip"
+    storage.put(export, buffer.getvalue(), "application/zip")
+    return storage.url(export, f"documents-{start:%Y%m%d}-{end:%Y%m%d}.zip")

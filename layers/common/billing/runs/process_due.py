@@ -1,0 +1,142 @@
+"""The worker's job for one due object: renew or close a usage period, finalize a draft, flag overdue.
+
+Idempotent by construction: it acts only on what is still due in the state it reads, and each write is
+conditioned on that state's version. A duplicate message, or two runs overlapping, finds the work done
+(or loses the race with a conflict) and does nothing more: one invoice per subscription period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from billing.accounts.access import Principal, Role
+from billing.batch import WriteBatch
+from billing.errors import ConflictError
+from billing.events import DomainEvent
+from billing.invoices.manage_invoices import finalize_invoice, finalized_event
+from billing.invoices.models import InvoiceStatus
+from billing.subscriptions.manage_subscriptions import Services, draft_invoice
+from billing.subscriptions.models import Subscription, SubscriptionStatus
+from billing.subscriptions.renew_subscription import close_usage_period, renew_subscription
+
+SYSTEM = Principal(role=Role.OPERATOR, key_id="system:billing-run")
+TRIAL_NOTICE = timedelta(days=3)
+MAX_STEPS = 60  # periods caught up in one message (a back-dated start); the next run continues
+
+
+def process_due(services: Services, kind: str, object_id: str) -> list[DomainEvent]:
+    """Do what is due on one object now; returns the events committed (to publish)."""
+    if kind == "subscription":
+        return _subscription(services, object_id)
+    if kind == "invoice":
+        return _invoice(services, object_id)
+    return []
+
+
+def _subscription(services: Services, subscription_id: str) -> list[DomainEvent]:
+    published: list[DomainEvent] = []
+    for _ in range(MAX_STEPS):
+        subscription = services.store.get_subscription(subscription_id)
+        if subscription is None:
+            return published
+        batch = _step(services, subscription)
+        if batch is None:
+            return published
+        try:
+            services.store.commit(batch)
+        except ConflictError:
+            continue  # someone else moved it: read again, it may be done
+        published += batch.events
+    return published
+
+
+def _step(services: Services, subscription: Subscription) -> WriteBatch | None:
+    now = services.clock.now()
+    batch = WriteBatch()
+    if (
+        subscription.status is SubscriptionStatus.TRIALING
+        and subscription.trial_end is not None
+        and not subscription.trial_ending_notified
+        and now >= subscription.trial_end - TRIAL_NOTICE
+    ):
+        batch.subscriptions.append(subscription.evolve(trial_ending_notified=True))
+        batch.events.append(
+            DomainEvent(
+                f"subscription.trial_ending:{subscription.id}",
+                "subscription.trial_ending",
+                now,
+                subscription.account_id,
+                {"subscription": subscription.id, "trial_end": subscription.trial_end.isoformat()},
+            )
+        )
+        return batch
+    due = subscription.next_due()
+    if due is None or due > now:
+        return None
+    account = services.accounts.get(subscription.account_id)
+    if account is None:
+        return None
+    usage_end = subscription.usage_period.end
+    if subscription.is_billing and usage_end < subscription.current_period.end:
+        events = services.usage.events(subscription.id, subscription.usage_period.start, usage_end)
+        done = close_usage_period(subscription, usage_end, events)
+        event_type = "subscription.usage_closed"
+    else:
+        period = subscription.usage_period
+        events = services.usage.events(subscription.id, period.start, period.end)
+        done = renew_subscription(subscription, subscription.current_period.end, events)
+        event_type = (
+            "subscription.renewed"
+            if done.subscription.status is not SubscriptionStatus.CANCELED
+            else "subscription.ended"
+        )
+    result = done.subscription
+    if done.lines:
+        result, _ = draft_invoice(services, account, result, done.lines, done.billing_reason, now, batch, done.period)
+    batch.subscriptions.append(result)
+    batch.events.append(
+        DomainEvent(
+            f"{event_type}:{subscription.id}:{done.period.start.isoformat()}",
+            event_type,
+            now,
+            subscription.account_id,
+            {
+                "subscription": subscription.id,
+                "period_start": done.period.start.isoformat(),
+                "period_end": done.period.end.isoformat(),
+                "status": result.status.value,
+            },
+        )
+    )
+    return batch
+
+
+def _invoice(services: Services, invoice_id: str) -> list[DomainEvent]:
+    invoice = services.store.get_invoice(invoice_id)
+    now = services.clock.now()
+    if invoice is None:
+        return []
+    try:
+        if invoice.status is InvoiceStatus.DRAFT and invoice.finalize_at is not None and invoice.finalize_at <= now:
+            finalized = finalize_invoice(services.store, services.clock, SYSTEM, invoice_id)
+            return [finalized_event(finalized)]
+        if invoice.next_due() is not None and invoice.next_due() <= now:  # type: ignore[operator]
+            event = DomainEvent(
+                f"invoice.overdue:{invoice.id}",
+                "invoice.overdue",
+                now,
+                invoice.account_id,
+                {
+                    "invoice": invoice.id,
+                    "number": invoice.number,
+                    "amount_remaining": invoice.amount_remaining,
+                    "currency": invoice.draft.currency,
+                    "due_at": invoice.due_at.isoformat() if invoice.due_at else None,
+                },
+            )
+            services.store.commit(WriteBatch(invoices=[replace(invoice, overdue_notified=True)], events=[event]))
+            return [event]
+    except ConflictError:
+        return []  # a concurrent worker did it
+    return []

@@ -1,0 +1,191 @@
+"""Local Lambda triggers: SQS queues drained into their functions, the hourly schedule on a movable clock.
+
+`POST /_local/clock {"advance_to": ...}` moves time forward, fires the billing run at each scheduled
+hour at which something is due (the DUE index says when: hours with nothing due would do nothing), and
+returns once every queue is empty, like Stripe's test clocks. Local mode only: the deployed stack has
+neither the route nor the movable clock.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+
+from billing.clock import install_clock
+from infra.manifest import FUNCTIONS, QUEUES, SCHEDULES
+from local.gateway import Gateway
+
+MAX_ATTEMPTS = {queue.id: queue.max_receive_count for queue in QUEUES}
+
+
+class MovableClock:
+    """Real time plus an offset that only grows: time flows, and can jump forward."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return (datetime.now(UTC) + self._offset).replace(microsecond=0)
+
+    def advance_to(self, instant: datetime) -> None:
+        if instant > self.now():
+            self._offset = instant - datetime.now(UTC)
+
+
+class LocalTriggers:
+    def __init__(self, gateway: Gateway, resources: dict[str, str], table: str, endpoint: str) -> None:
+        self.gateway = gateway
+        self.resources = resources
+        self.table = table
+        self.clock = MovableClock()
+        install_clock(self.clock)
+        self._sqs = boto3.client("sqs", endpoint_url=endpoint)
+        self._dynamodb = boto3.client("dynamodb", endpoint_url=endpoint)
+        self._lock = threading.Lock()
+        self._triggers = [(f.name, f.trigger) for f in FUNCTIONS if f.trigger is not None]
+        self._stop = threading.Event()
+
+    # --- queues ---------------------------------------------------------------------------------------
+    def drain(self, limit: int = 10_000) -> int:
+        """Deliver queued messages to their functions until every queue is empty; returns how many."""
+        delivered, attempts = 0, {}
+        while delivered < limit:
+            moved = 0
+            for function, trigger in self._triggers:
+                url = self.resources[f"queue:{trigger.queue}"]
+                received = self._sqs.receive_message(
+                    QueueUrl=url,
+                    MaxNumberOfMessages=trigger.batch_size,
+                    VisibilityTimeout=0,
+                    AttributeNames=["All"],
+                ).get("Messages", [])
+                if not received:
+                    continue
+                moved += len(received)
+                failed = self._invoke(function, url, received)
+                for message in received:
+                    tries = attempts[message["MessageId"]] = attempts.get(message["MessageId"], 0) + 1
+                    if message["MessageId"] not in failed or tries >= MAX_ATTEMPTS[trigger.queue]:
+                        # Done, or retried as often as the redrive policy allows (the DLQ's job).
+                        self._sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+            delivered += moved
+            if moved == 0:
+                return delivered
+        return delivered
+
+    def _invoke(self, function: str, url: str, messages: list[dict[str, Any]]) -> set[str]:
+        arn = f"arn:aws:sqs:eu-west-3:123456789012:{url.rsplit('/', 1)[-1]}"
+        event = {
+            "Records": [
+                {
+                    "messageId": m["MessageId"],
+                    "receiptHandle": m["ReceiptHandle"],
+                    "body": m["Body"],
+                    "attributes": m.get("Attributes", {}),
+                    "messageAttributes": {},
+                    "md5OfBody": m.get("MD5OfBody", ""),
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": arn,
+                    "awsRegion": "eu-west-3",
+                }
+                for m in messages
+            ]
+        }
+        try:
+            result = self.gateway.functions[function].invoke(event) or {}
+        except Exception:
+            return {m["MessageId"] for m in messages}  # the whole batch failed: every message returns
+        return {failure["itemIdentifier"] for failure in result.get("batchItemFailures", [])}
+
+    # --- schedules ------------------------------------------------------------------------------------
+    def fire_schedules(self) -> None:
+        for schedule in SCHEDULES:
+            event = {
+                "version": "0",
+                "id": str(uuid.uuid4()),
+                "detail-type": "Scheduled Event",
+                "source": "aws.scheduler",
+                "time": self.clock.now().isoformat(),
+                "detail": {},
+            }
+            self.gateway.functions[schedule.function].invoke(event)
+
+    def earliest_due(self) -> datetime | None:
+        from billing.runs.shards import DUE_SHARDS
+
+        earliest = None
+        for shard in range(DUE_SHARDS):
+            items = self._dynamodb.query(
+                TableName=self.table,
+                IndexName="DUE",
+                Limit=1,
+                KeyConditionExpression="duepk = :pk",
+                ExpressionAttributeValues={":pk": {"S": f"DUE#{shard}"}},
+            )["Items"]
+            if items:
+                due = datetime.fromisoformat(items[0]["duesk"]["S"].split("#", 1)[0])
+                earliest = due if earliest is None else min(earliest, due)
+        return earliest
+
+    def advance_to(self, target: datetime) -> dict[str, Any]:
+        """Move the clock to ``target``, running the hourly schedule wherever something falls due."""
+        with self._lock:
+            runs = messages = 0
+            messages += self.drain()
+            while True:
+                due = self.earliest_due()
+                if due is None:
+                    break
+                fire = max(due, self.clock.now())
+                if fire.minute or fire.second:  # the schedule fires on the hour
+                    fire = fire.replace(minute=0, second=0) + timedelta(hours=1)
+                if fire > target:
+                    break
+                self.clock.advance_to(fire)
+                self.fire_schedules()
+                runs += 1
+                messages += self.drain()
+            self.clock.advance_to(target)
+            self.fire_schedules()
+            runs += 1
+            messages += self.drain()
+            return {"now": self.clock.now().isoformat(), "runs": runs, "messages": messages}
+
+    def tick_forever(self, every_s: float = 30.0) -> None:
+        """`make run`: in real time, run whatever fell due (the hourly schedule, compressed)."""
+        while not self._stop.wait(every_s):
+            with self._lock:
+                due = self.earliest_due()
+                if due is not None and due <= self.clock.now():
+                    self.fire_schedules()
+                    self.drain()
+
+    def stop(self) -> None:
+        self._stop.set()
+        install_clock(None)
+
+
+def clock_request(triggers: LocalTriggers, body: bytes) -> tuple[int, dict[str, str], bytes]:
+    try:
+        target = datetime.fromisoformat(json.loads(body or b"{}")["advance_to"].replace("Z", "+00:00"))
+        if target.tzinfo is None:
+            raise ValueError("naive")
+    except (KeyError, ValueError, TypeError, json.JSONDecodeError):
+        problem = {
+            "type": "urn:billing:problem:invalid_clock",
+            "title": "Bad Request",
+            "status": 400,
+            "code": "invalid_clock",
+            "detail": 'Send {"advance_to": "<ISO 8601 instant with zone>"}.',
+        }
+        return 400, {"Content-Type": "application/problem+json"}, json.dumps(problem).encode()
+    started = time.monotonic()
+    report = triggers.advance_to(target.astimezone(UTC))
+    report["seconds"] = f"{time.monotonic() - started:.1f}"
+    return 200, {"Content-Type": "application/json"}, json.dumps(report).encode()
