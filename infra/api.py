@@ -7,13 +7,17 @@ from http import HTTPStatus
 
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
 from cdk_nag import NagPackSuppression, NagSuppressions, RegexAppliesTo
 from constructs import Construct
 
 from infra.config import StageConfig
+from infra.documents import Documents
 from infra.manifest import AUTHORIZER, FUNCTIONS, GATEWAY_PROBLEMS, ROUTES
+from infra.messaging import Messaging
 from infra.packaging import function_code, layer_code
 from infra.storage import Storage
 
@@ -24,7 +28,15 @@ KMS_FOR_TABLES = ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:Generate
 class Functions(Construct):
     """One arm64 python3.13 function per manifest entry, sharing one layer with ``billing``."""
 
-    def __init__(self, scope: Construct, construct_id: str, config: StageConfig, storage: Storage) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        config: StageConfig,
+        storage: Storage,
+        messaging: Messaging,
+        documents: Documents,
+    ) -> None:
         super().__init__(scope, construct_id)
         self.layer = lambda_.LayerVersion(
             self,
@@ -51,6 +63,13 @@ class Functions(Construct):
             } | {variable: storage.tables[table_id].table_name for variable, table_id in declared.tables.items()}
             if declared.name == "api" and config.cors_origins:
                 environment["BILLING_CORS_ORIGINS"] = ",".join(config.cors_origins)
+            environment |= {var: messaging.queues[q].queue_url for var, q in declared.queues.items()}
+            environment |= {var: documents.bucket.bucket_name for var in declared.buckets}
+            if declared.publishes_events:
+                environment["BILLING_EVENT_BUS"] = messaging.bus.event_bus_name
+            if declared.sends_email:
+                environment["BILLING_EMAIL_SENDER"] = config.email_sender
+                environment["BILLING_SELLER_JSON"] = config.seller.model_dump_json()
             function = lambda_.Function(
                 self,
                 declared.name,
@@ -69,6 +88,36 @@ class Functions(Construct):
             for table_id, actions in declared.table_actions.items():
                 storage.tables[table_id].grant(function, *actions)
             storage.key.grant(function, *KMS_FOR_TABLES)
+            for queue_id in declared.queues.values():
+                messaging.queues[queue_id].grant_send_messages(function)
+            if declared.buckets:
+                function.add_to_role_policy(
+                    iam.PolicyStatement(
+                        actions=["s3:GetObject", "s3:PutObject"],
+                        resources=[documents.bucket.arn_for_objects("*")],
+                    )
+                )
+            if declared.publishes_events:
+                messaging.bus.grant_put_events_to(function)
+            if declared.sends_email:
+                function.add_to_role_policy(
+                    iam.PolicyStatement(
+                        actions=["ses:SendRawEmail"],
+                        resources=[
+                            Stack.of(self).format_arn(
+                                service="ses", resource="identity", resource_name=config.email_sender
+                            )
+                        ],
+                    )
+                )
+            if declared.trigger is not None:
+                function.add_event_source(
+                    event_sources.SqsEventSource(
+                        messaging.queues[declared.trigger.queue],
+                        batch_size=declared.trigger.batch_size,
+                        report_batch_item_failures=True,
+                    )
+                )
             self.by_name[declared.name] = function
             NagSuppressions.add_resource_suppressions(
                 function,
@@ -81,6 +130,11 @@ class Functions(Construct):
                         id="AwsSolutions-IAM5",
                         reason="X-Ray PutTraceSegments/PutTelemetryRecords accept no resource but '*'.",
                         applies_to=["Resource::*"],
+                    ),
+                    NagPackSuppression(
+                        id="AwsSolutions-IAM5",
+                        reason="Objects of the documents bucket: keys are per account and per document.",
+                        applies_to=[RegexAppliesTo(regex="/^Resource::<DocumentsBucket.*\\.Arn>\\/\\*$/g")],
                     ),
                     NagPackSuppression(
                         id="AwsSolutions-IAM5",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from billing.documents.seller import LOCAL_SELLER, Seller
+
 
 class StageConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -18,9 +20,16 @@ class StageConfig(BaseModel):
     log_retention_days: int = 365
     # Production data is retained when the stack is deleted; a dev stage may be thrown away whole.
     retain_data: bool = True
+    # The seller printed on every document, and the address invoices are emailed from (an SES identity).
+    seller: Seller = LOCAL_SELLER
+    email_sender: str = "billing@example.com"
+    # Invoices and credit notes are kept 10 years (Code de commerce L123-22); a dev stage keeps none.
+    document_retention_days: int | None = 3653
 
 
 STAGES = {
-    "dev": StageConfig(stage="dev", cors_origins=("http://localhost:5173",), retain_data=False),
+    "dev": StageConfig(
+        stage="dev", cors_origins=("http://localhost:5173",), retain_data=False, document_retention_days=None
+    ),
     "prod": StageConfig(stage="prod"),
 }

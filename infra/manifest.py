@@ -123,7 +123,7 @@ EVENT_BUS = "BillingEvents"
 EVENT_RULES = {"DocumentsOnFinalize": (("invoice.finalized", "credit_note.created"), "Documents")}
 SCHEDULES = (Schedule(id="HourlyBillingRun", expression="rate(1 hour)", function="billing_run"),)
 _BILLING_TABLES = {"BILLING_TABLE": "Main"}
-_STORE_ACTIONS = {
+_STORE_ACTIONS: dict[str, tuple[str, ...]] = {
     "Main": (
         "dynamodb:GetItem",
         "dynamodb:BatchGetItem",

@@ -7,6 +7,8 @@ from constructs import Construct
 
 from infra.api import Functions, RestApi
 from infra.config import StageConfig
+from infra.documents import Documents
+from infra.messaging import Messaging
 from infra.storage import Storage
 
 
@@ -14,7 +16,10 @@ class BillingStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, config: StageConfig, **kwargs: object) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
         self.storage = Storage(self, "Storage", config)
-        self.functions = Functions(self, "Functions", config, self.storage)
+        self.messaging = Messaging(self, "Messaging", config)
+        self.documents = Documents(self, "Documents", config, self.storage)
+        self.functions = Functions(self, "Functions", config, self.storage, self.messaging, self.documents)
+        self.messaging.schedule(self.functions.by_name)
         self.rest_api = RestApi(self, "RestApi", config, self.functions)
         CfnOutput(self, "ApiUrl", value=self.rest_api.api.url)
         CfnOutput(self, "MainTableName", value=self.storage.tables["Main"].table_name)

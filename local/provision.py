@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -89,17 +90,13 @@ def provision_messaging(endpoint: str, prefix: str = "billing-local") -> dict[st
     s3 = boto3.client("s3", endpoint_url=endpoint)
     for bucket in BUCKETS:
         name = f"{prefix}-{bucket.id}".lower()
-        try:
+        with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
             s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": s3.meta.region_name})
-        except s3.exceptions.BucketAlreadyOwnedByYou:
-            pass
         resources[f"bucket:{bucket.id}"] = name
     events = boto3.client("events", endpoint_url=endpoint)
     bus = f"{prefix}-{EVENT_BUS}"
-    try:
+    with contextlib.suppress(events.exceptions.ResourceAlreadyExistsException):
         events.create_event_bus(Name=bus)
-    except events.exceptions.ResourceAlreadyExistsException:
-        pass
     resources["bus"] = bus
     for rule, (detail_types, queue_id) in EVENT_RULES.items():
         events.put_rule(

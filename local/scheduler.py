@@ -54,7 +54,7 @@ class LocalTriggers:
     # --- queues ---------------------------------------------------------------------------------------
     def drain(self, limit: int = 10_000) -> int:
         """Deliver queued messages to their functions until every queue is empty; returns how many."""
-        delivered, attempts = 0, {}
+        delivered, attempts = 0, dict[str, int]()
         while delivered < limit:
             moved = 0
             for function, trigger in self._triggers:

@@ -31,8 +31,18 @@ def victim(as_operator, client_for):
         )
     )
     invoice = ok(as_operator.post(f"/v1/invoices/{subscription['latest_invoice']}/finalize"))
+    credit_note = ok(
+        as_operator.post("/v1/credit_notes", json={"invoice": invoice["id"], "amount": 100, "reason": "x"})
+    )
     keys = ok(owner.get(f"/v1/accounts/{account['id']}/api_keys"))["data"]
-    return {"account": account, "subscription": subscription, "invoice": invoice, "key": keys[0], "catalog": catalog}
+    return {
+        "account": account,
+        "subscription": subscription,
+        "invoice": invoice,
+        "key": keys[0],
+        "credit_note": credit_note,
+        "catalog": catalog,
+    }
 
 
 def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
@@ -46,6 +56,7 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
         "invoice_id": invoice["id"],
         "key_id": victim["key"]["id"],
         "price_id": seat,
+        "credit_note_id": victim["credit_note"]["id"],
     }
     # route → (json body, query, expected status)
     calls = {
@@ -87,6 +98,13 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
             {"account": account, "unit_amount_decimal": "1", "currency": "EUR", "description": "x"},
             None,
             403,
+        ),
+        ("GET", "/v1/invoices/{invoice_id}/pdf"): (None, None, 404),
+        ("GET", "/v1/credit_notes/{credit_note_id}/pdf"): (None, None, 404),
+        ("GET", "/v1/accounts/{account_id}/documents.zip"): (
+            None,
+            {"from": (now - timedelta(days=1)).isoformat(), "to": now.isoformat()},
+            404,
         ),
         ("GET", "/v1/usage_summaries"): (
             None,

@@ -17,7 +17,7 @@ router = Router()
 
 
 def _redirect(url: str) -> Response[None]:
-    return Response(302, "text/plain", "", headers={"Location": url, "Cache-Control": "no-store"})
+    return Response(302, "text/plain", None, headers={"Location": url, "Cache-Control": "no-store"})
 
 
 @router.get("/v1/invoices/<invoice_id>/pdf", status_code=302, security=BEARER, tags=["Documents"])

@@ -51,6 +51,11 @@ def document(app: Any) -> dict[str, Any]:
     for item in schema.get("paths", {}).values():
         for operation in item.values():
             responses = operation.setdefault("responses", {})
+            if "302" in responses:  # a redirect carries no body, only where to go
+                responses["302"] = {
+                    "description": "Redirect to a short-lived download link",
+                    "headers": {"Location": {"schema": {"type": "string"}}},
+                }
             statuses = _ERROR_STATUSES if operation.get("security") else {"400": _ERROR_STATUSES["400"]}
             for status, description in statuses.items():
                 responses[status] = {"description": description, "content": problem}

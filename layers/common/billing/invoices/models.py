@@ -127,9 +127,10 @@ class Invoice:
         """When the billing run must look at this invoice again (None: never)."""
         if self.status is InvoiceStatus.DRAFT:
             return self.finalize_at
-        if self.status is InvoiceStatus.OPEN and self.due_at is not None and not self.overdue_notified:
-            if self.collection_method == "send_invoice":
-                return self.due_at
+        # An invoice sent for payment is looked at again on its due date, to flag it overdue once.
+        watched = self.collection_method == "send_invoice" and not self.overdue_notified
+        if self.status is InvoiceStatus.OPEN and watched:
+            return self.due_at
         return None
 
     @property
