@@ -9,6 +9,7 @@ neither the route nor the movable clock.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 import uuid
@@ -21,6 +22,7 @@ from billing.clock import install_clock
 from infra.manifest import FUNCTIONS, QUEUES, SCHEDULES
 from local.gateway import Gateway
 
+log = logging.getLogger("local.clock")
 MAX_ATTEMPTS = {queue.id: queue.max_receive_count for queue in QUEUES}
 
 
@@ -148,6 +150,7 @@ class LocalTriggers:
                 if fire > target:
                     break
                 self.clock.advance_to(fire)
+                log.info("clock %s: billing run (earliest due %s)", fire.isoformat(), due.isoformat())
                 self.fire_schedules()
                 runs += 1
                 messages += self.drain()

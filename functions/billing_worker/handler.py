@@ -33,6 +33,14 @@ def compose() -> Any:
     publisher = EventBridgePublisher(settings.event_bus)
 
     def work(record: SQSRecord) -> None:
+        try:
+            handle(record)
+        except Exception:
+            # The record goes back to the queue (partial batch failure); the reason stays in the log.
+            logger.exception("record failed", extra={"message_id": record.message_id})
+            raise
+
+    def handle(record: SQSRecord) -> None:
         message = json.loads(record.body)
         events = process_due(services, str(message["kind"]), str(message["id"]))
         if events:

@@ -38,6 +38,14 @@ def compose() -> Any:
     )
 
     def work(record: SQSRecord) -> None:
+        try:
+            handle(record)
+        except Exception:
+            # The record goes back to the queue (partial batch failure); the reason stays in the log.
+            logger.exception("record failed", extra={"message_id": record.message_id})
+            raise
+
+    def handle(record: SQSRecord) -> None:
         event = json.loads(record.body)  # an EventBridge event, delivered by the bus rule
         detail = event.get("detail", {})
         if event.get("detail-type") == "invoice.finalized":

@@ -71,6 +71,7 @@ def new_customer(operator, client_for, **profile):
 
 
 def minutes_events(subscription_id: str, count: int, start: datetime | None = None, prefix: str = "call"):
+    """``start`` should be the server's clock (fixture ``server_now``): it may be ahead of real time."""
     start = start or datetime.now(UTC) + timedelta(seconds=2)
     return [
         {

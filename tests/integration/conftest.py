@@ -31,7 +31,8 @@ class Client:
 
     def __getattr__(self, method: str):
         def call(path: str, **kwargs) -> requests.Response:
-            return self.session.request(method.upper(), self.base_url + path, timeout=30, **kwargs)
+            kwargs.setdefault("timeout", 30)
+            return self.session.request(method.upper(), self.base_url + path, **kwargs)
 
         return call
 
@@ -49,3 +50,39 @@ def anonymous(backend) -> Client:
 @pytest.fixture(scope="session")
 def client_for(backend):
     return lambda key: Client(backend.url, key)
+
+
+@pytest.fixture(scope="session")
+def server_now(backend):
+    """The backend's clock (it moves forward with POST /_local/clock), for timestamps the API accepts."""
+    return backend.triggers.clock.now
+
+
+@pytest.fixture(scope="session")
+def event_tap(backend):
+    """Every domain event published on the bus, read from a queue a test-only rule feeds."""
+    import json
+
+    import boto3
+
+    sqs = boto3.client("sqs", endpoint_url=backend.aws_endpoint_url)
+    events = boto3.client("events", endpoint_url=backend.aws_endpoint_url)
+    url = sqs.create_queue(QueueName=f"{backend.table_prefix}-tap")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    bus = backend.resources["bus"]
+    events.put_rule(
+        Name=f"{backend.table_prefix}-tap", EventBusName=bus, EventPattern=json.dumps({"source": ["billing"]})
+    )
+    events.put_targets(Rule=f"{backend.table_prefix}-tap", EventBusName=bus, Targets=[{"Id": "tap", "Arn": arn}])
+    seen: list[dict] = []
+
+    def read() -> list[dict]:
+        while True:
+            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+            if not messages:
+                return seen
+            for message in messages:
+                seen.append(json.loads(message["Body"]))
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+    return read

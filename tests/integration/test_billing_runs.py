@@ -1,0 +1,212 @@
+"""Subscriptions billing themselves over months, on the local clock (POST /_local/clock).
+
+The clock only moves forward and is shared by the session: each test starts from wherever it is.
+"""
+
+from __future__ import annotations
+
+import calendar
+import io
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import requests
+from pypdf import PdfReader
+
+from tests.integration.billing_setup import make_catalog, minutes_events, new_customer, ok
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def catalog(as_operator):
+    return make_catalog(as_operator)
+
+
+def advance(client, instant: datetime) -> dict:
+    # Every subscription of the session renews meanwhile: allow the months it takes.
+    return ok(client.post("/_local/clock", json={"advance_to": instant.astimezone(UTC).isoformat()}, timeout=600))
+
+
+def stop(owner, subscription: dict) -> None:
+    """End a story's subscription so later clock jumps do not bill it again and again."""
+    ok(owner.post(f"/v1/subscriptions/{subscription['id']}/cancel", json={}))
+
+
+def invoices_of(client, account_id: str) -> list[dict]:
+    return list(reversed(ok(client.get("/v1/invoices", params={"account": account_id, "limit": 100}))["data"]))
+
+
+def pdf_text(client, invoice_id: str) -> str:
+    redirect = client.get(f"/v1/invoices/{invoice_id}/pdf", allow_redirects=False)
+    assert redirect.status_code == 302, redirect.text
+    pdf = requests.get(redirect.headers["Location"], timeout=30)
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+
+
+def test_story_aircall_monthly_over_three_months(as_operator, client_for, catalog, server_now, event_tap):
+    account, owner = new_customer(as_operator, client_for)
+    subscription = ok(
+        owner.post(
+            "/v1/subscriptions",
+            json={
+                "account": account["id"],
+                "items": [{"price": catalog.seat["id"], "quantity": 3}, {"price": catalog.minutes["id"]}],
+            },
+        ),
+        201,
+    )
+    start = datetime.fromisoformat(subscription["current_period_start"])
+    seat = next(i for i in subscription["items"] if i["price"] == catalog.seat["id"])
+
+    advance(as_operator, start + timedelta(days=15))  # mid-month: a user joins, calls are made
+    ok(owner.patch(f"/v1/subscriptions/{subscription['id']}", json={"items": [{"id": seat["id"], "quantity": 4}]}))
+    ok(owner.post("/v1/usage_events", json={"events": minutes_events(subscription["id"], 120, server_now())}))
+    advance(as_operator, start + timedelta(days=92, hours=2))
+
+    invoices = invoices_of(owner, account["id"])
+    assert [i["billing_reason"] for i in invoices] == ["subscription_create"] + ["subscription_cycle"] * 3
+    assert all(i["status"] == "open" for i in invoices)  # finalized after their grace hour
+    numbers = [i["number"] for i in invoices]
+    series = [(n.rsplit("-", 1)[0], int(n.rsplit("-", 1)[1])) for n in numbers]
+    for (year, number), (next_year, next_number) in zip(series, series[1:], strict=False):
+        assert next_number == number + 1 or (next_year != year and next_number == 1), numbers
+    second = ok(owner.get(f"/v1/invoices/{invoices[1]['id']}"))
+    assert [line["amount"] for line in second["sections"]["recurring"]] == [12000]
+    assert len(second["sections"]["proration"]) == 2
+    assert [(line["quantity"], line["amount"]) for line in second["sections"]["usage"]] == [("120", 600)]
+
+    text = pdf_text(owner, second["id"])
+    assert second["number"] in text
+    assert "Facture" in text and "Exemple SAS" in text and "303265045" in text
+    assert "Prorata" in text and "Consommations" in text and "Temps restant" in text
+    assert "TVA 20" in text and "40 €" in text and "BCE" in text
+    amount_due = f"{second['amount_due'] / 100:.2f}".replace(".", ",")
+    assert amount_due in text
+    types = {e["detail-type"] for e in event_tap() if e["detail"]["account"] == account["id"]}
+    assert {"invoice.created", "invoice.finalized", "subscription.renewed"} <= types
+    stop(owner, subscription)
+
+
+def test_story_annual_plan_with_monthly_usage_invoices(as_operator, client_for, catalog, server_now):
+    account, owner = new_customer(as_operator, client_for, locale="en")
+    subscription = ok(
+        owner.post(
+            "/v1/subscriptions",
+            json={
+                "account": account["id"],
+                "items": [{"price": catalog.annual_seat["id"], "quantity": 2}, {"price": catalog.minutes["id"]}],
+            },
+        ),
+        201,
+    )
+    assert subscription["usage_period_end"] < subscription["current_period_end"]
+    ok(
+        owner.post(
+            "/v1/usage_events",
+            json={"events": minutes_events(subscription["id"], 30, server_now() + timedelta(seconds=1))},
+        )
+    )
+    start = datetime.fromisoformat(subscription["current_period_start"])
+    advance(as_operator, start + timedelta(days=62, hours=3))
+    invoices = invoices_of(owner, account["id"])
+    assert [i["billing_reason"] for i in invoices] == [
+        "subscription_create",
+        "subscription_usage",
+        "subscription_usage",
+    ]
+    assert invoices[0]["total"] == 2 * 30000 * 12 // 10  # yearly seats, VAT included
+    first_usage = ok(owner.get(f"/v1/invoices/{invoices[1]['id']}"))
+    assert [line["amount"] for line in first_usage["sections"]["usage"]] == [150]
+    text = pdf_text(owner, invoices[1]["id"])
+    assert "Invoice" in text and "Usage" in text and "VAT 20" in text
+    stop(owner, subscription)
+
+
+def test_story_alwaysdata_invoice_hours_later_thirty_days_to_pay_overdue_on_day_31(
+    as_operator, client_for, catalog, server_now, event_tap
+):
+    account, owner = new_customer(as_operator, client_for)
+    subscription = ok(
+        owner.post(
+            "/v1/subscriptions",
+            json={
+                "account": account["id"],
+                "items": [{"price": catalog.seat["id"]}],
+                "collection_method": "send_invoice",
+            },
+        ),
+        201,
+    )
+    created = datetime.fromisoformat(subscription["created"])
+    draft = invoices_of(owner, account["id"])[0]
+    assert draft["status"] == "draft"
+    advance(as_operator, created + timedelta(hours=3))
+    invoice = invoices_of(owner, account["id"])[0]
+    assert invoice["status"] == "open"
+    finalized_at = datetime.fromisoformat(invoice["finalized_at"])
+    assert timedelta(hours=1) <= finalized_at - created <= timedelta(hours=2)
+    assert datetime.fromisoformat(invoice["due_at"]) == finalized_at + timedelta(days=30)
+    text = pdf_text(owner, invoice["id"])
+    assert "IBAN" in text and invoice["number"] in text and "Chèque" in text
+
+    advance(as_operator, finalized_at + timedelta(days=29))
+    assert not [
+        e for e in event_tap() if e["detail-type"] == "invoice.overdue" and e["detail"]["invoice"] == invoice["id"]
+    ]
+    advance(as_operator, finalized_at + timedelta(days=31))
+    overdue = [
+        e for e in event_tap() if e["detail-type"] == "invoice.overdue" and e["detail"]["invoice"] == invoice["id"]
+    ]
+    assert len(overdue) == 1
+    assert overdue[0]["detail"]["amount_remaining"] == invoice["amount_remaining"]
+    stop(owner, subscription)
+
+
+def test_anchor_on_the_31st_across_february(as_operator, client_for, catalog, server_now):
+    account, owner = new_customer(as_operator, client_for)
+    now = server_now()
+    year = now.year if now < datetime(now.year, 1, 31, 9, tzinfo=UTC) else now.year + 1  # the next 31 January
+    anchor = datetime(year, 1, 31, 9, tzinfo=UTC)
+    subscription = ok(
+        owner.post(
+            "/v1/subscriptions",
+            json={
+                "account": account["id"],
+                "items": [{"price": catalog.seat["id"]}],
+                "billing_cycle_anchor": anchor.isoformat(),
+            },
+        ),
+        201,
+    )
+    advance(as_operator, datetime(year, 4, 1, 12, tzinfo=UTC))
+    periods = [(i["period_start"][:10], i["period_end"][:10]) for i in invoices_of(owner, account["id"])]
+    february = f"{year}-02-{calendar.monthrange(year, 2)[1]}"  # 28, or 29 in a leap year
+    assert periods[-3:] == [
+        (f"{year}-01-31", february),
+        (february, f"{year}-03-31"),
+        (f"{year}-03-31", f"{year}-04-30"),
+    ]
+    stop(owner, subscription)
+
+
+def test_renewal_runs_repeated_and_overlapped_bill_each_period_once(backend, as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    subscription = ok(
+        owner.post("/v1/subscriptions", json={"account": account["id"], "items": [{"price": catalog.seat["id"]}]}), 201
+    )
+    end = datetime.fromisoformat(subscription["current_period_end"])
+    triggers = backend.triggers
+    triggers.clock.advance_to(end + timedelta(minutes=1))
+    runs = [threading.Thread(target=triggers.fire_schedules) for _ in range(3)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join()
+    triggers.fire_schedules()  # and once more after the overlapping ones
+    triggers.drain()
+    cycles = [i for i in invoices_of(owner, account["id"]) if i["billing_reason"] == "subscription_cycle"]
+    assert len(cycles) == 1
+    stop(owner, subscription)
