@@ -90,3 +90,60 @@ def test_usage_events_are_stored_once_per_id(backend):
     assert usage.known_event_ids([(subscription_id, "e3"), (subscription_id, "nope")]) == {(subscription_id, "e3")}
     stored = usage.events(subscription_id, NOW, NOW.replace(minute=59))
     assert [e.id for e in stored] == [f"e{n}" for n in range(30)]
+
+
+def test_fifty_concurrent_finalizations_take_fifty_consecutive_numbers(backend, store):
+    """Each finalization takes the series' next number in its own transaction; losers of a race retry."""
+    import random
+    import threading
+    import time
+
+    from pynamodb.exceptions import TransactWriteError
+
+    from billing.accounts.access import Principal, Role
+    from billing.clock import FixedClock
+    from billing.invoices.assemble_invoice import assemble_invoice
+    from billing.invoices.manage_invoices import finalize_invoice
+    from billing.invoices.models import BillingReason, Invoice, InvoiceLine, Section
+    from tests.unit.engine.catalog import french_context
+
+    year = 2400 + int(new_id("y")[-4:], 16) % 500  # a series of its own, whatever ran before
+    clock = FixedClock(datetime(year, 6, 1, tzinfo=UTC))
+    operator = Principal(role=Role.OPERATOR, key_id="key_test")
+    invoice_ids = []
+    for n in range(50):
+        account = new_id("acct")
+        line = InvoiceLine(Section.ONE_OFF, f"Service {n}", "EUR", 1000 + n)
+        draft = assemble_invoice(french_context(account), [line], BillingReason.MANUAL, clock.now())
+        invoice = Invoice(new_id("in"), draft)
+        store.commit(WriteBatch(invoices=[invoice]))
+        invoice_ids.append(invoice.id)
+    numbers: list[str] = []
+    attempts: list[int] = []
+
+    def finalize(invoice_id: str) -> None:
+        chance = random.Random(invoice_id)
+        for attempt in range(1, 500):
+            try:
+                numbers.append(finalize_invoice(store, clock, operator, invoice_id).number)
+                attempts.append(attempt)
+                return
+            except ConflictError as error:
+                if error.code == "invoice_not_draft":  # an earlier attempt did commit: done
+                    numbers.append(store.get_invoice(invoice_id).number)
+                    attempts.append(attempt)
+                    return
+                time.sleep(chance.uniform(0, 0.02 * min(attempt, 10)))
+            except TransactWriteError:
+                # Lost the race for the next number: back off with jitter, as an SQS redelivery would.
+                # (moto answers some concurrent transactions with HTTP 500 where DynamoDB says
+                # TransactionConflictException: a known gap of the emulator, retried the same way.)
+                time.sleep(chance.uniform(0, 0.02 * min(attempt, 10)))
+
+    threads = [threading.Thread(target=finalize, args=(i,)) for i in invoice_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(numbers) == [f"F-{year}-{n:06d}" for n in range(1, 51)]
+    assert max(attempts) > 1  # they did race

@@ -10,13 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from pynamodb.attributes import UnicodeAttribute, UnicodeSetAttribute
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from billing.accounts.access import Permission, Role
 from billing.accounts.models import ApiKey
-from billing.adapters.dynamodb_tables import TableItem, account_pk
+from billing.adapters.dynamodb_tables import TableItem, account_pk, transaction_connection
 
 _OPERATORS = "OPERATORS"
 
@@ -44,7 +43,7 @@ class DynamoApiKeyRepository:
     def add_key(self, key: ApiKey) -> None:
         listed = _key_item(ApiKeyItem, key, _listing_pk(key.account_id), f"KEY#{key.id}")
         lookup = _key_item(ApiKeyLookupItem, key, f"APIKEY#{key.secret_hash}", "APIKEY")
-        with TransactWrite(connection=Connection()) as transaction:
+        with TransactWrite(connection=transaction_connection()) as transaction:
             transaction.save(lookup, condition=ApiKeyLookupItem.pk.does_not_exist())
             transaction.save(listed, condition=ApiKeyItem.pk.does_not_exist())
 
@@ -66,7 +65,7 @@ class DynamoApiKeyRepository:
 
     def remove_key(self, key: ApiKey) -> None:
         try:
-            with TransactWrite(connection=Connection()) as transaction:
+            with TransactWrite(connection=transaction_connection()) as transaction:
                 transaction.delete(
                     ApiKeyItem(_listing_pk(key.account_id), f"KEY#{key.id}"),
                     condition=ApiKeyItem.pk.exists(),

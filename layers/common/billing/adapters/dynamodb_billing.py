@@ -16,13 +16,12 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.transactions import TransactWrite
 
 from billing.adapters.documents import dump, load
-from billing.adapters.dynamodb_tables import TableItem, account_pk
+from billing.adapters.dynamodb_tables import TableItem, account_pk, transaction_connection
 from billing.batch import WriteBatch
 from billing.catalog.models import Price, Product
 from billing.discounts.models import Coupon, PromotionCode
@@ -250,10 +249,11 @@ class DynamoBillingStore:
         if len(batch) > MAX_TRANSACTION_ITEMS:
             raise InvalidInputError("too_many_changes", "This change is too large for one transaction.", None)
         try:
-            with TransactWrite(connection=Connection()) as transaction:
+            with TransactWrite(connection=transaction_connection()) as transaction:
                 self._stage(transaction, batch)
         except TransactWriteError as error:
-            if error.cause_response_code == "TransactionCanceledException":
+            # Canceled: a condition failed (a version moved). Conflict: another transaction held an item.
+            if error.cause_response_code in ("TransactionCanceledException", "TransactionConflictException"):
                 raise ConflictError(
                     "concurrent_update", "Something this change depends on changed meanwhile; retry.", None
                 ) from error

@@ -5,7 +5,10 @@ Key design: docs/data-model.md. Every model of the table subclasses ``TableItem`
 
 from __future__ import annotations
 
+from functools import cache
+
 from pynamodb.attributes import UnicodeAttribute
+from pynamodb.connection import Connection
 from pynamodb.models import Model
 
 
@@ -35,3 +38,10 @@ def bind_table(table_name: str) -> None:
 
 def account_pk(account_id: str) -> str:
     return f"ACCOUNT#{account_id}"
+
+
+@cache
+def transaction_connection() -> Connection:
+    """One connection for every transaction: building a botocore client costs ~0.3 s here, so never
+    per call (botocore clients are thread-safe; PynamoDB keeps its session per thread)."""
+    return Connection()
