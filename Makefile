@@ -35,8 +35,10 @@ types: install
 contracts: install
 	$(BIN)/lint-imports
 
+# Two sessions: the clock scenarios move time for their whole session, so they get a backend of their own.
 pytest: install
-	$(BIN)/pytest -q tests
+	$(BIN)/pytest -q tests -m "not clock"
+	$(BIN)/pytest -q tests -m clock
 
 synth: install
 	$(BIN)/python -m infra.app

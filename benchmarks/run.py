@@ -56,7 +56,7 @@ def handler_import_times() -> list[tuple[str, float, float]]:
     return rows
 
 
-def billing_calls(measure: Any, account_id: str, usage_rows: list[tuple[str, int, int, float]]) -> None:
+def billing_calls(measure: Any, account_id: str, usage_rows: list[tuple[str, int, int, float]]) -> dict[str, Any]:
     from datetime import UTC, datetime, timedelta
 
     product = measure("POST /v1/products", "POST", "/v1/products", json={"name": "Telephony"}).json()
@@ -136,7 +136,26 @@ def billing_calls(measure: Any, account_id: str, usage_rows: list[tuple[str, int
     )
 
 
-def api_request_counts(usage_rows: list[tuple[str, int, int, float]]) -> list[tuple[str, int, str, int, str]]:
+def renewal_requests(backend: Any, subscription: dict[str, Any], rows: list[tuple[str, str]]) -> None:
+    """AWS requests of one renewal: billing run → worker (renew, draft) → run → worker (finalize) → documents."""
+    from datetime import datetime, timedelta
+
+    end = datetime.fromisoformat(subscription["current_period_end"])
+    backend.triggers.advance_to(end - timedelta(hours=1))  # everything before the renewal, not counted
+    with aws_requests.counting() as calls:
+        backend.triggers.advance_to(end + timedelta(hours=3))
+    by_function: dict[str, dict[str, int]] = {}
+    for function, service, _ in calls:
+        by_function.setdefault(function, {}).setdefault(service, 0)
+        by_function[function][service] += 1
+    for function in ("billing_run", "billing_worker", "documents"):
+        services = by_function.get(function, {})
+        rows.append((function, " ".join(f"{s} x{n}" for s, n in sorted(services.items())) or "-"))
+
+
+def api_request_counts(
+    usage_rows: list[tuple[str, int, int, float]], renewal_rows: list[tuple[str, str]]
+) -> list[tuple[str, int, str, int, str]]:
     import requests
 
     from local.backend import LocalBackend
@@ -203,7 +222,8 @@ def api_request_counts(usage_rows: list[tuple[str, int, int, float]]) -> list[tu
         key = measure("POST /v1/accounts/{id}/api_keys", "POST", account_path + "/api_keys", json={"role": "owner"})
         measure("GET /v1/accounts/{id}/api_keys", "GET", account_path + "/api_keys")
         measure("DELETE /v1/accounts/{id}/api_keys/{key}", "DELETE", f"{account_path}/api_keys/{key.json()['id']}")
-        billing_calls(measure, account["id"], usage_rows)
+        subscription = billing_calls(measure, account["id"], usage_rows)
+        renewal_requests(backend, subscription, renewal_rows)
     finally:
         backend.stop()
         LocalFunction.invoke = original_invoke  # type: ignore[method-assign]
@@ -231,8 +251,13 @@ def main() -> None:
     print("DynamoDB requests per API call (counted by a botocore before-call hook; budget: 1 per read)")
     print(f"{'call':<42}{'authorizer':>11}  {'api':>4}  api operations (x count)")
     usage_rows: list[tuple[str, int, int, float]] = []
-    for label, auth_count, _, api_count, api_ops in api_request_counts(usage_rows):
+    renewal_rows: list[tuple[str, str]] = []
+    for label, auth_count, _, api_count, api_ops in api_request_counts(usage_rows, renewal_rows):
         print(f"{label:<42}{auth_count:>11}  {api_count:>4}  {api_ops}")
+    print()
+    print("One renewal to a finalized, emailed invoice PDF (2 hourly runs): AWS requests per function")
+    for function, services in renewal_rows:
+        print(f"{function:<16} {services}")
     print()
     print("Usage ingestion: DynamoDB write units per event (1 KB items, base table + GSI1; budget ≤ 2)")
     for label, accepted, sent, units in usage_rows:
@@ -240,6 +265,19 @@ def main() -> None:
     from benchmarks.engine import ingestion_throughput
 
     print(f"ingestion compute (validation + dedup, no I/O): {ingestion_throughput():,.0f} events/s   budget ≥ 5,000/s")
+    print()
+    from benchmarks.documents import chromium_ms, reportlab_ms
+
+    ours, browser = reportlab_ms(), chromium_ms()
+    print("Invoice PDF, one page (the Aircall-like invoice of the scenarios), median ms")
+    print(f"reportlab, warm: {ours:.1f} ms   budget ≤ 10 ms: {'ok' if ours <= 10 else 'OVER'}")
+    if browser is None:
+        print("headless Chromium: not installed here (apt-get install chromium), skipped")
+    else:
+        print(
+            f"headless Chromium --print-to-pdf, one process per document: {browser:.0f} ms "
+            f"({browser / ours:.0f}× ours; budget: ours at least 4× faster)"
+        )
 
 
 if __name__ == "__main__":
