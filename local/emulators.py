@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -47,6 +48,31 @@ def wait_until_up(url: str, timeout_s: float = 30.0) -> None:
             time.sleep(0.1)
 
 
+_WRITES = ("transact_write_items", "put_item", "update_item", "delete_item", "batch_write_item")
+_serialized = False
+
+
+def serialize_moto_dynamodb_writes() -> None:
+    """moto's transactions deep-copy tables for rollback while other requests write to them, answering
+    500 (or leaving a transaction half applied) under concurrency. DynamoDB itself isolates writes, so
+    one lock around moto's DynamoDB writes makes the emulator behave like the service it stands for."""
+    global _serialized
+    if _serialized:
+        return
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    for name in _WRITES:
+        original = getattr(DynamoDBBackend, name)
+
+        def locked(self: object, *args: object, __original: object = original, **kwargs: object) -> object:
+            with lock:
+                return __original(self, *args, **kwargs)  # type: ignore[operator]
+
+        setattr(DynamoDBBackend, name, locked)
+    _serialized = True
+
+
 @dataclass
 class Emulators:
     aws_endpoint: str
@@ -70,6 +96,7 @@ def start_emulators(aws_endpoint: str | None = None) -> Emulators:
     moto_port = free_port()
     moto = ThreadedMotoServer(ip_address=LOOPBACK, port=moto_port, verbose=False)
     if aws_endpoint is None:
+        serialize_moto_dynamodb_writes()
         moto.start()
         aws_endpoint = f"http://{LOOPBACK}:{moto_port}"
     stripe_port = free_port()

@@ -235,7 +235,9 @@ def test_usage_events_are_checked_one_by_one(as_operator, client_for, catalog):
     assert sum(int(row["quantity"]) for row in summary["data"]) == 2
     csv_text = owner.get("/v1/usage_summaries", params=window, headers={"Accept": "text/csv"})
     assert csv_text.headers["Content-Type"].startswith("text/csv")
-    assert csv_text.text.splitlines()[0] == "date,meter,tags,quantity,events"
+    lines = csv_text.text.splitlines()
+    assert lines[0] == "date,meter,tags,quantity,events,cost,currency"
+    assert sum(float(line.split(",")[5]) for line in lines[1:]) == pytest.approx(0.10)  # 2 minutes at 0.05 €
 
 
 def test_marketplace_subscriptions_are_read_only(as_operator, client_for, catalog):

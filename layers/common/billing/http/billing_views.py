@@ -543,6 +543,8 @@ class UsageRowView(BaseModel):
     tags: dict[str, str]
     quantity: str
     events: int
+    cost: int | None = Field(default=None, description="Minor units; per-unit prices only.")
+    currency: str | None = None
 
 
 class UsageSummaryView(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
@@ -13,6 +14,7 @@ from pydantic import AwareDatetime
 
 from billing.http.billing_views import EventErrorView, IngestView, UsageBatch, UsageRowView, UsageSummaryView
 from billing.http.routing import BEARER, caller, once, services
+from billing.money import minor_unit_exponent
 from billing.observability import metrics
 from billing.usage.ingest_usage import IncomingEvent, ingest_usage
 from billing.usage.models import tags_of
@@ -86,8 +88,19 @@ def get_usage_summaries(
 def _csv(rows: list[Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["date", "meter", "tags", "quantity", "events"])
+    writer.writerow(["date", "meter", "tags", "quantity", "events", "cost", "currency"])
     for row in rows:
         tags = ";".join(f"{k}={v}" for k, v in row.tags)
-        writer.writerow([row.day.isoformat(), row.meter, tags, f"{row.quantity.normalize():f}", row.events])
+        cost = "" if row.cost is None else f"{Decimal(row.cost).scaleb(-minor_unit_exponent(row.currency)):f}"
+        writer.writerow(
+            [
+                row.day.isoformat(),
+                row.meter,
+                tags,
+                f"{row.quantity.normalize():f}",
+                row.events,
+                cost,
+                row.currency or "",
+            ]
+        )
     return out.getvalue()

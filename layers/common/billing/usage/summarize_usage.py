@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from billing.accounts.access import Permission, Principal, require_access
-from billing.catalog.models import Meter
+from billing.catalog.models import BillingScheme, Meter
 from billing.errors import InvalidInputError, NotFoundError
+from billing.money import round_minor
 from billing.ports import BillingStore, UsageStore
 from billing.usage.aggregate_usage import aggregate
 from billing.usage.models import Tags, UsageEvent
@@ -24,6 +25,8 @@ class UsageRow:
     tags: Tags
     quantity: Decimal
     events: int
+    cost: int | None = None  # minor units, for per-unit prices (tiers price the period, not a day)
+    currency: str | None = None
 
 
 def summarize_usage(
@@ -47,10 +50,16 @@ def summarize_usage(
     meters: dict[str, Meter] = {
         item.price.meter.event_name: item.price.meter for item in subscription.metered_items if item.price.meter
     }
+    prices = {item.price.meter.event_name: item.price for item in subscription.metered_items if item.price.meter}
     groups: dict[tuple[date, str, Tags], list[UsageEvent]] = defaultdict(list)
     for event in usage.events(subscription_id, start, end):
         groups[(event.timestamp.date(), event.meter, event.tags if by_tags else ())].append(event)
-    return [
-        UsageRow(day, meter, tags, aggregate(events, meters.get(meter, Meter(meter))), len(events))
-        for (day, meter, tags), events in sorted(groups.items())
-    ]
+    rows = []
+    for (day, meter, tags), events in sorted(groups.items()):
+        quantity = aggregate(events, meters.get(meter, Meter(meter)))
+        price = prices.get(meter)
+        cost = None
+        if price is not None and price.scheme is BillingScheme.PER_UNIT:
+            cost = round_minor(price.unit_amount * quantity)
+        rows.append(UsageRow(day, meter, tags, quantity, len(events), cost, price.currency if price else None))
+    return rows
