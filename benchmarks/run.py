@@ -29,6 +29,7 @@ print((imported - start) * 1000, (time.perf_counter() - start) * 1000)
 
 
 def handler_import_times() -> list[tuple[str, float, float]]:
+    from billing.documents.seller import LOCAL_SELLER
     from infra.manifest import FUNCTIONS
 
     env = os.environ | {
@@ -37,6 +38,11 @@ def handler_import_times() -> list[tuple[str, float, float]]:
         "BILLING_IDEMPOTENCY_TABLE": "bench-idempotency",
         "AWS_DEFAULT_REGION": "eu-west-3",
         "POWERTOOLS_TRACE_DISABLED": "true",
+        "BILLING_WORK_QUEUE": "https://sqs.eu-west-3.amazonaws.com/123456789012/bench-work",
+        "BILLING_EVENT_BUS": "bench-bus",
+        "BILLING_DOCUMENTS_BUCKET": "bench-documents",
+        "BILLING_EMAIL_SENDER": "billing@example.com",
+        "BILLING_SELLER_JSON": LOCAL_SELLER.model_dump_json(),
     }
     rows = []
     for function in FUNCTIONS:
@@ -134,6 +140,7 @@ def billing_calls(measure: Any, account_id: str, usage_rows: list[tuple[str, int
         "/v1/credit_notes",
         json={"invoice": invoice_id, "amount": 100, "reason": "bench"},
     )
+    return subscription
 
 
 def renewal_requests(backend: Any, subscription: dict[str, Any], rows: list[tuple[str, str]]) -> None:

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from billing.observability import logger, metrics
 
-processor = BatchProcessor(event_type=EventType.SQS)
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 
 @cache
 def compose() -> Any:
+    # Batch processing utilities load here, with the adapters: on the first invocation, not at import.
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+    processor = BatchProcessor(event_type=EventType.SQS)
     from billing.adapters.aws_messaging import EventBridgePublisher
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_billing import DynamoBillingStore, DynamoUsageStore
@@ -49,10 +52,12 @@ def compose() -> Any:
             publisher.publish(events)
             store.clear_outbox(events)
 
-    return work
+    return lambda event, context: process_partial_response(
+        event=event, record_handler=work, processor=processor, context=context
+    )
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> Any:
-    return process_partial_response(event=event, record_handler=compose(), processor=processor, context=context)
+    return compose()(event, context)
