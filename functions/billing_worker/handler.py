@@ -16,10 +16,6 @@ if TYPE_CHECKING:
 
 @cache
 def compose() -> Any:
-    # Batch processing utilities load here, with the adapters: on the first invocation, not at import.
-    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-
-    processor = BatchProcessor(event_type=EventType.SQS)
     from billing.adapters.aws_messaging import EventBridgePublisher
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_billing import DynamoBillingStore, DynamoUsageStore
@@ -27,6 +23,7 @@ def compose() -> Any:
     from billing.clock import RuntimeClock
     from billing.runs.process_due import process_due
     from billing.settings import WorkerSettings
+    from billing.sqs_batch import sqs_batch
     from billing.subscriptions.manage_subscriptions import Services
 
     settings = WorkerSettings.from_env()
@@ -34,14 +31,6 @@ def compose() -> Any:
     store = DynamoBillingStore()
     services = Services(store=store, accounts=DynamoAccountRepository(), usage=DynamoUsageStore(), clock=RuntimeClock())
     publisher = EventBridgePublisher(settings.event_bus)
-
-    def work(record: SQSRecord) -> None:
-        try:
-            handle(record)
-        except Exception:
-            # The record goes back to the queue (partial batch failure); the reason stays in the log.
-            logger.exception("record failed", extra={"message_id": record.message_id})
-            raise
 
     def handle(record: SQSRecord) -> None:
         message = json.loads(record.body)
@@ -52,9 +41,7 @@ def compose() -> Any:
             publisher.publish(events)
             store.clear_outbox(events)
 
-    return lambda event, context: process_partial_response(
-        event=event, record_handler=work, processor=processor, context=context
-    )
+    return sqs_batch(handle)
 
 
 @logger.inject_lambda_context

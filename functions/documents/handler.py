@@ -16,10 +16,6 @@ if TYPE_CHECKING:
 
 @cache
 def compose() -> Any:
-    # Batch processing utilities load here, with the adapters: on the first invocation, not at import.
-    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-
-    processor = BatchProcessor(event_type=EventType.SQS)
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_billing import DynamoBillingStore
     from billing.adapters.dynamodb_tables import bind_table
@@ -28,6 +24,7 @@ def compose() -> Any:
     from billing.adapters.ses_mailer import SesMailer
     from billing.documents.publish_documents import DocumentServices, publish_credit_note, publish_invoice
     from billing.settings import DocumentSettings
+    from billing.sqs_batch import sqs_batch
 
     settings = DocumentSettings.from_env()
     bind_table(settings.table_name)
@@ -40,14 +37,6 @@ def compose() -> Any:
         seller=settings.seller,
     )
 
-    def work(record: SQSRecord) -> None:
-        try:
-            handle(record)
-        except Exception:
-            # The record goes back to the queue (partial batch failure); the reason stays in the log.
-            logger.exception("record failed", extra={"message_id": record.message_id})
-            raise
-
     def handle(record: SQSRecord) -> None:
         event = json.loads(record.body)  # an EventBridge event, delivered by the bus rule
         detail = event.get("detail", {})
@@ -57,9 +46,7 @@ def compose() -> Any:
         elif event.get("detail-type") == "credit_note.created":
             publish_credit_note(services, str(detail["credit_note"]))
 
-    return lambda event, context: process_partial_response(
-        event=event, record_handler=work, processor=processor, context=context
-    )
+    return sqs_batch(handle)
 
 
 @logger.inject_lambda_context
