@@ -8,6 +8,7 @@ sends it twice (at most once; a failure after the claim is logged for an operato
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -51,21 +52,25 @@ def invoice_pdf_key(invoice: Invoice) -> str:
     return f"invoices/{invoice.account_id}/{invoice.number}-{invoice.id}.pdf"
 
 
-def publish_invoice(services: DocumentServices, invoice_id: str) -> bool:
+def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int = 5) -> bool:
     """Returns whether this call sent the email."""
-    invoice = services.store.get_invoice(invoice_id)
-    if invoice is None or invoice.number is None:
-        return False
-    account = services.accounts.get(invoice.account_id)
-    if account is None:
-        return False
-    pdf = services.render(invoice_document(invoice, account, services.seller))
-    key = invoice_pdf_key(invoice)
-    services.storage.put(key, pdf)
-    try:
-        services.store.commit(WriteBatch(invoices=[replace(invoice, pdf_key=key)], claims=[f"email:{invoice.id}"]))
-    except ConflictError:
-        return False  # already published (or the invoice moved on: its next message will see the key)
+    for _ in range(attempts):
+        invoice = services.store.get_invoice(invoice_id)
+        if invoice is None or invoice.number is None or invoice.pdf_key is not None:
+            return False  # nothing to publish, or published already
+        account = services.accounts.get(invoice.account_id)
+        if account is None:
+            return False
+        pdf = services.render(invoice_document(invoice, account, services.seller))
+        key = invoice_pdf_key(invoice)
+        services.storage.put(key, pdf)
+        try:
+            services.store.commit(WriteBatch(invoices=[replace(invoice, pdf_key=key)], claims=[f"email:{invoice.id}"]))
+            break
+        except ConflictError:
+            continue  # the invoice moved meanwhile (a payment): read it again; a taken claim shows as pdf_key
+    else:
+        raise ConflictError("document_conflict", f"Invoice {invoice_id} kept changing; the message will retry.")
     locale = account.profile.locale.value
     exponent = minor_unit_exponent(invoice.draft.currency)
     amount = format_currency(Decimal(invoice.amount_remaining).scaleb(-exponent), invoice.draft.currency, locale=locale)
@@ -95,7 +100,6 @@ def publish_credit_note(services: DocumentServices, credit_note_id: str) -> None
     pdf = services.render(credit_note_document(note, account, services.seller, invoice.draft.vat_mention))
     key = f"credit_notes/{note.account_id}/{note.number}-{note.id}.pdf"
     services.storage.put(key, pdf)
-    try:
+    # A conflict means a concurrent delivery recorded it first (credit notes change only here): done.
+    with contextlib.suppress(ConflictError):
         services.store.commit(WriteBatch(credit_notes=[replace(note, pdf_key=key)]))
-    except ConflictError:
-        return
