@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from billing.accounts.models import AccountStatus
 from billing.catalog.models import Price, Product
 from billing.discounts.models import Coupon, PromotionCode
 from billing.events import DomainEvent
 from billing.invoices.invoice_items import InvoiceItem
 from billing.invoices.models import CreditNote, Invoice
 from billing.ledger.account_ledger import LedgerEntry
+from billing.payments.models import Payment, PaymentProfile, Receipt
 from billing.subscriptions.models import Subscription
 
 
@@ -23,6 +25,15 @@ class LedgerAppend:
     account_id: str
     entries: tuple[LedgerEntry, ...]
     head_version: int  # the ledger version the allocations were computed from
+
+
+@dataclass(frozen=True, slots=True)
+class AccountStatusChange:
+    """Move an account to another dunning state, if it is still at ``version``."""
+
+    account_id: str
+    status: AccountStatus
+    version: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +58,10 @@ class WriteBatch:
     series: list[SeriesAdvance] = field(default_factory=list)
     pending_items: list[InvoiceItem] = field(default_factory=list)
     consumed_items: list[InvoiceItem] = field(default_factory=list)
+    payment_profiles: list[PaymentProfile] = field(default_factory=list)  # version = the version read
+    payments: list[Payment] = field(default_factory=list)
+    receipts: list[Receipt] = field(default_factory=list)
+    account_statuses: list[AccountStatusChange] = field(default_factory=list)
     events: list[DomainEvent] = field(default_factory=list)  # to the outbox, in the same transaction
     claims: list[str] = field(default_factory=list)  # names taken once ever (an email sent): else conflict
 
@@ -64,5 +79,9 @@ class WriteBatch:
                 self.series,
                 self.pending_items,
                 self.consumed_items,
+                self.payment_profiles,
+                self.payments,
+                self.receipts,
+                self.account_statuses,
             )
         ) + sum(1 + 2 * len(append.entries) for append in self.ledger)

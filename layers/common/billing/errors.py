@@ -51,3 +51,11 @@ class PayloadTooLargeError(BillingError):
 
 class BusinessRuleError(BillingError):
     status = 422
+
+
+class PaymentDeclinedError(BillingError):
+    status = 402
+
+
+class ProviderUnavailableError(BillingError):
+    status = 503

@@ -22,6 +22,7 @@ from billing.documents.labels import labels
 from billing.documents.seller import Seller
 from billing.invoices.models import CreditNote, Invoice, InvoiceLine, Section
 from billing.money import minor_unit_exponent
+from billing.payments.models import PaymentPurpose, Receipt
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,4 +216,37 @@ def credit_note_document(note: CreditNote, account: Account, seller: Seller, vat
         buyer=_buyer(account, words),
         totals=[(words["credit_total"], fmt.money(note.amount), True)],
         notes=notes,
+    )
+
+
+def receipt_document(receipt: Receipt, account: Account, seller: Seller) -> Document:
+    """Number, date, amount, method, the invoices it paid, what remains; the account's extra billing
+    info is printed with the buyer."""
+    fmt = _Formatter(account, receipt.currency)
+    words = labels(fmt.locale)
+    meta = [(words["paid_on"], fmt.date(receipt.created)), (words["method"], receipt.method_label)]
+    if receipt.reference:
+        meta.append((words["reference"], receipt.reference))
+    totals: list[tuple[str, str, bool]] = [
+        (words["invoice_paid"].format(number=line.invoice_number or line.invoice_id), fmt.money(line.amount), False)
+        for line in receipt.lines
+    ]
+    if receipt.credit_added:
+        label = words["top_up"] if receipt.purpose is PaymentPurpose.TOP_UP else words["credit_added"]
+        totals.append((label, fmt.money(receipt.credit_added), False))
+    totals.append((words["amount_received"], fmt.money(receipt.amount), True))
+    if receipt.balance_after >= 0:
+        totals.append((words["balance_owed"], fmt.money(receipt.balance_after), False))
+    else:
+        totals.append((words["balance_credit"], fmt.money(-receipt.balance_after), False))
+    return Document(
+        kind="receipt",
+        title=words["receipt"],
+        number=f"{words['number']} {receipt.number}",
+        meta=meta,
+        seller=_seller(seller, words),
+        buyer=_buyer(account, words),
+        totals=totals,
+        notes=[words["receipt_note"]],
+        stamp=words["paid"],
     )

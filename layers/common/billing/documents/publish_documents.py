@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_currency
 
+from billing.accounts.profile import EmailReceipts
 from billing.batch import WriteBatch
-from billing.documents.document import credit_note_document, invoice_document
+from billing.documents.document import credit_note_document, invoice_document, receipt_document
 from billing.documents.seller import Seller
 from billing.errors import ConflictError
 from billing.invoices.models import Invoice
@@ -103,3 +105,165 @@ def publish_credit_note(services: DocumentServices, credit_note_id: str) -> None
     # A conflict means a concurrent delivery recorded it first (credit notes change only here): done.
     with contextlib.suppress(ConflictError):
         services.store.commit(WriteBatch(credit_notes=[replace(note, pdf_key=key)]))
+
+
+def _claim(services: DocumentServices, name: str) -> bool:
+    """Take a once-only claim (an email about to be sent); False if another run took it."""
+    try:
+        services.store.commit(WriteBatch(claims=[name]))
+    except ConflictError:
+        return False
+    return True
+
+
+def _money(amount: int, currency: str, locale: str) -> str:
+    return format_currency(Decimal(amount).scaleb(-minor_unit_exponent(currency)), currency, locale=locale)
+
+
+_RECEIPT_SUBJECT = {"fr": "Reçu de paiement {number} — {amount}", "en": "Payment receipt {number} — {amount}"}
+_RECEIPT_BODY = {
+    "fr": "Bonjour,\n\nNous avons bien reçu votre paiement de {amount} ({method}). Votre reçu {number} est "
+    "joint.\n\n{seller}",
+    "en": "Hello,\n\nWe received your payment of {amount} ({method}). Your receipt {number} is attached.\n\n{seller}",
+}
+
+
+def publish_receipt(services: DocumentServices, receipt_id: str, attempts: int = 5) -> bool:
+    """Render and store a receipt's PDF; email it at once if the account asked for each payment.
+    Returns whether this call sent the email."""
+    for _ in range(attempts):
+        receipt = services.store.get_receipt(receipt_id)
+        if receipt is None or receipt.pdf_key is not None:
+            return False
+        account = services.accounts.get(receipt.account_id)
+        if account is None:
+            return False
+        pdf = services.render(receipt_document(receipt, account, services.seller))
+        key = f"receipts/{receipt.account_id}/{receipt.number}-{receipt.id}.pdf"
+        services.storage.put(key, pdf)
+        each = account.profile.receipt_settings.email_receipts is EmailReceipts.EACH_PAYMENT
+        try:
+            services.store.commit(
+                WriteBatch(receipts=[replace(receipt, pdf_key=key)], claims=[f"email:{receipt.id}"] if each else [])
+            )
+            break
+        except ConflictError:
+            continue
+    else:
+        raise ConflictError("document_conflict", f"Receipt {receipt_id} kept changing; the message will retry.")
+    if not each:
+        return False  # monthly digest or no email: the receipt stays in the billing history
+    locale = account.profile.locale.value
+    amount = _money(receipt.amount, receipt.currency, locale)
+    services.mailer.send(
+        to=str(account.profile.billing_email),
+        subject=_RECEIPT_SUBJECT[locale].format(number=receipt.number, amount=amount),
+        text=_RECEIPT_BODY[locale].format(
+            amount=amount, method=receipt.method_label, number=receipt.number, seller=services.seller.legal_name
+        ),
+        attachment=(f"{receipt.number}.pdf", pdf),
+    )
+    return True
+
+
+_FAILED_SUBJECT = {"fr": "Échec du paiement de {amount}", "en": "Your payment of {amount} failed"}
+_FAILED_BODY = {
+    "fr": "Bonjour,\n\nLe paiement de {amount}{invoice} n'a pas abouti : {reason}\n{next}\nPour mettre à jour "
+    "votre moyen de paiement, rendez-vous dans l'espace facturation de votre compte (Moyens de paiement → "
+    "Ajouter), puis définissez-le par défaut.\n\n{seller}",
+    "en": "Hello,\n\nThe payment of {amount}{invoice} failed: {reason}\n{next}\nTo update your payment method, "
+    "open your account's billing settings (Payment methods → Add) and make it the default.\n\n{seller}",
+}
+_NEXT = {
+    "fr": ("Nous réessaierons le {date}.", "Nous ne réessaierons pas automatiquement ; merci de régler la facture."),
+    "en": ("We will try again on {date}.", "We will not retry automatically; please pay the invoice."),
+}
+
+
+def notify_payment_failed(services: DocumentServices, detail: dict[str, object]) -> bool:
+    """The failure notice: what failed, when the next attempt is, how to update the method. Once."""
+    payment = services.store.get_payment(str(detail["payment"]))
+    if payment is None:
+        return False
+    account = services.accounts.get(payment.account_id)
+    if account is None or not _claim(services, f"email:failed:{payment.id}"):
+        return False
+    locale = account.profile.locale.value
+    amount = _money(payment.amount, payment.currency, locale)
+    invoice = services.store.get_invoice(payment.invoice_id) if payment.invoice_id else None
+    invoice_text = ""
+    if invoice is not None and invoice.number:
+        invoice_text = f" (facture {invoice.number})" if locale == "fr" else f" (invoice {invoice.number})"
+    next_at = detail.get("next_attempt_at")
+    retry, no_retry = _NEXT[locale]
+    next_text = retry.format(date=format_date(datetime.fromisoformat(str(next_at)), "long", locale=locale))
+    services.mailer.send(
+        to=str(account.profile.billing_email),
+        subject=_FAILED_SUBJECT[locale].format(amount=amount),
+        text=_FAILED_BODY[locale].format(
+            amount=amount,
+            invoice=invoice_text,
+            reason=payment.failure.message if payment.failure else "",
+            next=next_text if next_at else no_retry,
+            seller=services.seller.legal_name,
+        ),
+    )
+    return True
+
+
+_METHOD_SUBJECT = {"fr": "Nouveau moyen de paiement enregistré", "en": "New payment method saved"}
+_METHOD_BODY = {
+    "fr": "Bonjour,\n\nLe moyen de paiement {label} a été ajouté à votre compte. Si vous n'êtes pas à "
+    "l'origine de cet ajout, contactez-nous.\n\n{seller}",
+    "en": "Hello,\n\nThe payment method {label} was added to your account. If you did not add it, contact "
+    "us.\n\n{seller}",
+}
+
+
+def notify_method_added(services: DocumentServices, account_id: str, method_id: str, label: str) -> bool:
+    account = services.accounts.get(account_id)
+    if account is None or not _claim(services, f"email:method:{method_id}"):
+        return False
+    locale = account.profile.locale.value
+    services.mailer.send(
+        to=str(account.profile.billing_email),
+        subject=_METHOD_SUBJECT[locale],
+        text=_METHOD_BODY[locale].format(label=label, seller=services.seller.legal_name),
+    )
+    return True
+
+
+_REMINDER_SUBJECT = {
+    "fr": ("Rappel : facture {number} à régler", "Facture {number} en retard de paiement"),
+    "en": ("Reminder: invoice {number} is due soon", "Invoice {number} is overdue"),
+}
+_REMINDER_BODY = {
+    "fr": "Bonjour,\n\nLa facture {number} ({amount} restant dû) est à régler pour le {due}.\n{how}\n\n{seller}",
+    "en": "Hello,\n\nInvoice {number} ({amount} still due) was due on {due}.\n{how}\n\n{seller}",
+}
+
+
+def send_reminder(services: DocumentServices, invoice_id: str, days_from_due: int) -> bool:
+    """A dunning reminder, before or after the due date; none if the invoice was paid meanwhile."""
+    invoice = services.store.get_invoice(invoice_id)
+    if invoice is None or invoice.amount_remaining == 0 or invoice.number is None:
+        return False
+    account = services.accounts.get(invoice.account_id)
+    if account is None or not _claim(services, f"email:reminder:{invoice.id}:{days_from_due}"):
+        return False
+    locale = account.profile.locale.value
+    how = _HOW[(locale, invoice.collection_method)].format(
+        iban=services.seller.iban, bic=services.seller.bic, number=invoice.number
+    )
+    services.mailer.send(
+        to=str(account.profile.billing_email),
+        subject=_REMINDER_SUBJECT[locale][days_from_due > 0].format(number=invoice.number),
+        text=_REMINDER_BODY[locale].format(
+            number=invoice.number,
+            amount=_money(invoice.amount_remaining, invoice.draft.currency, locale),
+            due=format_date(invoice.due_at or invoice.draft.created, "long", locale=locale),
+            how=how,
+            seller=services.seller.legal_name,
+        ),
+    )
+    return True

@@ -23,12 +23,14 @@ def health() -> Health:
 _ERROR_STATUSES = {
     "400": "Malformed request",
     "401": "No or unknown API key",
+    "402": "Payment declined by the provider",
     "403": "Not allowed for this key",
     "404": "Not found (also another account's object)",
     "409": "Conflict with the current state",
     "413": "Body too large",
     "422": "Business rule refused",
     "429": "Throttled",
+    "503": "Payment provider unreachable; retry later",
 }
 
 

@@ -14,6 +14,7 @@ from billing.ids import new_id
 from billing.invoices.models import CreditNote, Invoice, InvoiceStatus
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 from billing.ledger.settle_invoices import settled_invoices
+from billing.payments.collection import charge_due_event, start_collection
 from billing.ports import BillingStore, Page, PageRequest
 
 INVOICE_SERIES = "F"
@@ -97,15 +98,24 @@ def finalize_invoice(store: BillingStore, clock: Clock, principal: Principal, in
     )
     if finalized.amount_remaining == 0:
         finalized = replace(finalized, status=InvoiceStatus.PAID)
+    finalized = start_collection(finalized, now)
     store.commit(
         WriteBatch(
             invoices=[finalized],
             series=[advance],
             ledger=[LedgerAppend(invoice.account_id, tuple(entries), head)],
-            events=[finalized_event(finalized)],
+            events=finalization_events(finalized),
         )
     )
     return replace(finalized, version=finalized.version + 1)
+
+
+def finalization_events(invoice: Invoice) -> list[DomainEvent]:
+    """What finalization announces: the invoice, and the first charge when it is collected automatically."""
+    events = [finalized_event(invoice)]
+    if invoice.status is InvoiceStatus.OPEN and invoice.charge_attempts == 1 and invoice.finalized_at is not None:
+        events.append(charge_due_event(invoice, 1, invoice.finalized_at))
+    return events
 
 
 def finalized_event(invoice: Invoice) -> DomainEvent:

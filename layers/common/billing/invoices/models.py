@@ -119,18 +119,22 @@ class Invoice:
     collection_method: str = "charge_automatically"
     days_until_due: int | None = None
     finalize_at: datetime | None = None  # a draft finalizes itself then (end of its grace period)
-    overdue_notified: bool = False
     pdf_key: str | None = None  # where its PDF lies in the documents bucket, once rendered
+    # Collection (billing/payments): automatic charge attempts, and where dunning stands.
+    charge_attempts: int = 0
+    next_charge_at: datetime | None = None  # the next automatic attempt (a retry after a failure)
+    first_failure_at: datetime | None = None
+    dunning_step: int = 0  # how many steps of the dunning policy were done
+    dunning_at: datetime | None = None  # when the next one falls due
     version: int = 0
 
     def next_due(self) -> datetime | None:
         """When the billing run must look at this invoice again (None: never)."""
         if self.status is InvoiceStatus.DRAFT:
             return self.finalize_at
-        # An invoice sent for payment is looked at again on its due date, to flag it overdue once.
-        watched = self.collection_method == "send_invoice" and not self.overdue_notified
-        if self.status is InvoiceStatus.OPEN and watched:
-            return self.due_at
+        if self.status is InvoiceStatus.OPEN:
+            # A charge retry, a reminder, the due date, a dunning threshold: whichever comes first.
+            return min((at for at in (self.next_charge_at, self.dunning_at) if at is not None), default=None)
         return None
 
     @property

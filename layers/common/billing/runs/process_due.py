@@ -14,8 +14,11 @@ from billing.accounts.access import Principal, Role
 from billing.batch import WriteBatch
 from billing.errors import ConflictError
 from billing.events import DomainEvent
-from billing.invoices.manage_invoices import finalize_invoice, finalized_event
+from billing.invoices.manage_invoices import finalization_events, finalize_invoice
 from billing.invoices.models import InvoiceStatus
+from billing.payments.account_state import status_change
+from billing.payments.collection import collect_due
+from billing.payments.dunning import DEFAULT_POLICY
 from billing.subscriptions.manage_subscriptions import Services, draft_invoice
 from billing.subscriptions.models import Subscription, SubscriptionStatus
 from billing.subscriptions.renew_subscription import close_usage_period, renew_subscription
@@ -120,23 +123,20 @@ def _invoice(services: Services, invoice_id: str) -> list[DomainEvent]:
     try:
         if invoice.status is InvoiceStatus.DRAFT and invoice.finalize_at is not None and invoice.finalize_at <= now:
             finalized = finalize_invoice(services.store, services.clock, SYSTEM, invoice_id)
-            return [finalized_event(finalized)]
-        if invoice.next_due() is not None and invoice.next_due() <= now:  # type: ignore[operator]
-            event = DomainEvent(
-                f"invoice.overdue:{invoice.id}",
-                "invoice.overdue",
-                now,
-                invoice.account_id,
-                {
-                    "invoice": invoice.id,
-                    "number": invoice.number,
-                    "amount_remaining": invoice.amount_remaining,
-                    "currency": invoice.draft.currency,
-                    "due_at": invoice.due_at.isoformat() if invoice.due_at else None,
-                },
-            )
-            services.store.commit(WriteBatch(invoices=[replace(invoice, overdue_notified=True)], events=[event]))
-            return [event]
+            return finalization_events(finalized)
+        due = invoice.next_due()
+        if invoice.status is InvoiceStatus.OPEN and due is not None and due <= now:
+            collected, events, evaluate = collect_due(invoice, now, DEFAULT_POLICY)
+            batch = WriteBatch(invoices=[collected], events=events)
+            if evaluate:
+                change = status_change(
+                    services.store, services.accounts, invoice.account_id, [collected], now, DEFAULT_POLICY
+                )
+                if change is not None:
+                    batch.account_statuses.append(change[0])
+                    batch.events.append(change[1])
+            services.store.commit(batch)
+            return batch.events
     except ConflictError:
         return []  # a concurrent worker did it
     return []

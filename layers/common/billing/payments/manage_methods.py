@@ -1,0 +1,126 @@
+"""Saved payment methods: a Stripe customer per account, SetupIntents, list, default, detach.
+
+Card and bank details go from the customer's browser to Stripe (Stripe.js confirms the SetupIntent):
+we only ever hold the method's id, brand, last four digits and expiry (PCI SAQ A).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from billing.accounts.access import Permission, Principal, require_access
+from billing.batch import WriteBatch
+from billing.errors import ConflictError, NotFoundError
+from billing.events import DomainEvent
+from billing.ledger.manage_balance import DEFAULT_CURRENCY
+from billing.payments.methods import method_types_for
+from billing.payments.models import PaymentMethod, PaymentProfile, SetupIntentInfo
+from billing.payments.record_payment import PaymentServices
+
+
+def payment_profile(services: PaymentServices, account_id: str) -> PaymentProfile:
+    """The account's profile, with a provider customer (created once: its key is the account id)."""
+    profile = services.store.get_payment_profile(account_id) or PaymentProfile(account_id)
+    if profile.customer_id is not None:
+        return profile
+    account = services.accounts.get(account_id)
+    if account is None:
+        raise NotFoundError("account_not_found", f"No account {account_id}.", "account_id")
+    customer = services.gateway.ensure_customer(
+        account_id, str(account.profile.billing_email), account.profile.legal_name
+    )
+    try:
+        services.store.commit(WriteBatch(payment_profiles=[replace(profile, customer_id=customer)]))
+    except ConflictError:
+        pass  # a concurrent call stored it first (the same customer: the provider call is idempotent)
+    stored = services.store.get_payment_profile(account_id)
+    assert stored is not None
+    return stored
+
+
+def account_currency(services: PaymentServices, account_id: str) -> str:
+    ledger, _ = services.store.ledger(account_id, DEFAULT_CURRENCY)
+    return ledger.currency
+
+
+def create_setup_intent(services: PaymentServices, principal: Principal, account_id: str) -> SetupIntentInfo:
+    require_access(principal, account_id, Permission.BILLING_MANAGE)
+    account = services.accounts.get(account_id)
+    if account is None:
+        raise NotFoundError("account_not_found", f"No account {account_id}.", "account_id")
+    profile = payment_profile(services, account_id)
+    assert profile.customer_id is not None
+    types = method_types_for(account.profile.address.country, account_currency(services, account_id))
+    return services.gateway.create_setup_intent(profile.customer_id, types, account_id)
+
+
+def list_methods(services: PaymentServices, principal: Principal, account_id: str) -> PaymentProfile:
+    require_access(principal, account_id, Permission.BILLING_READ)
+    if services.accounts.get(account_id) is None:
+        raise NotFoundError("account_not_found", f"No account {account_id}.", "account_id")
+    return services.store.get_payment_profile(account_id) or PaymentProfile(account_id)
+
+
+def add_method(services: PaymentServices, account_id: str, method: PaymentMethod) -> PaymentProfile:
+    """Save a method the provider confirmed (``setup_intent.succeeded``): the first becomes the default.
+    Idempotent: a method already saved changes nothing and announces nothing."""
+    for _ in range(5):
+        profile = payment_profile(services, account_id)
+        if profile.method(method.id) is not None:
+            return profile
+        saved = replace(profile, methods=(*profile.methods, method), default_method=profile.default_method or method.id)
+        event = DomainEvent(
+            f"payment_method.added:{method.id}",
+            "payment_method.added",
+            services.clock.now(),
+            account_id,
+            {"account": account_id, "payment_method": method.id, "type": method.type, "label": method.label},
+        )
+        try:
+            services.store.commit(WriteBatch(payment_profiles=[saved], events=[event]))
+        except ConflictError:
+            continue
+        return replace(saved, version=saved.version + 1)
+    raise ConflictError("concurrent_update", "The payment methods kept changing; retry.")
+
+
+def attach_method(services: PaymentServices, account_id: str, method_id: str) -> PaymentMethod:
+    """A method created in the browser (Stripe.js) and handed to us for a payment: attach and save it."""
+    profile = payment_profile(services, account_id)
+    known = profile.method(method_id)
+    if known is not None:
+        return known
+    assert profile.customer_id is not None
+    method = services.gateway.attach(method_id, profile.customer_id)
+    add_method(services, account_id, method)
+    return method
+
+
+def _known(services: PaymentServices, principal: Principal, account_id: str, method_id: str) -> PaymentProfile:
+    require_access(principal, account_id, Permission.BILLING_MANAGE)
+    profile = services.store.get_payment_profile(account_id)
+    if profile is None or profile.method(method_id) is None:
+        raise NotFoundError("payment_method_not_found", f"No payment method {method_id}.", "payment_method_id")
+    return profile
+
+
+def set_default_method(
+    services: PaymentServices, principal: Principal, account_id: str, method_id: str
+) -> PaymentProfile:
+    profile = _known(services, principal, account_id, method_id)
+    saved = replace(profile, default_method=method_id)
+    services.store.commit(WriteBatch(payment_profiles=[saved]))
+    return replace(saved, version=saved.version + 1)
+
+
+def detach_method(services: PaymentServices, principal: Principal, account_id: str, method_id: str) -> PaymentProfile:
+    """Remove a method at the provider and here; the newest remaining one becomes the default."""
+    profile = _known(services, principal, account_id, method_id)
+    services.gateway.detach(method_id)
+    remaining = tuple(m for m in profile.methods if m.id != method_id)
+    default = profile.default_method
+    if default == method_id:
+        default = max(remaining, key=lambda m: m.created).id if remaining else None
+    saved = replace(profile, methods=remaining, default_method=default)
+    services.store.commit(WriteBatch(payment_profiles=[saved]))
+    return replace(saved, version=saved.version + 1)

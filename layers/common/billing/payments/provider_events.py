@@ -1,0 +1,175 @@
+"""Payment provider events (Stripe webhooks): intake, then one table of handlers by event type.
+
+Intake runs in the webhook function and must answer fast: verify the signature on the raw body,
+remember the event id (longer than the provider's three days of retries), queue it, answer 2xx.
+The payments worker then applies it. Every handler is safe against duplicates and any order: it
+compares with what we stored (payments only move up; refunds and disputes are booked by their id).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from billing.batch import LedgerAppend, WriteBatch
+from billing.errors import ConflictError, InvalidInputError
+from billing.ledger.account_ledger import EntryKind, LedgerEntry
+from billing.ledger.settle_invoices import settled_invoices
+from billing.payments.manage_methods import add_method
+from billing.payments.models import ChargeSnapshot, Payment
+from billing.payments.record_payment import ATTEMPTS, PaymentServices, apply_intent, payment_event
+from billing.ports import BillingStore, PaymentGateway, WorkQueue
+
+log = logging.getLogger(__name__)
+
+
+def receive_event(
+    gateway: PaymentGateway, store: BillingStore, queue: WorkQueue, payload: bytes, signature: str | None, now: datetime
+) -> bool:
+    """Verify, deduplicate and queue one delivery; returns False for a duplicate. A bad signature raises
+    ``InvalidInputError`` (400, nothing stored)."""
+    event = gateway.verify_event(payload, signature)
+    event_id = event.get("id")
+    if not isinstance(event_id, str) or not isinstance(event.get("type"), str):
+        raise InvalidInputError("invalid_event", "The payload is not a provider event.", None)
+    if not store.record_webhook(event_id, now):
+        return False
+    try:
+        queue.send([{"kind": "provider_event", "event": event}])
+    except Exception:
+        store.forget_webhook(event_id)  # let the provider's retry find it new again
+        raise
+    return True
+
+
+def _object(event: dict[str, Any]) -> dict[str, Any]:
+    data = event.get("data", {}).get("object", {})
+    return data if isinstance(data, dict) else {}
+
+
+def _intent(services: PaymentServices, event: dict[str, Any]) -> None:
+    apply_intent(services, services.gateway.intent_from(_object(event)))
+
+
+def _setup_succeeded(services: PaymentServices, event: dict[str, Any]) -> None:
+    setup = services.gateway.setup_from(_object(event))
+    if not setup.succeeded or setup.account_id is None or setup.method_id is None:
+        return
+    profile = services.store.get_payment_profile(setup.account_id)
+    if profile is not None and profile.customer_id not in (None, setup.customer_id):
+        log.warning("setup intent %s names another customer than account %s", setup.setup_id, setup.account_id)
+        return
+    add_method(services, setup.account_id, services.gateway.payment_method(setup.method_id))
+
+
+def _refunded(services: PaymentServices, event: dict[str, Any]) -> None:
+    """Refunds made at the provider (ours through credit notes, or the dashboard's): each refund id is
+    booked once, as money going back (the account owes it again unless a credit note covers it)."""
+    charge = services.gateway.charge_from(_object(event))
+
+    def change(payment: Payment, now: datetime) -> WriteBatch | None:
+        new = [refund for refund in charge.refunds if refund.refund_id not in payment.refunds]
+        if not new:
+            return None
+        entries = tuple(
+            LedgerEntry(
+                f"refund:{refund.refund_id}", EntryKind.REFUND, refund.amount, payment.currency, now, payment.id
+            )
+            for refund in new
+        )
+        refunded = sum(refund.amount for refund in new)
+        updated = replace(
+            payment,
+            amount_refunded=payment.amount_refunded + refunded,
+            refunds=(*payment.refunds, *(refund.refund_id for refund in new)),
+        )
+        return _ledger_batch(services, updated, entries, now, "payment.refunded", amount_refunded=refunded)
+
+    _update_payment(services, charge, change)
+
+
+def _disputed(services: PaymentServices, event: dict[str, Any]) -> None:
+    """A chargeback takes the money back until the dispute is won: the amount is owed again."""
+    dispute = services.gateway.dispute_from(_object(event))
+
+    def change(payment: Payment, now: datetime) -> WriteBatch | None:
+        if payment.disputed or dispute.dispute_id is None:
+            return None
+        entry = LedgerEntry(
+            f"dispute:{dispute.dispute_id}",
+            EntryKind.ADJUSTMENT,
+            dispute.dispute_amount,
+            payment.currency,
+            now,
+            payment.id,
+            "Payment disputed by the cardholder",
+        )
+        updated = replace(payment, disputed=True)
+        return _ledger_batch(services, updated, (entry,), now, "payment.disputed", dispute=dispute.dispute_id)
+
+    _update_payment(services, dispute, change)
+
+
+def _ledger_batch(
+    services: PaymentServices,
+    payment: Payment,
+    entries: tuple[LedgerEntry, ...],
+    now: datetime,
+    event_type: str,
+    **detail: object,
+) -> WriteBatch:
+    ledger, head = services.store.ledger(payment.account_id, payment.currency)
+    allocations = [allocation for entry in entries for allocation in ledger.post(entry)]
+    return WriteBatch(
+        payments=[payment],
+        invoices=settled_invoices(services.store, allocations),
+        ledger=[LedgerAppend(payment.account_id, entries, head)],
+        events=[payment_event(event_type, payment, now, **detail)],
+    )
+
+
+def _update_payment(
+    services: PaymentServices, charge: ChargeSnapshot, change: Callable[[Payment, datetime], WriteBatch | None]
+) -> None:
+    if charge.payment_id is None:
+        return  # not one of ours
+    for _ in range(ATTEMPTS):
+        payment = services.store.get_payment(charge.payment_id)
+        if payment is None:
+            # The success is not booked yet (events arrive in any order): fail, so the queue retries.
+            raise ConflictError("payment_not_booked", f"Payment {charge.payment_id} is not booked yet; retrying.")
+        batch = change(payment, services.clock.now())
+        if batch is None:
+            return
+        try:
+            services.store.commit(batch)
+            return
+        except ConflictError:
+            continue
+    raise ConflictError("payment_conflict", f"Payment {charge.payment_id} kept changing; retrying.")
+
+
+EventHandler = Callable[[PaymentServices, dict[str, Any]], None]
+
+HANDLERS: dict[str, EventHandler] = {
+    "payment_intent.succeeded": _intent,
+    "payment_intent.payment_failed": _intent,
+    "payment_intent.processing": _intent,
+    "payment_intent.canceled": _intent,
+    "setup_intent.succeeded": _setup_succeeded,
+    "charge.refunded": _refunded,
+    "charge.dispute.created": _disputed,
+}
+
+
+def handle_event(services: PaymentServices, event: dict[str, Any]) -> bool:
+    """Apply one provider event; unknown types are acknowledged and logged. Returns whether handled."""
+    handler = HANDLERS.get(str(event.get("type")))
+    if handler is None:
+        log.info("provider event %s of type %s: no handler, acknowledged", event.get("id"), event.get("type"))
+        return False
+    handler(services, event)
+    return True

@@ -1,0 +1,226 @@
+"""Booking money in: a provider outcome or an operator's record becomes ledger entries, settled
+invoices and a receipt, in one transaction.
+
+A provider payment reaches us twice or more (our own call's answer, then webhooks, each possibly
+repeated and out of order). All of them land here: a payment only moves up processing → failed →
+succeeded, and the ledger entry ``pay:<payment id>`` is posted once, so the same money is never
+allocated twice and one receipt is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from billing.batch import LedgerAppend, WriteBatch
+from billing.clock import Clock
+from billing.errors import ConflictError
+from billing.events import DomainEvent
+from billing.ids import new_id
+from billing.invoices.manage_invoices import next_number
+from billing.invoices.models import InvoiceStatus
+from billing.ledger.account_ledger import EntryKind, LedgerEntry
+from billing.ledger.settle_invoices import settled_invoices
+from billing.payments.account_state import status_change
+from billing.payments.dunning import DEFAULT_POLICY, DunningPolicy
+from billing.payments.models import (
+    STATUS_RANK,
+    IntentSnapshot,
+    Payment,
+    PaymentPurpose,
+    PaymentStatus,
+    Receipt,
+    ReceiptLine,
+)
+from billing.ports import AccountRepository, BillingStore, PaymentGateway
+
+RECEIPT_SERIES = "R"
+ATTEMPTS = 5  # optimistic retries when a concurrent writer moved the ledger or an invoice
+
+
+@dataclass(frozen=True)
+class PaymentServices:
+    store: BillingStore
+    accounts: AccountRepository
+    clock: Clock
+    gateway: PaymentGateway
+    policy: DunningPolicy = DEFAULT_POLICY
+
+
+def payment_event(kind: str, payment: Payment, at: datetime, **extra: object) -> DomainEvent:
+    detail: dict[str, object] = {
+        "payment": payment.id,
+        "amount": payment.amount,
+        "currency": payment.currency,
+        "purpose": payment.purpose.value,
+        "invoice": payment.invoice_id,
+        "status": payment.status.value,
+    }
+    detail.update(extra)
+    return DomainEvent(f"{kind}:{payment.id}", kind, at, payment.account_id, detail)
+
+
+def book_success(services: PaymentServices, payment: Payment, now: datetime) -> WriteBatch:
+    """Post a succeeded payment: oldest open invoices first (its own invoice first), the rest as
+    credit; the invoices it settles; a numbered receipt; the account's state if it changes."""
+    store = services.store
+    ledger, head = store.ledger(payment.account_id, payment.currency)
+    kind = EntryKind.TOP_UP if payment.purpose is PaymentPurpose.TOP_UP else EntryKind.PAYMENT
+    entry = LedgerEntry(
+        f"pay:{payment.id}", kind, -payment.amount, payment.currency, now, payment.id, payment.reference
+    )
+    allocations = ledger.post(entry, settle_first=payment.invoice_id)
+    invoices = settled_invoices(store, allocations)
+    # A paid invoice is no longer collected: no retry, no reminder.
+    invoices = [
+        replace(invoice, next_charge_at=None, dunning_at=None) if invoice.status is InvoiceStatus.PAID else invoice
+        for invoice in invoices
+    ]
+    by_id = {invoice.id: invoice for invoice in invoices}
+    settled = tuple((a.receivable_id, a.amount) for a in allocations)
+    credit_added = payment.amount - sum(amount for _, amount in settled)
+    number, advance = next_number(store, RECEIPT_SERIES, now.year)
+    account = services.accounts.get(payment.account_id)
+    receipt = Receipt(
+        id=new_id("rcpt"),
+        number=number,
+        account_id=payment.account_id,
+        payment_id=payment.id,
+        created=now,
+        amount=payment.amount,
+        currency=payment.currency,
+        purpose=payment.purpose,
+        method_label=payment.method_label or payment.method_type,
+        lines=tuple(
+            ReceiptLine(invoice_id, by_id[invoice_id].number, amount)
+            for invoice_id, amount in settled
+            if invoice_id in by_id
+        ),
+        credit_added=credit_added,
+        balance_after=ledger.balance(),
+        reference=payment.reference,
+        extra_text=account.profile.receipt_settings.extra_text if account else None,
+    )
+    payment = replace(payment, allocations=settled, credit_added=credit_added, receipt_id=receipt.id)
+    events = [
+        payment_event("payment.succeeded", payment, now, receipt=receipt.id),
+        DomainEvent(
+            f"receipt.created:{receipt.id}",
+            "receipt.created",
+            now,
+            payment.account_id,
+            {"receipt": receipt.id, "number": number, "payment": payment.id, "amount": payment.amount},
+        ),
+    ]
+    events += [
+        DomainEvent(
+            f"invoice.paid:{invoice.id}",
+            "invoice.paid",
+            now,
+            invoice.account_id,
+            {"invoice": invoice.id, "number": invoice.number, "payment": payment.id},
+        )
+        for invoice in invoices
+        if invoice.status is InvoiceStatus.PAID
+    ]
+    batch = WriteBatch(
+        payments=[payment],
+        receipts=[receipt],
+        invoices=invoices,
+        ledger=[LedgerAppend(payment.account_id, (entry,), head)],
+        series=[advance],
+        events=events,
+    )
+    change = status_change(store, services.accounts, payment.account_id, invoices, now, services.policy)
+    if change is not None:
+        batch.account_statuses.append(change[0])
+        batch.events.append(change[1])
+    return batch
+
+
+def book_failure(services: PaymentServices, payment: Payment, now: datetime) -> WriteBatch:
+    """A failed payment; on an automatic charge, schedule the policy's next attempt (none after a
+    hard decline or the last retry)."""
+    batch = WriteBatch(payments=[payment])
+    next_attempt = None
+    invoice = services.store.get_invoice(payment.invoice_id) if payment.invoice_id else None
+    if (
+        invoice is not None
+        and invoice.status is InvoiceStatus.OPEN
+        and payment.attempt is not None
+        and invoice.charge_attempts == payment.attempt  # a late failure of an older attempt changes nothing
+    ):
+        first_failure = invoice.first_failure_at or now
+        next_attempt = services.policy.retry_at(first_failure, payment.attempt, payment.failure)
+        batch.invoices.append(replace(invoice, first_failure_at=first_failure, next_charge_at=next_attempt))
+    failure = payment.failure
+    batch.events.append(
+        payment_event(
+            "payment.failed",
+            payment,
+            now,
+            attempt=payment.attempt,
+            failure_code=failure.code if failure else None,
+            failure_message=failure.message if failure else None,
+            hard_decline=failure.hard if failure else False,
+            next_attempt_at=next_attempt.isoformat() if next_attempt else None,
+        )
+    )
+    return batch
+
+
+def apply_intent(services: PaymentServices, snapshot: IntentSnapshot) -> Payment | None:
+    """Bring our payment up to what the provider says; safe to call with any snapshot, any number of
+    times, in any order. Returns the payment as stored (None: not one of ours, or no outcome yet)."""
+    if snapshot.payment_id is None or snapshot.account_id is None or snapshot.purpose is None:
+        return None  # not created by us (a payment made in Stripe's dashboard): nothing to book
+    for _ in range(ATTEMPTS):
+        existing = services.store.get_payment(snapshot.payment_id)
+        if snapshot.status is None or (
+            existing is not None and STATUS_RANK[existing.status] >= STATUS_RANK[snapshot.status]
+        ):
+            return existing  # a replay, or news older than what we know
+        now = services.clock.now()
+        payment = _from_snapshot(services, snapshot, existing, now)
+        if payment.status is PaymentStatus.SUCCEEDED:
+            batch = book_success(services, payment, now)
+        elif payment.status is PaymentStatus.FAILED:
+            batch = book_failure(services, payment, now)
+        else:
+            batch = WriteBatch(payments=[payment], events=[payment_event("payment.processing", payment, now)])
+        try:
+            services.store.commit(batch)
+        except ConflictError:
+            continue  # a concurrent delivery or payment moved something: read again
+        return replace(batch.payments[0], version=payment.version + 1)
+    raise ConflictError("payment_conflict", f"Payment {snapshot.payment_id} kept changing; retry.")
+
+
+def _from_snapshot(
+    services: PaymentServices, snapshot: IntentSnapshot, existing: Payment | None, now: datetime
+) -> Payment:
+    assert snapshot.status is not None and snapshot.payment_id and snapshot.account_id and snapshot.purpose
+    method_id = snapshot.method_id or (existing.method_id if existing else None)
+    profile = services.store.get_payment_profile(snapshot.account_id)
+    method = profile.method(method_id) if profile and method_id else None
+    base = existing or Payment(
+        id=snapshot.payment_id,
+        account_id=snapshot.account_id,
+        amount=snapshot.amount,
+        currency=snapshot.currency.upper(),
+        purpose=snapshot.purpose,
+        status=snapshot.status,
+        created=now,
+        method_type=snapshot.method_type or (method.type if method else "card"),
+        invoice_id=snapshot.invoice_id,
+        attempt=snapshot.attempt,
+    )
+    return replace(
+        base,
+        status=snapshot.status,
+        provider_id=snapshot.provider_id or base.provider_id,
+        method_id=method_id,
+        method_label=method.label if method else base.method_label,
+        failure=snapshot.failure if snapshot.status is PaymentStatus.FAILED else None,
+        succeeded_at=now if snapshot.status is PaymentStatus.SUCCEEDED else None,
+    )
