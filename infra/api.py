@@ -11,6 +11,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
 from cdk_nag import NagPackSuppression, NagSuppressions, RegexAppliesTo
 from constructs import Construct
 
@@ -46,6 +47,23 @@ class Functions(Construct):
             compatible_architectures=[lambda_.Architecture.ARM_64],
             description="billing package and its pinned dependencies",
         )
+        # Stripe's secret key and webhook signing secret, as JSON {"api_key", "webhook_secret"}: set after
+        # deployment (Stripe's dashboard issues them), read by the functions that talk to Stripe.
+        self.stripe_keys = secretsmanager.Secret(
+            self,
+            "StripeKeys",
+            description="Stripe keys: {api_key, webhook_secret}",
+            encryption_key=storage.key,
+        )
+        NagSuppressions.add_resource_suppressions(
+            self.stripe_keys,
+            [
+                NagPackSuppression(
+                    id="AwsSolutions-SMG4",
+                    reason="Stripe keys are rolled in Stripe's dashboard, then stored here; Lambda cannot rotate them.",
+                )
+            ],
+        )
         self.by_name: dict[str, lambda_.Function] = {}
         for declared in FUNCTIONS:
             log_group = logs.LogGroup(
@@ -67,6 +85,8 @@ class Functions(Construct):
             environment |= {var: documents.bucket.bucket_name for var in declared.buckets}
             if declared.publishes_events:
                 environment["BILLING_EVENT_BUS"] = messaging.bus.event_bus_name
+            if declared.uses_stripe:
+                environment["BILLING_STRIPE_SECRET"] = self.stripe_keys.secret_arn
             if declared.sends_email:
                 environment["BILLING_EMAIL_SENDER"] = config.email_sender
                 environment["BILLING_SELLER_JSON"] = config.seller.model_dump_json()
@@ -99,6 +119,8 @@ class Functions(Construct):
                 )
             if declared.publishes_events:
                 messaging.bus.grant_put_events_to(function)
+            if declared.uses_stripe:
+                self.stripe_keys.grant_read(function)
             if declared.sends_email:
                 function.add_to_role_policy(
                     iam.PolicyStatement(
@@ -116,6 +138,7 @@ class Functions(Construct):
                         messaging.queues[declared.trigger.queue],
                         batch_size=declared.trigger.batch_size,
                         report_batch_item_failures=True,
+                        max_concurrency=declared.trigger.max_concurrency,
                     )
                 )
             self.by_name[declared.name] = function

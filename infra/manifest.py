@@ -53,6 +53,7 @@ class Schedule:
 class QueueTrigger:
     queue: str
     batch_size: int = 10
+    max_concurrency: int | None = None  # at most this many copies read the queue (a rate-limited API)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Function:
     buckets: dict[str, str] = field(default_factory=dict)  # environment variable → bucket id
     publishes_events: bool = False
     sends_email: bool = False
+    uses_stripe: bool = False  # reads the Stripe keys secret (BILLING_STRIPE_SECRET)
     trigger: QueueTrigger | None = None
 
     @property
@@ -115,12 +117,23 @@ _WRITE = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dyn
 
 WORK_QUEUE = Queue(id="BillingWork", visibility_timeout_s=120)
 DOCUMENTS_QUEUE = Queue(id="Documents", visibility_timeout_s=120)
-QUEUES = (WORK_QUEUE, DOCUMENTS_QUEUE)
+PAYMENTS_QUEUE = Queue(id="Payments", visibility_timeout_s=120)
+QUEUES = (WORK_QUEUE, DOCUMENTS_QUEUE, PAYMENTS_QUEUE)
 DOCUMENTS_BUCKET = Bucket(id="Documents")
 BUCKETS = (DOCUMENTS_BUCKET,)
 EVENT_BUS = "BillingEvents"
-# Event rules: detail-types → queue (the documents function renders what was finalized).
-EVENT_RULES = {"DocumentsOnFinalize": (("invoice.finalized", "credit_note.created"), "Documents")}
+# Event rules: detail-types → queue. Documents renders and emails what was issued or happened to a
+# payment; Payments charges what falls due.
+EVENT_RULES = {
+    "DocumentsOnFinalize": (("invoice.finalized", "credit_note.created"), "Documents"),
+    "DocumentsOnPayments": (
+        ("receipt.created", "payment.failed", "payment_method.added", "invoice.payment_reminder"),
+        "Documents",
+    ),
+    "ChargesOnDue": (("invoice.charge_due",), "Payments"),
+}
+# Stripe allows 25 requests/s: two copies of the payments function, each paced (billing/payments/pacing.py).
+PAYMENTS_CONCURRENCY = 2
 SCHEDULES = (Schedule(id="HourlyBillingRun", expression="rate(1 hour)", function="billing_run"),)
 _BILLING_TABLES = {"BILLING_TABLE": "Main"}
 _STORE_ACTIONS: dict[str, tuple[str, ...]] = {
@@ -145,10 +158,31 @@ FUNCTIONS = (
     ),
     Function(
         name="api",
-        description="REST API: accounts, keys, catalog, subscriptions, usage, invoices, balance",
+        description="REST API: accounts, keys, catalog, subscriptions, usage, invoices, balance, payments",
         tables={"BILLING_TABLE": "Main", "BILLING_IDEMPOTENCY_TABLE": "Idempotency"},
         table_actions={"Main": _READ + _WRITE, "Idempotency": ("dynamodb:GetItem", *_WRITE)},
         buckets={"BILLING_DOCUMENTS_BUCKET": "Documents"},
+        publishes_events=True,
+        uses_stripe=True,
+    ),
+    Function(
+        name="stripe_webhook",
+        description="Stripe webhooks: verify the signature, remember the event id, queue it, answer 2xx",
+        tables=_BILLING_TABLES,
+        memory_mb=256,
+        table_actions={"Main": ("dynamodb:PutItem", "dynamodb:DeleteItem")},
+        queues={"BILLING_PAYMENTS_QUEUE": "Payments"},
+        uses_stripe=True,
+    ),
+    Function(
+        name="payments",
+        description="Automatic charges (rate-limited) and Stripe events: payments, receipts, methods, refunds",
+        tables=_BILLING_TABLES,
+        table_actions=_STORE_ACTIONS,
+        publishes_events=True,
+        uses_stripe=True,
+        timeout_s=60,
+        trigger=QueueTrigger("Payments", batch_size=10, max_concurrency=PAYMENTS_CONCURRENCY),
     ),
     Function(
         name="billing_run",
@@ -171,7 +205,7 @@ FUNCTIONS = (
     ),
     Function(
         name="documents",
-        description="Invoice and credit note PDFs (reportlab) to S3, and the invoice email",
+        description="Invoice, credit note and receipt PDFs (reportlab) to S3; invoice, receipt and notice emails",
         tables=_BILLING_TABLES,
         table_actions=_STORE_ACTIONS,
         buckets={"BILLING_DOCUMENTS_BUCKET": "Documents"},
@@ -220,6 +254,19 @@ ROUTES = (
     Route("GET", "/v1/invoices/{invoice_id}/pdf", "api"),
     Route("GET", "/v1/credit_notes/{credit_note_id}/pdf", "api"),
     Route("GET", "/v1/accounts/{account_id}/documents.zip", "api"),
+    Route("POST", "/v1/accounts/{account_id}/setup_intents", "api"),
+    Route("GET", "/v1/accounts/{account_id}/payment_methods", "api"),
+    Route("POST", "/v1/accounts/{account_id}/payment_methods/{payment_method_id}/default", "api"),
+    Route("DELETE", "/v1/accounts/{account_id}/payment_methods/{payment_method_id}", "api"),
+    Route("POST", "/v1/payments", "api"),
+    Route("GET", "/v1/payments", "api"),
+    Route("GET", "/v1/payments/{payment_id}", "api"),
+    Route("POST", "/v1/accounts/{account_id}/top_ups", "api"),
+    Route("GET", "/v1/receipts", "api"),
+    Route("GET", "/v1/receipts/{receipt_id}", "api"),
+    Route("GET", "/v1/receipts/{receipt_id}/pdf", "api"),
+    # Stripe authenticates by signature, not by API key.
+    Route("POST", "/webhooks/stripe", "stripe_webhook", authorized=False),
 )
 
 # API Gateway's own refusals, reshaped to our problem+json (keys are API Gateway response types).

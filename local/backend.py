@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 
@@ -51,6 +53,8 @@ class LocalBackend:
                 "BILLING_CORS_ORIGINS": os.environ.get("BILLING_CORS_ORIGINS", "http://localhost:5173"),
                 "BILLING_WORK_QUEUE": self.resources["queue:BillingWork"],
                 "BILLING_DOCUMENTS_QUEUE": self.resources["queue:Documents"],
+                "BILLING_PAYMENTS_QUEUE": self.resources["queue:Payments"],
+                "BILLING_STRIPE_SECRET": self.resources["secret:stripe"],
                 "BILLING_DOCUMENTS_BUCKET": self.resources["bucket:Documents"],
                 "BILLING_EVENT_BUS": self.resources["bus"],
                 "BILLING_EMAIL_SENDER": self.resources["sender"],
@@ -68,6 +72,9 @@ class LocalBackend:
         self.port = self._server.server_address[1]
         self.url = f"http://{LOOPBACK}:{self.port}"
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        register_stripe_webhook(
+            self._emulators.stripe_endpoint, f"{self.url}/webhooks/stripe", self.resources["stripe-webhook-secret"]
+        )
         return self
 
     @property
@@ -98,6 +105,14 @@ class LocalBackend:
         for name, value in values.items():
             self._saved_env.setdefault(name, os.environ.get(name))
             os.environ[name] = value
+
+
+def register_stripe_webhook(stripe_endpoint: str, url: str, secret: str) -> None:
+    """Tell localstripe where to deliver signed events (Stripe's dashboard does this for a real account)."""
+    data = urllib.parse.urlencode({"url": url, "secret": secret}).encode()
+    request = urllib.request.Request(f"{stripe_endpoint}/_config/webhooks/billing", data=data, method="POST")  # noqa: S310
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback emulator
+        response.read()
 
 
 def seed_operator_key(secret: str | None) -> str:

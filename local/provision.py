@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import secrets
 from typing import Any
 
 import boto3
@@ -109,4 +110,19 @@ def provision_messaging(endpoint: str, prefix: str = "billing-local") -> dict[st
         )
     boto3.client("ses", endpoint_url=endpoint).verify_email_identity(EmailAddress=SENDER)
     resources["sender"] = SENDER
+    resources |= provision_stripe_keys(endpoint, prefix)
     return resources
+
+
+def provision_stripe_keys(endpoint: str, prefix: str) -> dict[str, str]:
+    """The secret the deployed stack holds, with a test key (localstripe accepts any) and a fresh
+    webhook signing secret, which localstripe is told to sign with."""
+    webhook_secret = f"whsec_{secrets.token_hex(16)}"
+    client = boto3.client("secretsmanager", endpoint_url=endpoint)
+    name = f"{prefix}-stripe-keys"
+    value = json.dumps({"api_key": "sk_test_local", "webhook_secret": webhook_secret})
+    try:
+        client.create_secret(Name=name, SecretString=value)
+    except client.exceptions.ResourceExistsException:
+        client.put_secret_value(SecretId=name, SecretString=value)
+    return {"secret:stripe": name, "stripe-webhook-secret": webhook_secret}

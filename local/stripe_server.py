@@ -1,17 +1,97 @@
-"""Run localstripe on loopback only (its own CLI listens on every interface)."""
+"""Run localstripe on loopback only (its own CLI listens on every interface), closer to Stripe.
+
+localstripe leaves out a few things Stripe documents and our code relies on; they are added here, in
+the emulator, never in our code:
+- ``Idempotency-Key``: Stripe answers a repeated POST with the first answer for 24 hours
+  (docs.stripe.com/api/idempotent_requests); localstripe ignores the header.
+- events Stripe sends and localstripe does not: ``setup_intent.succeeded`` when a SetupIntent is
+  confirmed, ``payment_intent.processing`` when a debit (SEPA) starts, ``charge.refunded`` on a refund.
+- SetupIntents for ``us_bank_account`` (ACH) and ``paypal``, which localstripe refuses to create.
+"""
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+from typing import Any
 
 from aiohttp import web
+from localstripe import resources
+from localstripe.resources import Charge, Event, PaymentIntent, Refund, SetupIntent
 from localstripe.server import app
+from localstripe.webhooks import schedule_webhook
+
+_answers: dict[tuple[str, str], tuple[int, bytes, str]] = {}
+
+
+@web.middleware
+async def idempotency(request: web.Request, handler: Any) -> web.StreamResponse:
+    key = request.headers.get("Idempotency-Key")
+    if request.method != "POST" or not key:
+        return await handler(request)
+    scope = (hashlib.sha256(request.headers.get("Authorization", "").encode()).hexdigest(), key)
+    if scope in _answers:
+        status, body, content_type = _answers[scope]
+        return web.Response(
+            status=status, body=body, content_type=content_type, headers={"Idempotent-Replayed": "true"}
+        )
+    try:
+        response = await handler(request)
+    except web.HTTPException as error:
+        response = error
+    if isinstance(response, web.Response) and response.status < 500 and response.body is not None:
+        body = response.body if isinstance(response.body, bytes) else bytes(response.body)  # type: ignore[arg-type]
+        _answers[scope] = (response.status, body, response.content_type)
+    return response
+
+
+def _extend_events() -> None:
+    confirm_setup = SetupIntent._api_confirm.__func__
+
+    def confirm(cls: type, id: str, **kwargs: Any) -> Any:
+        intent = confirm_setup(cls, id, **kwargs)
+        if intent.status == "succeeded":
+            schedule_webhook(Event("setup_intent.succeeded", intent))
+        return intent
+
+    SetupIntent._api_confirm = classmethod(confirm)
+
+    create_charge = PaymentIntent._create_charge
+
+    def charge(self: Any, on_failure_now: Any) -> None:
+        create_charge(self, on_failure_now)
+        if self.status == "processing":
+            schedule_webhook(Event("payment_intent.processing", self))
+
+    PaymentIntent._create_charge = charge
+
+    refund_init = Refund.__init__
+
+    def refund(self: Any, *args: Any, **kwargs: Any) -> None:
+        refund_init(self, *args, **kwargs)
+        schedule_webhook(Event("charge.refunded", Charge._api_retrieve(self.charge)))
+
+    Refund.__init__ = refund
+
+    setup_init = SetupIntent.__init__
+
+    def setup(self: Any, *args: Any, payment_method_types: list[str] | None = None, **kwargs: Any) -> None:
+        extra = [t for t in payment_method_types or [] if t in ("us_bank_account", "paypal")]
+        known = [t for t in payment_method_types or [] if t not in extra] or None
+        setup_init(self, *args, payment_method_types=known, **kwargs)
+        if extra:
+            self.payment_method_types = [*self.payment_method_types, *extra]
+
+    SetupIntent.__init__ = setup
+    assert resources  # the module whose classes are extended above
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
+    _extend_events()
+    app.middlewares.insert(0, idempotency)  # outermost: declines (402) replay too, as at Stripe
     web.run_app(app, host="127.0.0.1", port=args.port, print=None, access_log=None)
 
 

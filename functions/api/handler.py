@@ -18,6 +18,7 @@ Resolve = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 def compose() -> Resolve:
     # Built on the first invocation, not at import: settings are read once and validated, and the
     # heavy imports (botocore, pydantic models, X-Ray) stay out of module import (docs/decisions.md).
+    from billing.adapters.aws_messaging import EventBridgePublisher
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
     from billing.adapters.dynamodb_billing import DynamoBillingStore, DynamoUsageStore
@@ -31,14 +32,24 @@ def compose() -> Resolve:
 
     settings = ApiSettings.from_env()
     bind_table(settings.table_name)
+    store = DynamoBillingStore()
+    publisher = EventBridgePublisher(settings.event_bus)
+
+    @cache
+    def payment_gateway() -> Any:
+        from billing.adapters.stripe_payments import gateway_from_secret
+
+        return gateway_from_secret(settings.stripe_secret, settings.stripe_api_base)
+
     services = ApiServices(
         clock=RuntimeClock(),
         accounts=DynamoAccountRepository(),
         keys=DynamoApiKeyRepository(),
         idempotency=PowertoolsIdempotency(settings.idempotency_table_name),
-        store=DynamoBillingStore(),
+        store=store,
         usage=DynamoUsageStore(),
         documents=S3Documents(settings.documents_bucket),
+        payment_gateway=payment_gateway,
     )
     app = build_app(settings)
 
@@ -46,9 +57,25 @@ def compose() -> Resolve:
     def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         services.idempotency.register_lambda_context(context)
         app.append_context(services=services)
-        return app.resolve(event, context)
+        try:
+            return app.resolve(event, context)
+        finally:
+            _publish(store, publisher)
 
     return resolve
+
+
+def _publish(store: Any, publisher: Any) -> None:
+    """Events the request committed (a receipt, a paid invoice) go to the bus now; if that fails they
+    stay in the outbox, which the next billing run publishes."""
+    events = store.take_committed()
+    if not events:
+        return
+    try:
+        publisher.publish(events)
+        store.clear_outbox(events)
+    except Exception:
+        logger.exception("publishing %d events failed; the outbox keeps them", len(events))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -34,7 +34,8 @@ def compose() -> Any:
 
     def handle(record: SQSRecord) -> None:
         message = json.loads(record.body)
-        events = process_due(services, str(message["kind"]), str(message["id"]))
+        process_due(services, str(message["kind"]), str(message["id"]))
+        events = store.take_committed()
         if events:
             # Committed with the change; published now. A crash here leaves them in the outbox for the
             # next run to publish: at least once.

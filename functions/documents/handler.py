@@ -1,4 +1,5 @@
-"""Documents (SQS, fed by EventBridge): invoice and credit note PDFs to S3, the invoice email."""
+"""Documents (SQS, fed by EventBridge): invoice, credit note and receipt PDFs to S3; the customer emails
+(invoice, receipt, payment failure, reminder, new payment method)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,15 @@ def compose() -> Any:
     from billing.adapters.pdf_reportlab import render_pdf
     from billing.adapters.s3_documents import S3Documents
     from billing.adapters.ses_mailer import SesMailer
-    from billing.documents.publish_documents import DocumentServices, publish_credit_note, publish_invoice
+    from billing.documents.publish_documents import (
+        DocumentServices,
+        notify_method_added,
+        notify_payment_failed,
+        publish_credit_note,
+        publish_invoice,
+        publish_receipt,
+        send_reminder,
+    )
     from billing.settings import DocumentSettings
     from billing.sqs_batch import sqs_batch
 
@@ -45,6 +54,15 @@ def compose() -> Any:
                 metrics.add_metric(name="InvoiceEmailed", unit="Count", value=1)
         elif event.get("detail-type") == "credit_note.created":
             publish_credit_note(services, str(detail["credit_note"]))
+        elif event.get("detail-type") == "receipt.created":
+            if publish_receipt(services, str(detail["receipt"])):
+                metrics.add_metric(name="ReceiptEmailed", unit="Count", value=1)
+        elif event.get("detail-type") == "payment.failed":
+            notify_payment_failed(services, detail)
+        elif event.get("detail-type") == "payment_method.added":
+            notify_method_added(services, str(detail["account"]), str(detail["payment_method"]), str(detail["label"]))
+        elif event.get("detail-type") == "invoice.payment_reminder":
+            send_reminder(services, str(detail["invoice"]), int(detail["days_from_due"]))
 
     return sqs_batch(handle)
 

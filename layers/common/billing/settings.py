@@ -21,9 +21,25 @@ class TableSettings(BaseModel):
         return cls(table_name=env.get("BILLING_TABLE", ""))
 
 
-class ApiSettings(TableSettings):
+class StripeSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    # A Secrets Manager secret holding {"api_key": "sk_...", "webhook_secret": "whsec_..."}.
+    stripe_secret: str = ""
+    stripe_api_base: str | None = None  # localstripe on a laptop; Stripe itself when unset
+
+    @staticmethod
+    def stripe_from(env: Mapping[str, str]) -> dict[str, str | None]:
+        return {
+            "stripe_secret": env.get("BILLING_STRIPE_SECRET", ""),
+            "stripe_api_base": env.get("BILLING_STRIPE_API_BASE") or None,
+        }
+
+
+class ApiSettings(TableSettings, StripeSettings):
     idempotency_table_name: str = Field(min_length=3)
     documents_bucket: str = ""
+    event_bus: str = ""
     cors_origins: tuple[str, ...] = ()
     # Big enough for a 1,000-event usage batch, small enough to refuse abuse before parsing.
     max_body_bytes: int = Field(default=262_144, gt=0)
@@ -38,6 +54,8 @@ class ApiSettings(TableSettings):
             cors_origins=origins,
             max_body_bytes=int(env.get("BILLING_MAX_BODY_BYTES", "262144")),
             documents_bucket=env.get("BILLING_DOCUMENTS_BUCKET", ""),
+            event_bus=env.get("BILLING_EVENT_BUS", ""),
+            **StripeSettings.stripe_from(env),
         )
 
 
@@ -78,4 +96,30 @@ class DocumentSettings(TableSettings):
             bucket=env.get("BILLING_DOCUMENTS_BUCKET", ""),
             email_sender=env.get("BILLING_EMAIL_SENDER", ""),
             seller=Seller.model_validate_json(env.get("BILLING_SELLER_JSON") or "{}"),
+        )
+
+
+class PaymentsSettings(TableSettings, StripeSettings):
+    event_bus: str = Field(min_length=1)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> PaymentsSettings:
+        env = os.environ if env is None else env
+        return cls(
+            table_name=env.get("BILLING_TABLE", ""),
+            event_bus=env.get("BILLING_EVENT_BUS", ""),
+            **StripeSettings.stripe_from(env),
+        )
+
+
+class WebhookSettings(TableSettings, StripeSettings):
+    payments_queue_url: str = Field(min_length=8)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> WebhookSettings:
+        env = os.environ if env is None else env
+        return cls(
+            table_name=env.get("BILLING_TABLE", ""),
+            payments_queue_url=env.get("BILLING_PAYMENTS_QUEUE", ""),
+            **StripeSettings.stripe_from(env),
         )

@@ -12,15 +12,16 @@ import binascii
 import json
 import zlib
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.transactions import TransactWrite
 
 from billing.adapters.documents import dump, load
+from billing.adapters.dynamodb_accounts import AccountItem
 from billing.adapters.dynamodb_tables import TableItem, account_pk, transaction_connection
 from billing.batch import WriteBatch
 from billing.catalog.models import Price, Product
@@ -30,6 +31,7 @@ from billing.events import DomainEvent
 from billing.invoices.invoice_items import InvoiceItem
 from billing.invoices.models import CreditNote, Invoice
 from billing.ledger.account_ledger import AccountLedger, LedgerEntry
+from billing.payments.models import Payment, PaymentProfile, Receipt
 from billing.ports import Page, PageRequest
 from billing.runs.shards import DUE_SHARDS
 from billing.subscriptions.models import Subscription
@@ -37,6 +39,8 @@ from billing.usage.models import UsageEvent
 
 T = TypeVar("T")
 MAX_TRANSACTION_ITEMS = 100
+# Stripe retries a webhook for three days: an event id is remembered for a week.
+WEBHOOK_MEMORY = timedelta(days=7)
 
 
 class Gsi1(GlobalSecondaryIndex["DocItem"]):
@@ -66,6 +70,7 @@ class DocItem(TableItem):
     duepk = UnicodeAttribute(null=True)  # set only while something is due: a sparse index
     duesk = UnicodeAttribute(null=True)
     last = NumberAttribute(null=True)  # series counters
+    expires_at = NumberAttribute(null=True)  # DynamoDB TTL (epoch seconds): webhook event ids
     gsi1 = Gsi1()
     due_index = DueIndex()
 
@@ -103,6 +108,22 @@ def invoice_key(invoice_id: str) -> tuple[str, str]:
     return f"INVOICE#{invoice_id}", "INVOICE"
 
 
+def payment_profile_key(account_id: str) -> tuple[str, str]:
+    return account_pk(account_id), "PAYMENTPROFILE"
+
+
+def payment_key(payment_id: str) -> tuple[str, str]:
+    return f"PAYMENT#{payment_id}", "PAYMENT"
+
+
+def receipt_key(receipt_id: str) -> tuple[str, str]:
+    return f"RECEIPT#{receipt_id}", "RECEIPT"
+
+
+def webhook_key(event_id: str) -> tuple[str, str]:
+    return f"WEBHOOK#{event_id}", "WEBHOOK"
+
+
 def usage_key(subscription_id: str, event_id: str) -> tuple[str, str]:
     return f"USAGE#{subscription_id}#{event_id}", "EVENT"
 
@@ -128,6 +149,15 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
 
 
 class DynamoBillingStore:
+    def __init__(self) -> None:
+        # Events committed by this instance and not yet published: the function publishes them after
+        # its work (the outbox keeps them if it crashes first).
+        self.committed: list[DomainEvent] = []
+
+    def take_committed(self) -> list[DomainEvent]:
+        taken, self.committed = self.committed, []
+        return taken
+
     # --- reads -------------------------------------------------------------------------------------
     def _get(self, key: tuple[str, str], kind: type[T]) -> tuple[T, int] | None:
         try:
@@ -244,6 +274,40 @@ class DynamoBillingStore:
     def list_credit_notes(self, account_id: str, page: PageRequest) -> Page[CreditNote]:
         return self._list(f"{account_pk(account_id)}#CREDITNOTE", CreditNote, page)
 
+    def get_payment_profile(self, account_id: str) -> PaymentProfile | None:
+        found = self._get(payment_profile_key(account_id), PaymentProfile)
+        return None if found is None else found[0]
+
+    def get_payment(self, payment_id: str) -> Payment | None:
+        found = self._get(payment_key(payment_id), Payment)
+        return None if found is None else found[0]
+
+    def list_payments(self, account_id: str, page: PageRequest) -> Page[Payment]:
+        return self._list(f"{account_pk(account_id)}#PAYMENT", Payment, page)
+
+    def get_receipt(self, receipt_id: str) -> Receipt | None:
+        found = self._get(receipt_key(receipt_id), Receipt)
+        return None if found is None else found[0]
+
+    def list_receipts(self, account_id: str, page: PageRequest) -> Page[Receipt]:
+        return self._list(f"{account_pk(account_id)}#RECEIPT", Receipt, page)
+
+    def record_webhook(self, event_id: str, received: datetime) -> bool:
+        expires = int((received + WEBHOOK_MEMORY).timestamp())
+        item = DocItem(
+            *webhook_key(event_id), kind="webhook", doc={"received": received.isoformat()}, expires_at=expires
+        )
+        try:
+            item.save(condition=DocItem.pk.does_not_exist())
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def forget_webhook(self, event_id: str) -> None:
+        DocItem(*webhook_key(event_id)).delete()
+
     # --- writes ------------------------------------------------------------------------------------
     def commit(self, batch: WriteBatch) -> None:
         if len(batch) > MAX_TRANSACTION_ITEMS:
@@ -251,6 +315,7 @@ class DynamoBillingStore:
         try:
             with TransactWrite(connection=transaction_connection()) as transaction:
                 self._stage(transaction, batch)
+            self.committed += batch.events
         except TransactWriteError as error:
             # Canceled: a condition failed (a version moved). Conflict: another transaction held an item.
             if error.cause_response_code in ("TransactionCanceledException", "TransactionConflictException"):
@@ -330,6 +395,35 @@ class DynamoBillingStore:
             )
         for item in batch.consumed_items:
             transaction.delete(DocItem(account_pk(item.account_id), f"ITEM#{item.id}"), condition=DocItem.pk.exists())
+        for profile in batch.payment_profiles:
+            self._put_versioned(
+                transaction, payment_profile_key(profile.account_id), "payment_profile", profile, profile.version, None
+            )
+        for payment in batch.payments:
+            self._put_versioned(
+                transaction,
+                payment_key(payment.id),
+                "payment",
+                payment,
+                payment.version,
+                (f"{account_pk(payment.account_id)}#PAYMENT", _listed(payment.created, payment.id)),
+            )
+        for receipt in batch.receipts:
+            self._put_versioned(
+                transaction,
+                receipt_key(receipt.id),
+                "receipt",
+                receipt,
+                receipt.version,
+                (f"{account_pk(receipt.account_id)}#RECEIPT", _listed(receipt.created, receipt.id)),
+            )
+        for change in batch.account_statuses:
+            # The account item is typed (accounts/); its version guards against a concurrent profile save.
+            transaction.update(
+                AccountItem(account_pk(change.account_id), "ACCOUNT"),
+                actions=[AccountItem.status.set(change.status.value), AccountItem.version.set(change.version + 1)],
+                condition=AccountItem.version == change.version,
+            )
         for claim in batch.claims:
             transaction.save(
                 DocItem(f"CLAIM#{claim}", "CLAIM", kind="claim", doc={}), condition=DocItem.pk.does_not_exist()

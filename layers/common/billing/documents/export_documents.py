@@ -41,7 +41,7 @@ def credit_note_pdf_url(store: BillingStore, storage: DocumentStorage, principal
 def documents_zip_url(
     store: BillingStore, storage: DocumentStorage, principal: Principal, account_id: str, start: datetime, end: datetime
 ) -> str:
-    """Every invoice and credit note PDF issued in [start, end), zipped to S3; returns its link."""
+    """Every invoice, credit note and receipt PDF issued in [start, end), zipped to S3; returns its link."""
     require_access(principal, account_id, Permission.BILLING_READ)
     if not start < end:
         raise InvalidInputError("invalid_range", "from must precede to.", "from")
@@ -49,6 +49,7 @@ def documents_zip_url(
     for lister in (
         lambda page: store.list_invoices(account_id, None, page),
         lambda page: store.list_credit_notes(account_id, page),
+        lambda page: store.list_receipts(account_id, page),
     ):
         cursor = None
         while True:

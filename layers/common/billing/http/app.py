@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from billing.errors import PayloadTooLargeError
-from billing.http import accounts, balance, catalog, documents, invoices, subscriptions, system, usage
+from billing.http import accounts, balance, catalog, documents, invoices, payments, subscriptions, system, usage
 from billing.http.problems import register_problem_handlers
 from billing.settings import ApiSettings
 
@@ -22,6 +22,7 @@ ROUTERS = (
     invoices.router,
     usage.router,
     documents.router,
+    payments.router,
 )
 
 

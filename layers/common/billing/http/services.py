@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from billing.clock import Clock
-from billing.ports import AccountRepository, ApiKeyRepository, BillingStore, DocumentStorage, Idempotency, UsageStore
+from billing.payments.record_payment import PaymentServices
+from billing.ports import (
+    AccountRepository,
+    ApiKeyRepository,
+    BillingStore,
+    DocumentStorage,
+    Idempotency,
+    PaymentGateway,
+    UsageStore,
+)
 from billing.subscriptions.manage_subscriptions import Services
 
 
@@ -18,7 +28,15 @@ class ApiServices:
     store: BillingStore
     usage: UsageStore
     documents: DocumentStorage
+    # Built on the first payment request: Stripe's client and keys cost nothing to other routes.
+    payment_gateway: Callable[[], PaymentGateway]
 
     @property
     def billing(self) -> Services:
         return Services(store=self.store, accounts=self.accounts, usage=self.usage, clock=self.clock)
+
+    @property
+    def payments(self) -> PaymentServices:
+        return PaymentServices(
+            store=self.store, accounts=self.accounts, clock=self.clock, gateway=self.payment_gateway()
+        )

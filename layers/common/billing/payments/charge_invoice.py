@@ -41,6 +41,7 @@ def charge_invoice(services: PaymentServices, invoice_id: str, attempt: int) -> 
         "attempt": str(attempt),
     }
     profile = services.store.get_payment_profile(invoice.account_id)
+    default = profile.method(profile.default_method) if profile and profile.default_method else None
     if profile is None or profile.customer_id is None or profile.default_method is None:
         snapshot = IntentSnapshot(
             provider_id=None,
@@ -59,6 +60,7 @@ def charge_invoice(services: PaymentServices, invoice_id: str, attempt: int) -> 
             ChargeRequest(
                 customer_id=profile.customer_id,
                 method_id=profile.default_method,
+                method_type=default.type if default else "card",
                 amount=invoice.amount_remaining,
                 currency=invoice.draft.currency,
                 idempotency_key=f"{invoice.id}-attempt-{attempt}",

@@ -6,6 +6,7 @@ we only ever hold the method's id, brand, last four digits and expiry (PCI SAQ A
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 
 from billing.accounts.access import Permission, Principal, require_access
@@ -29,10 +30,9 @@ def payment_profile(services: PaymentServices, account_id: str) -> PaymentProfil
     customer = services.gateway.ensure_customer(
         account_id, str(account.profile.billing_email), account.profile.legal_name
     )
-    try:
+    # A concurrent call may store it first: the same customer, since the provider call is idempotent.
+    with contextlib.suppress(ConflictError):
         services.store.commit(WriteBatch(payment_profiles=[replace(profile, customer_id=customer)]))
-    except ConflictError:
-        pass  # a concurrent call stored it first (the same customer: the provider call is idempotent)
     stored = services.store.get_payment_profile(account_id)
     assert stored is not None
     return stored

@@ -6,7 +6,42 @@ from billing.payments.models import MethodType
 
 # SEPA Direct Debit: euro payments in the SEPA zone (EU/EEA, CH, GB and a few more).
 SEPA_COUNTRIES = frozenset(
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IS IT LI LT LU LV MC MT NL NO PL PT RO SE SI SK SM CH GB".split()
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IS",
+        "IT",
+        "LI",
+        "LT",
+        "LU",
+        "LV",
+        "MC",
+        "MT",
+        "NL",
+        "NO",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+        "SM",
+        "CH",
+        "GB",
+    ]
 )
 # PayPal through Stripe: businesses and buyers in Europe, in these currencies.
 PAYPAL_CURRENCIES = frozenset({"EUR", "GBP", "CHF", "DKK", "NOK", "PLN", "SEK", "CZK", "HUF"})

@@ -191,6 +191,7 @@ class SetupIntentInfo:
 class ChargeRequest:
     customer_id: str
     method_id: str
+    method_type: str
     amount: int
     currency: str
     idempotency_key: str  # from our state: the same attempt never charges twice

@@ -74,6 +74,7 @@ def pay(
         ChargeRequest(
             customer_id=profile.customer_id,
             method_id=method.id,
+            method_type=method.type,
             amount=amount,
             currency=currency,
             idempotency_key=payment_id,
@@ -153,8 +154,6 @@ def get_payment(services: PaymentServices, principal: Principal, payment_id: str
     return payment
 
 
-def list_payments(
-    services: PaymentServices, principal: Principal, account_id: str, page: PageRequest
-) -> Page[Payment]:
+def list_payments(services: PaymentServices, principal: Principal, account_id: str, page: PageRequest) -> Page[Payment]:
     require_access(principal, account_id, Permission.BILLING_READ)
     return services.store.list_payments(account_id, page)

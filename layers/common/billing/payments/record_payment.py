@@ -199,7 +199,10 @@ def apply_intent(services: PaymentServices, snapshot: IntentSnapshot) -> Payment
 def _from_snapshot(
     services: PaymentServices, snapshot: IntentSnapshot, existing: Payment | None, now: datetime
 ) -> Payment:
-    assert snapshot.status is not None and snapshot.payment_id and snapshot.account_id and snapshot.purpose
+    assert snapshot.status is not None
+    assert snapshot.payment_id
+    assert snapshot.account_id
+    assert snapshot.purpose
     method_id = snapshot.method_id or (existing.method_id if existing else None)
     profile = services.store.get_payment_profile(snapshot.account_id)
     method = profile.method(method_id) if profile and method_id else None

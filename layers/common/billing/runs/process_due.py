@@ -7,7 +7,6 @@ conditioned on that state's version. A duplicate message, or two runs overlappin
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 from billing.accounts.access import Principal, Role

@@ -1,0 +1,290 @@
+"""Stripe, the payment provider: the only module importing ``stripe``.
+
+Every call that creates something carries an idempotency key from our state, so a Lambda retry gets
+Stripe's first answer back instead of a second object. Stripe's objects are translated here into the
+domain's snapshots; declines come back as failed snapshots, other Stripe errors as our errors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import stripe
+
+from billing.errors import InvalidInputError, PaymentDeclinedError, ProviderUnavailableError
+from billing.payments.dunning import HARD_DECLINES
+from billing.payments.models import (
+    ChargeRequest,
+    ChargeSnapshot,
+    Failure,
+    IntentSnapshot,
+    PaymentMethod,
+    PaymentPurpose,
+    PaymentStatus,
+    RefundSnapshot,
+    SetupIntentInfo,
+    SetupSnapshot,
+)
+from billing.payments.pacing import Pacer
+
+SIGNATURE_TOLERANCE_S = 300  # Stripe's default: older deliveries are refused (replay protection)
+_STATUSES = {
+    "succeeded": PaymentStatus.SUCCEEDED,
+    "processing": PaymentStatus.PROCESSING,
+    "canceled": PaymentStatus.FAILED,
+}
+_UNAVAILABLE = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    if isinstance(value, stripe.StripeObject):
+        return value.to_dict()
+    return value if isinstance(value, dict) else {}
+
+
+def _id(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    return _dict(value).get("id")
+
+
+class StripeGateway:
+    def __init__(self, api_key: str, webhook_secret: str, api_base: str | None = None) -> None:
+        self._client = stripe.StripeClient(
+            api_key, base_addresses={"api": api_base} if api_base else {}, max_network_retries=2
+        )
+        self._webhook_secret = webhook_secret
+        self._pacer = Pacer(time.monotonic, time.sleep)
+        self.calls = 0  # for the benchmark: Stripe requests made by this instance
+
+    def _call(self, method: Any, *args: Any, **kwargs: Any) -> Any:
+        self._pacer.wait()
+        self.calls += 1
+        try:
+            return method(*args, **kwargs)
+        except _UNAVAILABLE as error:
+            raise ProviderUnavailableError("provider_unavailable", f"Stripe did not answer: {error}") from error
+
+    # --- customers and methods ----------------------------------------------------------------------
+    def ensure_customer(self, account_id: str, email: str, name: str) -> str:
+        customer = self._call(
+            self._client.v1.customers.create,
+            {"email": email, "name": name, "metadata": {"account": account_id}},
+            {"idempotency_key": f"customer-{account_id}"},
+        )
+        return str(customer.id)
+
+    def create_setup_intent(self, customer_id: str, method_types: tuple[str, ...], account_id: str) -> SetupIntentInfo:
+        try:
+            intent = self._call(
+                self._client.v1.setup_intents.create,
+                {
+                    "customer": customer_id,
+                    "usage": "off_session",
+                    "payment_method_types": list(method_types),
+                    "metadata": {"account": account_id},
+                },
+            )
+        except stripe.InvalidRequestError as error:
+            raise InvalidInputError("setup_refused", f"Stripe refused the setup: {error.user_message}") from error
+        return SetupIntentInfo(intent.id, intent.client_secret, tuple(intent.payment_method_types))
+
+    def payment_method(self, method_id: str) -> PaymentMethod:
+        return self._method(_dict(self._call(self._client.v1.payment_methods.retrieve, method_id)))
+
+    def attach(self, method_id: str, customer_id: str) -> PaymentMethod:
+        try:
+            method = self._call(self._client.v1.payment_methods.attach, method_id, {"customer": customer_id})
+        except stripe.CardError as error:
+            raise PaymentDeclinedError(error.code or "card_declined", error.user_message or "Declined.") from error
+        except stripe.InvalidRequestError as error:
+            raise InvalidInputError(
+                "invalid_payment_method", f"Stripe does not know this payment method: {method_id}.", "payment_method"
+            ) from error
+        return self._method(_dict(method))
+
+    def detach(self, method_id: str) -> None:
+        with contextlib.suppress(stripe.InvalidRequestError):  # already detached at Stripe: the goal is reached
+            self._call(self._client.v1.payment_methods.detach, method_id)
+
+    @staticmethod
+    def _method(data: dict[str, Any]) -> PaymentMethod:
+        kind = str(data.get("type", "card"))
+        details = _dict(data.get(kind))
+        return PaymentMethod(
+            id=str(data["id"]),
+            type=kind,
+            created=datetime.fromtimestamp(int(data.get("created") or time.time()), UTC),
+            brand=details.get("brand") or details.get("bank_name"),
+            last4=details.get("last4"),
+            exp_month=details.get("exp_month"),
+            exp_year=details.get("exp_year"),
+        )
+
+    # --- payments ---------------------------------------------------------------------------------------
+    def charge(self, request: ChargeRequest) -> IntentSnapshot:
+        params: dict[str, Any] = {
+            "amount": request.amount,
+            "currency": request.currency.lower(),
+            "customer": request.customer_id,
+            "payment_method": request.method_id,
+            "payment_method_types": [request.method_type],
+            "confirm": True,
+            "metadata": request.metadata,
+        }
+        if request.off_session:
+            params["off_session"] = True
+        try:
+            intent = self._call(
+                self._client.v1.payment_intents.create, params, {"idempotency_key": request.idempotency_key}
+            )
+        except stripe.CardError as error:
+            return self._declined(error, request)
+        except stripe.InvalidRequestError as error:
+            raise InvalidInputError(
+                "invalid_payment_method", f"Stripe refused the payment: {error.user_message}", "payment_method"
+            ) from error
+        return self.intent_from(_dict(intent))
+
+    def _declined(self, error: stripe.CardError, request: ChargeRequest) -> IntentSnapshot:
+        body = _dict(getattr(error, "json_body", None)).get("error", {})
+        intent = _dict(body.get("payment_intent"))
+        if not intent and body.get("charge"):
+            # Some emulators omit the intent from the error: the charge names it.
+            charge = _dict(self._call(self._client.v1.charges.retrieve, str(body["charge"])))
+            if charge.get("payment_intent"):
+                intent = _dict(self._call(self._client.v1.payment_intents.retrieve, str(charge["payment_intent"])))
+        if intent:
+            snapshot = self.intent_from(intent)
+            if snapshot.status is PaymentStatus.FAILED:
+                return snapshot
+        code = str(body.get("decline_code") or error.code or "card_declined")
+        metadata = request.metadata
+        return IntentSnapshot(
+            provider_id=_id(intent) if intent else None,
+            status=PaymentStatus.FAILED,
+            amount=request.amount,
+            currency=request.currency,
+            payment_id=metadata.get("payment"),
+            account_id=metadata.get("account"),
+            purpose=PaymentPurpose(metadata["purpose"]) if "purpose" in metadata else None,
+            invoice_id=metadata.get("invoice"),
+            attempt=int(metadata["attempt"]) if "attempt" in metadata else None,
+            method_id=request.method_id,
+            method_type=request.method_type,
+            failure=Failure(code, error.user_message or "Your card was declined.", code in HARD_DECLINES),
+        )
+
+    def refund(self, intent_id: str, amount: int, idempotency_key: str) -> str:
+        refund = self._call(
+            self._client.v1.refunds.create,
+            {"payment_intent": intent_id, "amount": amount},
+            {"idempotency_key": idempotency_key},
+        )
+        return str(refund.id)
+
+    # --- events -------------------------------------------------------------------------------------
+    def verify_event(self, payload: bytes, signature: str | None) -> dict[str, Any]:
+        if not signature:
+            raise InvalidInputError("missing_signature", "The Stripe-Signature header is required.", "Stripe-Signature")
+        try:
+            stripe.WebhookSignature.verify_header(
+                payload.decode("utf-8"), signature, self._webhook_secret, SIGNATURE_TOLERANCE_S
+            )
+            event = json.loads(payload)
+        except (stripe.SignatureVerificationError, UnicodeDecodeError) as error:
+            raise InvalidInputError("invalid_signature", "The signature does not match.", "Stripe-Signature") from error
+        except ValueError as error:
+            raise InvalidInputError("invalid_payload", "The body is not JSON.", None) from error
+        if not isinstance(event, dict):
+            raise InvalidInputError("invalid_payload", "The body is not an event.", None)
+        return event
+
+    def intent_from(self, data: dict[str, Any]) -> IntentSnapshot:
+        metadata = {str(k): str(v) for k, v in _dict(data.get("metadata")).items()}
+        error = _dict(data.get("last_payment_error"))
+        status = _STATUSES.get(str(data.get("status")))
+        if data.get("status") == "requires_payment_method" and error:
+            status = PaymentStatus.FAILED
+        failure = None
+        if status is PaymentStatus.FAILED:
+            code = str(error.get("decline_code") or error.get("code") or data.get("status") or "payment_failed")
+            failure = Failure(code, str(error.get("message") or "The payment failed."), code in HARD_DECLINES)
+        purpose = metadata.get("purpose")
+        method = data.get("payment_method")
+        return IntentSnapshot(
+            provider_id=_id(data),
+            status=status,
+            amount=int(data.get("amount") or 0),
+            currency=str(data.get("currency") or "").upper(),
+            payment_id=metadata.get("payment"),
+            account_id=metadata.get("account"),
+            purpose=PaymentPurpose(purpose) if purpose in set(PaymentPurpose) else None,
+            invoice_id=metadata.get("invoice"),
+            attempt=int(metadata["attempt"]) if metadata.get("attempt", "").isdigit() else None,
+            method_id=_id(method),
+            method_type=_dict(method).get("type"),
+            failure=failure,
+            metadata=metadata,
+        )
+
+    def setup_from(self, data: dict[str, Any]) -> SetupSnapshot:
+        metadata = _dict(data.get("metadata"))
+        return SetupSnapshot(
+            setup_id=str(data.get("id")),
+            account_id=metadata.get("account"),
+            customer_id=_id(data.get("customer")),
+            method_id=_id(data.get("payment_method")),
+            succeeded=data.get("status") == "succeeded",
+        )
+
+    def _intent_metadata(self, intent_id: str | None) -> dict[str, Any]:
+        if not intent_id:
+            return {}
+        return _dict(_dict(self._call(self._client.v1.payment_intents.retrieve, intent_id)).get("metadata"))
+
+    def charge_from(self, data: dict[str, Any]) -> ChargeSnapshot:
+        # Refund lists are not expanded in charge events since API version 2022-11-15: ask for them.
+        intent_id = _id(data.get("payment_intent"))
+        metadata = self._intent_metadata(intent_id)
+        refunds = self._call(self._client.v1.refunds.list, {"charge": str(data["id"]), "limit": 100})
+        return ChargeSnapshot(
+            charge_id=str(data["id"]),
+            intent_id=intent_id,
+            payment_id=metadata.get("payment"),
+            account_id=metadata.get("account"),
+            currency=str(data.get("currency") or "").upper(),
+            refunds=tuple(
+                RefundSnapshot(str(r["id"]), int(r["amount"]))
+                for r in (_dict(item) for item in refunds.data)
+                if r.get("status", "succeeded") in ("succeeded", "pending")
+            ),
+        )
+
+    def dispute_from(self, data: dict[str, Any]) -> ChargeSnapshot:
+        intent_id = _id(data.get("payment_intent"))
+        metadata = self._intent_metadata(intent_id)
+        return ChargeSnapshot(
+            charge_id=str(_id(data.get("charge"))),
+            intent_id=intent_id,
+            payment_id=metadata.get("payment"),
+            account_id=metadata.get("account"),
+            currency=str(data.get("currency") or "").upper(),
+            dispute_id=_id(data),
+            dispute_amount=int(data.get("amount") or 0),
+        )
+
+
+def gateway_from_secret(secret_name: str, api_base: str | None) -> StripeGateway:
+    """Keys come from Secrets Manager (Powertools parameters, cached for five minutes), never from code."""
+    from aws_lambda_powertools.utilities.parameters import get_secret
+
+    if not secret_name:
+        raise RuntimeError("BILLING_STRIPE_SECRET is not set: payments are not configured")
+    keys = get_secret(secret_name, transform="json", max_age=300)
+    assert isinstance(keys, dict)
+    return StripeGateway(str(keys["api_key"]), str(keys["webhook_secret"]), api_base)

@@ -1,0 +1,153 @@
+"""Payment routes: payment methods (SetupIntents), payments, top-ups, receipts (billing history)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from billing.http.payment_views import (
+    PaymentCreate,
+    PaymentMethodsView,
+    PaymentView,
+    ReceiptView,
+    SetupIntentView,
+    TopUpCreate,
+)
+from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, page, services
+from billing.http.views import ACCOUNT_ID_PATTERN
+from billing.payments.manage_methods import create_setup_intent, detach_method, list_methods, set_default_method
+from billing.payments.models import PaymentPurpose
+from billing.payments.pay import get_payment, list_payments, pay, record_manual_payment
+from billing.payments.receipts import get_receipt, list_receipts, receipt_pdf_url
+
+router = Router()
+ACCOUNT_ID = Annotated[str, Path(pattern=ACCOUNT_ID_PATTERN)]
+ACCOUNT_QUERY = Annotated[str, Query(pattern=ACCOUNT_ID_PATTERN)]
+METHOD_ID = Annotated[str, Path(pattern=r"^pm_[A-Za-z0-9_]{1,64}$")]
+PAYMENT_ID = Annotated[str, Path(pattern=r"^py_[0-9a-z_]{1,80}$")]
+RECEIPT_ID = Annotated[str, Path(pattern=r"^rcpt_[0-9a-z]{1,40}$")]
+
+
+@router.post("/v1/accounts/<account_id>/setup_intents", status_code=201, security=BEARER, tags=["Payment methods"])
+def post_setup_intent(account_id: ACCOUNT_ID) -> SetupIntentView:
+    """A SetupIntent for Stripe.js to save a card, SEPA mandate, ACH account or PayPal (by the account's
+    country and currency); the method is stored when Stripe confirms it (``setup_intent.succeeded``)."""
+    intent = create_setup_intent(services(router).payments, caller(router), account_id)
+    return SetupIntentView.of(account_id, intent)
+
+
+@router.get("/v1/accounts/<account_id>/payment_methods", security=BEARER, tags=["Payment methods"])
+def get_payment_methods(account_id: ACCOUNT_ID) -> PaymentMethodsView:
+    return PaymentMethodsView.of(list_methods(services(router).payments, caller(router), account_id))
+
+
+@router.post(
+    "/v1/accounts/<account_id>/payment_methods/<payment_method_id>/default",
+    security=BEARER,
+    tags=["Payment methods"],
+)
+def post_default_method(account_id: ACCOUNT_ID, payment_method_id: METHOD_ID) -> PaymentMethodsView:
+    """Automatic charges use the default method."""
+    profile = set_default_method(services(router).payments, caller(router), account_id, payment_method_id)
+    return PaymentMethodsView.of(profile)
+
+
+@router.delete(
+    "/v1/accounts/<account_id>/payment_methods/<payment_method_id>", security=BEARER, tags=["Payment methods"]
+)
+def delete_payment_method(account_id: ACCOUNT_ID, payment_method_id: METHOD_ID) -> PaymentMethodsView:
+    """Detach at Stripe and forget it; the newest remaining method becomes the default."""
+    profile = detach_method(services(router).payments, caller(router), account_id, payment_method_id)
+    return PaymentMethodsView.of(profile)
+
+
+@router.post("/v1/payments", status_code=201, security=BEARER, tags=["Payments"])
+def post_payment(body: PaymentCreate) -> PaymentView:
+    """Pay any amount now: the oldest open invoices first, partial payments allowed, any excess becomes
+    balance credit. ``manual`` (operators) records a bank transfer or cheque through the same allocation."""
+    s = services(router)
+    key = router.current_event.headers.get("Idempotency-Key")
+
+    def run() -> dict[str, object]:
+        if body.manual is not None:
+            payment = record_manual_payment(
+                s.payments,
+                caller(router),
+                body.account,
+                body.amount,
+                body.currency,
+                body.manual.method,
+                body.manual.reference,
+                body.manual.received_at,
+            )
+        else:
+            payment = pay(
+                s.payments,
+                caller(router),
+                body.account,
+                body.amount,
+                body.currency,
+                body.payment_method,
+                PaymentPurpose.ONE_TIME,
+                key,
+            )
+        return PaymentView.of(payment).model_dump(mode="json")
+
+    return PaymentView.model_validate(once(router, body.model_dump(mode="json"), run))
+
+
+@router.post("/v1/accounts/<account_id>/top_ups", status_code=201, security=BEARER, tags=["Payments"])
+def post_top_up(account_id: ACCOUNT_ID, body: TopUpCreate) -> PaymentView:
+    """Prepaid credit: applied automatically to the next invoices (and to any still unpaid)."""
+    s = services(router)
+    key = router.current_event.headers.get("Idempotency-Key")
+
+    def run() -> dict[str, object]:
+        payment = pay(
+            s.payments,
+            caller(router),
+            account_id,
+            body.amount,
+            body.currency,
+            body.payment_method,
+            PaymentPurpose.TOP_UP,
+            key,
+        )
+        return PaymentView.of(payment).model_dump(mode="json")
+
+    return PaymentView.model_validate(once(router, body.model_dump(mode="json"), run))
+
+
+@router.get("/v1/payments", security=BEARER, tags=["Payments"])
+def get_payments(account: ACCOUNT_QUERY, limit: Limit = 20, cursor: Cursor = None) -> ListOf[PaymentView]:
+    """An account's payments, newest first, failed ones included."""
+    found = list_payments(services(router).payments, caller(router), account, page(limit, cursor))
+    return ListOf[PaymentView](data=[PaymentView.of(p) for p in found.items], next_cursor=found.next_cursor)
+
+
+@router.get("/v1/payments/<payment_id>", security=BEARER, tags=["Payments"])
+def get_one_payment(payment_id: PAYMENT_ID) -> PaymentView:
+    return PaymentView.of(get_payment(services(router).payments, caller(router), payment_id))
+
+
+@router.get("/v1/receipts", security=BEARER, tags=["Receipts"])
+def get_receipts(account: ACCOUNT_QUERY, limit: Limit = 20, cursor: Cursor = None) -> ListOf[ReceiptView]:
+    """Billing history: one receipt per successful payment, newest first."""
+    found = list_receipts(services(router).store, caller(router), account, page(limit, cursor))
+    return ListOf[ReceiptView](data=[ReceiptView.of(r) for r in found.items], next_cursor=found.next_cursor)
+
+
+@router.get("/v1/receipts/<receipt_id>", security=BEARER, tags=["Receipts"])
+def get_one_receipt(receipt_id: RECEIPT_ID) -> ReceiptView:
+    return ReceiptView.of(get_receipt(services(router).store, caller(router), receipt_id))
+
+
+@router.get("/v1/receipts/<receipt_id>/pdf", status_code=302, security=BEARER, tags=["Receipts"])
+def get_receipt_pdf(receipt_id: RECEIPT_ID) -> Response[None]:
+    """Redirect to the receipt PDF (a link valid 5 minutes): view, download, print."""
+    s = services(router)
+    url = receipt_pdf_url(s.store, s.documents, caller(router), receipt_id)
+    return Response(302, "text/plain", None, headers={"Location": url, "Cache-Control": "no-store"})
