@@ -4,6 +4,8 @@ localstripe leaves out a few things Stripe documents and our code relies on; the
 the emulator, never in our code:
 - ``Idempotency-Key``: Stripe answers a repeated POST with the first answer for 24 hours
   (docs.stripe.com/api/idempotent_requests); localstripe ignores the header.
+- a SEPA debit's charge is ``pending`` (its intent ``processing``) until it settles; localstripe
+  reports it succeeded at once and only its webhook comes later.
 - events Stripe sends and localstripe does not: ``setup_intent.succeeded`` when a SetupIntent is
   confirmed, ``payment_intent.processing`` when a debit (SEPA) starts, ``charge.refunded`` on a refund.
 - SetupIntents for ``us_bank_account`` (ACH) and ``paypal``, which localstripe refuses to create.
@@ -18,7 +20,6 @@ from typing import Any
 from aiohttp import web
 from localstripe import resources
 from localstripe.resources import Charge, Event, PaymentIntent, Refund, SetupIntent
-from localstripe.server import app
 from localstripe.webhooks import schedule_webhook
 
 _answers: dict[tuple[str, str], tuple[int, bytes, str]] = {}
@@ -55,6 +56,11 @@ def _extend_events() -> None:
         return intent
 
     SetupIntent._api_confirm = classmethod(confirm)
+    # The server registers these routes when imported: point the entry at the extended method first.
+    resources.extra_apis[:] = [
+        (method, url, SetupIntent._api_confirm if url == "/v1/setup_intents/{id}/confirm" else func)
+        for method, url, func in resources.extra_apis
+    ]
 
     create_charge = PaymentIntent._create_charge
 
@@ -64,6 +70,15 @@ def _extend_events() -> None:
             schedule_webhook(Event("payment_intent.processing", self))
 
     PaymentIntent._create_charge = charge
+
+    initialize_charge = Charge._initialize_charge
+
+    def initialize(self: Any, *args: Any, **kwargs: Any) -> None:
+        initialize_charge(self, *args, **kwargs)
+        if self._authorized and self._is_async_payment_method() and self.balance_transaction is None:
+            self.status = "pending"  # a debit is pending until the bank settles (localstripe: 0.5 s later)
+
+    Charge._initialize_charge = initialize
 
     refund_init = Refund.__init__
 
@@ -83,7 +98,6 @@ def _extend_events() -> None:
             self.payment_method_types = [*self.payment_method_types, *extra]
 
     SetupIntent.__init__ = setup
-    assert resources  # the module whose classes are extended above
 
 
 def main() -> None:
@@ -91,6 +105,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     _extend_events()
+    from localstripe.server import app  # after the extensions: it registers routes on import
+
     app.middlewares.insert(0, idempotency)  # outermost: declines (402) replay too, as at Stripe
     web.run_app(app, host="127.0.0.1", port=args.port, print=None, access_log=None)
 

@@ -1,0 +1,84 @@
+"""Helpers for payment stories: Stripe.js's part (confirming SetupIntents), waiting for webhooks,
+signing deliveries the way Stripe does."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Callable
+
+import stripe
+
+from tests.integration.billing_setup import ok
+
+
+def browser(backend) -> stripe.StripeClient:
+    """What Stripe.js does in the customer's browser, with the publishable side of the test account."""
+    return stripe.StripeClient("sk_test_local", base_addresses={"api": backend.stripe_endpoint_url})
+
+
+def settle(backend, done: Callable[[], bool], timeout: float = 20.0) -> None:
+    """Run queued work (webhooks arrive about a second after Stripe acts) until ``done`` holds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        backend.triggers.drain()
+        if done():
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError("the expected state was not reached")
+        time.sleep(0.3)
+
+
+def save_method(backend, owner, account_id: str, payment_method: str | dict = "pm_card_visa") -> dict:
+    intent = ok(owner.post(f"/v1/accounts/{account_id}/setup_intents"), 201)
+    params = (
+        {"payment_method": payment_method}
+        if isinstance(payment_method, str)
+        else {"payment_method_data": payment_method}
+    )
+    confirmed = browser(backend).v1.setup_intents.confirm(intent["id"], params)
+    method_id = confirmed.payment_method
+
+    def saved() -> bool:
+        methods = ok(owner.get(f"/v1/accounts/{account_id}/payment_methods"))["data"]
+        return any(m["id"] == method_id for m in methods)
+
+    settle(backend, saved)
+    return next(m for m in ok(owner.get(f"/v1/accounts/{account_id}/payment_methods"))["data"] if m["id"] == method_id)
+
+
+def sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def deliver(anonymous, backend, event: dict, secret: str | None = None, **kwargs):
+    payload = json.dumps(event, indent=2, sort_keys=True).encode()
+    signature = sign(payload, secret or backend.resources["stripe-webhook-secret"], **kwargs)
+    return anonymous.post(
+        "/webhooks/stripe", data=payload, headers={"Stripe-Signature": signature, "Content-Type": "application/json"}
+    )
+
+
+def stripe_events(backend) -> list[dict]:
+    listed = browser(backend).v1.events.list({"limit": 100})
+    return [event.to_dict() for event in listed.data]
+
+
+def state_of(owner, account_id: str) -> dict:
+    """Everything money depends on, as the API shows it."""
+    payments = ok(owner.get("/v1/payments", params={"account": account_id, "limit": 100}))["data"]
+    receipts = ok(owner.get("/v1/receipts", params={"account": account_id, "limit": 100}))["data"]
+    invoices = ok(owner.get("/v1/invoices", params={"account": account_id, "limit": 100}))["data"]
+    return {
+        "balance": ok(owner.get(f"/v1/accounts/{account_id}/balance")),
+        "payments": sorted(
+            (p["id"], p["status"], p["amount"], tuple(map(tuple, (a.values() for a in p["allocations"]))))
+            for p in payments
+        ),
+        "receipts": sorted((r["number"], r["payment"], r["amount"]) for r in receipts),
+        "invoices": sorted((i["id"], i["status"], i["amount_paid"]) for i in invoices),
+    }

@@ -1,0 +1,349 @@
+"""Payments against localstripe and its real signed webhooks: methods, one-time and partial payments,
+SEPA, top-ups, manual transfers, refunds and disputes, replays in any order, refused signatures."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import random
+import time
+
+import pytest
+import requests
+from pypdf import PdfReader
+
+from tests.integration.billing_setup import make_catalog, new_customer, ok
+from tests.integration.payments_setup import (
+    browser,
+    deliver,
+    save_method,
+    settle,
+    sign,
+    state_of,
+    stripe_events,
+)
+
+pytestmark = pytest.mark.integration
+SEPA = {"type": "sepa_debit", "sepa_debit": {"iban": "FR1420041010050500013M02606"}}
+
+
+@pytest.fixture(scope="module")
+def catalog(as_operator):
+    return make_catalog(as_operator)
+
+
+def open_invoices(as_operator, owner, account_id: str, catalog, count: int, seats: int = 1) -> list[dict]:
+    """Invoices sent for payment (no automatic charge), finalized now, oldest first."""
+    invoices = []
+    for _ in range(count):
+        subscription = ok(
+            owner.post(
+                "/v1/subscriptions",
+                json={
+                    "account": account_id,
+                    "items": [{"price": catalog.seat["id"], "quantity": seats}],
+                    "collection_method": "send_invoice",
+                    "days_until_due": 30,
+                },
+            ),
+            201,
+        )
+        invoices.append(ok(as_operator.post(f"/v1/invoices/{subscription['latest_invoice']}/finalize")))
+        time.sleep(1.1)  # distinct finalization seconds: "oldest first" is well defined
+    return invoices
+
+
+def receipt_pdf_text(client, receipt_id: str) -> str:
+    redirect = client.get(f"/v1/receipts/{receipt_id}/pdf", allow_redirects=False)
+    assert redirect.status_code == 302, redirect.text
+    pdf = requests.get(redirect.headers["Location"], timeout=30)
+    assert pdf.content.startswith(b"%PDF")
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+
+
+def test_setup_intent_offers_methods_by_country_and_saves_the_confirmed_card(backend, as_operator, client_for):
+    account, owner = new_customer(as_operator, client_for)
+    intent = ok(owner.post(f"/v1/accounts/{account['id']}/setup_intents"), 201)
+    assert intent["client_secret"].startswith(intent["id"])
+    assert intent["payment_method_types"] == ["card", "sepa_debit", "paypal"]
+    card = save_method(backend, owner, account["id"])
+    assert (card["type"], card["last4"], card["default"]) == ("card", "4242", True)
+    sepa = save_method(backend, owner, account["id"], SEPA)
+    assert (sepa["type"], sepa["last4"], sepa["default"]) == ("sepa_debit", "2606", False)
+    listed = ok(owner.post(f"/v1/accounts/{account['id']}/payment_methods/{sepa['id']}/default"))
+    assert listed["default_payment_method"] == sepa["id"]
+    left = ok(owner.delete(f"/v1/accounts/{account['id']}/payment_methods/{sepa['id']}"))
+    assert (left["default_payment_method"], [m["id"] for m in left["data"]]) == (card["id"], [card["id"]])
+
+
+def test_partial_card_payment_pays_the_oldest_invoice_and_leaves_the_rest_open(
+    backend, as_operator, client_for, anonymous, catalog
+):
+    account, owner = new_customer(as_operator, client_for, receipt_settings={"extra_text": "PO 2026-77"})
+    first, second = open_invoices(as_operator, owner, account["id"], catalog, 2)
+    save_method(backend, owner, account["id"])
+    payment = ok(
+        owner.post(
+            "/v1/payments",
+            json={"account": account["id"], "amount": 5000, "currency": "EUR"},
+            headers={"Idempotency-Key": "pay-5000"},
+        ),
+        201,
+    )
+    assert payment["status"] == "succeeded"
+    assert payment["allocations"] == [
+        {"invoice": first["id"], "amount": 3600},
+        {"invoice": second["id"], "amount": 1400},
+    ]
+    assert ok(owner.get(f"/v1/invoices/{first['id']}"))["status"] == "paid"
+    remaining = ok(owner.get(f"/v1/invoices/{second['id']}"))
+    assert (remaining["status"], remaining["amount_remaining"]) == ("open", 2200)
+    receipt = ok(owner.get(f"/v1/receipts/{payment['receipt']}"))
+    assert (receipt["amount"], receipt["balance_after"], receipt["extra_text"]) == (5000, 2200, "PO 2026-77")
+    assert [line["invoice_number"] for line in receipt["invoices_paid"]] == [first["number"], second["number"]]
+    settle(backend, lambda: ok(owner.get(f"/v1/receipts/{payment['receipt']}"))["pdf_ready"])
+    text = receipt_pdf_text(owner, payment["receipt"])
+    for printed in (receipt["number"], first["number"], "PO 2026-77"):
+        assert printed in text
+
+    # The same request again (a client retry) answers the same payment: charged once.
+    again = ok(
+        owner.post(
+            "/v1/payments",
+            json={"account": account["id"], "amount": 5000, "currency": "EUR"},
+            headers={"Idempotency-Key": "pay-5000"},
+        ),
+        201,
+    )
+    assert again["id"] == payment["id"]
+    # Stripe's own webhook for it changes nothing, however often it comes.
+    settle(backend, lambda: any(e["type"] == "payment_intent.succeeded" for e in _events_for(backend, payment)))
+    before = state_of(owner, account["id"])
+    for event in _events_for(backend, payment) * 3:
+        assert deliver(anonymous, backend, event).status_code == 200
+    settle(backend, lambda: True)
+    assert state_of(owner, account["id"]) == before
+    assert len(before["receipts"]) == 1
+
+
+def _events_for(backend, payment: dict) -> list[dict]:
+    return [
+        e for e in stripe_events(backend) if e["data"]["object"].get("metadata", {}).get("payment") == payment["id"]
+    ]
+
+
+def test_sepa_debit_stays_processing_until_its_webhook(backend, as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    (invoice,) = open_invoices(as_operator, owner, account["id"], catalog, 1)
+    save_method(backend, owner, account["id"], SEPA)
+    payment = ok(owner.post("/v1/payments", json={"account": account["id"], "amount": 3600, "currency": "EUR"}), 201)
+    assert (payment["status"], payment["receipt"], payment["method_type"]) == ("processing", None, "sepa_debit")
+    assert ok(owner.get(f"/v1/invoices/{invoice['id']}"))["status"] == "open"
+    settle(backend, lambda: ok(owner.get(f"/v1/payments/{payment['id']}"))["status"] == "succeeded")
+    assert ok(owner.get(f"/v1/invoices/{invoice['id']}"))["status"] == "paid"
+    assert len(ok(owner.get("/v1/receipts", params={"account": account["id"]}))["data"]) == 1
+
+
+def test_declined_card_answers_402_and_keeps_the_failure_in_the_history(backend, as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    open_invoices(as_operator, owner, account["id"], catalog, 1)
+    save_method(backend, owner, account["id"], "pm_card_chargeCustomerFail")
+    declined = owner.post("/v1/payments", json={"account": account["id"], "amount": 3600, "currency": "EUR"})
+    assert (declined.status_code, declined.json()["code"]) == (402, "card_declined")
+    payments = ok(owner.get("/v1/payments", params={"account": account["id"]}))["data"]
+    assert [(p["status"], p["failure"]["code"]) for p in payments] == [("failed", "card_declined")]
+    assert ok(owner.get(f"/v1/accounts/{account['id']}/balance"))["amount_owed"] == 3600
+
+
+def test_top_up_credits_the_balance_and_pays_the_next_invoice(backend, as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    save_method(backend, owner, account["id"])
+    top_up = ok(owner.post(f"/v1/accounts/{account['id']}/top_ups", json={"amount": 10000, "currency": "EUR"}), 201)
+    assert (top_up["purpose"], top_up["credit_added"]) == ("top_up", 10000)
+    assert ok(owner.get(f"/v1/accounts/{account['id']}/balance"))["credit_available"] == 10000
+    (invoice,) = open_invoices(as_operator, owner, account["id"], catalog, 1)
+    assert (invoice["status"], invoice["credit_applied"], invoice["amount_due"]) == ("paid", 3600, 0)
+    assert ok(owner.get(f"/v1/accounts/{account['id']}/balance"))["credit_available"] == 6400
+
+
+def test_operator_records_a_bank_transfer_once(as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    open_invoices(as_operator, owner, account["id"], catalog, 2)
+    transfer = {
+        "account": account["id"],
+        "amount": 4000,
+        "currency": "EUR",
+        "manual": {"method": "bank_transfer", "reference": "VIR-2026-0042", "received_at": "2026-01-05T10:00:00Z"},
+    }
+    assert owner.post("/v1/payments", json=transfer).status_code == 403
+    payment = ok(as_operator.post("/v1/payments", json=transfer), 201)
+    assert (payment["method_type"], payment["reference"], payment["status"]) == (
+        "bank_transfer",
+        "VIR-2026-0042",
+        "succeeded",
+    )
+    assert [a["amount"] for a in payment["allocations"]] == [3600, 400]
+    twice = as_operator.post("/v1/payments", json=transfer)
+    assert (twice.status_code, twice.json()["code"]) == (409, "payment_already_recorded")
+    assert ok(owner.get(f"/v1/accounts/{account['id']}/balance"))["amount_owed"] == 3200
+    assert ok(owner.get(f"/v1/receipts/{payment['receipt']}"))["payment_method"] == "bank transfer"
+
+
+def test_refund_and_dispute_at_stripe_are_booked_once(backend, as_operator, client_for, anonymous, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    save_method(backend, owner, account["id"])
+    payment = ok(owner.post(f"/v1/accounts/{account['id']}/top_ups", json={"amount": 5000, "currency": "EUR"}), 201)
+    browser(backend).v1.refunds.create({"payment_intent": payment["provider_id"], "amount": 1500})
+    settle(backend, lambda: ok(owner.get(f"/v1/payments/{payment['id']}"))["amount_refunded"] == 1500)
+    assert ok(owner.get(f"/v1/accounts/{account['id']}/balance"))["balance"] == -3500
+    dispute = {
+        "id": "evt_dispute_test_1",
+        "object": "event",
+        "type": "charge.dispute.created",
+        "created": int(time.time()),
+        "data": {
+            "object": {
+                "id": "dp_test_1",
+                "object": "dispute",
+                "amount": 3500,
+                "currency": "eur",
+                "charge": "ch_unknown",
+                "payment_intent": payment["provider_id"],
+                "status": "needs_response",
+            }
+        },
+    }
+    for n in range(3):
+        assert deliver(anonymous, backend, dispute | {"id": f"evt_dispute_test_{n}"}).status_code == 200
+    settle(backend, lambda: ok(owner.get(f"/v1/payments/{payment['id']}"))["disputed"])
+    assert ok(owner.get(f"/v1/accounts/{account['id']}/balance"))["balance"] == 0
+
+
+def test_every_webhook_three_times_in_any_order_leaves_the_same_state(
+    backend, as_operator, client_for, anonymous, catalog
+):
+    account, owner = new_customer(as_operator, client_for)
+    open_invoices(as_operator, owner, account["id"], catalog, 2)
+    save_method(backend, owner, account["id"], SEPA)
+    card = save_method(backend, owner, account["id"])
+    ok(owner.post("/v1/payments", json={"account": account["id"], "amount": 2000, "currency": "EUR"}), 201)
+    sepa = ok(
+        owner.post(
+            "/v1/payments",
+            json={
+                "account": account["id"],
+                "amount": 3000,
+                "currency": "EUR",
+                "payment_method": _sepa_id(owner, account),
+            },
+        ),
+        201,
+    )
+    settle(backend, lambda: ok(owner.get(f"/v1/payments/{sepa['id']}"))["status"] == "succeeded")
+    assert not card["default"]  # the first method saved stays the default
+    time.sleep(1.5)  # the last webhooks are in flight
+    settle(backend, lambda: True)
+    before = state_of(owner, account["id"])
+    mine = [
+        e for e in stripe_events(backend) if e["data"]["object"].get("metadata", {}).get("account") == account["id"]
+    ]
+    assert {"payment_intent.succeeded", "payment_intent.processing", "setup_intent.succeeded"} <= {
+        e["type"] for e in mine
+    }
+    # The same deliveries (same ids: remembered at intake), then copies under new ids (the handlers
+    # themselves must hold), all shuffled.
+    deliveries = mine * 3 + [e | {"id": f"{e['id']}_copy{n}"} for e in mine for n in range(3)]
+    random.Random(7).shuffle(deliveries)
+    for event in deliveries:
+        assert deliver(anonymous, backend, event).status_code == 200
+    settle(backend, lambda: True)
+    assert state_of(owner, account["id"]) == before
+    assert len(before["receipts"]) == 2
+
+
+def _sepa_id(owner, account) -> str:
+    methods = ok(owner.get(f"/v1/accounts/{account['id']}/payment_methods"))["data"]
+    return next(m["id"] for m in methods if m["type"] == "sepa_debit")
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["tampered body", "wrong secret", "stale timestamp", "missing header", "base64 body", "not json"],
+)
+def test_bad_webhook_signatures_answer_400_and_change_nothing(backend, anonymous, case):
+    event = {
+        "id": f"evt_refused_{case.replace(' ', '_')}",
+        "object": "event",
+        "type": "payment_intent.succeeded",
+        "created": int(time.time()),
+        "data": {"object": {"id": "pi_x", "object": "payment_intent", "amount": 100, "currency": "eur"}},
+    }
+    payload = json.dumps(event).encode()
+    secret = backend.resources["stripe-webhook-secret"]
+    headers = {"Stripe-Signature": sign(payload, secret)}
+    if case == "tampered body":
+        payload = payload.replace(b'"amount": 100', b'"amount": 999')
+    elif case == "wrong secret":
+        headers = {"Stripe-Signature": sign(payload, "whsec_not_ours")}
+    elif case == "stale timestamp":
+        headers = {"Stripe-Signature": sign(payload, secret, int(time.time()) - 400)}
+    elif case == "missing header":
+        headers = {}
+    elif case == "base64 body":
+        payload = base64.b64encode(payload)
+    elif case == "not json":
+        payload = b"not json"
+        headers = {"Stripe-Signature": sign(payload, secret)}
+    refused = anonymous.post("/webhooks/stripe", data=payload, headers=headers)
+    assert refused.status_code == 400, refused.text
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    assert refused.json()["code"] in {"invalid_signature", "missing_signature", "invalid_payload"}
+    # Nothing was remembered: the genuine delivery is still new.
+    genuine = deliver(anonymous, backend, event)
+    assert (genuine.status_code, genuine.json()["duplicate"]) == (200, False)
+    settle(backend, lambda: True)
+
+
+def test_a_charge_that_succeeds_while_our_write_fails_is_recovered_without_charging_twice(
+    backend, as_operator, client_for, catalog
+):
+    from billing.adapters.dynamodb_accounts import DynamoAccountRepository
+    from billing.adapters.dynamodb_billing import DynamoBillingStore
+    from billing.adapters.stripe_payments import StripeGateway
+    from billing.clock import SystemClock
+    from billing.payments.charge_invoice import charge_invoice
+    from billing.payments.record_payment import PaymentServices
+
+    class FailingOnce(DynamoBillingStore):
+        failed = False
+
+        def commit(self, batch):
+            if batch.payments and not self.failed:
+                self.failed = True
+                raise ConnectionError("DynamoDB unreachable")
+            return super().commit(batch)
+
+    account, owner = new_customer(as_operator, client_for)
+    save_method(backend, owner, account["id"])
+    subscription = ok(
+        owner.post("/v1/subscriptions", json={"account": account["id"], "items": [{"price": catalog.seat["id"]}]}),
+        201,
+    )
+    invoice = ok(as_operator.post(f"/v1/invoices/{subscription['latest_invoice']}/finalize"))
+    assert (invoice["collection_method"], invoice["status"]) == ("charge_automatically", "open")
+    gateway = StripeGateway("sk_test_local", backend.resources["stripe-webhook-secret"], backend.stripe_endpoint_url)
+    failing = PaymentServices(FailingOnce(), DynamoAccountRepository(), SystemClock(), gateway)
+    with pytest.raises(ConnectionError):
+        charge_invoice(failing, invoice["id"], 1)
+    payment = charge_invoice(failing, invoice["id"], 1)  # the retry: same attempt, same idempotency key
+    assert payment is not None
+    assert payment.status.value == "succeeded"
+    settle(backend, lambda: ok(owner.get(f"/v1/invoices/{invoice['id']}"))["status"] == "paid")
+    charges = browser(backend).v1.charges.list({"customer": _customer_of(backend, payment)})
+    assert [charge.amount for charge in charges.data] == [invoice["total"]]
+    assert gateway.calls == 2  # one charge, replayed once: Stripe saw the same key twice
+
+
+def _customer_of(backend, payment) -> str:
+    return browser(backend).v1.payment_intents.retrieve(payment.provider_id).customer
