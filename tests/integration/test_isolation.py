@@ -10,6 +10,7 @@ import pytest
 from infra.manifest import ROUTES
 from tests.builders import french_company
 from tests.integration.billing_setup import make_catalog, new_customer, ok
+from tests.integration.payments_setup import save_method
 
 pytestmark = pytest.mark.integration
 
@@ -18,7 +19,7 @@ PUBLIC_CATALOG = {("GET", "/v1/products"), ("GET", "/v1/prices"), ("GET", "/v1/p
 
 
 @pytest.fixture(scope="module")
-def victim(as_operator, client_for):
+def victim(backend, as_operator, client_for):
     catalog = make_catalog(as_operator)
     account, owner = new_customer(as_operator, client_for, legal_name="Victime Confidentielle SAS")
     subscription = ok(
@@ -35,7 +36,17 @@ def victim(as_operator, client_for):
         as_operator.post("/v1/credit_notes", json={"invoice": invoice["id"], "amount": 100, "reason": "x"})
     )
     keys = ok(owner.get(f"/v1/accounts/{account['id']}/api_keys"))["data"]
+    method = save_method(backend, owner, account["id"])
+    transfer = {"method": "cheque", "reference": "CHQ-1", "received_at": "2026-01-02T00:00:00Z"}
+    payment = ok(
+        as_operator.post(
+            "/v1/payments", json={"account": account["id"], "amount": 100, "currency": "EUR", "manual": transfer}
+        ),
+        201,
+    )
     return {
+        "method": method,
+        "payment": payment,
         "account": account,
         "subscription": subscription,
         "invoice": invoice,
@@ -57,6 +68,9 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
         "key_id": victim["key"]["id"],
         "price_id": seat,
         "credit_note_id": victim["credit_note"]["id"],
+        "payment_method_id": victim["method"]["id"],
+        "payment_id": victim["payment"]["id"],
+        "receipt_id": victim["payment"]["receipt"],
     }
     # route → (json body, query, expected status)
     calls = {
@@ -106,6 +120,17 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
             {"from": (now - timedelta(days=1)).isoformat(), "to": now.isoformat()},
             404,
         ),
+        ("POST", "/v1/accounts/{account_id}/setup_intents"): (None, None, 404),
+        ("GET", "/v1/accounts/{account_id}/payment_methods"): (None, None, 404),
+        ("POST", "/v1/accounts/{account_id}/payment_methods/{payment_method_id}/default"): (None, None, 404),
+        ("DELETE", "/v1/accounts/{account_id}/payment_methods/{payment_method_id}"): (None, None, 404),
+        ("POST", "/v1/payments"): ({"account": account, "amount": 100, "currency": "EUR"}, None, 404),
+        ("GET", "/v1/payments"): (None, {"account": account}, 404),
+        ("GET", "/v1/payments/{payment_id}"): (None, None, 404),
+        ("POST", "/v1/accounts/{account_id}/top_ups"): ({"amount": 100, "currency": "EUR"}, None, 404),
+        ("GET", "/v1/receipts"): (None, {"account": account}, 404),
+        ("GET", "/v1/receipts/{receipt_id}"): (None, None, 404),
+        ("GET", "/v1/receipts/{receipt_id}/pdf"): (None, None, 404),
         ("GET", "/v1/usage_summaries"): (
             None,
             {"subscription": subscription["id"], "from": now.isoformat(), "to": (now + timedelta(days=1)).isoformat()},

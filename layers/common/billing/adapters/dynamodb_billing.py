@@ -418,12 +418,12 @@ class DynamoBillingStore:
                 (f"{account_pk(receipt.account_id)}#RECEIPT", _listed(receipt.created, receipt.id)),
             )
         for change in batch.account_statuses:
-            # The account item is typed (accounts/); its version guards against a concurrent profile save.
-            transaction.update(
-                AccountItem(account_pk(change.account_id), "ACCOUNT"),
-                actions=[AccountItem.status.set(change.status.value), AccountItem.version.set(change.version + 1)],
-                condition=AccountItem.version == change.version,
-            )
+            # The account item is typed (accounts/); PynamoDB's version handling conditions the update on
+            # the version read and increments it, so a concurrent profile save conflicts instead of
+            # putting back the old status.
+            account = AccountItem(account_pk(change.account_id), "ACCOUNT")
+            account.version = change.version or None
+            transaction.update(account, actions=[AccountItem.status.set(change.status.value)])
         for claim in batch.claims:
             transaction.save(
                 DocItem(f"CLAIM#{claim}", "CLAIM", kind="claim", doc={}), condition=DocItem.pk.does_not_exist()

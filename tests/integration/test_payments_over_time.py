@@ -1,0 +1,79 @@
+"""Automatic charges and dunning over days: a declined card retried on the policy's days, then
+succeeding on a new card; an account sliding warning → restricted, restored by paying everything."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.integration.billing_setup import make_catalog, new_customer, ok
+from tests.integration.payments_setup import save_method, settle
+
+pytestmark = [pytest.mark.integration, pytest.mark.clock]
+
+
+def advance(client, instant: datetime) -> dict:
+    return ok(client.post("/_local/clock", json={"advance_to": instant.astimezone(UTC).isoformat()}, timeout=600))
+
+
+def subscribe_and_finalize(as_operator, owner, account_id: str, price_id: str) -> tuple[dict, dict]:
+    subscription = ok(
+        owner.post("/v1/subscriptions", json={"account": account_id, "items": [{"price": price_id}]}), 201
+    )
+    invoice = ok(as_operator.post(f"/v1/invoices/{subscription['latest_invoice']}/finalize"))
+    return subscription, invoice
+
+
+def payments_of(owner, account_id: str) -> list[tuple[int, str, str | None]]:
+    found = ok(owner.get("/v1/payments", params={"account": account_id}))["data"]
+    return sorted((p["attempt"], p["status"], (p["failure"] or {}).get("code")) for p in found)
+
+
+def test_declined_automatic_charge_is_retried_and_dunning_restricts_then_restores(
+    backend, as_operator, client_for, server_now, event_tap
+):
+    catalog = make_catalog(as_operator)
+    saved_later, owner = new_customer(as_operator, client_for)
+    save_method(backend, owner, saved_later["id"], "pm_card_chargeCustomerFail")
+    never_pays, stubborn = new_customer(as_operator, client_for)
+    save_method(backend, stubborn, never_pays["id"], "pm_card_chargeCustomerFail")
+    first_sub, first = subscribe_and_finalize(as_operator, owner, saved_later["id"], catalog.seat["id"])
+    second_sub, second = subscribe_and_finalize(as_operator, stubborn, never_pays["id"], catalog.seat["id"])
+    start = server_now()
+
+    settle(backend, lambda: payments_of(owner, saved_later["id"]) == [(1, "failed", "card_declined")])
+    failed = [e for e in event_tap() if e["detail-type"] == "payment.failed"]
+    notice = next(e for e in failed if e["detail"]["invoice"] == first["id"])
+    assert notice["detail"]["next_attempt_at"] is not None  # the failure notice says when
+
+    # The customer saves a working card and makes it the default; the retry a day later succeeds.
+    card = save_method(backend, owner, saved_later["id"])
+    ok(owner.post(f"/v1/accounts/{saved_later['id']}/payment_methods/{card['id']}/default"))
+    advance(as_operator, start + timedelta(days=1, hours=1))
+    settle(backend, lambda: ok(owner.get(f"/v1/invoices/{first['id']}"))["status"] == "paid")
+    assert payments_of(owner, saved_later["id"]) == [(1, "failed", "card_declined"), (2, "succeeded", None)]
+    assert ok(owner.get(f"/v1/accounts/{saved_later['id']}"))["status"] == "active"
+    assert len(ok(owner.get("/v1/receipts", params={"account": saved_later["id"]}))["data"]) == 1
+
+    # The other account keeps failing: warning after a day, restricted after 15 (retries stop after 4).
+    assert ok(stubborn.get(f"/v1/accounts/{never_pays['id']}"))["status"] == "warning"
+    advance(as_operator, start + timedelta(days=16))
+    settle(backend, lambda: True)
+    assert ok(stubborn.get(f"/v1/accounts/{never_pays['id']}"))["status"] == "restricted"
+    assert [attempt for attempt, status, _ in payments_of(stubborn, never_pays["id"])] == [1, 2, 3, 4, 5]
+    changes = [e["detail"]["status"] for e in event_tap() if e["detail-type"] == "account.status_changed"]
+    assert changes.count("restricted") == 1
+
+    # Paying everything (a bank transfer) returns the account to active.
+    transfer = {"method": "bank_transfer", "reference": "VIR-DUNNING-1", "received_at": server_now().isoformat()}
+    ok(
+        as_operator.post(
+            "/v1/payments",
+            json={"account": never_pays["id"], "amount": second["total"], "currency": "EUR", "manual": transfer},
+        ),
+        201,
+    )
+    assert ok(stubborn.get(f"/v1/accounts/{never_pays['id']}"))["status"] == "active"
+    for owner_key, subscription in ((owner, first_sub), (stubborn, second_sub)):
+        ok(owner_key.post(f"/v1/subscriptions/{subscription['id']}/cancel", json={}))
