@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import os
 import statistics
 import subprocess
@@ -160,8 +161,60 @@ def renewal_requests(backend: Any, subscription: dict[str, Any], rows: list[tupl
         rows.append((function, " ".join(f"{s} x{n}" for s, n in sorted(services.items())) or "-"))
 
 
+def charge_requests(backend: Any, session: Any, rows: list[tuple[str, str, str]]) -> None:
+    """One automatic charge that succeeds: Stripe calls and DynamoDB requests of the payments function,
+    then the same for Stripe's webhook about it (which finds the payment booked and writes nothing)."""
+    import time
+
+    import stripe
+
+    from billing.adapters.stripe_payments import StripeGateway
+    from tests.builders import french_company
+
+    stripe_calls: list[str] = []
+    original_call = StripeGateway._call
+
+    def counted(self: StripeGateway, method: Any, *args: Any, **kwargs: Any) -> Any:
+        stripe_calls.append(getattr(method, "__qualname__", str(method)))
+        return original_call(self, method, *args, **kwargs)
+
+    StripeGateway._call = counted  # type: ignore[method-assign]
+    try:
+        base = backend.url
+        account = session.post(base + "/v1/accounts", json=french_company(), timeout=30).json()
+        intent = session.post(f"{base}/v1/accounts/{account['id']}/setup_intents", timeout=30).json()
+        browser = stripe.StripeClient("sk_test_local", base_addresses={"api": backend.stripe_endpoint_url})
+        browser.v1.setup_intents.confirm(intent["id"], {"payment_method": "pm_card_visa"})
+        time.sleep(1.5)  # setup_intent.succeeded on its way
+        backend.triggers.drain()
+        product = session.post(base + "/v1/products", json={"name": "Bench"}, timeout=30).json()
+        price = session.post(
+            base + "/v1/prices",
+            json={"product": product["id"], "currency": "EUR", "unit_amount": 3000, "recurring": {"interval": "month"}},
+            timeout=30,
+        ).json()
+        subscription = session.post(
+            base + "/v1/subscriptions", json={"account": account["id"], "items": [{"price": price["id"]}]}, timeout=30
+        ).json()
+        session.post(f"{base}/v1/invoices/{subscription['latest_invoice']}/finalize", timeout=30)
+        for label in ("charge (invoice.charge_due → succeeded)", "its webhook (payment_intent.succeeded)"):
+            stripe_calls.clear()
+            with aws_requests.counting() as calls:
+                backend.triggers.drain()
+            payments = collections.Counter(
+                op for function, service, op in calls if function == "payments" and service == "dynamodb"
+            )
+            if service_rows := " ".join(f"{op} x{n}" for op, n in sorted(payments.items())):
+                rows.append((label, f"{len(stripe_calls)} ({', '.join(sorted(set(stripe_calls)))})", service_rows))
+            time.sleep(1.5)  # Stripe's webhook for the charge
+    finally:
+        StripeGateway._call = original_call  # type: ignore[method-assign]
+
+
 def api_request_counts(
-    usage_rows: list[tuple[str, int, int, float]], renewal_rows: list[tuple[str, str]]
+    usage_rows: list[tuple[str, int, int, float]],
+    renewal_rows: list[tuple[str, str]],
+    charge_rows: list[tuple[str, str, str]],
 ) -> list[tuple[str, int, str, int, str]]:
     import requests
 
@@ -231,6 +284,7 @@ def api_request_counts(
         measure("DELETE /v1/accounts/{id}/api_keys/{key}", "DELETE", f"{account_path}/api_keys/{key.json()['id']}")
         subscription = billing_calls(measure, account["id"], usage_rows)
         renewal_requests(backend, subscription, renewal_rows)
+        charge_requests(backend, session, charge_rows)
     finally:
         backend.stop()
         LocalFunction.invoke = original_invoke  # type: ignore[method-assign]
@@ -259,12 +313,17 @@ def main() -> None:
     print(f"{'call':<42}{'authorizer':>11}  {'api':>4}  api operations (x count)")
     usage_rows: list[tuple[str, int, int, float]] = []
     renewal_rows: list[tuple[str, str]] = []
-    for label, auth_count, _, api_count, api_ops in api_request_counts(usage_rows, renewal_rows):
+    charge_rows: list[tuple[str, str, str]] = []
+    for label, auth_count, _, api_count, api_ops in api_request_counts(usage_rows, renewal_rows, charge_rows):
         print(f"{label:<42}{auth_count:>11}  {api_count:>4}  {api_ops}")
     print()
     print("One renewal to a finalized, emailed invoice PDF (2 hourly runs): AWS requests per function")
     for function, services in renewal_rows:
         print(f"{function:<16} {services}")
+    print()
+    print("One successful automatic charge, payments function: Stripe calls and DynamoDB requests")
+    for label, stripe_calls, dynamodb in charge_rows:
+        print(f"{label:<42} Stripe {stripe_calls}   DynamoDB {dynamodb}")
     print()
     print("Usage ingestion: DynamoDB write units per event (1 KB items, base table + GSI1; budget ≤ 2)")
     for label, accepted, sent, units in usage_rows:

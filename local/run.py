@@ -29,7 +29,8 @@ Billing backend running locally.
   Health         {backend.url}/v1/health
   Operator key   {backend.operator_key}
   AWS (moto)     {backend.aws_endpoint_url}
-  Stripe (fake)  {backend.stripe_endpoint_url}
+  Stripe (fake)  {backend.stripe_endpoint_url}   (test card: pm_card_visa)
+  Webhooks       {backend.url}/webhooks/stripe, signed with {backend.resources["stripe-webhook-secret"]}
   Clock          POST {backend.url}/_local/clock {{"advance_to": "2027-01-01T00:00:00Z"}} (local only)
 
 Try: curl -H "Authorization: Bearer {backend.operator_key}" {backend.url}/v1/openapi.json

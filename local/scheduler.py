@@ -160,14 +160,19 @@ class LocalTriggers:
             messages += self.drain()
             return {"now": self.clock.now().isoformat(), "runs": runs, "messages": messages}
 
-    def tick_forever(self, every_s: float = 30.0) -> None:
-        """`make run`: in real time, run whatever fell due (the hourly schedule, compressed)."""
-        while not self._stop.wait(every_s):
+    def tick_forever(self, every_s: float = 30.0, poll_s: float = 1.0) -> None:
+        """`make run`: queues are polled every second (as Lambda's SQS triggers do: webhooks, charges,
+        documents), and whatever fell due runs in real time (the hourly schedule, compressed)."""
+        last_run = time.monotonic()
+        while not self._stop.wait(poll_s):
             with self._lock:
-                due = self.earliest_due()
-                if due is not None and due <= self.clock.now():
-                    self.fire_schedules()
-                    self.drain()
+                self.drain()
+                if time.monotonic() - last_run >= every_s:
+                    last_run = time.monotonic()
+                    due = self.earliest_due()
+                    if due is not None and due <= self.clock.now():
+                        self.fire_schedules()
+                        self.drain()
 
     def stop(self) -> None:
         self._stop.set()

@@ -332,7 +332,8 @@ def test_a_charge_that_succeeds_while_our_write_fails_is_recovered_without_charg
     )
     invoice = ok(as_operator.post(f"/v1/invoices/{subscription['latest_invoice']}/finalize"))
     assert (invoice["collection_method"], invoice["status"]) == ("charge_automatically", "open")
-    gateway = StripeGateway("sk_test_local", backend.resources["stripe-webhook-secret"], backend.stripe_endpoint_url)
+    keys = ("sk_test_local", backend.resources["stripe-webhook-secret"])
+    gateway = StripeGateway(lambda: keys, backend.stripe_endpoint_url)
     failing = PaymentServices(FailingOnce(), DynamoAccountRepository(), SystemClock(), gateway)
     with pytest.raises(ConnectionError):
         charge_invoice(failing, invoice["id"], 1)
@@ -347,3 +348,42 @@ def test_a_charge_that_succeeds_while_our_write_fails_is_recovered_without_charg
 
 def _customer_of(backend, payment) -> str:
     return browser(backend).v1.payment_intents.retrieve(payment.provider_id).customer
+
+
+def test_credit_note_with_refund_gives_the_money_back_on_the_card(backend, as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    (invoice,) = open_invoices(as_operator, owner, account["id"], catalog, 1)
+    save_method(backend, owner, account["id"])
+    unpaid = as_operator.post(
+        "/v1/credit_notes", json={"invoice": invoice["id"], "amount": 600, "reason": "Geste", "refund": True}
+    )
+    assert (unpaid.status_code, unpaid.json()["code"]) == (409, "invoice_not_paid")
+    payment = ok(owner.post("/v1/payments", json={"account": account["id"], "amount": 3600, "currency": "EUR"}), 201)
+    assert (
+        owner.post(
+            "/v1/credit_notes", json={"invoice": invoice["id"], "amount": 600, "reason": "x", "refund": True}
+        ).status_code
+        == 403
+    )
+    too_much = as_operator.post(
+        "/v1/credit_notes", json={"invoice": invoice["id"], "amount": 3601, "reason": "x", "refund": True}
+    )
+    assert too_much.status_code in (409, 422)
+    note = ok(
+        as_operator.post(
+            "/v1/credit_notes",
+            json={"invoice": invoice["id"], "amount": 600, "reason": "Panne du 3 mars", "refund": True},
+        ),
+        201,
+    )
+    assert (note["amount"], note["amount_refunded"]) == (600, 600)
+    refunded = ok(owner.get(f"/v1/payments/{payment['id']}"))
+    assert refunded["amount_refunded"] == 600
+    balance = ok(owner.get(f"/v1/accounts/{account['id']}/balance"))
+    assert (balance["balance"], balance["credit_available"]) == (0, 0)  # credit given back, not kept
+    # Stripe's charge.refunded webhook for the same refund changes nothing.
+    settle(backend, lambda: any(e["type"] == "charge.refunded" for e in stripe_events(backend)))
+    time.sleep(1.5)
+    settle(backend, lambda: True)
+    assert ok(owner.get(f"/v1/payments/{payment['id']}"))["amount_refunded"] == 600
+    assert ok(owner.get(f"/v1/accounts/{account['id']}/balance"))["balance"] == 0

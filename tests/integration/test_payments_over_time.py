@@ -64,6 +64,10 @@ def test_declined_automatic_charge_is_retried_and_dunning_restricts_then_restore
     assert [attempt for attempt, status, _ in payments_of(stubborn, never_pays["id"])] == [1, 2, 3, 4, 5]
     changes = [e["detail"]["status"] for e in event_tap() if e["detail-type"] == "account.status_changed"]
     assert changes.count("restricted") == 1
+    refused = stubborn.post(
+        "/v1/subscriptions", json={"account": never_pays["id"], "items": [{"price": catalog.seat["id"]}]}
+    )
+    assert (refused.status_code, refused.json()["code"]) == (422, "account_restricted")  # no new purchases
 
     # Paying everything (a bank transfer) returns the account to active.
     transfer = {"method": "bank_transfer", "reference": "VIR-DUNNING-1", "received_at": server_now().isoformat()}

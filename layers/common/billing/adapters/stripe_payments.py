@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 import stripe
@@ -53,13 +55,22 @@ def _id(value: Any) -> str | None:
 
 
 class StripeGateway:
-    def __init__(self, api_key: str, webhook_secret: str, api_base: str | None = None) -> None:
-        self._client = stripe.StripeClient(
-            api_key, base_addresses={"api": api_base} if api_base else {}, max_network_retries=2
-        )
-        self._webhook_secret = webhook_secret
+    def __init__(self, keys: Callable[[], tuple[str, str]], api_base: str | None = None) -> None:
+        """``keys`` gives (secret key, webhook signing secret) when first needed, not at cold start."""
+        self._keys = keys
+        self._api_base = api_base
         self._pacer = Pacer(time.monotonic, time.sleep)
         self.calls = 0  # for the benchmark: Stripe requests made by this instance
+
+    @cached_property
+    def _client(self) -> stripe.StripeClient:
+        api_key, _ = self._keys()
+        base = {"api": self._api_base} if self._api_base else {}
+        return stripe.StripeClient(api_key, base_addresses=base, max_network_retries=2)  # type: ignore[arg-type]
+
+    @cached_property
+    def _webhook_secret(self) -> str:
+        return self._keys()[1]
 
     def _call(self, method: Any, *args: Any, **kwargs: Any) -> Any:
         self._pacer.wait()
@@ -285,6 +296,10 @@ def gateway_from_secret(secret_name: str, api_base: str | None) -> StripeGateway
 
     if not secret_name:
         raise RuntimeError("BILLING_STRIPE_SECRET is not set: payments are not configured")
-    keys = get_secret(secret_name, transform="json", max_age=300)
-    assert isinstance(keys, dict)
-    return StripeGateway(str(keys["api_key"]), str(keys["webhook_secret"]), api_base)
+
+    def keys() -> tuple[str, str]:
+        found = get_secret(secret_name, transform="json", max_age=300)
+        assert isinstance(found, dict)
+        return str(found["api_key"]), str(found["webhook_secret"])
+
+    return StripeGateway(keys, api_base)

@@ -405,6 +405,9 @@ class CreditNoteCreate(Strict):
     invoice: Identifier
     amount: Annotated[int, Field(gt=0, le=10**12)]
     reason: Text
+    refund: bool = Field(
+        default=False, description="Give the amount back on the card or debit that paid the invoice (paid invoices)."
+    )
 
 
 class CreditNoteView(BaseModel):
@@ -418,9 +421,10 @@ class CreditNoteView(BaseModel):
     amount: int
     reason: str
     created: str
+    amount_refunded: int = 0
 
     @classmethod
-    def of(cls, note: CreditNote) -> CreditNoteView:
+    def of(cls, note: CreditNote, refunded: int = 0) -> CreditNoteView:
         return cls(
             id=note.id,
             number=note.number,
@@ -431,6 +435,7 @@ class CreditNoteView(BaseModel):
             amount=note.amount,
             reason=note.reason,
             created=isoformat(note.created),
+            amount_refunded=refunded,
         )
 
 

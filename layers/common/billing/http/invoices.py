@@ -7,6 +7,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
+from billing.accounts.access import require_operator
 from billing.http.billing_views import (
     CreditNoteCreate,
     CreditNoteView,
@@ -24,6 +25,7 @@ from billing.invoices.manage_invoices import (
     void_invoice,
 )
 from billing.invoices.models import InvoiceStatus
+from billing.payments.refunds import check_refundable, refund_credit_note
 
 router = Router()
 INVOICE_ID = Annotated[str, Path(pattern=r"^in_[0-9a-z]{1,40}$")]
@@ -98,12 +100,20 @@ def post_void(invoice_id: INVOICE_ID) -> InvoiceView:
     tags=["Invoices"],
 )
 def post_credit_note(body: CreditNoteCreate) -> CreditNoteView:
-    """Credit a finalized invoice (operators), never beyond what remains creditable."""
+    """Credit a finalized invoice (operators), never beyond what remains creditable; with ``refund``, the
+    amount goes back on the card or debit that paid it (otherwise it stays as balance credit)."""
     s = services(router)
 
     def run() -> dict[str, object]:
+        refunded = 0
+        if body.refund:
+            require_operator(caller(router))
+            invoice = get_invoice(s.store, caller(router), body.invoice)
+            check_refundable(s.payments, invoice, body.amount)
         note = issue_credit_note(s.store, s.clock, caller(router), body.invoice, body.amount, body.reason)
-        return CreditNoteView.of(note).model_dump(mode="json")
+        if body.refund:
+            refunded = refund_credit_note(s.payments, note, invoice)
+        return CreditNoteView.of(note, refunded).model_dump(mode="json")
 
     return CreditNoteView.model_validate(once(router, body.model_dump(mode="json"), run))
 

@@ -19,7 +19,7 @@ from billing.errors import ConflictError, InvalidInputError
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 from billing.ledger.settle_invoices import settled_invoices
 from billing.payments.manage_methods import add_method
-from billing.payments.models import ChargeSnapshot, Payment
+from billing.payments.models import Payment, RefundSnapshot
 from billing.payments.record_payment import ATTEMPTS, PaymentServices, apply_intent, payment_event
 from billing.ports import BillingStore, PaymentGateway, WorkQueue
 
@@ -66,12 +66,18 @@ def _setup_succeeded(services: PaymentServices, event: dict[str, Any]) -> None:
 
 
 def _refunded(services: PaymentServices, event: dict[str, Any]) -> None:
-    """Refunds made at the provider (ours through credit notes, or the dashboard's): each refund id is
-    booked once, as money going back (the account owes it again unless a credit note covers it)."""
+    """Refunds made at the provider (ours through credit notes, or the dashboard's)."""
     charge = services.gateway.charge_from(_object(event))
+    if charge.payment_id is not None:
+        book_refunds(services, charge.payment_id, charge.refunds)
+
+
+def book_refunds(services: PaymentServices, payment_id: str, refunds: tuple[RefundSnapshot, ...]) -> None:
+    """Each refund id is booked once, as money going back: the account owes it again unless a credit
+    note covers it (a refund through a credit note nets to zero)."""
 
     def change(payment: Payment, now: datetime) -> WriteBatch | None:
-        new = [refund for refund in charge.refunds if refund.refund_id not in payment.refunds]
+        new = [refund for refund in refunds if refund.refund_id not in payment.refunds]
         if not new:
             return None
         entries = tuple(
@@ -88,7 +94,7 @@ def _refunded(services: PaymentServices, event: dict[str, Any]) -> None:
         )
         return _ledger_batch(services, updated, entries, now, "payment.refunded", amount_refunded=refunded)
 
-    _update_payment(services, charge, change)
+    _update_payment(services, payment_id, change)
 
 
 def _disputed(services: PaymentServices, event: dict[str, Any]) -> None:
@@ -110,7 +116,8 @@ def _disputed(services: PaymentServices, event: dict[str, Any]) -> None:
         updated = replace(payment, disputed=True)
         return _ledger_batch(services, updated, (entry,), now, "payment.disputed", dispute=dispute.dispute_id)
 
-    _update_payment(services, dispute, change)
+    if dispute.payment_id is not None:
+        _update_payment(services, dispute.payment_id, change)
 
 
 def _ledger_batch(
@@ -132,15 +139,13 @@ def _ledger_batch(
 
 
 def _update_payment(
-    services: PaymentServices, charge: ChargeSnapshot, change: Callable[[Payment, datetime], WriteBatch | None]
+    services: PaymentServices, payment_id: str, change: Callable[[Payment, datetime], WriteBatch | None]
 ) -> None:
-    if charge.payment_id is None:
-        return  # not one of ours
     for _ in range(ATTEMPTS):
-        payment = services.store.get_payment(charge.payment_id)
+        payment = services.store.get_payment(payment_id)
         if payment is None:
             # The success is not booked yet (events arrive in any order): fail, so the queue retries.
-            raise ConflictError("payment_not_booked", f"Payment {charge.payment_id} is not booked yet; retrying.")
+            raise ConflictError("payment_not_booked", f"Payment {payment_id} is not booked yet; retrying.")
         batch = change(payment, services.clock.now())
         if batch is None:
             return
@@ -149,7 +154,7 @@ def _update_payment(
             return
         except ConflictError:
             continue
-    raise ConflictError("payment_conflict", f"Payment {charge.payment_id} kept changing; retrying.")
+    raise ConflictError("payment_conflict", f"Payment {payment_id} kept changing; retrying.")
 
 
 EventHandler = Callable[[PaymentServices, dict[str, Any]], None]

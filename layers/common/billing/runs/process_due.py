@@ -7,6 +7,7 @@ conditioned on that state's version. A duplicate message, or two runs overlappin
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from billing.accounts.access import Principal, Role
@@ -22,6 +23,7 @@ from billing.subscriptions.manage_subscriptions import Services, draft_invoice
 from billing.subscriptions.models import Subscription, SubscriptionStatus
 from billing.subscriptions.renew_subscription import close_usage_period, renew_subscription
 
+log = logging.getLogger(__name__)
 SYSTEM = Principal(role=Role.OPERATOR, key_id="system:billing-run")
 TRIAL_NOTICE = timedelta(days=3)
 MAX_STEPS = 60  # periods caught up in one message (a back-dated start); the next run continues
@@ -137,5 +139,7 @@ def _invoice(services: Services, invoice_id: str) -> list[DomainEvent]:
             services.store.commit(batch)
             return batch.events
     except ConflictError:
-        return []  # a concurrent worker did it
+        # A concurrent worker did it, or something it depends on moved: the next run looks again.
+        log.info("invoice %s changed meanwhile; left to the next run", invoice_id)
+        return []
     return []

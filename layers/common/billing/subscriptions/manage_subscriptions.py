@@ -11,13 +11,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from billing.accounts.access import Permission, Principal, require_access, require_operator
-from billing.accounts.models import Account
+from billing.accounts.models import Account, AccountStatus
 from billing.batch import LedgerAppend, WriteBatch
 from billing.clock import Clock
 from billing.discounts.apply_discount import remaining_discount
 from billing.discounts.models import AppliedDiscount
 from billing.discounts.redeem import redeem_coupon, redeem_promotion_code
-from billing.errors import InvalidInputError, NotFoundError
+from billing.errors import BusinessRuleError, InvalidInputError, NotFoundError
 from billing.events import DomainEvent
 from billing.ids import new_id
 from billing.invoices.assemble_invoice import assemble_invoice
@@ -192,11 +192,22 @@ def draft_invoice(
     return subscription, invoice
 
 
+def _may_purchase(account: Account) -> None:
+    """Dunning's ``restricted`` and ``suspended`` states allow no new purchase until what is overdue is paid."""
+    if account.status in (AccountStatus.RESTRICTED, AccountStatus.SUSPENDED):
+        raise BusinessRuleError(
+            "account_restricted",
+            f"This account is {account.status.value}: pay what is overdue before subscribing again.",
+            "account",
+        )
+
+
 def subscribe(services: Services, principal: Principal, request: SubscribeRequest) -> Subscribed:
     require_access(principal, request.account_id, Permission.BILLING_MANAGE)
     if request.managed_by is not None:
         require_operator(principal)  # marketplace subscriptions are imported by the seller, not created
     account = _account(services, request.account_id)
+    _may_purchase(account)
     if any(item.price_id is None for item in request.items):
         raise InvalidInputError("price_required", "Each item names a price.", "items.price")
     prices = _prices(services, request.items)

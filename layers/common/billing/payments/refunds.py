@@ -1,0 +1,51 @@
+"""Refunds through credit notes: the credit a note gives on a paid invoice goes back to the card or
+debit that paid it, at Stripe, and the ledger books the refund against that credit (net zero)."""
+
+from __future__ import annotations
+
+from billing.errors import ConflictError
+from billing.invoices.models import CreditNote, Invoice, InvoiceStatus
+from billing.payments.models import Payment, PaymentStatus, RefundSnapshot
+from billing.payments.provider_events import book_refunds
+from billing.payments.record_payment import PaymentServices
+from billing.ports import PageRequest
+
+
+def _refundable(services: PaymentServices, invoice: Invoice) -> list[tuple[Payment, int]]:
+    """Provider payments that paid this invoice, newest first, with what each can still give back."""
+    found = []
+    for payment in services.store.list_payments(invoice.account_id, PageRequest(limit=100)).items:
+        if payment.status is not PaymentStatus.SUCCEEDED or payment.provider_id is None:
+            continue
+        paid = sum(amount for invoice_id, amount in payment.allocations if invoice_id == invoice.id)
+        available = min(paid, payment.amount - payment.amount_refunded)
+        if available > 0:
+            found.append((payment, available))
+    return found
+
+
+def check_refundable(services: PaymentServices, invoice: Invoice, amount: int) -> None:
+    """Refuse before anything is written: only a paid invoice's card or debit payments can go back."""
+    if invoice.status is not InvoiceStatus.PAID:
+        raise ConflictError(
+            "invoice_not_paid", "An open invoice is settled by the credit note itself: nothing to refund.", "refund"
+        )
+    available = sum(share for _, share in _refundable(services, invoice))
+    if available < amount:
+        raise ConflictError(
+            "not_refundable", f"At most {available} was paid by card or debit on this invoice.", "amount"
+        )
+
+
+def refund_credit_note(services: PaymentServices, note: CreditNote, invoice: Invoice) -> int:
+    """Refund the note's amount at Stripe (one key per note and payment: a retry refunds once)."""
+    remaining = note.amount
+    for payment, available in _refundable(services, invoice):
+        if remaining == 0:
+            break
+        share = min(remaining, available)
+        assert payment.provider_id is not None
+        refund_id = services.gateway.refund(payment.provider_id, share, f"{note.id}-{payment.id}")
+        book_refunds(services, payment.id, (RefundSnapshot(refund_id, share),))
+        remaining -= share
+    return note.amount - remaining
