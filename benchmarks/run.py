@@ -40,6 +40,8 @@ def handler_import_times() -> list[tuple[str, float, float]]:
         "AWS_DEFAULT_REGION": "eu-west-3",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "BILLING_WORK_QUEUE": "https://sqs.eu-west-3.amazonaws.com/123456789012/bench-work",
+        "BILLING_PAYMENTS_QUEUE": "https://sqs.eu-west-3.amazonaws.com/123456789012/bench-payments",
+        "BILLING_STRIPE_SECRET": "bench-stripe-keys",
         "BILLING_EVENT_BUS": "bench-bus",
         "BILLING_DOCUMENTS_BUCKET": "bench-documents",
         "BILLING_EMAIL_SENDER": "billing@example.com",

@@ -127,7 +127,13 @@ EVENT_BUS = "BillingEvents"
 EVENT_RULES = {
     "DocumentsOnFinalize": (("invoice.finalized", "credit_note.created"), "Documents"),
     "DocumentsOnPayments": (
-        ("receipt.created", "payment.failed", "payment_method.added", "invoice.payment_reminder"),
+        (
+            "receipt.created",
+            "payment.failed",
+            "payment_method.added",
+            "invoice.payment_reminder",
+            "receipts.digest_due",
+        ),
         "Documents",
     ),
     "ChargesOnDue": (("invoice.charge_due",), "Payments"),

@@ -30,6 +30,7 @@ def compose() -> Any:
         publish_credit_note,
         publish_invoice,
         publish_receipt,
+        send_receipt_digest,
         send_reminder,
     )
     from billing.settings import DocumentSettings
@@ -61,6 +62,8 @@ def compose() -> Any:
             notify_payment_failed(services, detail)
         elif event.get("detail-type") == "payment_method.added":
             notify_method_added(services, str(detail["account"]), str(detail["payment_method"]), str(detail["label"]))
+        elif event.get("detail-type") == "receipts.digest_due":
+            send_receipt_digest(services, str(detail["account"]), str(detail["month"]))
         elif event.get("detail-type") == "invoice.payment_reminder":
             send_reminder(services, str(detail["invoice"]), int(detail["days_from_due"]))
 

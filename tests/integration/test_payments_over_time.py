@@ -85,3 +85,42 @@ def test_declined_automatic_charge_is_retried_and_dunning_restricts_then_restore
     assert ok(stubborn.get(f"/v1/accounts/{never_pays['id']}"))["status"] == "active"
     for owner_key, subscription in ((owner, first_sub), (stubborn, second_sub)):
         ok(owner_key.post(f"/v1/subscriptions/{subscription['id']}/cancel", json={}))
+
+
+def test_monthly_receipt_setting_sends_one_digest_on_the_first(backend, as_operator, client_for, server_now, event_tap):
+    import boto3
+
+    from billing.payments.models import ReceiptDigest
+
+    account, owner = new_customer(as_operator, client_for, receipt_settings={"email_receipts": "monthly"})
+    for reference in ("CHQ-A", "CHQ-B"):
+        cheque = {"method": "cheque", "reference": reference, "received_at": server_now().isoformat()}
+        ok(
+            as_operator.post(
+                "/v1/payments", json={"account": account["id"], "amount": 1000, "currency": "EUR", "manual": cheque}
+            ),
+            201,
+        )
+
+    def receipts() -> list[dict]:
+        return ok(owner.get("/v1/receipts", params={"account": account["id"]}))["data"]
+
+    settle(backend, lambda: all(r["pdf_ready"] for r in receipts()))
+    now = server_now()
+    digest = ReceiptDigest.for_instant(account["id"], now)
+    advance(as_operator, digest.due_at + timedelta(hours=1))
+    settle(backend, lambda: True)
+    sent = [
+        e["detail"]["month"]
+        for e in event_tap()
+        if e["detail-type"] == "receipts.digest_due" and e["detail"]["account"] == account["id"]
+    ]
+    assert sent == [f"{now:%Y-%m}"]
+    dynamodb = boto3.client("dynamodb", endpoint_url=backend.aws_endpoint_url)
+
+    def claimed(name: str) -> bool:
+        key = {"pk": {"S": f"CLAIM#{name}"}, "sk": {"S": "CLAIM"}}
+        return "Item" in dynamodb.get_item(TableName=backend.tables["Main"], Key=key)
+
+    assert claimed(f"email:digest:{account['id']}:{now:%Y-%m}")  # one email for the month
+    assert not any(claimed(f"email:{r['id']}") for r in receipts())  # and none per payment

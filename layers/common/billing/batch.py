@@ -16,7 +16,7 @@ from billing.events import DomainEvent
 from billing.invoices.invoice_items import InvoiceItem
 from billing.invoices.models import CreditNote, Invoice
 from billing.ledger.account_ledger import LedgerEntry
-from billing.payments.models import Payment, PaymentProfile, Receipt
+from billing.payments.models import Payment, PaymentProfile, Receipt, ReceiptDigest
 from billing.subscriptions.models import Subscription
 
 
@@ -62,6 +62,8 @@ class WriteBatch:
     payments: list[Payment] = field(default_factory=list)
     receipts: list[Receipt] = field(default_factory=list)
     account_statuses: list[AccountStatusChange] = field(default_factory=list)
+    digests: list[ReceiptDigest] = field(default_factory=list)  # scheduled (idempotent: same month, same item)
+    digests_sent: list[ReceiptDigest] = field(default_factory=list)  # removed from the schedule
     events: list[DomainEvent] = field(default_factory=list)  # to the outbox, in the same transaction
     claims: list[str] = field(default_factory=list)  # names taken once ever (an email sent): else conflict
 
@@ -83,5 +85,7 @@ class WriteBatch:
                 self.payments,
                 self.receipts,
                 self.account_statuses,
+                self.digests,
+                self.digests_sent,
             )
         ) + sum(1 + 2 * len(append.entries) for append in self.ledger)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # keeps the authorizer's import light: it never loads the bil
         PaymentMethod,
         PaymentProfile,
         Receipt,
+        ReceiptDigest,
         SetupIntentInfo,
         SetupSnapshot,
     )
@@ -130,6 +131,7 @@ class BillingStore(Protocol):
     def list_payments(self, account_id: str, page: PageRequest) -> Page[Payment]: ...
     def get_receipt(self, receipt_id: str) -> Receipt | None: ...
     def list_receipts(self, account_id: str, page: PageRequest) -> Page[Receipt]: ...
+    def get_digest(self, digest_id: str) -> ReceiptDigest | None: ...
 
     def record_webhook(self, event_id: str, received: datetime) -> bool:
         """Remember a provider event id for longer than its retry window; False if already known."""

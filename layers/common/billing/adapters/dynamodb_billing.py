@@ -31,7 +31,7 @@ from billing.events import DomainEvent
 from billing.invoices.invoice_items import InvoiceItem
 from billing.invoices.models import CreditNote, Invoice
 from billing.ledger.account_ledger import AccountLedger, LedgerEntry
-from billing.payments.models import Payment, PaymentProfile, Receipt
+from billing.payments.models import Payment, PaymentProfile, Receipt, ReceiptDigest
 from billing.ports import Page, PageRequest
 from billing.runs.shards import DUE_SHARDS
 from billing.subscriptions.models import Subscription
@@ -118,6 +118,10 @@ def payment_key(payment_id: str) -> tuple[str, str]:
 
 def receipt_key(receipt_id: str) -> tuple[str, str]:
     return f"RECEIPT#{receipt_id}", "RECEIPT"
+
+
+def digest_key(digest_id: str) -> tuple[str, str]:
+    return f"DIGEST#{digest_id}", "DIGEST"
 
 
 def webhook_key(event_id: str) -> tuple[str, str]:
@@ -292,6 +296,10 @@ class DynamoBillingStore:
     def list_receipts(self, account_id: str, page: PageRequest) -> Page[Receipt]:
         return self._list(f"{account_pk(account_id)}#RECEIPT", Receipt, page)
 
+    def get_digest(self, digest_id: str) -> ReceiptDigest | None:
+        found = self._get(digest_key(digest_id), ReceiptDigest)
+        return None if found is None else found[0]
+
     def record_webhook(self, event_id: str, received: datetime) -> bool:
         expires = int((received + WEBHOOK_MEMORY).timestamp())
         item = DocItem(
@@ -424,6 +432,14 @@ class DynamoBillingStore:
             account = AccountItem(account_pk(change.account_id), "ACCOUNT")
             account.version = change.version or None
             transaction.update(account, actions=[AccountItem.status.set(change.status.value)])
+        for digest in batch.digests:
+            # Every receipt of the month writes the same item: an overwrite, never a conflict.
+            scheduled = DocItem(*digest_key(digest.id), kind="receipt_digest", doc=dump(digest))
+            scheduled.duepk = f"DUE#{shard_of(digest.id)}"
+            scheduled.duesk = f"{digest.due_at.isoformat()}#digest#{digest.id}"
+            transaction.save(scheduled)
+        for digest in batch.digests_sent:
+            transaction.delete(DocItem(*digest_key(digest.id)), condition=DocItem.pk.exists())
         for claim in batch.claims:
             transaction.save(
                 DocItem(f"CLAIM#{claim}", "CLAIM", kind="claim", doc={}), condition=DocItem.pk.does_not_exist()

@@ -1,7 +1,9 @@
-"""Emails through SES, with the PDF attached (a raw MIME message: SES' simple form has no attachments)."""
+"""Emails through SES, with a PDF (or a zip of PDFs) attached: a raw MIME message, since SES' simple
+form has no attachments."""
 
 from __future__ import annotations
 
+import mimetypes
 from email.message import EmailMessage
 from functools import cached_property
 from typing import Any
@@ -23,5 +25,7 @@ class SesMailer:
         message.set_content(text)
         if attachment is not None:
             filename, content = attachment
-            message.add_attachment(content, maintype="application", subtype="pdf", filename=filename)
+            kind = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+            maintype, subtype = kind.split("/", 1)
+            message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
         self._client.send_raw_email(Source=self.sender, Destinations=[to], RawMessage={"Data": message.as_bytes()})

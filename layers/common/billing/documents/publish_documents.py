@@ -9,6 +9,8 @@ sends it twice (at most once; a failure after the claim is logged for an operato
 from __future__ import annotations
 
 import contextlib
+import io
+import zipfile
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -23,7 +25,8 @@ from billing.documents.seller import Seller
 from billing.errors import ConflictError
 from billing.invoices.models import Invoice
 from billing.money import minor_unit_exponent
-from billing.ports import AccountRepository, BillingStore, DocumentStorage, Mailer, PdfRenderer
+from billing.payments.models import ReceiptDigest
+from billing.ports import AccountRepository, BillingStore, DocumentStorage, Mailer, PageRequest, PdfRenderer
 
 _SUBJECT = {"fr": "Votre facture {number} — {amount}", "en": "Your invoice {number} — {amount}"}
 _BODY = {
@@ -141,10 +144,18 @@ def publish_receipt(services: DocumentServices, receipt_id: str, attempts: int =
         pdf = services.render(receipt_document(receipt, account, services.seller))
         key = f"receipts/{receipt.account_id}/{receipt.number}-{receipt.id}.pdf"
         services.storage.put(key, pdf)
-        each = account.profile.receipt_settings.email_receipts is EmailReceipts.EACH_PAYMENT
+        setting = account.profile.receipt_settings.email_receipts
+        each = setting is EmailReceipts.EACH_PAYMENT
+        monthly = (
+            [ReceiptDigest.for_instant(receipt.account_id, receipt.created)] if setting is EmailReceipts.MONTHLY else []
+        )
         try:
             services.store.commit(
-                WriteBatch(receipts=[replace(receipt, pdf_key=key)], claims=[f"email:{receipt.id}"] if each else [])
+                WriteBatch(
+                    receipts=[replace(receipt, pdf_key=key)],
+                    claims=[f"email:{receipt.id}"] if each else [],
+                    digests=monthly,
+                )
             )
             break
         except ConflictError:
@@ -265,5 +276,49 @@ def send_reminder(services: DocumentServices, invoice_id: str, days_from_due: in
             how=how,
             seller=services.seller.legal_name,
         ),
+    )
+    return True
+
+
+_DIGEST_SUBJECT = {"fr": "Vos reçus de paiement — {month}", "en": "Your payment receipts — {month}"}
+_DIGEST_BODY = {
+    "fr": "Bonjour,\n\nVoici vos reçus de paiement de {month} (PDF joints dans l'archive) :\n{lines}\n\n{seller}",
+    "en": "Hello,\n\nHere are your payment receipts for {month} (PDFs in the attached archive):\n{lines}\n\n{seller}",
+}
+
+
+def send_receipt_digest(services: DocumentServices, account_id: str, month: str) -> bool:
+    """The monthly digest: every receipt of the month in one email, their PDFs zipped. Once."""
+    account = services.accounts.get(account_id)
+    if account is None:
+        return False
+    receipts, cursor = [], None
+    while True:
+        page = services.store.list_receipts(account_id, PageRequest(limit=100, cursor=cursor))
+        receipts += [r for r in page.items if f"{r.created:%Y-%m}" == month]
+        cursor = page.next_cursor
+        oldest = page.items[-1].created if page.items else None
+        if cursor is None or (oldest is not None and f"{oldest:%Y-%m}" < month):
+            break
+    if not receipts or not _claim(services, f"email:digest:{account_id}:{month}"):
+        return False
+    locale = account.profile.locale.value
+    first_day = datetime.fromisoformat(f"{month}-01T00:00:00+00:00")
+    month_name = format_date(first_day, "MMMM y", locale=locale)
+    receipts.sort(key=lambda r: r.created)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for receipt in receipts:
+            if receipt.pdf_key:
+                zipped.writestr(f"{receipt.number}.pdf", services.storage.get(receipt.pdf_key))
+    lines = "\n".join(
+        f"- {r.number}, {format_date(r.created, 'short', locale=locale)}, {_money(r.amount, r.currency, locale)}"
+        for r in receipts
+    )
+    services.mailer.send(
+        to=str(account.profile.billing_email),
+        subject=_DIGEST_SUBJECT[locale].format(month=month_name),
+        text=_DIGEST_BODY[locale].format(month=month_name, lines=lines, seller=services.seller.legal_name),
+        attachment=(f"receipts-{month}.zip", archive.getvalue()),
     )
     return True

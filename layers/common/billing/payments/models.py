@@ -197,3 +197,25 @@ class ChargeRequest:
     idempotency_key: str  # from our state: the same attempt never charges twice
     off_session: bool
     metadata: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptDigest:
+    """An account's receipts of one month (UTC), emailed together on the first of the next month, for
+    accounts whose receipt settings say ``monthly``."""
+
+    account_id: str
+    month: str  # "2026-11"
+    due_at: datetime
+
+    @property
+    def id(self) -> str:
+        return f"{self.account_id}:{self.month}"
+
+    @classmethod
+    def for_instant(cls, account_id: str, instant: datetime) -> ReceiptDigest:
+        start = instant.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        following = (
+            start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
+        )
+        return cls(account_id, f"{start:%Y-%m}", following)

@@ -35,7 +35,29 @@ def process_due(services: Services, kind: str, object_id: str) -> list[DomainEve
         return _subscription(services, object_id)
     if kind == "invoice":
         return _invoice(services, object_id)
+    if kind == "digest":
+        return _digest(services, object_id)
     return []
+
+
+def _digest(services: Services, digest_id: str) -> list[DomainEvent]:
+    """A month of receipts is over: ask the documents function to email them together, once."""
+    digest = services.store.get_digest(digest_id)
+    now = services.clock.now()
+    if digest is None or digest.due_at > now:
+        return []
+    event = DomainEvent(
+        f"receipts.digest_due:{digest.id}",
+        "receipts.digest_due",
+        now,
+        digest.account_id,
+        {"account": digest.account_id, "month": digest.month},
+    )
+    try:
+        services.store.commit(WriteBatch(digests_sent=[digest], events=[event]))
+    except ConflictError:
+        return []  # another worker sent it
+    return [event]
 
 
 def _subscription(services: Services, subscription_id: str) -> list[DomainEvent]:
