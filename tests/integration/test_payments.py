@@ -158,9 +158,17 @@ def test_declined_card_answers_402_and_keeps_the_failure_in_the_history(backend,
 
 def test_top_up_credits_the_balance_and_pays_the_next_invoice(backend, as_operator, client_for, catalog):
     account, owner = new_customer(as_operator, client_for)
-    save_method(backend, owner, account["id"])
-    top_up = ok(owner.post(f"/v1/accounts/{account['id']}/top_ups", json={"amount": 10000, "currency": "EUR"}), 201)
-    assert (top_up["purpose"], top_up["credit_added"]) == ("top_up", 10000)
+    # A method just created by Stripe.js (here: Stripe's test card), handed over with the payment.
+    top_up = ok(
+        owner.post(
+            f"/v1/accounts/{account['id']}/top_ups",
+            json={"amount": 10000, "currency": "EUR", "payment_method": "pm_card_visa"},
+        ),
+        201,
+    )
+    assert (top_up["purpose"], top_up["credit_added"], top_up["method_label"]) == ("top_up", 10000, "visa •••• 4242")
+    saved = ok(owner.get(f"/v1/accounts/{account['id']}/payment_methods"))
+    assert saved["default_payment_method"] == top_up["payment_method"]
     assert ok(owner.get(f"/v1/accounts/{account['id']}/balance"))["credit_available"] == 10000
     (invoice,) = open_invoices(as_operator, owner, account["id"], catalog, 1)
     assert (invoice["status"], invoice["credit_applied"], invoice["amount_due"]) == ("paid", 3600, 0)
@@ -387,3 +395,30 @@ def test_credit_note_with_refund_gives_the_money_back_on_the_card(backend, as_op
     settle(backend, lambda: True)
     assert ok(owner.get(f"/v1/payments/{payment['id']}"))["amount_refunded"] == 600
     assert ok(owner.get(f"/v1/accounts/{account['id']}/balance"))["balance"] == 0
+
+
+def test_a_base64_body_flagged_by_api_gateway_is_decoded_before_verifying(backend):
+    event = {
+        "id": "evt_flagged_base64",
+        "object": "event",
+        "type": "customer.updated",  # no handler: acknowledged and logged
+        "created": int(time.time()),
+        "data": {"object": {"id": "cus_x", "object": "customer"}},
+    }
+    payload = json.dumps(event).encode()
+    signature = sign(payload, backend.resources["stripe-webhook-secret"])
+    proxy = {
+        "httpMethod": "POST",
+        "path": "/webhooks/stripe",
+        "resource": "/webhooks/stripe",
+        "headers": {"Stripe-Signature": signature},
+        "body": base64.b64encode(payload).decode(),
+        "isBase64Encoded": True,
+        "requestContext": {"requestId": "test-base64"},
+    }
+    answer = backend.triggers.gateway.functions["stripe_webhook"].invoke(proxy)
+    assert (answer["statusCode"], json.loads(answer["body"])) == (200, {"received": True, "duplicate": False})
+    broken = proxy | {"body": "%%% not base64 %%%", "requestContext": {"requestId": "test-base64-2"}}
+    refused = backend.triggers.gateway.functions["stripe_webhook"].invoke(broken)
+    assert refused["statusCode"] == 400
+    settle(backend, lambda: True)

@@ -207,7 +207,10 @@ def notify_payment_failed(services: DocumentServices, detail: dict[str, object])
         invoice_text = f" (facture {invoice.number})" if locale == "fr" else f" (invoice {invoice.number})"
     next_at = detail.get("next_attempt_at")
     retry, no_retry = _NEXT[locale]
-    next_text = retry.format(date=format_date(datetime.fromisoformat(str(next_at)), "long", locale=locale))
+    if next_at:
+        next_text = retry.format(date=format_date(datetime.fromisoformat(str(next_at)), "long", locale=locale))
+    else:
+        next_text = no_retry
     services.mailer.send(
         to=str(account.profile.billing_email),
         subject=_FAILED_SUBJECT[locale].format(amount=amount),
@@ -215,7 +218,7 @@ def notify_payment_failed(services: DocumentServices, detail: dict[str, object])
             amount=amount,
             invoice=invoice_text,
             reason=payment.failure.message if payment.failure else "",
-            next=next_text if next_at else no_retry,
+            next=next_text,
             seller=services.seller.legal_name,
         ),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from billing.accounts.models import Account
 from billing.batch import AccountStatusChange
 from billing.events import DomainEvent
 from billing.invoices.models import Invoice, InvoiceStatus
@@ -32,9 +33,10 @@ def status_change(
     updated: Iterable[Invoice],
     now: datetime,
     policy: DunningPolicy,
+    account: Account | None = None,
 ) -> tuple[AccountStatusChange, DomainEvent] | None:
     """The account's new state if ``updated`` (invoices about to be saved) changes it, else None."""
-    account = accounts.get(account_id)
+    account = account or accounts.get(account_id)
     if account is None:
         return None
     invoices = {invoice.id: invoice for invoice in open_invoices(store, account_id)}

@@ -131,7 +131,7 @@ def book_success(services: PaymentServices, payment: Payment, now: datetime) -> 
         series=[advance],
         events=events,
     )
-    change = status_change(store, services.accounts, payment.account_id, invoices, now, services.policy)
+    change = status_change(store, services.accounts, payment.account_id, invoices, now, services.policy, account)
     if change is not None:
         batch.account_statuses.append(change[0])
         batch.events.append(change[1])
