@@ -42,6 +42,15 @@ def install() -> None:
     _installed = True
 
 
+def mark() -> int:
+    return len(_calls)
+
+
+def calls_since(position: int) -> list[tuple[str, str, str]]:
+    """What was made since ``mark()``: readable while a ``counting`` block is still open."""
+    return _calls[position:]
+
+
 @contextmanager
 def counting() -> Iterator[list[tuple[str, str, str]]]:
     """Yield the list of (label, service, operation) made inside the block."""

@@ -203,8 +203,11 @@ def charge_requests(backend: Any, session: Any, rows: list[tuple[str, str, str]]
         for label in ("charge (invoice.charge_due → succeeded)", "its webhook (payment_intent.succeeded)"):
             stripe_calls.clear()
             deadline = time.monotonic() + 10
+            position = aws_requests.mark()
             with aws_requests.counting() as calls:
-                while time.monotonic() < deadline and not any(function == "payments" for function, _, _ in calls):
+                while time.monotonic() < deadline and not any(
+                    function == "payments" for function, _, _ in aws_requests.calls_since(position)
+                ):
                     backend.triggers.drain(only=frozenset({"payments"}))
                     time.sleep(0.2)
             payments = collections.Counter(
