@@ -422,3 +422,35 @@ def test_a_base64_body_flagged_by_api_gateway_is_decoded_before_verifying(backen
     refused = backend.triggers.gateway.functions["stripe_webhook"].invoke(broken)
     assert refused["statusCode"] == 400
     settle(backend, lambda: True)
+
+
+def test_a_card_asking_for_3d_secure_waits_for_the_customer_then_is_booked_by_the_webhook(
+    backend, as_operator, client_for, catalog
+):
+    account, owner = new_customer(as_operator, client_for)
+    (invoice,) = open_invoices(as_operator, owner, account["id"], catalog, 1)
+    card = {"number": "4000002500003155", "exp_month": 12, "exp_year": 2030, "cvc": "123"}
+    method = browser(backend).v1.payment_methods.create({"type": "card", "card": card})  # Stripe.js
+    payment = ok(
+        owner.post(
+            "/v1/payments",
+            json={"account": account["id"], "amount": 3600, "currency": "EUR", "payment_method": method.id},
+        ),
+        201,
+    )
+    assert (payment["status"], payment["receipt"]) == ("requires_action", None)
+    assert payment["client_secret"].startswith(payment["provider_id"])
+    assert ok(owner.get(f"/v1/payments/{payment['id']}"))["client_secret"] is None  # never stored
+    assert ok(owner.get(f"/v1/invoices/{invoice['id']}"))["status"] == "open"
+    # The customer passes 3-D Secure in the browser (localstripe's stand-in for the bank's page).
+    authenticated = requests.post(
+        f"{backend.stripe_endpoint_url}/v1/payment_intents/{payment['provider_id']}/_authenticate",
+        data={"client_secret": payment["client_secret"], "success": "true"},
+        headers={"Authorization": "Bearer sk_test_local"},
+        timeout=10,
+    )
+    assert authenticated.status_code == 200, authenticated.text
+    settle(backend, lambda: ok(owner.get(f"/v1/invoices/{invoice['id']}"))["status"] == "paid")
+    booked = ok(owner.get(f"/v1/payments/{payment['id']}"))
+    assert booked["status"] == "succeeded"
+    assert booked["receipt"] is not None

@@ -11,6 +11,7 @@ import contextlib
 import json
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
@@ -38,6 +39,7 @@ _STATUSES = {
     "succeeded": PaymentStatus.SUCCEEDED,
     "processing": PaymentStatus.PROCESSING,
     "canceled": PaymentStatus.FAILED,
+    "requires_action": PaymentStatus.REQUIRES_ACTION,
 }
 _UNAVAILABLE = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError)
 
@@ -159,7 +161,12 @@ class StripeGateway:
             raise InvalidInputError(
                 "invalid_payment_method", f"Stripe refused the payment: {error.user_message}", "payment_method"
             ) from error
-        return self.intent_from(_dict(intent))
+        snapshot = self.intent_from(_dict(intent))
+        if request.off_session and snapshot.status is PaymentStatus.REQUIRES_ACTION:
+            # Nobody is there to authenticate: Stripe calls this a decline (authentication_required).
+            failure = Failure("authentication_required", "The bank asks the cardholder to authenticate.", False)
+            return replace(snapshot, status=PaymentStatus.FAILED, failure=failure, client_secret=None)
+        return snapshot
 
     def _declined(self, error: stripe.CardError, request: ChargeRequest) -> IntentSnapshot:
         body = _dict(getattr(error, "json_body", None)).get("error", {})
@@ -241,6 +248,7 @@ class StripeGateway:
             method_type=_dict(method).get("type"),
             failure=failure,
             metadata=metadata,
+            client_secret=data.get("client_secret") if status is PaymentStatus.REQUIRES_ACTION else None,
         )
 
     def setup_from(self, data: dict[str, Any]) -> SetupSnapshot:

@@ -134,9 +134,12 @@ class PaymentView(BaseModel):
     disputed: bool
     failure: FailureView | None
     receipt: str | None
+    client_secret: str | None = Field(
+        default=None, description="Only while requires_action, only in this answer: for Stripe.js to authenticate."
+    )
 
     @classmethod
-    def of(cls, payment: Payment) -> PaymentView:
+    def of(cls, payment: Payment, client_secret: str | None = None) -> PaymentView:
         failure = payment.failure
         return cls(
             id=payment.id,
@@ -162,6 +165,7 @@ class PaymentView(BaseModel):
             if failure
             else None,
             receipt=payment.receipt_id,
+            client_secret=client_secret,
         )
 
 

@@ -83,18 +83,18 @@ def post_payment(body: PaymentCreate) -> PaymentView:
                 body.manual.reference,
                 body.manual.received_at,
             )
-        else:
-            payment = pay(
-                s.payments,
-                caller(router),
-                body.account,
-                body.amount,
-                body.currency,
-                body.payment_method,
-                PaymentPurpose.ONE_TIME,
-                key,
-            )
-        return PaymentView.of(payment).model_dump(mode="json")
+            return PaymentView.of(payment).model_dump(mode="json")
+        payment, secret = pay(
+            s.payments,
+            caller(router),
+            body.account,
+            body.amount,
+            body.currency,
+            body.payment_method,
+            PaymentPurpose.ONE_TIME,
+            key,
+        )
+        return PaymentView.of(payment, secret).model_dump(mode="json")
 
     return PaymentView.model_validate(once(router, body.model_dump(mode="json"), run))
 
@@ -106,7 +106,7 @@ def post_top_up(account_id: ACCOUNT_ID, body: TopUpCreate) -> PaymentView:
     key = router.current_event.headers.get("Idempotency-Key")
 
     def run() -> dict[str, object]:
-        payment = pay(
+        payment, secret = pay(
             s.payments,
             caller(router),
             account_id,
@@ -116,7 +116,7 @@ def post_top_up(account_id: ACCOUNT_ID, body: TopUpCreate) -> PaymentView:
             PaymentPurpose.TOP_UP,
             key,
         )
-        return PaymentView.of(payment).model_dump(mode="json")
+        return PaymentView.of(payment, secret).model_dump(mode="json")
 
     return PaymentView.model_validate(once(router, body.model_dump(mode="json"), run))
 

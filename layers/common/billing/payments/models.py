@@ -59,6 +59,7 @@ class PaymentPurpose(StrEnum):
 
 
 class PaymentStatus(StrEnum):
+    REQUIRES_ACTION = "requires_action"  # the customer must authenticate (3-D Secure, SCA) in the browser
     PROCESSING = "processing"  # debits (SEPA, ACH) wait for their outcome
     FAILED = "failed"
     SUCCEEDED = "succeeded"
@@ -66,7 +67,12 @@ class PaymentStatus(StrEnum):
 
 # Webhooks come in any order: a payment only moves up this ladder (a late "processing" after
 # "succeeded" changes nothing). A failed intent may still succeed if confirmed again.
-STATUS_RANK = {PaymentStatus.PROCESSING: 1, PaymentStatus.FAILED: 2, PaymentStatus.SUCCEEDED: 3}
+STATUS_RANK = {
+    PaymentStatus.REQUIRES_ACTION: 0,
+    PaymentStatus.PROCESSING: 1,
+    PaymentStatus.FAILED: 2,
+    PaymentStatus.SUCCEEDED: 3,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +155,8 @@ class IntentSnapshot:
     method_type: str | None = None
     failure: Failure | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    # For the customer's browser to authenticate (Stripe.js handleNextAction); never stored or logged.
+    client_secret: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

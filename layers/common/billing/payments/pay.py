@@ -54,8 +54,10 @@ def pay(
     method_id: str | None,
     purpose: PaymentPurpose,
     idempotency_key: str | None = None,
-) -> Payment:
-    """Charge a saved (or newly created) method now; a decline answers 402 and is kept in the history."""
+) -> tuple[Payment, str | None]:
+    """Charge a saved (or newly created) method now; a decline answers 402 and is kept in the history.
+    When the bank asks for 3-D Secure, the payment waits in ``requires_action`` and the intent's client
+    secret is returned (not stored) for Stripe.js to authenticate; Stripe's webhook then books it."""
     require_access(principal, account_id, Permission.BILLING_MANAGE)
     currency = _check_amount(services, account_id, amount, currency)
     profile = payment_profile(services, account_id)
@@ -84,7 +86,7 @@ def pay(
     )
     payment = apply_intent(services, snapshot)
     if payment is None:
-        raise PaymentDeclinedError("payment_requires_action", "The payment needs the customer's confirmation.")
+        raise PaymentDeclinedError("payment_incomplete", "Stripe gave no outcome for this payment; retry.")
     if payment.status is PaymentStatus.FAILED:
         failure = payment.failure
         raise PaymentDeclinedError(
@@ -92,7 +94,7 @@ def pay(
             f"{failure.message if failure else 'The payment failed.'} (payment {payment.id})",
             "payment_method",
         )
-    return payment
+    return payment, snapshot.client_secret if payment.status is PaymentStatus.REQUIRES_ACTION else None
 
 
 def record_manual_payment(

@@ -186,8 +186,9 @@ def apply_intent(services: PaymentServices, snapshot: IntentSnapshot) -> Payment
             batch = book_success(services, payment, now)
         elif payment.status is PaymentStatus.FAILED:
             batch = book_failure(services, payment, now)
-        else:
-            batch = WriteBatch(payments=[payment], events=[payment_event("payment.processing", payment, now)])
+        else:  # processing, or waiting for the customer to authenticate
+            kind = f"payment.{payment.status.value}"
+            batch = WriteBatch(payments=[payment], events=[payment_event(kind, payment, now)])
         try:
             services.store.commit(batch)
         except ConflictError:
