@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import socket
@@ -12,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from typing import Any
 
 from moto.server import ThreadedMotoServer
 
@@ -70,7 +72,49 @@ def serialize_moto_dynamodb_writes() -> None:
                 return __original(self, *args, **kwargs)  # type: ignore[operator]
 
         setattr(DynamoDBBackend, name, locked)
+    _snapshot_tables_once_per_transaction(DynamoDBBackend, lock)
     _serialized = True
+
+
+class _CopyOncePerTransaction:
+    """Stands for the ``copy`` module inside moto's DynamoDB backend while a transaction runs.
+
+    moto snapshots a whole table for rollback once per *item* of a transaction (a 10-item transaction
+    copies the table ten times: seconds once the table holds thousands of items). Within one transaction
+    every snapshot of a table is taken before any write, so they are equal: one per table gives the same
+    rollback. Writes are serialized (the lock above), so a single memo is safe.
+    """
+
+    def __init__(self) -> None:
+        self.memo: dict[int, object] | None = None
+
+    def deepcopy(self, value: object, *args: object) -> object:
+        if self.memo is None:
+            return copy.deepcopy(value, *args)  # type: ignore[arg-type]
+        if id(value) not in self.memo:
+            self.memo[id(value)] = copy.deepcopy(value)
+        return self.memo[id(value)]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(copy, name)
+
+
+def _snapshot_tables_once_per_transaction(backend: Any, lock: threading.RLock) -> None:
+    import moto.dynamodb.models as models
+
+    shim = _CopyOncePerTransaction()
+    models.copy = shim  # type: ignore[assignment]
+    transact = backend.transact_write_items
+
+    def transact_write_items(self: object, *args: object, **kwargs: object) -> object:
+        with lock:
+            shim.memo = {}
+            try:
+                return transact(self, *args, **kwargs)
+            finally:
+                shim.memo = None
+
+    backend.transact_write_items = transact_write_items
 
 
 @dataclass
