@@ -68,14 +68,12 @@ def compose() -> Resolve:
 def _publish(store: Any, publisher: Any) -> None:
     """Events the request committed (a receipt, a paid invoice) go to the bus now; if that fails they
     stay in the outbox, which the next billing run publishes."""
-    events = store.take_committed()
-    if not events:
-        return
+    from billing.adapters.aws_messaging import publish_committed
+
     try:
-        publisher.publish(events)
-        store.clear_outbox(events)
-    except Exception:
-        logger.exception("publishing %d events failed; the outbox keeps them", len(events))
+        publish_committed(store, publisher)
+    except Exception:  # the answer is already decided: the outbox keeps the events
+        logger.exception("publishing events failed; the outbox keeps them")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

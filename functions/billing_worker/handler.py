@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 @cache
 def compose() -> Any:
-    from billing.adapters.aws_messaging import EventBridgePublisher
+    from billing.adapters.aws_messaging import EventBridgePublisher, publish_committed
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_billing import DynamoBillingStore, DynamoUsageStore
     from billing.adapters.dynamodb_tables import bind_table
@@ -35,12 +35,7 @@ def compose() -> Any:
     def handle(record: SQSRecord) -> None:
         message = json.loads(record.body)
         process_due(services, str(message["kind"]), str(message["id"]))
-        events = store.take_committed()
-        if events:
-            # Committed with the change; published now. A crash here leaves them in the outbox for the
-            # next run to publish: at least once.
-            publisher.publish(events)
-            store.clear_outbox(events)
+        publish_committed(store, publisher)
 
     return sqs_batch(handle)
 

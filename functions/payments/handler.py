@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 @cache
 def compose() -> Any:
-    from billing.adapters.aws_messaging import EventBridgePublisher
+    from billing.adapters.aws_messaging import EventBridgePublisher, publish_committed
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_billing import DynamoBillingStore
     from billing.adapters.dynamodb_tables import bind_table
@@ -55,10 +55,7 @@ def compose() -> Any:
                 metrics.add_metric(name=f"Charge_{payment.status.value}", unit="Count", value=1)
         else:
             logger.warning("unknown message", extra={"keys": sorted(message)})
-        events = store.take_committed()
-        if events:
-            publisher.publish(events)
-            store.clear_outbox(events)
+        publish_committed(store, publisher)
 
     return sqs_batch(handle)
 

@@ -69,7 +69,6 @@ def post_payment(body: PaymentCreate) -> PaymentView:
     """Pay any amount now: the oldest open invoices first, partial payments allowed, any excess becomes
     balance credit. ``manual`` (operators) records a bank transfer or cheque through the same allocation."""
     s = services(router)
-    key = router.current_event.headers.get("Idempotency-Key")
 
     def run() -> dict[str, object]:
         if body.manual is not None:
@@ -84,17 +83,7 @@ def post_payment(body: PaymentCreate) -> PaymentView:
                 body.manual.received_at,
             )
             return PaymentView.of(payment).model_dump(mode="json")
-        payment, secret = pay(
-            s.payments,
-            caller(router),
-            body.account,
-            body.amount,
-            body.currency,
-            body.payment_method,
-            PaymentPurpose.ONE_TIME,
-            key,
-        )
-        return PaymentView.of(payment, secret).model_dump(mode="json")
+        return _pay_now(body.account, body.amount, body.currency, body.payment_method, PaymentPurpose.ONE_TIME)
 
     return PaymentView.model_validate(once(router, body.model_dump(mode="json"), run))
 
@@ -102,23 +91,22 @@ def post_payment(body: PaymentCreate) -> PaymentView:
 @router.post("/v1/accounts/<account_id>/top_ups", status_code=201, security=BEARER, tags=["Payments"])
 def post_top_up(account_id: ACCOUNT_ID, body: TopUpCreate) -> PaymentView:
     """Prepaid credit: applied automatically to the next invoices (and to any still unpaid)."""
-    s = services(router)
-    key = router.current_event.headers.get("Idempotency-Key")
 
     def run() -> dict[str, object]:
-        payment, secret = pay(
-            s.payments,
-            caller(router),
-            account_id,
-            body.amount,
-            body.currency,
-            body.payment_method,
-            PaymentPurpose.TOP_UP,
-            key,
-        )
-        return PaymentView.of(payment, secret).model_dump(mode="json")
+        return _pay_now(account_id, body.amount, body.currency, body.payment_method, PaymentPurpose.TOP_UP)
 
     return PaymentView.model_validate(once(router, body.model_dump(mode="json"), run))
+
+
+def _pay_now(
+    account_id: str, amount: int, currency: str, method_id: str | None, purpose: PaymentPurpose
+) -> dict[str, object]:
+    """Charge now; the caller's Idempotency-Key (if any) also keys the Stripe call."""
+    key = router.current_event.headers.get("Idempotency-Key")
+    payment, secret = pay(
+        services(router).payments, caller(router), account_id, amount, currency, method_id, purpose, key
+    )
+    return PaymentView.of(payment, secret).model_dump(mode="json")
 
 
 @router.get("/v1/payments", security=BEARER, tags=["Payments"])
