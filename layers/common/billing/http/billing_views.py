@@ -421,7 +421,9 @@ class CreditNoteView(BaseModel):
     amount: int
     reason: str
     created: str
-    amount_refunded: int = 0
+    amount_refunded: int = Field(
+        default=0, description="With refund: below amount if Stripe was unreachable (the rest stays as credit)."
+    )
 
     @classmethod
     def of(cls, note: CreditNote, refunded: int = 0) -> CreditNoteView:

@@ -10,6 +10,8 @@ import contextlib
 from dataclasses import replace
 
 from billing.accounts.access import Permission, Principal, require_access
+from billing.accounts.get_account import get_account
+from billing.accounts.models import Account
 from billing.batch import WriteBatch
 from billing.errors import ConflictError, NotFoundError
 from billing.events import DomainEvent
@@ -19,14 +21,12 @@ from billing.payments.models import PaymentMethod, PaymentProfile, SetupIntentIn
 from billing.payments.record_payment import PaymentServices
 
 
-def payment_profile(services: PaymentServices, account_id: str) -> PaymentProfile:
+def payment_profile(services: PaymentServices, account: Account) -> PaymentProfile:
     """The account's profile, with a provider customer (created once: its key is the account id)."""
+    account_id = account.id
     profile = services.store.get_payment_profile(account_id) or PaymentProfile(account_id)
     if profile.customer_id is not None:
         return profile
-    account = services.accounts.get(account_id)
-    if account is None:
-        raise NotFoundError("account_not_found", f"No account {account_id}.", "account_id")
     customer = services.gateway.ensure_customer(
         account_id, str(account.profile.billing_email), account.profile.legal_name
     )
@@ -45,27 +45,26 @@ def account_currency(services: PaymentServices, account_id: str) -> str:
 
 def create_setup_intent(services: PaymentServices, principal: Principal, account_id: str) -> SetupIntentInfo:
     require_access(principal, account_id, Permission.BILLING_MANAGE)
-    account = services.accounts.get(account_id)
-    if account is None:
-        raise NotFoundError("account_not_found", f"No account {account_id}.", "account_id")
-    profile = payment_profile(services, account_id)
+    account = get_account(services.accounts, principal, account_id)
+    profile = payment_profile(services, account)
     assert profile.customer_id is not None
     types = method_types_for(account.profile.address.country, account_currency(services, account_id))
     return services.gateway.create_setup_intent(profile.customer_id, types, account_id)
 
 
 def list_methods(services: PaymentServices, principal: Principal, account_id: str) -> PaymentProfile:
-    require_access(principal, account_id, Permission.BILLING_READ)
-    if services.accounts.get(account_id) is None:
-        raise NotFoundError("account_not_found", f"No account {account_id}.", "account_id")
+    get_account(services.accounts, principal, account_id)
     return services.store.get_payment_profile(account_id) or PaymentProfile(account_id)
 
 
 def add_method(services: PaymentServices, account_id: str, method: PaymentMethod) -> PaymentProfile:
     """Save a method the provider confirmed (``setup_intent.succeeded``): the first becomes the default.
     Idempotent: a method already saved changes nothing and announces nothing."""
+    account = services.accounts.get(account_id)
+    if account is None:
+        raise NotFoundError("account_not_found", f"No account {account_id}.", "account_id")
     for _ in range(5):
-        profile = payment_profile(services, account_id)
+        profile = payment_profile(services, account)
         if profile.method(method.id) is not None:
             return profile
         saved = replace(profile, methods=(*profile.methods, method), default_method=profile.default_method or method.id)
@@ -84,15 +83,15 @@ def add_method(services: PaymentServices, account_id: str, method: PaymentMethod
     raise ConflictError("concurrent_update", "The payment methods kept changing; retry.")
 
 
-def attach_method(services: PaymentServices, account_id: str, method_id: str) -> PaymentMethod:
+def attach_method(services: PaymentServices, account: Account, method_id: str) -> PaymentMethod:
     """A method created in the browser (Stripe.js) and handed to us for a payment: attach and save it."""
-    profile = payment_profile(services, account_id)
+    profile = payment_profile(services, account)
     known = profile.method(method_id)
     if known is not None:
         return known
     assert profile.customer_id is not None
     method = services.gateway.attach(method_id, profile.customer_id)
-    add_method(services, account_id, method)
+    add_method(services, account.id, method)
     return method
 
 

@@ -7,6 +7,7 @@ import hashlib
 from datetime import datetime
 
 from billing.accounts.access import Permission, Principal, require_access, require_operator
+from billing.accounts.get_account import get_account
 from billing.errors import ConflictError, InvalidInputError, NotFoundError, PaymentDeclinedError
 from billing.ids import new_id
 from billing.money import minor_unit_exponent
@@ -37,8 +38,6 @@ def _check_amount(services: PaymentServices, account_id: str, amount: int, curre
     minor_unit_exponent(currency)
     if not 0 < amount <= MAX_AMOUNT:
         raise InvalidInputError("invalid_amount", f"The amount is between 1 and {MAX_AMOUNT} minor units.", "amount")
-    if services.accounts.get(account_id) is None:
-        raise NotFoundError("account_not_found", f"No account {account_id}.", "account_id")
     expected = account_currency(services, account_id)
     if currency != expected:
         raise InvalidInputError("currency_mismatch", f"This account is billed in {expected}.", "currency")
@@ -59,11 +58,12 @@ def pay(
     When the bank asks for 3-D Secure, the payment waits in ``requires_action`` and the intent's client
     secret is returned (not stored) for Stripe.js to authenticate; Stripe's webhook then books it."""
     require_access(principal, account_id, Permission.BILLING_MANAGE)
+    account = get_account(services.accounts, principal, account_id)
     currency = _check_amount(services, account_id, amount, currency)
-    profile = payment_profile(services, account_id)
+    profile = payment_profile(services, account)
     assert profile.customer_id is not None
     if method_id is not None:
-        method = attach_method(services, account_id, method_id)
+        method = attach_method(services, account, method_id)
     else:
         default = profile.method(profile.default_method) if profile.default_method else None
         if default is None:
@@ -115,6 +115,7 @@ def record_manual_payment(
         raise InvalidInputError("reference_required", "Give the transfer's or cheque's reference.", "reference")
     if received_at > services.clock.now():
         raise InvalidInputError("received_in_future", "A payment is recorded once received.", "received_at")
+    get_account(services.accounts, principal, account_id)
     currency = _check_amount(services, account_id, amount, currency)
     digest = hashlib.sha256(f"{account_id}:{method_type}:{reference.strip()}".encode()).hexdigest()[:20]
     payment_id = f"py_{digest}"

@@ -3,12 +3,16 @@ debit that paid it, at Stripe, and the ledger books the refund against that cred
 
 from __future__ import annotations
 
-from billing.errors import ConflictError
+import logging
+
+from billing.errors import BillingError, ConflictError, ProviderUnavailableError
 from billing.invoices.models import CreditNote, Invoice, InvoiceStatus
 from billing.payments.models import Payment, PaymentStatus, RefundSnapshot
 from billing.payments.provider_events import book_refunds
 from billing.payments.record_payment import PaymentServices
 from billing.ports import PageRequest
+
+log = logging.getLogger(__name__)
 
 
 def _refundable(services: PaymentServices, invoice: Invoice) -> list[tuple[Payment, int]]:
@@ -38,14 +42,27 @@ def check_refundable(services: PaymentServices, invoice: Invoice, amount: int) -
 
 
 def refund_credit_note(services: PaymentServices, note: CreditNote, invoice: Invoice) -> int:
-    """Refund the note's amount at Stripe (one key per note and payment: a retry refunds once)."""
+    """Refund the note's amount at Stripe (one key per note and payment); returns what was refunded.
+
+    The note is already issued: failing here must not make the caller retry, which would issue a second
+    note. So Stripe being unreachable stops the refunds (the rest stays as balance credit, visible as
+    ``amount_refunded`` below the note's amount), and a refund Stripe made but we could not book now is
+    booked by its ``charge.refunded`` webhook (refunds are booked by id, once).
+    """
     remaining = note.amount
     for payment, available in _refundable(services, invoice):
         if remaining == 0:
             break
         share = min(remaining, available)
         assert payment.provider_id is not None
-        refund_id = services.gateway.refund(payment.provider_id, share, f"{note.id}-{payment.id}")
-        book_refunds(services, payment.id, (RefundSnapshot(refund_id, share),))
+        try:
+            refund_id = services.gateway.refund(payment.provider_id, share, f"{note.id}-{payment.id}")
+        except ProviderUnavailableError:
+            log.warning("credit note %s: Stripe unreachable, %d left as balance credit", note.id, remaining)
+            break
         remaining -= share
+        try:
+            book_refunds(services, payment.id, (RefundSnapshot(refund_id, share),))
+        except BillingError:
+            log.warning("refund %s not booked now; its webhook will book it", refund_id)
     return note.amount - remaining
