@@ -19,7 +19,7 @@ from infra.config import StageConfig
 from infra.documents import Documents
 from infra.manifest import AUTHORIZER, FUNCTIONS, GATEWAY_PROBLEMS, ROUTES
 from infra.messaging import Messaging
-from infra.packaging import function_code, layer_code
+from infra.packaging import LAMBDA_WHEELS, function_code, layer_code
 from infra.storage import Storage
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
@@ -42,7 +42,8 @@ class Functions(Construct):
         self.layer = lambda_.LayerVersion(
             self,
             "BillingLayer",
-            code=layer_code(),
+            # The wheels' CPU is Lambda's (arm64) unless a test asks for its own (tests/infra).
+            code=layer_code(str(self.node.try_get_context("layer_wheels") or LAMBDA_WHEELS)),
             compatible_runtimes=[RUNTIME],
             compatible_architectures=[lambda_.Architecture.ARM_64],
             description="billing package and its pinned dependencies",

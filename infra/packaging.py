@@ -1,4 +1,5 @@
-"""Docker-free bundling of the Lambda layer: ``pip --platform`` for arm64 python3.13, then ``billing/``.
+"""Docker-free bundling of the Lambda layer: ``pip --platform`` for python3.13, then ``billing/``, then
+python3.13 bytecode.
 
 CDK's Python bundling (and aws_lambda_python_alpha) runs in Docker, which our machines and CI lack.
 Every dependency we ship has arm64 manylinux wheels, so pip can fetch them for Lambda from any host.
@@ -6,7 +7,9 @@ Every dependency we ship has arm64 manylinux wheels, so pip can fetch them for L
 
 from __future__ import annotations
 
+import glob
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -19,61 +22,124 @@ from aws_cdk import aws_lambda as lambda_
 ROOT = Path(__file__).resolve().parent.parent
 LAYER_SOURCE = ROOT / "layers" / "common"
 LAYER_LOCK = ROOT / "requirements" / "layer.lock"
-LAMBDA_PLATFORMS = ("manylinux2014_aarch64", "manylinux_2_28_aarch64")
 LAMBDA_PYTHON = "3.13"
+# Wheel platforms by CPU. Lambda runs arm64; the bundle-import test builds the same layer for the CPU it
+# runs on (context "layer_wheels": "x86_64"), since an arm64 pydantic-core cannot load on x86_64.
+WHEEL_PLATFORMS = {
+    "arm64": ("manylinux2014_aarch64", "manylinux_2_28_aarch64"),
+    "x86_64": ("manylinux2014_x86_64", "manylinux_2_28_x86_64"),
+}
+LAMBDA_WHEELS = "arm64"
+
+
+def host_wheels() -> str:
+    return "arm64" if os.uname().machine in ("aarch64", "arm64") else "x86_64"
+
+
+def lambda_python() -> str | None:
+    """A python3.13 interpreter to compile the layer's bytecode with: ``python3.13`` on the PATH, else the
+    newest 3.13 that pyenv holds (its shim answers only when 3.13 is selected, so the file is used)."""
+    candidates = [found] if (found := shutil.which(f"python{LAMBDA_PYTHON}")) else []
+    pyenv = shutil.which("pyenv")
+    if pyenv:
+        root = subprocess.run([pyenv, "root"], capture_output=True, text=True, check=False).stdout.strip()
+        pattern = os.path.join(root, "versions", f"{LAMBDA_PYTHON}.*", "bin", f"python{LAMBDA_PYTHON}")
+        candidates += sorted(glob.glob(pattern), key=_version_key, reverse=True)
+    for candidate in candidates:
+        probe = subprocess.run(
+            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if probe.returncode == 0 and probe.stdout.strip() == LAMBDA_PYTHON:
+            return candidate
+    return None
+
+
+def _version_key(path: str) -> tuple[int, ...]:
+    version = Path(path).parent.parent.name
+    return tuple(int(part) if part.isdigit() else -1 for part in version.split("."))
+
+
+def bundle_layer(output_dir: str | os.PathLike[str], wheels: str = LAMBDA_WHEELS) -> Path:
+    """Write the layer (``python/`` with the pinned packages and ``billing``) into ``output_dir``."""
+    python = lambda_python()
+    if python is None:
+        raise RuntimeError(
+            f"bundling the layer needs a python{LAMBDA_PYTHON} interpreter (PATH or pyenv) to compile "
+            f"its bytecode for Lambda's python{LAMBDA_PYTHON}"
+        )
+    target = Path(output_dir) / "python"
+    platforms = [arg for platform in WHEEL_PLATFORMS[wheels] for arg in ("--platform", platform)]
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            # pip would compile with the interpreter running it (cpython-311.pyc), which Lambda ignores.
+            "--no-compile",
+            *platforms,
+            "--only-binary=:all:",
+            "--python-version",
+            LAMBDA_PYTHON,
+            "--implementation",
+            "cp",
+            "--target",
+            str(target),
+            "--requirement",
+            str(LAYER_LOCK),
+        ],
+        check=True,
+    )
+    shutil.copytree(LAYER_SOURCE / "billing", target / "billing", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for stray in target.rglob("*.pyc"):  # bytecode a wheel shipped for another interpreter
+        stray.unlink()
+    # /opt is read-only on Lambda: without bytecode every cold start compiles every module from source.
+    # unchecked-hash, because the asset zip resets file times (a timestamp .pyc would never match) and
+    # the layer never changes once published.
+    subprocess.run(
+        [python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", str(target)],
+        check=True,
+    )
+    return target
 
 
 @jsii.implements(ILocalBundling)
 class PipPlatformBundling:
+    def __init__(self, wheels: str) -> None:
+        self.wheels = wheels
+
     def try_bundle(self, output_dir: str, options: BundlingOptions) -> bool:  # jsii passes both positionally
-        target = Path(output_dir) / "python"
-        platforms = [arg for platform in LAMBDA_PLATFORMS for arg in ("--platform", platform)]
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                *platforms,
-                "--only-binary=:all:",
-                "--python-version",
-                LAMBDA_PYTHON,
-                "--implementation",
-                "cp",
-                "--target",
-                str(target),
-                "--requirement",
-                str(LAYER_LOCK),
-            ],
-            check=True,
-        )
-        shutil.copytree(
-            LAYER_SOURCE / "billing", target / "billing", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
-        )
+        bundle_layer(output_dir, self.wheels)
         return True
 
 
-def source_hash() -> str:
-    """Changes when the lock or any billing source changes, and only then."""
+def source_hash(wheels: str = LAMBDA_WHEELS) -> str:
+    """Changes when the lock, any billing source or the wheels' CPU changes, and only then."""
     digest = hashlib.sha256(LAYER_LOCK.read_bytes())
+    digest.update(wheels.encode())
     for path in sorted((LAYER_SOURCE / "billing").rglob("*.py")):
         digest.update(str(path.relative_to(LAYER_SOURCE)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def layer_code() -> lambda_.Code:
+def layer_code(wheels: str = LAMBDA_WHEELS) -> lambda_.Code:
+    if wheels not in WHEEL_PLATFORMS:
+        raise ValueError(f"layer_wheels must be one of {sorted(WHEEL_PLATFORMS)}, not {wheels!r}")
     return lambda_.Code.from_asset(
         str(LAYER_SOURCE),
         asset_hash_type=AssetHashType.CUSTOM,
-        asset_hash=source_hash(),
+        asset_hash=source_hash(wheels),
         bundling=BundlingOptions(
             # Never pulled: local bundling always succeeds, but CDK requires an image to be named.
             image=DockerImage.from_registry("unused-local-bundling-only"),
             # jsii calls try_bundle(output_dir, options) positionally; its stub says keyword-only options.
-            local=PipPlatformBundling(),  # type: ignore[arg-type]
+            local=PipPlatformBundling(wheels),  # type: ignore[arg-type]
         ),
     )
 

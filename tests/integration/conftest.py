@@ -1,25 +1,9 @@
-"""One local backend per test session: moto (or the LocalStack at AWS_ENDPOINT_URL) and localstripe."""
+"""HTTP clients of the session's local backend (tests/conftest.py starts it) and the event tap."""
 
 from __future__ import annotations
 
-import os
-import secrets
-
 import pytest
 import requests
-
-from local.backend import LocalBackend
-
-
-@pytest.fixture(scope="session")
-def backend():
-    # With AWS_ENDPOINT_URL set (a LocalStack), the same suite runs there instead of in moto.
-    started = LocalBackend(
-        aws_endpoint=os.environ.get("AWS_ENDPOINT_URL") or None,
-        table_prefix=f"billing-test-{secrets.token_hex(3)}",
-    ).start()
-    yield started
-    started.stop()
 
 
 class Client:

@@ -1,0 +1,62 @@
+"""Every function imports and composes from the synthesized bundle alone, as Lambda's python3.13 loads it.
+
+The development venv holds every package, so a dependency missing from the layer lock passes every other
+test and fails only on Lambda (stripe once did). Here a python3.13 interpreter sees nothing but the layer's
+``python/`` and the function's asset.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from infra.manifest import FUNCTIONS
+from infra.packaging import LAMBDA_PYTHON, host_wheels, lambda_python
+from tests.infra.bundle import backend_env, deployed_tracing_env, probe, synthesize_bundle
+
+pytestmark = pytest.mark.infra
+PYTHON = lambda_python()
+needs_python = pytest.mark.skipif(
+    PYTHON is None, reason=f"no python{LAMBDA_PYTHON} on this machine (PATH or pyenv): the bundle cannot be loaded"
+)
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    # The same bundling as `make synth`, with wheels for this machine's CPU (an arm64 pydantic-core
+    # does not load on x86_64).
+    return synthesize_bundle(str(tmp_path_factory.mktemp("cdk-bundle")), host_wheels())
+
+
+@needs_python
+def test_the_layer_carries_python313_bytecode_only(bundle):
+    compiled = list(bundle.layer.rglob("*.pyc"))
+    assert compiled, "the layer carries no bytecode: every cold start would compile from source"
+    tags = {path.name.split(".")[-2] for path in compiled}
+    assert tags == {"cpython-313"}, tags
+    # Every module has its bytecode, ours included.
+    assert (bundle.layer / "billing" / "__pycache__" / "money.cpython-313.pyc").exists()
+    assert (bundle.layer / "stripe" / "__init__.py").exists()
+
+
+@needs_python
+def test_the_bundle_is_the_manifest(bundle):
+    assert set(bundle.functions) == {f.name for f in FUNCTIONS}
+
+
+@needs_python
+@pytest.mark.parametrize("function", [f.name for f in FUNCTIONS])
+def test_each_function_imports_and_composes_from_the_bundle(bundle, backend, function, record_property):
+    result = probe(PYTHON, bundle, function, "import", backend_env(deployed_tracing_env(function)))
+    assert "missing" not in result, f"{function}: module {result['missing']!r} is not in the bundle"
+    assert result["development_packages_visible"] == []
+    record_property("import_ms", round(result["import_ms"]))
+    print(f"{function}: import {result['import_ms']:.0f} ms, import + compose {result['compose_ms']:.0f} ms")
+
+
+@needs_python
+def test_every_billing_module_imports_from_the_layer_alone(bundle, backend):
+    # compose() imports lazily what a route needs later (the Stripe adapter on the first payment route):
+    # importing every module of the package covers those too.
+    result = probe(PYTHON, bundle, None, "modules", backend_env({"POWERTOOLS_TRACE_DISABLED": "true"}))
+    assert "missing" not in result, f"module {result['missing']!r} is imported by billing but not in the layer"
+    assert result["modules"] > 100
