@@ -28,6 +28,7 @@ test: lint types contracts pytest
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m vulture layers functions infra local --min-confidence 80
 
 types: install
 	$(BIN)/mypy layers/common/billing functions infra local

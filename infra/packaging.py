@@ -113,7 +113,7 @@ class PipPlatformBundling:
     def __init__(self, wheels: str) -> None:
         self.wheels = wheels
 
-    def try_bundle(self, output_dir: str, options: BundlingOptions) -> bool:  # jsii passes both positionally
+    def try_bundle(self, output_dir: str, _options: BundlingOptions) -> bool:  # jsii passes both positionally
         bundle_layer(output_dir, self.wheels)
         return True
 

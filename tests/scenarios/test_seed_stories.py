@@ -6,7 +6,7 @@ from billing.invoices.assemble_invoice import assemble_invoice
 from billing.invoices.models import BillingReason, Section
 from billing.ledger.account_ledger import AccountLedger, EntryKind, LedgerEntry
 from billing.subscriptions.create_subscription import NewItem, create_subscription
-from billing.subscriptions.preview_invoice import preview_change, preview_next_invoice
+from billing.subscriptions.preview_invoice import preview_next_invoice
 from billing.subscriptions.renew_subscription import close_usage_period, renew_subscription
 from billing.subscriptions.switch_interval import switch_interval
 from billing.subscriptions.update_subscription import ItemUpdate, update_subscription
@@ -162,9 +162,11 @@ def test_story_preview_then_confirm_with_its_proration_date_matches():
         "sub_pv", "acct_fr", [NewItem("users", USER, 3), NewItem("minutes", MINUTES)], now=at(2026, 3, 10)
     )
     change = [ItemUpdate("users", quantity=4)]
-    preview = preview_change(started.subscription, change, at(2026, 3, 20, 14, 3), french_context())
-    confirmed = update_subscription(started.subscription, change, preview.proration_date)
-    assert confirmed.subscription == preview.subscription
+    # The preview is the change computed and not stored (change_subscription with preview=True).
+    proposed = update_subscription(started.subscription, change, at(2026, 3, 20, 14, 3))
+    preview = preview_next_invoice(proposed.subscription, french_context())
+    confirmed = update_subscription(started.subscription, change, at(2026, 3, 20, 14, 3))
+    assert confirmed.subscription == proposed.subscription
     actual = preview_next_invoice(confirmed.subscription, french_context())
-    assert actual == preview.invoice
+    assert actual == preview
     assert [line.section for line in actual.lines][:2] == [Section.RECURRING, Section.PRORATION]

@@ -1,4 +1,4 @@
-"""Public test vectors of pricing schemes (BRIEF section 2), in minor units."""
+"""Public test vectors of pricing schemes (worked examples in Stripe's and Lago's pricing docs), in minor units."""
 
 from decimal import Decimal
 

@@ -1,4 +1,5 @@
-"""EU standard VAT rates as effective-dated data (BRIEF section 9), not constants.
+"""EU standard VAT rates (the European Commission's "VAT rates applied in the Member States" table) as
+effective-dated data, not constants.
 
 Each country lists (first day in force, rate) in order. A change of law is a new row, so an invoice
 dated before it keeps the rate of its date.

@@ -1,8 +1,9 @@
 """Which VAT a French seller charges on electronically supplied services, and what the invoice says.
 
-Rules (BRIEF section 9): French customer → 20 %; EU business with a VAT number → reverse charge, 0 %
-with the legal mention; EU consumer → the consumer's country rate (OSS); outside the EU → out of scope
-of French VAT, with the mention. VAT numbers are checked (format and checksum) when the profile is saved.
+Rules (CGI art. 259 B and 283-2; Directive 2006/112/EC art. 44, 58 and 196): French customer → 20 %;
+EU business with a VAT number → reverse charge, 0 % with the legal mention; EU consumer → the consumer's
+country rate (OSS); outside the EU → out of scope of French VAT, with the mention. VAT numbers are
+checked (format and checksum) when the profile is saved.
 """
 
 from __future__ import annotations
@@ -51,10 +52,6 @@ class VatTreatment:
     rate: Decimal  # percent
     category: VatCategory
     country: str  # whose rate applies
-
-    @property
-    def reverse_charge(self) -> bool:
-        return self.category is VatCategory.REVERSE_CHARGE
 
     def mention(self, locale: str = "fr") -> str | None:
         texts = _MENTIONS.get(self.category)
