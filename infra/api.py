@@ -78,7 +78,6 @@ class Functions(Construct):
             environment = {
                 "POWERTOOLS_SERVICE_NAME": f"billing-{declared.name}",
                 "POWERTOOLS_METRICS_NAMESPACE": "Billing",
-                "BILLING_STAGE": config.stage,
             } | {variable: storage.tables[table_id].table_name for variable, table_id in declared.tables.items()}
             if declared.name == "api" and config.cors_origins:
                 environment["BILLING_CORS_ORIGINS"] = ",".join(config.cors_origins)
@@ -90,7 +89,7 @@ class Functions(Construct):
                 environment["BILLING_STRIPE_SECRET"] = self.stripe_keys.secret_arn
             if declared.sends_email:
                 environment["BILLING_EMAIL_SENDER"] = config.email_sender
-                environment["BILLING_SELLER_JSON"] = config.seller.model_dump_json()
+                environment["BILLING_SELLER"] = config.seller.model_dump_json()
             function = lambda_.Function(
                 self,
                 declared.name,

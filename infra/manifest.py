@@ -204,7 +204,6 @@ FUNCTIONS = (
         description="Renew one subscription period, close a usage period, finalize a draft, flag overdue",
         tables=_BILLING_TABLES,
         table_actions=_STORE_ACTIONS,
-        queues={"BILLING_DOCUMENTS_QUEUE": "Documents"},
         publishes_events=True,
         timeout_s=60,
         trigger=QueueTrigger("BillingWork"),

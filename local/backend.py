@@ -52,13 +52,12 @@ class LocalBackend:
                 "BILLING_IDEMPOTENCY_TABLE": self.tables["Idempotency"],
                 "BILLING_CORS_ORIGINS": os.environ.get("BILLING_CORS_ORIGINS", "http://localhost:5173"),
                 "BILLING_WORK_QUEUE": self.resources["queue:BillingWork"],
-                "BILLING_DOCUMENTS_QUEUE": self.resources["queue:Documents"],
                 "BILLING_PAYMENTS_QUEUE": self.resources["queue:Payments"],
                 "BILLING_STRIPE_SECRET": self.resources["secret:stripe"],
                 "BILLING_DOCUMENTS_BUCKET": self.resources["bucket:Documents"],
                 "BILLING_EVENT_BUS": self.resources["bus"],
                 "BILLING_EMAIL_SENDER": self.resources["sender"],
-                "BILLING_SELLER_JSON": LOCAL_SELLER.model_dump_json(),
+                "BILLING_SELLER": LOCAL_SELLER.model_dump_json(),
             }
         )
         self.operator_key = seed_operator_key(self.operator_key)

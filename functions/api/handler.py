@@ -30,8 +30,8 @@ def compose() -> Resolve:
     from billing.http.services import ApiServices
     from billing.settings import ApiSettings
 
-    settings = ApiSettings.from_env()
-    bind_table(settings.table_name)
+    settings = ApiSettings()
+    bind_table(settings.table)
     store = DynamoBillingStore()
     publisher = EventBridgePublisher(settings.event_bus)
 
@@ -45,7 +45,7 @@ def compose() -> Resolve:
         clock=RuntimeClock(),
         accounts=DynamoAccountRepository(),
         keys=DynamoApiKeyRepository(),
-        idempotency=PowertoolsIdempotency(settings.idempotency_table_name),
+        idempotency=PowertoolsIdempotency(settings.idempotency_table),
         store=store,
         usage=DynamoUsageStore(),
         documents=S3Documents(settings.documents_bucket),

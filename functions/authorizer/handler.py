@@ -22,7 +22,7 @@ def compose() -> ApiKeyRepository:
     from billing.adapters.dynamodb_tables import bind_table
     from billing.settings import TableSettings
 
-    bind_table(TableSettings.from_env().table_name)
+    bind_table(TableSettings().table)
     return DynamoApiKeyRepository()
 
 

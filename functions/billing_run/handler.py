@@ -20,9 +20,9 @@ def compose() -> Any:
     from billing.runs.shards import DUE_SHARDS
     from billing.settings import RunSettings
 
-    settings = RunSettings.from_env()
-    bind_table(settings.table_name)
-    store, queue = DynamoBillingStore(), SqsQueue(settings.work_queue_url)
+    settings = RunSettings()
+    bind_table(settings.table)
+    store, queue = DynamoBillingStore(), SqsQueue(settings.work_queue)
     publisher, clock = EventBridgePublisher(settings.event_bus), RuntimeClock()
     return lambda: run_billing(store, queue, publisher, clock, DUE_SHARDS)
 

@@ -26,8 +26,8 @@ def compose() -> Any:
     from billing.sqs_batch import sqs_batch
     from billing.subscriptions.manage_subscriptions import Services
 
-    settings = WorkerSettings.from_env()
-    bind_table(settings.table_name)
+    settings = WorkerSettings()
+    bind_table(settings.table)
     store = DynamoBillingStore()
     services = Services(store=store, accounts=DynamoAccountRepository(), usage=DynamoUsageStore(), clock=RuntimeClock())
     publisher = EventBridgePublisher(settings.event_bus)

@@ -36,12 +36,12 @@ def compose() -> Any:
     from billing.settings import DocumentSettings
     from billing.sqs_batch import sqs_batch
 
-    settings = DocumentSettings.from_env()
-    bind_table(settings.table_name)
+    settings = DocumentSettings()
+    bind_table(settings.table)
     services = DocumentServices(
         store=DynamoBillingStore(),
         accounts=DynamoAccountRepository(),
-        storage=S3Documents(settings.bucket),
+        storage=S3Documents(settings.documents_bucket),
         mailer=SesMailer(settings.email_sender),
         render=render_pdf,
         seller=settings.seller,

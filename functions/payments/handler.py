@@ -31,8 +31,8 @@ def compose() -> Any:
     from billing.settings import PaymentsSettings
     from billing.sqs_batch import sqs_batch
 
-    settings = PaymentsSettings.from_env()
-    bind_table(settings.table_name)
+    settings = PaymentsSettings()
+    bind_table(settings.table)
     store = DynamoBillingStore()
     services = PaymentServices(
         store=store,

@@ -28,10 +28,10 @@ def compose() -> Any:
     from billing.payments.provider_events import receive_event
     from billing.settings import WebhookSettings
 
-    settings = WebhookSettings.from_env()
-    bind_table(settings.table_name)
+    settings = WebhookSettings()
+    bind_table(settings.table)
     store = DynamoBillingStore()
-    queue = SqsQueue(settings.payments_queue_url)
+    queue = SqsQueue(settings.payments_queue)
     gateway = gateway_from_secret(settings.stripe_secret, settings.stripe_api_base)
     clock = RuntimeClock()
 

@@ -55,7 +55,7 @@ def test_the_api_code_implements_every_declared_route():
     from billing.http.app import build_app
     from billing.settings import ApiSettings
 
-    app = build_app(ApiSettings(table_name="unused", idempotency_table_name="unused"))
+    app = build_app(ApiSettings(table="unused", idempotency_table="unused"))
     document = app.get_openapi_schema().model_dump(by_alias=True, exclude_none=True)
     implemented = {(method.upper(), path) for path, item in document["paths"].items() for method in item}
     declared = {(r.method, r.path) for r in ROUTES if r.function == "api" and r.path != "/v1/openapi.json"}
@@ -153,3 +153,31 @@ def test_cfn_lint_is_clean(dev, prod):
             cwd=ROOT,  # where .cfnlintrc.yaml says which rule is ignored and why
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_each_function_gets_exactly_the_variables_its_settings_read(dev):
+    from billing import settings
+
+    settings_of = {
+        "authorizer": settings.TableSettings,
+        "api": settings.ApiSettings,
+        "stripe_webhook": settings.WebhookSettings,
+        "payments": settings.PaymentsSettings,
+        "billing_run": settings.RunSettings,
+        "billing_worker": settings.WorkerSettings,
+        "documents": settings.DocumentSettings,
+    }
+    assert set(settings_of) == {f.name for f in FUNCTIONS}
+    functions = {
+        v["Properties"]["Description"]: v["Properties"]
+        for v in dev.resources("AWS::Lambda::Function").values()
+        if v["Properties"].get("Handler") == "handler.handler"
+    }
+    for declared in FUNCTIONS:
+        model = settings_of[declared.name]
+        prefix = model.model_config["env_prefix"]
+        read = {prefix + name.upper(): field for name, field in model.model_fields.items()}
+        given = {n for n in functions[declared.description]["Environment"]["Variables"] if n.startswith(prefix)}
+        assert given <= set(read), f"{declared.name}: {sorted(given - set(read))} given but read by nothing"
+        required = {name for name, field in read.items() if field.is_required()}
+        assert required <= given, f"{declared.name}: {sorted(required - given)} required but not given"

@@ -18,7 +18,7 @@ OPERATOR = Principal(role=Role.OPERATOR, key_id="key_operator")
 
 class Api:
     def __init__(self, max_body_bytes: int = 262_144) -> None:
-        settings = ApiSettings(table_name="t-main", idempotency_table_name="t-idem", max_body_bytes=max_body_bytes)
+        settings = ApiSettings(table="t-main", idempotency_table="t-idem", max_body_bytes=max_body_bytes)
         self.app = build_app(settings)
         self.services = ApiServices(
             clock=FixedClock(datetime(2026, 3, 1, tzinfo=UTC)),
