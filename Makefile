@@ -9,7 +9,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test lint types contracts pytest synth bench lock clean
+.PHONY: install run test lint types contracts pytest synth bench docs lock clean
 
 install: $(STAMP)
 
@@ -43,6 +43,10 @@ pytest: install
 
 synth: install
 	$(BIN)/python -m infra.app
+
+# docs/events.md and docs/errors.md from the catalogues in code (a test fails when they are stale).
+docs: install
+	$(BIN)/python -m infra.catalogues
 
 bench: install
 	PYTHONPATH=. $(BIN)/python -m benchmarks.run

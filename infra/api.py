@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from http import HTTPStatus
 
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
@@ -15,6 +14,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from cdk_nag import NagPackSuppression, NagSuppressions, RegexAppliesTo
 from constructs import Construct
 
+from billing.errors import problem_document
 from infra.config import StageConfig
 from infra.documents import Documents
 from infra.manifest import AUTHORIZER, FUNCTIONS, GATEWAY_PROBLEMS, ROUTES
@@ -227,9 +227,7 @@ class RestApi(Construct):
             results_cache_ttl=Duration.seconds(0),
         )
         for kind, problem in GATEWAY_PROBLEMS.items():
-            body: dict[str, object] = {"type": f"urn:billing:problem:{problem.code}"}
-            body |= {"title": HTTPStatus(problem.status).phrase}
-            body |= {"status": problem.status, "code": problem.code, "detail": problem.detail}
+            body = problem_document(problem.status, problem.code, problem.detail)
             self.api.add_gateway_response(
                 f"Gateway{kind.title().replace('_', '')}",
                 type=apigw.ResponseType.of(kind),

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from billing.errors import ErrorCode
+from billing.events import EventType
+
 Method = Literal["GET", "POST", "PATCH", "DELETE"]
 
 
@@ -91,7 +94,7 @@ class GatewayProblem:
     """An answer API Gateway gives itself (before our function runs), as problem+json."""
 
     status: int
-    code: str
+    code: ErrorCode
     detail: str
 
 
@@ -125,18 +128,18 @@ EVENT_BUS = "BillingEvents"
 # Event rules: detail-types → queue. Documents renders and emails what was issued or happened to a
 # payment; Payments charges what falls due.
 EVENT_RULES = {
-    "DocumentsOnFinalize": (("invoice.finalized", "credit_note.created"), "Documents"),
+    "DocumentsOnFinalize": ((EventType.INVOICE_FINALIZED, EventType.CREDIT_NOTE_CREATED), "Documents"),
     "DocumentsOnPayments": (
         (
-            "receipt.created",
-            "payment.failed",
-            "payment_method.added",
-            "invoice.payment_reminder",
-            "receipts.digest_due",
+            EventType.RECEIPT_CREATED,
+            EventType.PAYMENT_FAILED,
+            EventType.PAYMENT_METHOD_ADDED,
+            EventType.INVOICE_PAYMENT_REMINDER,
+            EventType.RECEIPTS_DIGEST_DUE,
         ),
         "Documents",
     ),
-    "ChargesOnDue": (("invoice.charge_due",), "Payments"),
+    "ChargesOnDue": ((EventType.INVOICE_CHARGE_DUE,), "Payments"),
 }
 # Stripe allows 25 requests/s: two copies of the payments function, each paced (billing/payments/pacing.py).
 PAYMENTS_CONCURRENCY = 2
@@ -276,12 +279,12 @@ ROUTES = (
 
 # API Gateway's own refusals, reshaped to our problem+json (keys are API Gateway response types).
 GATEWAY_PROBLEMS = {
-    "UNAUTHORIZED": GatewayProblem(401, "invalid_api_key", "Send a valid API key as 'Authorization: Bearer'."),
-    "ACCESS_DENIED": GatewayProblem(403, "access_denied", "This API key may not call this route."),
+    "UNAUTHORIZED": GatewayProblem(401, ErrorCode.INVALID_API_KEY, "Send a valid API key as 'Authorization: Bearer'."),
+    "ACCESS_DENIED": GatewayProblem(403, ErrorCode.ACCESS_DENIED, "This API key may not call this route."),
     # API Gateway answers an unknown path with 403 "Missing Authentication Token"; we say 404.
-    "MISSING_AUTHENTICATION_TOKEN": GatewayProblem(404, "route_not_found", "No such route."),
-    "THROTTLED": GatewayProblem(429, "throttled", "Too many requests; retry with backoff."),
-    "REQUEST_TOO_LARGE": GatewayProblem(413, "body_too_large", "The request body is too large."),
+    "MISSING_AUTHENTICATION_TOKEN": GatewayProblem(404, ErrorCode.ROUTE_NOT_FOUND, "No such route."),
+    "THROTTLED": GatewayProblem(429, ErrorCode.THROTTLED, "Too many requests; retry with backoff."),
+    "REQUEST_TOO_LARGE": GatewayProblem(413, ErrorCode.BODY_TOO_LARGE, "The request body is too large."),
 }
 
 AUTHORIZER = "authorizer"

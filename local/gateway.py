@@ -19,12 +19,12 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from billing.errors import problem_document
 from infra.manifest import AUTHORIZER, FUNCTIONS, GATEWAY_PROBLEMS, ROUTES, Route
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -216,13 +216,7 @@ class Gateway:
     @staticmethod
     def _gateway_problem(kind: str) -> tuple[int, dict[str, str], bytes]:
         problem = GATEWAY_PROBLEMS[kind]
-        body = {
-            "type": f"urn:billing:problem:{problem.code}",
-            "title": HTTPStatus(problem.status).phrase,
-            "status": problem.status,
-            "code": problem.code,
-            "detail": problem.detail,
-        }
+        body = problem_document(problem.status, problem.code, problem.detail)
         return problem.status, {"Content-Type": "application/problem+json"}, json.dumps(body).encode()
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from billing.events import EventType
 from billing.observability import logger, metrics
 
 if TYPE_CHECKING:
@@ -23,16 +24,8 @@ def compose() -> Any:
     from billing.adapters.pdf_reportlab import render_pdf
     from billing.adapters.s3_documents import S3Documents
     from billing.adapters.ses_mailer import SesMailer
-    from billing.documents.publish_documents import (
-        DocumentServices,
-        notify_method_added,
-        notify_payment_failed,
-        publish_credit_note,
-        publish_invoice,
-        publish_receipt,
-        send_receipt_digest,
-        send_reminder,
-    )
+    from billing.documents.on_event import EMAILED_METRICS, REACTIONS
+    from billing.documents.publish_documents import DocumentServices
     from billing.settings import DocumentSettings
     from billing.sqs_batch import sqs_batch
 
@@ -49,23 +42,13 @@ def compose() -> Any:
 
     def handle(record: SQSRecord) -> None:
         event = json.loads(record.body)  # an EventBridge event, delivered by the bus rule
-        detail = event.get("detail", {})
-        if event.get("detail-type") == "invoice.finalized":
-            if publish_invoice(services, str(detail["invoice"])):
-                metrics.add_metric(name="InvoiceEmailed", unit="Count", value=1)
-        elif event.get("detail-type") == "credit_note.created":
-            publish_credit_note(services, str(detail["credit_note"]))
-        elif event.get("detail-type") == "receipt.created":
-            if publish_receipt(services, str(detail["receipt"])):
-                metrics.add_metric(name="ReceiptEmailed", unit="Count", value=1)
-        elif event.get("detail-type") == "payment.failed":
-            notify_payment_failed(services, detail)
-        elif event.get("detail-type") == "payment_method.added":
-            notify_method_added(services, str(detail["account"]), str(detail["payment_method"]), str(detail["label"]))
-        elif event.get("detail-type") == "receipts.digest_due":
-            send_receipt_digest(services, str(detail["account"]), str(detail["month"]))
-        elif event.get("detail-type") == "invoice.payment_reminder":
-            send_reminder(services, str(detail["invoice"]), int(detail["days_from_due"]))
+        kind = event.get("detail-type")
+        if kind not in REACTIONS:
+            logger.warning("no reaction to this event", extra={"detail_type": kind})
+            return
+        kind = EventType(kind)
+        if REACTIONS[kind](services, event.get("detail", {})) and kind in EMAILED_METRICS:
+            metrics.add_metric(name=EMAILED_METRICS[kind], unit="Count", value=1)
 
     return sqs_batch(handle)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from billing.events import EventType
 from billing.observability import logger, metrics
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def compose() -> Any:
     from billing.adapters.dynamodb_tables import bind_table
     from billing.adapters.stripe_payments import gateway_from_secret
     from billing.clock import RuntimeClock
-    from billing.payments.charge_invoice import charge_invoice
+    from billing.payments.on_event import REACTIONS
     from billing.payments.provider_events import handle_event
     from billing.payments.record_payment import PaymentServices
     from billing.settings import PaymentsSettings
@@ -48,9 +49,8 @@ def compose() -> Any:
             event = message["event"]
             logger.info("stripe event", extra={"event_id": event.get("id"), "event_type": event.get("type")})
             handle_event(services, event)
-        elif message.get("detail-type") == "invoice.charge_due":  # from the bus rule
-            detail = message["detail"]
-            payment = charge_invoice(services, str(detail["invoice"]), int(detail["attempt"]))
+        elif message.get("detail-type") in REACTIONS:  # from a bus rule
+            payment = REACTIONS[EventType(message["detail-type"])](services, message["detail"])
             if payment is not None:
                 metrics.add_metric(name=f"Charge_{payment.status.value}", unit="Count", value=1)
         else:

@@ -24,7 +24,7 @@ def compose() -> Any:
     from billing.adapters.dynamodb_tables import bind_table
     from billing.adapters.stripe_payments import gateway_from_secret
     from billing.clock import RuntimeClock
-    from billing.errors import InvalidInputError
+    from billing.errors import PROBLEM_JSON, ErrorCode, InvalidInputError, problem_document
     from billing.payments.provider_events import receive_event
     from billing.settings import WebhookSettings
 
@@ -43,19 +43,10 @@ def compose() -> Any:
             payload = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body.encode()
             fresh = receive_event(gateway, store, queue, payload, headers.get("stripe-signature"), clock.now())
         except (InvalidInputError, binascii.Error) as error:
-            code = getattr(error, "code", "invalid_payload")
+            code = getattr(error, "code", ErrorCode.INVALID_PAYLOAD)
             logger.warning("webhook refused", extra={"code": code})
-            return _answer(
-                400,
-                {
-                    "type": f"urn:billing:problem:{code}",
-                    "title": "Bad Request",
-                    "status": 400,
-                    "code": code,
-                    "detail": getattr(error, "message", "The body is not valid base64."),
-                },
-                "application/problem+json",
-            )
+            detail = getattr(error, "message", "The body is not valid base64.")
+            return _answer(400, problem_document(400, code, detail), PROBLEM_JSON)
         metrics.add_metric(name="WebhookReceived" if fresh else "WebhookDuplicate", unit="Count", value=1)
         return _answer(200, {"received": True, "duplicate": not fresh})
 

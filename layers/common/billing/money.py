@@ -13,7 +13,7 @@ from functools import cache
 
 from babel.numbers import get_currency_precision
 
-from billing.errors import InvalidInputError
+from billing.errors import ErrorCode, InvalidInputError
 
 MAX_UNIT_DECIMALS = 12
 _ONE = Decimal(1)
@@ -21,7 +21,7 @@ _ONE = Decimal(1)
 
 class CurrencyMismatchError(InvalidInputError):
     def __init__(self, expected: str, got: str) -> None:
-        super().__init__("currency_mismatch", f"Cannot mix {expected} with {got}.", "currency")
+        super().__init__(ErrorCode.CURRENCY_MISMATCH, f"Cannot mix {expected} with {got}.", "currency")
 
 
 @cache
@@ -29,7 +29,7 @@ def minor_unit_exponent(currency: str) -> int:
     """Decimal places of the currency's minor unit (EUR 2, JPY 0, BHD 3), from CLDR via babel."""
     code = currency.upper()
     if len(code) != 3 or not code.isalpha():
-        raise InvalidInputError("invalid_currency", f"{currency!r} is not an ISO 4217 code.", "currency")
+        raise InvalidInputError(ErrorCode.INVALID_CURRENCY, f"{currency!r} is not an ISO 4217 code.", "currency")
     return int(get_currency_precision(code))
 
 
@@ -47,10 +47,10 @@ def check_unit_amount(value: Decimal) -> Decimal:
     exponent = value.as_tuple().exponent
     if not value.is_finite() or (isinstance(exponent, int) and -exponent > MAX_UNIT_DECIMALS):
         raise InvalidInputError(
-            "invalid_unit_amount", f"Unit amounts carry at most {MAX_UNIT_DECIMALS} decimals.", "unit_amount"
+            ErrorCode.INVALID_UNIT_AMOUNT, f"Unit amounts carry at most {MAX_UNIT_DECIMALS} decimals.", "unit_amount"
         )
     if value < 0:
-        raise InvalidInputError("invalid_unit_amount", "Unit amounts cannot be negative.", "unit_amount")
+        raise InvalidInputError(ErrorCode.INVALID_UNIT_AMOUNT, "Unit amounts cannot be negative.", "unit_amount")
     return value
 
 
@@ -63,7 +63,7 @@ def same_currency(currencies: Iterable[str]) -> str:
         elif currency != found:
             raise CurrencyMismatchError(found, currency)
     if found is None:
-        raise InvalidInputError("currency_required", "No amount to take a currency from.", "currency")
+        raise InvalidInputError(ErrorCode.CURRENCY_REQUIRED, "No amount to take a currency from.", "currency")
     return found
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from billing.errors import ForbiddenError, NotFoundError
+from billing.errors import ErrorCode, ForbiddenError, NotFoundError
 
 
 class Role(StrEnum):
@@ -47,7 +47,7 @@ class Principal:
 
 def require_operator(principal: Principal) -> None:
     if not principal.is_operator:
-        raise ForbiddenError("operator_only", "Only the seller's operators may do this.")
+        raise ForbiddenError(ErrorCode.OPERATOR_ONLY, "Only the seller's operators may do this.")
 
 
 def require_access(principal: Principal, account_id: str, permission: Permission) -> None:
@@ -55,13 +55,13 @@ def require_access(principal: Principal, account_id: str, permission: Permission
     if principal.is_operator:
         return
     if principal.account_id != account_id:
-        raise NotFoundError("account_not_found", f"No account {account_id}.", "account_id")
+        raise NotFoundError(ErrorCode.ACCOUNT_NOT_FOUND, f"No account {account_id}.", "account_id")
     if not principal.can(permission):
-        raise ForbiddenError("permission_denied", f"This key lacks the {permission.value} permission.", None)
+        raise ForbiddenError(ErrorCode.PERMISSION_DENIED, f"This key lacks the {permission.value} permission.", None)
 
 
 def require_owner(principal: Principal, account_id: str) -> None:
     """Keys are managed by the account's owners (and operators), never by members."""
     require_access(principal, account_id, Permission.BILLING_READ)
     if principal.role is Role.MEMBER:
-        raise ForbiddenError("owner_only", "Only the account owner may manage API keys.")
+        raise ForbiddenError(ErrorCode.OWNER_ONLY, "Only the account owner may manage API keys.")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from billing.accounts.access import Permission, Principal, require_access
 from billing.accounts.models import Account
-from billing.errors import NotFoundError
+from billing.errors import ErrorCode, NotFoundError
 from billing.ports import AccountRepository
 
 
@@ -10,5 +10,5 @@ def get_account(accounts: AccountRepository, principal: Principal, account_id: s
     require_access(principal, account_id, Permission.BILLING_READ)
     account = accounts.get(account_id)
     if account is None:
-        raise NotFoundError("account_not_found", f"No account {account_id}.", "account_id")
+        raise NotFoundError(ErrorCode.ACCOUNT_NOT_FOUND, f"No account {account_id}.", "account_id")
     return account

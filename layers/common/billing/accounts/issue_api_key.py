@@ -6,7 +6,7 @@ from billing.accounts.access import OWNER_PERMISSIONS, Permission, Principal, Ro
 from billing.accounts.key_secrets import hash_secret, new_secret
 from billing.accounts.models import ApiKey, IssuedApiKey
 from billing.clock import Clock
-from billing.errors import InvalidInputError
+from billing.errors import ErrorCode, InvalidInputError
 from billing.ids import new_id
 from billing.ports import ApiKeyRepository
 
@@ -23,12 +23,12 @@ def issue_api_key(
     """Create a key for an account's owner or member; the secret is returned once and never again."""
     require_owner(principal, account_id)
     if role is Role.OPERATOR:
-        raise InvalidInputError("invalid_role", "Account keys are owner or member keys.", "role")
+        raise InvalidInputError(ErrorCode.INVALID_ROLE, "Account keys are owner or member keys.", "role")
     granted = frozenset(permissions)
     if role is Role.OWNER:
         granted = OWNER_PERMISSIONS
     elif not granted:
-        raise InvalidInputError("permissions_required", "A member key needs permissions.", "permissions")
+        raise InvalidInputError(ErrorCode.PERMISSIONS_REQUIRED, "A member key needs permissions.", "permissions")
     return _issue(keys, clock, role, granted, account_id, name)
 
 

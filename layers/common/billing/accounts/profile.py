@@ -17,6 +17,8 @@ from stdnum.fr import siret as fr_siret
 from stdnum.gb import vat as gb_vat
 from stdnum.no import mva as no_vat
 
+from billing.errors import ErrorCode
+
 # Non-EU schemes a French seller meets most; EU numbers go through stdnum's EU module (EL, XI included).
 _OTHER_VAT_SCHEMES = {"GB": gb_vat, "CH": ch_vat, "NO": no_vat}
 
@@ -28,7 +30,7 @@ _NOT_COUNTRIES = {"ZZ", "EU", "EZ", "UN", "QO"}
 def _country_code(value: str) -> str:
     code = value.upper()
     if len(code) != 2 or code in _NOT_COUNTRIES or code not in Locale("en").territories:
-        raise PydanticCustomError("invalid_country", "country must be an ISO 3166-1 alpha-2 code")
+        raise PydanticCustomError(ErrorCode.INVALID_COUNTRY, "country must be an ISO 3166-1 alpha-2 code")
     return code
 
 
@@ -43,7 +45,7 @@ def _vat_number(value: str) -> str:
         return number if number.startswith(prefix) else prefix + number
     except stdnum_errors.ValidationError as error:
         raise PydanticCustomError(
-            "invalid_vat_number",
+            ErrorCode.INVALID_VAT_NUMBER,
             "VAT number is not valid ({reason})",
             {"reason": str(error).rstrip(".")},
         ) from error
@@ -63,7 +65,7 @@ def _time_zone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise PydanticCustomError("invalid_time_zone", "time_zone must be an IANA zone name") from error
+        raise PydanticCustomError(ErrorCode.INVALID_TIME_ZONE, "time_zone must be an IANA zone name") from error
     return value
 
 
@@ -126,12 +128,14 @@ class BillingProfile(Strict):
         for name in ("siren", "siret"):
             if getattr(self, name) is not None and not french:
                 raise PydanticCustomError(
-                    "french_identifier_outside_france",
+                    ErrorCode.FRENCH_IDENTIFIER_OUTSIDE_FRANCE,
                     "{param} applies to French companies only (address.country must be FR)",
                     {"param": name},
                 )
         if self.siren and self.siret and not self.siret.startswith(self.siren):
-            raise PydanticCustomError("siret_siren_mismatch", "{param} must start with the siren", {"param": "siret"})
+            raise PydanticCustomError(
+                ErrorCode.SIRET_SIREN_MISMATCH, "{param} must start with the siren", {"param": "siret"}
+            )
         return self
 
 

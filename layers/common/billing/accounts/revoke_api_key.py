@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from billing.accounts.access import Principal, require_owner
-from billing.errors import NotFoundError
+from billing.errors import ErrorCode, NotFoundError
 from billing.ports import ApiKeyRepository
 
 
@@ -9,5 +9,5 @@ def revoke_api_key(keys: ApiKeyRepository, principal: Principal, account_id: str
     require_owner(principal, account_id)
     key = keys.get_key(account_id, key_id)
     if key is None:
-        raise NotFoundError("api_key_not_found", f"No API key {key_id}.", "key_id")
+        raise NotFoundError(ErrorCode.API_KEY_NOT_FOUND, f"No API key {key_id}.", "key_id")
     keys.remove_key(key)

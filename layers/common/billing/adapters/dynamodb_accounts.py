@@ -11,7 +11,7 @@ from pynamodb.exceptions import PutError
 from billing.accounts.models import Account, AccountStatus
 from billing.accounts.profile import BillingProfile
 from billing.adapters.dynamodb_tables import TableItem, account_pk
-from billing.errors import ConflictError
+from billing.errors import ConflictError, ErrorCode
 
 
 class AccountItem(TableItem):
@@ -45,7 +45,7 @@ class DynamoAccountRepository:
         except PutError as error:
             if error.cause_response_code == "ConditionalCheckFailedException":
                 raise ConflictError(
-                    "concurrent_update", "The account changed meanwhile; read it again and retry."
+                    ErrorCode.CONCURRENT_UPDATE, "The account changed meanwhile; read it again and retry."
                 ) from error
             raise
         return Account(

@@ -26,7 +26,7 @@ from billing.adapters.dynamodb_tables import TableItem, account_pk, transaction_
 from billing.batch import WriteBatch
 from billing.catalog.models import Price, Product
 from billing.discounts.models import Coupon, PromotionCode
-from billing.errors import ConflictError, InvalidInputError
+from billing.errors import ConflictError, ErrorCode, InvalidInputError
 from billing.events import DomainEvent
 from billing.invoices.invoice_items import InvoiceItem
 from billing.invoices.models import CreditNote, Invoice
@@ -146,9 +146,9 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     try:
         decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, binascii.Error) as error:
-        raise InvalidInputError("invalid_cursor", "This cursor is not one we issued.", "cursor") from error
+        raise InvalidInputError(ErrorCode.INVALID_CURSOR, "This cursor is not one we issued.", "cursor") from error
     if not isinstance(decoded, dict):
-        raise InvalidInputError("invalid_cursor", "This cursor is not one we issued.", "cursor")
+        raise InvalidInputError(ErrorCode.INVALID_CURSOR, "This cursor is not one we issued.", "cursor")
     return decoded
 
 
@@ -319,7 +319,7 @@ class DynamoBillingStore:
     # --- writes ------------------------------------------------------------------------------------
     def commit(self, batch: WriteBatch) -> None:
         if len(batch) > MAX_TRANSACTION_ITEMS:
-            raise InvalidInputError("too_many_changes", "This change is too large for one transaction.", None)
+            raise InvalidInputError(ErrorCode.TOO_MANY_CHANGES, "This change is too large for one transaction.", None)
         try:
             with TransactWrite(connection=transaction_connection()) as transaction:
                 self._stage(transaction, batch)
@@ -328,7 +328,7 @@ class DynamoBillingStore:
             # Canceled: a condition failed (a version moved). Conflict: another transaction held an item.
             if error.cause_response_code in ("TransactionCanceledException", "TransactionConflictException"):
                 raise ConflictError(
-                    "concurrent_update", "Something this change depends on changed meanwhile; retry.", None
+                    ErrorCode.CONCURRENT_UPDATE, "Something this change depends on changed meanwhile; retry.", None
                 ) from error
             raise
 

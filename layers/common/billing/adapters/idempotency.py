@@ -19,7 +19,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyValidationError,
 )
 
-from billing.errors import ConflictError
+from billing.errors import ConflictError, ErrorCode
 
 StoredResponse = dict[str, Any]
 
@@ -51,13 +51,13 @@ class PowertoolsIdempotency:
             result: StoredResponse = self._once(request={"scope": scope, "key": key, "body": body}, compute=compute)
         except IdempotencyValidationError as error:
             raise ConflictError(
-                "idempotency_key_reused",
+                ErrorCode.IDEMPOTENCY_KEY_REUSED,
                 "This Idempotency-Key was used with another request body.",
                 "Idempotency-Key",
             ) from error
         except IdempotencyAlreadyInProgressError as error:
             raise ConflictError(
-                "idempotency_key_in_progress",
+                ErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS,
                 "A request with this Idempotency-Key is still running; retry shortly.",
                 "Idempotency-Key",
             ) from error

@@ -18,7 +18,7 @@ from typing import Any
 
 import stripe
 
-from billing.errors import InvalidInputError, PaymentDeclinedError, ProviderUnavailableError
+from billing.errors import ErrorCode, InvalidInputError, PaymentDeclinedError, ProviderUnavailableError
 from billing.payments.dunning import HARD_DECLINES
 from billing.payments.models import (
     ChargeRequest,
@@ -80,7 +80,7 @@ class StripeGateway:
         try:
             return method(*args, **kwargs)
         except _UNAVAILABLE as error:
-            raise ProviderUnavailableError("provider_unavailable", f"Stripe did not answer: {error}") from error
+            raise ProviderUnavailableError(ErrorCode.PROVIDER_UNAVAILABLE, f"Stripe did not answer: {error}") from error
 
     # --- customers and methods ----------------------------------------------------------------------
     def ensure_customer(self, account_id: str, email: str, name: str) -> str:
@@ -103,7 +103,9 @@ class StripeGateway:
                 },
             )
         except stripe.InvalidRequestError as error:
-            raise InvalidInputError("setup_refused", f"Stripe refused the setup: {error.user_message}") from error
+            raise InvalidInputError(
+                ErrorCode.SETUP_REFUSED, f"Stripe refused the setup: {error.user_message}"
+            ) from error
         return SetupIntentInfo(intent.id, intent.client_secret, tuple(intent.payment_method_types))
 
     def payment_method(self, method_id: str) -> PaymentMethod:
@@ -116,7 +118,9 @@ class StripeGateway:
             raise PaymentDeclinedError(error.code or "card_declined", error.user_message or "Declined.") from error
         except stripe.InvalidRequestError as error:
             raise InvalidInputError(
-                "invalid_payment_method", f"Stripe does not know this payment method: {method_id}.", "payment_method"
+                ErrorCode.INVALID_PAYMENT_METHOD,
+                f"Stripe does not know this payment method: {method_id}.",
+                "payment_method",
             ) from error
         return self._method(_dict(method))
 
@@ -159,7 +163,7 @@ class StripeGateway:
             return self._declined(error, request)
         except stripe.InvalidRequestError as error:
             raise InvalidInputError(
-                "invalid_payment_method", f"Stripe refused the payment: {error.user_message}", "payment_method"
+                ErrorCode.INVALID_PAYMENT_METHOD, f"Stripe refused the payment: {error.user_message}", "payment_method"
             ) from error
         snapshot = self.intent_from(_dict(intent))
         if request.off_session and snapshot.status is PaymentStatus.REQUIRES_ACTION:
@@ -208,18 +212,22 @@ class StripeGateway:
     # --- events -------------------------------------------------------------------------------------
     def verify_event(self, payload: bytes, signature: str | None) -> dict[str, Any]:
         if not signature:
-            raise InvalidInputError("missing_signature", "The Stripe-Signature header is required.", "Stripe-Signature")
+            raise InvalidInputError(
+                ErrorCode.MISSING_SIGNATURE, "The Stripe-Signature header is required.", "Stripe-Signature"
+            )
         try:
             stripe.WebhookSignature.verify_header(
                 payload.decode("utf-8"), signature, self._webhook_secret, SIGNATURE_TOLERANCE_S
             )
             event = json.loads(payload)
         except (stripe.SignatureVerificationError, UnicodeDecodeError) as error:
-            raise InvalidInputError("invalid_signature", "The signature does not match.", "Stripe-Signature") from error
+            raise InvalidInputError(
+                ErrorCode.INVALID_SIGNATURE, "The signature does not match.", "Stripe-Signature"
+            ) from error
         except ValueError as error:
-            raise InvalidInputError("invalid_payload", "The body is not JSON.", None) from error
+            raise InvalidInputError(ErrorCode.INVALID_PAYLOAD, "The body is not JSON.", None) from error
         if not isinstance(event, dict):
-            raise InvalidInputError("invalid_payload", "The body is not an event.", None)
+            raise InvalidInputError(ErrorCode.INVALID_PAYLOAD, "The body is not an event.", None)
         return event
 
     def intent_from(self, data: dict[str, Any]) -> IntentSnapshot:

@@ -9,7 +9,7 @@ from billing.batch import WriteBatch
 from billing.catalog.models import Price, Product
 from billing.clock import Clock
 from billing.discounts.models import Coupon, PromotionCode
-from billing.errors import ConflictError, InvalidInputError, NotFoundError
+from billing.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError
 from billing.ports import BillingStore
 
 
@@ -24,7 +24,7 @@ def create_price(store: BillingStore, clock: Clock, principal: Principal, price:
     """Prices are immutable once created: a new price is a new id (grandfathering)."""
     require_operator(principal)
     if store.get_product(price.product_id) is None:
-        raise InvalidInputError("product_not_found", f"No product {price.product_id}.", "product")
+        raise InvalidInputError(ErrorCode.PRODUCT_NOT_FOUND, f"No product {price.product_id}.", "product")
     price = replace(price, created=clock.now())
     store.commit(WriteBatch(prices=[price]))
     return price
@@ -33,14 +33,14 @@ def create_price(store: BillingStore, clock: Clock, principal: Principal, price:
 def get_price(store: BillingStore, price_id: str) -> Price:
     price = store.get_price(price_id)
     if price is None:
-        raise NotFoundError("price_not_found", f"No price {price_id}.", "price_id")
+        raise NotFoundError(ErrorCode.PRICE_NOT_FOUND, f"No price {price_id}.", "price_id")
     return price
 
 
 def create_coupon(store: BillingStore, clock: Clock, principal: Principal, coupon: Coupon) -> Coupon:
     require_operator(principal)
     if store.get_coupon(coupon.id) is not None:
-        raise ConflictError("coupon_exists", f"Coupon {coupon.id} already exists.", "id")
+        raise ConflictError(ErrorCode.COUPON_EXISTS, f"Coupon {coupon.id} already exists.", "id")
     coupon = replace(coupon, created=clock.now(), times_redeemed=0)
     store.commit(WriteBatch(coupons=[(coupon, 0)]))
     return coupon
@@ -51,9 +51,9 @@ def create_promotion_code(
 ) -> PromotionCode:
     require_operator(principal)
     if store.get_coupon(code.coupon_id) is None:
-        raise InvalidInputError("coupon_not_found", f"No coupon {code.coupon_id}.", "coupon")
+        raise InvalidInputError(ErrorCode.COUPON_NOT_FOUND, f"No coupon {code.coupon_id}.", "coupon")
     if store.find_promotion_code(code.code) is not None:
-        raise ConflictError("promotion_code_exists", f"Code {code.code} is taken.", "code")
+        raise ConflictError(ErrorCode.PROMOTION_CODE_EXISTS, f"Code {code.code} is taken.", "code")
     code = replace(code, code=code.code.upper(), created=clock.now(), times_redeemed=0)
     store.commit(WriteBatch(promotion_codes=[(code, 0)]))
     return code

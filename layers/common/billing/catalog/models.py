@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from billing.errors import InvalidInputError
+from billing.errors import ErrorCode, InvalidInputError
 from billing.money import check_unit_amount, minor_unit_exponent
 
 
@@ -49,7 +49,7 @@ class Recurring:
         limit = 36 if self.interval is Interval.MONTH else 3
         if not 1 <= self.interval_count <= limit:
             raise InvalidInputError(
-                "invalid_interval_count", f"interval_count must be 1 to {limit}.", "recurring.interval_count"
+                ErrorCode.INVALID_INTERVAL_COUNT, f"interval_count must be 1 to {limit}.", "recurring.interval_count"
             )
 
     @property
@@ -116,12 +116,12 @@ class Price:
         if self.scheme is BillingScheme.TIERED:
             _check_tiers(self.tiers, self.tiers_mode)
         if self.scheme is BillingScheme.PACKAGE and (self.package is None or self.package.size < 1):
-            raise InvalidInputError("package_required", "A package price needs a block size ≥ 1.", "package")
+            raise InvalidInputError(ErrorCode.PACKAGE_REQUIRED, "A package price needs a block size ≥ 1.", "package")
         if self.usage_type is UsageType.METERED:
             if self.recurring is None:
-                raise InvalidInputError("metered_needs_interval", "Metered prices are recurring.", "recurring")
+                raise InvalidInputError(ErrorCode.METERED_NEEDS_INTERVAL, "Metered prices are recurring.", "recurring")
             if self.meter is None:
-                raise InvalidInputError("meter_required", "A metered price names its meter.", "meter")
+                raise InvalidInputError(ErrorCode.METER_REQUIRED, "A metered price names its meter.", "meter")
 
     @property
     def is_metered(self) -> bool:
@@ -130,13 +130,13 @@ class Price:
 
 def _check_tiers(tiers: tuple[Tier, ...], mode: TiersMode | None) -> None:
     if mode is None or not tiers:
-        raise InvalidInputError("tiers_required", "A tiered price needs tiers and tiers_mode.", "tiers")
+        raise InvalidInputError(ErrorCode.TIERS_REQUIRED, "A tiered price needs tiers and tiers_mode.", "tiers")
     bounds = [t.up_to for t in tiers]
     if bounds[-1] is not None or None in bounds[:-1]:
-        raise InvalidInputError("invalid_tiers", "Only the last tier is open-ended (up_to null).", "tiers")
+        raise InvalidInputError(ErrorCode.INVALID_TIERS, "Only the last tier is open-ended (up_to null).", "tiers")
     finite = [b for b in bounds if b is not None]
     if finite != sorted(set(finite)) or (finite and finite[0] < 1):
-        raise InvalidInputError("invalid_tiers", "Tier bounds must increase strictly from 1.", "tiers")
+        raise InvalidInputError(ErrorCode.INVALID_TIERS, "Tier bounds must increase strictly from 1.", "tiers")
     for tier in tiers:
         check_unit_amount(tier.unit_amount)
         check_unit_amount(tier.flat_amount)

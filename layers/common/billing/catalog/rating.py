@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_CEILING, Decimal
 
 from billing.catalog.models import BillingScheme, Price, Tier, TiersMode
-from billing.errors import InvalidInputError
+from billing.errors import ErrorCode, InvalidInputError
 from billing.money import round_minor
 
 _ZERO = Decimal(0)
@@ -15,7 +15,7 @@ def exact_amount(price: Price, quantity: Decimal | int) -> Decimal:
     """Unrounded minor units for ``quantity`` units of ``price`` over one full period."""
     quantity = Decimal(quantity)
     if quantity < 0:
-        raise InvalidInputError("invalid_quantity", "Quantities cannot be negative.", "quantity")
+        raise InvalidInputError(ErrorCode.INVALID_QUANTITY, "Quantities cannot be negative.", "quantity")
     if price.scheme is BillingScheme.PER_UNIT:
         return price.unit_amount * quantity
     if price.scheme is BillingScheme.PACKAGE:

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from billing.errors import InvalidInputError
+from billing.errors import ErrorCode, InvalidInputError
 from billing.money import format_minor
 
 
@@ -33,14 +33,16 @@ class Coupon:
 
     def __post_init__(self) -> None:
         if (self.percent_off is None) == (self.amount_off is None):
-            raise InvalidInputError("invalid_coupon", "A coupon has percent_off or amount_off.", "percent_off")
+            raise InvalidInputError(ErrorCode.INVALID_COUPON, "A coupon has percent_off or amount_off.", "percent_off")
         if self.percent_off is not None and not Decimal(0) < self.percent_off <= Decimal(100):
-            raise InvalidInputError("invalid_coupon", "percent_off is in (0, 100].", "percent_off")
+            raise InvalidInputError(ErrorCode.INVALID_COUPON, "percent_off is in (0, 100].", "percent_off")
         if self.amount_off is not None and (self.amount_off <= 0 or self.currency is None):
-            raise InvalidInputError("invalid_coupon", "amount_off is positive, with a currency.", "amount_off")
+            raise InvalidInputError(ErrorCode.INVALID_COUPON, "amount_off is positive, with a currency.", "amount_off")
         if (self.duration is Duration.REPEATING) != (self.duration_in_months is not None):
             raise InvalidInputError(
-                "invalid_coupon", "duration_in_months goes with duration 'repeating' only.", "duration_in_months"
+                ErrorCode.INVALID_COUPON,
+                "duration_in_months goes with duration 'repeating' only.",
+                "duration_in_months",
             )
 
     def describe(self) -> str:

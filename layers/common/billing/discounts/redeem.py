@@ -6,15 +6,15 @@ from dataclasses import replace
 from datetime import datetime
 
 from billing.discounts.models import AppliedDiscount, Coupon, Duration, PromotionCode
-from billing.errors import BusinessRuleError, InvalidInputError
+from billing.errors import BusinessRuleError, ErrorCode, InvalidInputError
 from billing.subscriptions.periods import add_months
 
 
 def redeem_coupon(coupon: Coupon, at: datetime, promotion_code_id: str | None = None) -> tuple[Coupon, AppliedDiscount]:
     if coupon.redeem_by is not None and at >= coupon.redeem_by:
-        raise BusinessRuleError("coupon_expired", f"Coupon {coupon.id} can no longer be redeemed.", "coupon")
+        raise BusinessRuleError(ErrorCode.COUPON_EXPIRED, f"Coupon {coupon.id} can no longer be redeemed.", "coupon")
     if coupon.max_redemptions is not None and coupon.times_redeemed >= coupon.max_redemptions:
-        raise BusinessRuleError("coupon_exhausted", f"Coupon {coupon.id} has been fully redeemed.", "coupon")
+        raise BusinessRuleError(ErrorCode.COUPON_EXHAUSTED, f"Coupon {coupon.id} has been fully redeemed.", "coupon")
     end = None
     if coupon.duration is Duration.REPEATING and coupon.duration_in_months is not None:
         end = add_months(at, coupon.duration_in_months)
@@ -26,14 +26,16 @@ def redeem_promotion_code(
     code: PromotionCode, coupon: Coupon, at: datetime, account_id: str, account_has_invoices: bool
 ) -> tuple[PromotionCode, Coupon, AppliedDiscount]:
     if code.coupon_id != coupon.id:
-        raise InvalidInputError("coupon_mismatch", "This code belongs to another coupon.", "promotion_code")
+        raise InvalidInputError(ErrorCode.COUPON_MISMATCH, "This code belongs to another coupon.", "promotion_code")
     if not code.active or (code.expires_at is not None and at >= code.expires_at):
-        raise BusinessRuleError("promotion_code_inactive", f"Code {code.code} is not active.", "promotion_code")
+        raise BusinessRuleError(ErrorCode.PROMOTION_CODE_INACTIVE, f"Code {code.code} is not active.", "promotion_code")
     if code.max_redemptions is not None and code.times_redeemed >= code.max_redemptions:
-        raise BusinessRuleError("promotion_code_exhausted", f"Code {code.code} is used up.", "promotion_code")
+        raise BusinessRuleError(ErrorCode.PROMOTION_CODE_EXHAUSTED, f"Code {code.code} is used up.", "promotion_code")
     if code.first_time_only and account_has_invoices:
-        raise BusinessRuleError("first_time_only", "This code is for new customers only.", "promotion_code")
+        raise BusinessRuleError(ErrorCode.FIRST_TIME_ONLY, "This code is for new customers only.", "promotion_code")
     if code.referrer_account_id == account_id:
-        raise BusinessRuleError("self_referral", "An account cannot use its own referral code.", "promotion_code")
+        raise BusinessRuleError(
+            ErrorCode.SELF_REFERRAL, "An account cannot use its own referral code.", "promotion_code"
+        )
     coupon, applied = redeem_coupon(coupon, at, code.id)
     return replace(code, times_redeemed=code.times_redeemed + 1), coupon, applied

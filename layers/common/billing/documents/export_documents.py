@@ -7,7 +7,7 @@ import zipfile
 from datetime import datetime
 
 from billing.accounts.access import Permission, Principal, require_access
-from billing.errors import ConflictError, InvalidInputError, NotFoundError
+from billing.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError
 from billing.ids import new_id
 from billing.invoices.manage_invoices import get_invoice
 from billing.ports import BillingStore, DocumentStorage, PageRequest
@@ -19,14 +19,14 @@ def invoice_pdf_url(store: BillingStore, storage: DocumentStorage, principal: Pr
     invoice = get_invoice(store, principal, invoice_id)
     if invoice.pdf_key is None:
         raise ConflictError(
-            "pdf_not_ready", "The PDF is made right after finalization; retry in a few seconds.", "invoice_id"
+            ErrorCode.PDF_NOT_READY, "The PDF is made right after finalization; retry in a few seconds.", "invoice_id"
         )
     return storage.url(invoice.pdf_key, f"{invoice.number}.pdf")
 
 
 def credit_note_pdf_url(store: BillingStore, storage: DocumentStorage, principal: Principal, note_id: str) -> str:
     note = store.get_credit_note(note_id)
-    missing = NotFoundError("credit_note_not_found", f"No credit note {note_id}.", "credit_note_id")
+    missing = NotFoundError(ErrorCode.CREDIT_NOTE_NOT_FOUND, f"No credit note {note_id}.", "credit_note_id")
     if note is None:
         raise missing
     try:
@@ -34,7 +34,7 @@ def credit_note_pdf_url(store: BillingStore, storage: DocumentStorage, principal
     except NotFoundError as error:
         raise missing from error
     if note.pdf_key is None:
-        raise ConflictError("pdf_not_ready", "The PDF is being made; retry in a few seconds.", "credit_note_id")
+        raise ConflictError(ErrorCode.PDF_NOT_READY, "The PDF is being made; retry in a few seconds.", "credit_note_id")
     return storage.url(note.pdf_key, f"{note.number}.pdf")
 
 
@@ -44,7 +44,7 @@ def documents_zip_url(
     """Every invoice, credit note and receipt PDF issued in [start, end), zipped to S3; returns its link."""
     require_access(principal, account_id, Permission.BILLING_READ)
     if not start < end:
-        raise InvalidInputError("invalid_range", "from must precede to.", "from")
+        raise InvalidInputError(ErrorCode.INVALID_RANGE, "from must precede to.", "from")
     keys: list[tuple[str, str]] = []
     for lister in (
         lambda page: store.list_invoices(account_id, None, page),
@@ -63,7 +63,7 @@ def documents_zip_url(
             if cursor is None:
                 break
     if len(keys) > MAX_DOCUMENTS:
-        raise InvalidInputError("too_many_documents", f"At most {MAX_DOCUMENTS} documents per zip.", "from")
+        raise InvalidInputError(ErrorCode.TOO_MANY_DOCUMENTS, f"At most {MAX_DOCUMENTS} documents per zip.", "from")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for key, name in sorted(keys, key=lambda k: k[1]):

@@ -22,7 +22,7 @@ from billing.accounts.profile import EmailReceipts
 from billing.batch import WriteBatch
 from billing.documents.document import credit_note_document, invoice_document, receipt_document
 from billing.documents.seller import Seller
-from billing.errors import ConflictError
+from billing.errors import ConflictError, ErrorCode
 from billing.invoices.models import Invoice
 from billing.money import minor_unit_exponent
 from billing.payments.models import ReceiptDigest
@@ -75,7 +75,7 @@ def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int =
         except ConflictError:
             continue  # the invoice moved meanwhile (a payment): read it again; a taken claim shows as pdf_key
     else:
-        raise ConflictError("document_conflict", f"Invoice {invoice_id} kept changing; the message will retry.")
+        raise ConflictError(ErrorCode.DOCUMENT_CONFLICT, f"Invoice {invoice_id} kept changing; the message will retry.")
     locale = account.profile.locale.value
     exponent = minor_unit_exponent(invoice.draft.currency)
     amount = format_currency(Decimal(invoice.amount_remaining).scaleb(-exponent), invoice.draft.currency, locale=locale)
@@ -161,7 +161,7 @@ def publish_receipt(services: DocumentServices, receipt_id: str, attempts: int =
         except ConflictError:
             continue
     else:
-        raise ConflictError("document_conflict", f"Receipt {receipt_id} kept changing; the message will retry.")
+        raise ConflictError(ErrorCode.DOCUMENT_CONFLICT, f"Receipt {receipt_id} kept changing; the message will retry.")
     if not each:
         return False  # monthly digest or no email: the receipt stays in the billing history
     locale = account.profile.locale.value

@@ -8,7 +8,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
-from billing.errors import PayloadTooLargeError
+from billing.errors import ErrorCode, PayloadTooLargeError
 from billing.http import accounts, balance, catalog, documents, invoices, payments, subscriptions, system, usage
 from billing.http.problems import register_problem_handlers
 from billing.settings import ApiSettings
@@ -55,7 +55,7 @@ def _body_limit(limit: int) -> Callable[..., Response[Any]]:
     def middleware(app: APIGatewayRestResolver, next_middleware: Callable[..., Response[Any]]) -> Response[Any]:
         body = app.current_event.body or ""
         if len(body.encode()) > limit:
-            raise PayloadTooLargeError("body_too_large", f"Request bodies are limited to {limit} bytes.")
+            raise PayloadTooLargeError(ErrorCode.BODY_TOO_LARGE, f"Request bodies are limited to {limit} bytes.")
         return next_middleware(app)
 
     return middleware

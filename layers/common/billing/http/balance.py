@@ -7,7 +7,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from billing.errors import InvalidInputError
+from billing.errors import ErrorCode, InvalidInputError
 from billing.http.billing_views import AdjustmentCreate, BalanceTransactionView, BalanceView
 from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, services
 from billing.http.views import ACCOUNT_ID_PATTERN
@@ -47,7 +47,7 @@ def get_balance_transactions(
     try:
         start = int(cursor) if cursor else 0
     except ValueError as error:
-        raise InvalidInputError("invalid_cursor", "This cursor is not one we issued.", "cursor") from error
+        raise InvalidInputError(ErrorCode.INVALID_CURSOR, "This cursor is not one we issued.", "cursor") from error
     chunk = entries[start : start + limit]
     following = str(start + limit) if start + limit < len(entries) else None
     return ListOf[BalanceTransactionView](data=[BalanceTransactionView.of(e) for e in chunk], next_cursor=following)

@@ -12,7 +12,7 @@ from billing.accounts.access import require_operator
 from billing.catalog.manage_catalog import create_coupon, create_price, create_product, create_promotion_code, get_price
 from billing.catalog.models import Meter, Package, Price, Product, Recurring, Tier
 from billing.discounts.models import Coupon, PromotionCode
-from billing.errors import InvalidInputError
+from billing.errors import ErrorCode, InvalidInputError
 from billing.http.billing_views import (
     CouponCreate,
     CouponView,
@@ -133,7 +133,9 @@ def get_products(limit: Limit = 20, cursor: Cursor = None) -> ListOf[ProductView
 
 def _price(body: PriceCreate) -> Price:
     if (body.unit_amount is None) == (body.unit_amount_decimal is None) and body.billing_scheme == "per_unit":
-        raise InvalidInputError("unit_amount_required", "Give unit_amount or unit_amount_decimal.", "unit_amount")
+        raise InvalidInputError(
+            ErrorCode.UNIT_AMOUNT_REQUIRED, "Give unit_amount or unit_amount_decimal.", "unit_amount"
+        )
     unit = Decimal(body.unit_amount) if body.unit_amount is not None else (body.unit_amount_decimal or Decimal(0))
     return Price(
         id=new_id("price"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from billing.accounts.access import Permission, Principal, Role
-from billing.errors import AuthenticationError
+from billing.errors import AuthenticationError, ErrorCode
 
 
 def principal_from_event(event: dict[str, Any]) -> Principal:
@@ -15,7 +15,7 @@ def principal_from_event(event: dict[str, Any]) -> Principal:
         key_id = str(context["key_id"])
     except (KeyError, ValueError) as error:
         # Only reachable if a route was declared without the authorizer: fail closed.
-        raise AuthenticationError("missing_api_key", "This route needs an API key.") from error
+        raise AuthenticationError(ErrorCode.MISSING_API_KEY, "This route needs an API key.") from error
     permissions = frozenset(Permission(p) for p in str(context.get("permissions") or "").split(",") if p)
     return Principal(role=role, key_id=key_id, account_id=context.get("account_id") or None, permissions=permissions)
 

@@ -11,25 +11,10 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
-from billing.errors import BillingError
+from billing.errors import PROBLEM_JSON, BillingError, ErrorCode, problem_document
 from billing.observability import logger
 
-PROBLEM_JSON = "application/problem+json"
-_TITLES = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    402: "Payment Required",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    409: "Conflict",
-    413: "Content Too Large",
-    415: "Unsupported Media Type",
-    422: "Unprocessable Content",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    503: "Service Unavailable",
-}
+_CATALOGUED = frozenset(ErrorCode)
 
 
 class Problem(BaseModel):
@@ -47,15 +32,8 @@ class Problem(BaseModel):
 def problem(
     status: int, code: str, detail: str, param: str | None = None, errors: list[dict[str, Any]] | None = None
 ) -> Response[Any]:
-    body = Problem(
-        type=f"urn:billing:problem:{code}",
-        title=_TITLES.get(status, "Error"),
-        status=status,
-        code=code,
-        detail=detail,
-        param=param,
-        errors=errors,
-    )
+    # Validated against the documented model, so the OpenAPI schema and the answers cannot drift.
+    body = Problem.model_validate(problem_document(status, code, detail, param, errors))
     return Response(
         status_code=status,
         content_type=PROBLEM_JSON,
@@ -79,12 +57,12 @@ def _field_errors(errors: list[Any], strip_prefix: tuple[str, ...]) -> list[dict
 
 def _validation_problem(errors: list[dict[str, Any]]) -> Response[Any]:
     if not errors:
-        return problem(400, "invalid_request", "Invalid request.")
+        return problem(400, ErrorCode.INVALID_REQUEST, "Invalid request.")
     first = errors[0]
     code = str(first["code"])
-    # Our own validators raise codes meant for clients; pydantic's generic types are summarised.
-    if not code.startswith(("invalid_", "french_", "siret_")):
-        code = "invalid_parameter"
+    # Our own validators raise catalogued codes; pydantic's generic types are summarised.
+    if code not in _CATALOGUED:
+        code = ErrorCode.INVALID_PARAMETER
     return problem(400, code, str(first["detail"]), first["param"], errors)
 
 
@@ -104,9 +82,9 @@ def register_problem_handlers(app: APIGatewayRestResolver) -> None:
 
     @app.not_found
     def _no_route(_: RouteNotFoundError) -> Response[Any]:
-        return problem(404, "route_not_found", "No such route.")
+        return problem(404, ErrorCode.ROUTE_NOT_FOUND, "No such route.")
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response[Any]:
         logger.exception("unhandled error")
-        return problem(500, "internal_error", "Something went wrong on our side; it has been logged.")
+        return problem(500, ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; it has been logged.")

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel
 
 from billing.accounts.access import Principal
-from billing.errors import InvalidInputError
+from billing.errors import ErrorCode, InvalidInputError
 from billing.http.principal import principal_from_event
 from billing.http.services import ApiServices
 from billing.ports import PageRequest
@@ -48,7 +48,7 @@ def once(router: Router, request_body: Any, compute: Callable[[], dict[str, Any]
         return compute()
     if not 1 <= len(key) <= 255:
         raise InvalidInputError(
-            "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 characters.", "Idempotency-Key"
+            ErrorCode.INVALID_IDEMPOTENCY_KEY, "Idempotency-Key must be 1 to 255 characters.", "Idempotency-Key"
         )
     scope = f"{caller(router).key_id} {event.http_method} {event.path}"
     return services(router).idempotency.run(scope, key, request_body, compute)

@@ -8,7 +8,7 @@ from billing.accounts.access import Principal, require_operator
 from billing.accounts.models import Account
 from billing.batch import WriteBatch
 from billing.clock import Clock
-from billing.errors import InvalidInputError, NotFoundError
+from billing.errors import ErrorCode, InvalidInputError, NotFoundError
 from billing.ids import new_id
 from billing.invoices.invoice_context import invoice_context
 from billing.invoices.invoice_items import InvoiceItem, invoice_now, item_from_price
@@ -32,16 +32,16 @@ def add_invoice_item(
     require_operator(principal)
     account: Account | None = accounts.get(account_id)
     if account is None:
-        raise NotFoundError("account_not_found", f"No account {account_id}.", "account")
+        raise NotFoundError(ErrorCode.ACCOUNT_NOT_FOUND, f"No account {account_id}.", "account")
     if price_id is not None:
         price = store.get_price(price_id)
         if price is None:
-            raise InvalidInputError("price_not_found", f"No price {price_id}.", "price")
+            raise InvalidInputError(ErrorCode.PRICE_NOT_FOUND, f"No price {price_id}.", "price")
         item = item_from_price(new_id("ii"), account_id, price, quantity, description)
     else:
         if unit_amount is None or currency is None or description is None:
             raise InvalidInputError(
-                "amount_required", "Without a price, give unit_amount, currency and description.", "unit_amount"
+                ErrorCode.AMOUNT_REQUIRED, "Without a price, give unit_amount, currency and description.", "unit_amount"
             )
         item = InvoiceItem(new_id("ii"), account_id, currency.upper(), description, unit_amount, quantity)
     if not invoice_at_once:

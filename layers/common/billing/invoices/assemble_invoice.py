@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from billing.discounts.apply_discount import discount_amount
 from billing.discounts.models import AppliedDiscount
-from billing.errors import InvalidInputError
+from billing.errors import ErrorCode, InvalidInputError
 from billing.invoices.models import BillingReason, DiscountLine, DraftInvoice, InvoiceLine, TaxLine
 from billing.money import allocate, round_minor, same_currency
 from billing.subscriptions.periods import Period
@@ -47,7 +47,7 @@ def assemble_invoice(
 ) -> DraftInvoice:
     lines = tuple(lines)
     if not lines and currency is None:
-        raise InvalidInputError("empty_invoice", "An invoice needs at least one line.", "lines")
+        raise InvalidInputError(ErrorCode.EMPTY_INVOICE, "An invoice needs at least one line.", "lines")
     currency = same_currency([line.currency for line in lines] or [currency or ""])
     subtotal = sum(line.amount for line in lines)
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from billing.catalog.models import Price
-from billing.errors import InvalidInputError
+from billing.errors import ErrorCode, InvalidInputError
 from billing.invoices.assemble_invoice import InvoiceContext, assemble_invoice
 from billing.invoices.models import BillingReason, DraftInvoice, InvoiceLine, Section
 from billing.money import check_unit_amount, round_minor
@@ -29,16 +29,18 @@ class InvoiceItem:
     def __post_init__(self) -> None:
         check_unit_amount(self.unit_amount)
         if self.quantity <= 0:
-            raise InvalidInputError("invalid_quantity", "An invoice item's quantity is positive.", "quantity")
+            raise InvalidInputError(ErrorCode.INVALID_QUANTITY, "An invoice item's quantity is positive.", "quantity")
         if not self.description.strip():
-            raise InvalidInputError("description_required", "An invoice item needs a description.", "description")
+            raise InvalidInputError(
+                ErrorCode.DESCRIPTION_REQUIRED, "An invoice item needs a description.", "description"
+            )
 
 
 def item_from_price(
     item_id: str, account_id: str, price: Price, quantity: Decimal = Decimal(1), description: str | None = None
 ) -> InvoiceItem:
     if price.recurring is not None:
-        raise InvalidInputError("recurring_price", "Invoice items use one-off prices.", "price")
+        raise InvalidInputError(ErrorCode.RECURRING_PRICE, "Invoice items use one-off prices.", "price")
     return InvoiceItem(
         id=item_id,
         account_id=account_id,

@@ -8,8 +8,8 @@ from datetime import timedelta
 from billing.accounts.access import Permission, Principal, require_access, require_operator
 from billing.batch import LedgerAppend, SeriesAdvance, WriteBatch
 from billing.clock import Clock
-from billing.errors import BusinessRuleError, ConflictError, InvalidInputError, NotFoundError
-from billing.events import DomainEvent
+from billing.errors import BusinessRuleError, ConflictError, ErrorCode, InvalidInputError, NotFoundError
+from billing.events import DomainEvent, EventType
 from billing.ids import new_id
 from billing.invoices.models import CreditNote, Invoice, InvoiceStatus
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
@@ -24,11 +24,11 @@ CREDIT_NOTE_SERIES = "AV"  # "avoir"
 def get_invoice(store: BillingStore, principal: Principal, invoice_id: str) -> Invoice:
     invoice = store.get_invoice(invoice_id)
     if invoice is None:
-        raise NotFoundError("invoice_not_found", f"No invoice {invoice_id}.", "invoice_id")
+        raise NotFoundError(ErrorCode.INVOICE_NOT_FOUND, f"No invoice {invoice_id}.", "invoice_id")
     try:
         require_access(principal, invoice.account_id, Permission.BILLING_READ)
     except NotFoundError as error:  # another account's invoice does not exist for this caller
-        raise NotFoundError("invoice_not_found", f"No invoice {invoice_id}.", "invoice_id") from error
+        raise NotFoundError(ErrorCode.INVOICE_NOT_FOUND, f"No invoice {invoice_id}.", "invoice_id") from error
     return invoice
 
 
@@ -56,7 +56,9 @@ def finalize_invoice(store: BillingStore, clock: Clock, principal: Principal, in
     require_operator(principal)
     invoice = get_invoice(store, principal, invoice_id)
     if invoice.status is not InvoiceStatus.DRAFT:
-        raise ConflictError("invoice_not_draft", f"Invoice {invoice_id} is already {invoice.status}.", "invoice_id")
+        raise ConflictError(
+            ErrorCode.INVOICE_NOT_DRAFT, f"Invoice {invoice_id} is already {invoice.status}.", "invoice_id"
+        )
     now = clock.now()
     number, advance = next_number(store, INVOICE_SERIES, now.year)
     ledger, head = store.ledger(invoice.account_id, invoice.draft.currency)
@@ -123,7 +125,7 @@ def finalized_event(invoice: Invoice) -> DomainEvent:
     assert invoice.finalized_at is not None
     return DomainEvent(
         f"invoice.finalized:{invoice.id}",
-        "invoice.finalized",
+        EventType.INVOICE_FINALIZED,
         invoice.finalized_at,
         invoice.account_id,
         {
@@ -144,7 +146,9 @@ def void_invoice(store: BillingStore, clock: Clock, principal: Principal, invoic
     require_operator(principal)
     invoice = get_invoice(store, principal, invoice_id)
     if invoice.status is not InvoiceStatus.OPEN:
-        raise ConflictError("invoice_not_open", f"Only open invoices can be voided ({invoice.status}).", "invoice_id")
+        raise ConflictError(
+            ErrorCode.INVOICE_NOT_OPEN, f"Only open invoices can be voided ({invoice.status}).", "invoice_id"
+        )
     now = clock.now()
     ledger, head = store.ledger(invoice.account_id, invoice.draft.currency)
     owed = invoice.draft.total - invoice.amount_credited
@@ -163,13 +167,13 @@ def issue_credit_note(
     require_operator(principal)
     invoice = get_invoice(store, principal, invoice_id)
     if invoice.status not in (InvoiceStatus.OPEN, InvoiceStatus.PAID) or invoice.number is None:
-        raise ConflictError("invoice_not_finalized", "Credit notes apply to finalized invoices.", "invoice")
+        raise ConflictError(ErrorCode.INVOICE_NOT_FINALIZED, "Credit notes apply to finalized invoices.", "invoice")
     creditable = invoice.draft.total - invoice.amount_credited
     if amount <= 0:
-        raise InvalidInputError("invalid_amount", "A credit note amount is positive.", "amount")
+        raise InvalidInputError(ErrorCode.INVALID_AMOUNT, "A credit note amount is positive.", "amount")
     if amount > creditable:
         raise BusinessRuleError(
-            "credit_exceeds_invoice", f"At most {creditable} can still be credited on this invoice.", "amount"
+            ErrorCode.CREDIT_EXCEEDS_INVOICE, f"At most {creditable} can still be credited on this invoice.", "amount"
         )
     now = clock.now()
     number, advance = next_number(store, CREDIT_NOTE_SERIES, now.year)
@@ -196,7 +200,7 @@ def issue_credit_note(
         credited = replace(credited, status=InvoiceStatus.PAID)
     event = DomainEvent(
         f"credit_note.created:{note.id}",
-        "credit_note.created",
+        EventType.CREDIT_NOTE_CREATED,
         now,
         note.account_id,
         {"credit_note": note.id, "number": number, "invoice": invoice.id, "amount": amount, "currency": note.currency},

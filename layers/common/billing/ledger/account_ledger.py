@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from billing.errors import ConflictError, InvalidInputError
+from billing.errors import ConflictError, ErrorCode, InvalidInputError
 from billing.money import CurrencyMismatchError
 
 
@@ -105,11 +105,11 @@ class AccountLedger:
         if known is not None:
             if known.amount != entry.amount or known.kind != entry.kind:
                 raise ConflictError(
-                    "ledger_entry_conflict", f"Entry {entry.id} was already posted with another amount.", "id"
+                    ErrorCode.LEDGER_ENTRY_CONFLICT, f"Entry {entry.id} was already posted with another amount.", "id"
                 )
             return []
         if entry.kind is EntryKind.INVOICE_FINALIZED and entry.amount < 0:
-            raise InvalidInputError("negative_invoice", "An invoice total is never negative.", "amount")
+            raise InvalidInputError(ErrorCode.NEGATIVE_INVOICE, "An invoice total is never negative.", "amount")
         self.entries.append(entry)
         self._by_id[entry.id] = entry
         if entry.amount > 0:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from billing.accounts.access import Permission, Principal, require_access, require_operator
 from billing.batch import LedgerAppend, WriteBatch
 from billing.clock import Clock
-from billing.errors import InvalidInputError
+from billing.errors import ErrorCode, InvalidInputError
 from billing.ids import new_id
 from billing.ledger.account_ledger import AccountLedger, EntryKind, LedgerEntry
 from billing.ledger.settle_invoices import settled_invoices
@@ -42,9 +42,9 @@ def adjust_balance(
     require_operator(principal)
     minor_unit_exponent(currency)
     if amount == 0:
-        raise InvalidInputError("invalid_amount", "An adjustment is not zero.", "amount")
+        raise InvalidInputError(ErrorCode.INVALID_AMOUNT, "An adjustment is not zero.", "amount")
     if not reason.strip():
-        raise InvalidInputError("reason_required", "Say why the balance is adjusted.", "reason")
+        raise InvalidInputError(ErrorCode.REASON_REQUIRED, "Say why the balance is adjusted.", "reason")
     ledger, head = store.ledger(account_id, currency)
     entry = LedgerEntry(f"adj:{new_id('adj')}", EntryKind.ADJUSTMENT, amount, currency, clock.now(), None, reason)
     allocations = ledger.post(entry)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from billing.events import DomainEvent
+from billing.events import DomainEvent, EventType
 from billing.invoices.models import Invoice, InvoiceStatus
 from billing.payments.dunning import DEFAULT_POLICY, DunningPolicy, StepAction
 
@@ -20,7 +20,7 @@ def charge_due_event(invoice: Invoice, attempt: int, at: datetime) -> DomainEven
     """Asks the payments function to charge this attempt (one event id per attempt: charged once)."""
     return DomainEvent(
         f"invoice.charge_due:{invoice.id}:{attempt}",
-        "invoice.charge_due",
+        EventType.INVOICE_CHARGE_DUE,
         at,
         invoice.account_id,
         {
@@ -75,7 +75,7 @@ def collect_due(
 def _overdue_event(invoice: Invoice, now: datetime) -> DomainEvent:
     return DomainEvent(
         f"invoice.overdue:{invoice.id}",
-        "invoice.overdue",
+        EventType.INVOICE_OVERDUE,
         now,
         invoice.account_id,
         {
@@ -91,7 +91,7 @@ def _overdue_event(invoice: Invoice, now: datetime) -> DomainEvent:
 def _reminder_event(invoice: Invoice, days_from_due: int, now: datetime) -> DomainEvent:
     return DomainEvent(
         f"invoice.payment_reminder:{invoice.id}:{days_from_due}",
-        "invoice.payment_reminder",
+        EventType.INVOICE_PAYMENT_REMINDER,
         now,
         invoice.account_id,
         {

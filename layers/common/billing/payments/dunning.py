@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from billing.accounts.models import AccountStatus
-from billing.events import DomainEvent
+from billing.events import DomainEvent, EventType
 
 if TYPE_CHECKING:
     from billing.invoices.models import Invoice
@@ -111,7 +111,7 @@ HARD_DECLINES = frozenset(
 def status_changed_event(account_id: str, old: AccountStatus, new: AccountStatus, now: datetime) -> DomainEvent:
     return DomainEvent(
         f"account.status_changed:{account_id}:{now.isoformat()}:{new.value}",
-        "account.status_changed",
+        EventType.ACCOUNT_STATUS_CHANGED,
         now,
         account_id,
         {"account": account_id, "previous_status": old.value, "status": new.value},

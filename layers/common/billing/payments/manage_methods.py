@@ -13,8 +13,8 @@ from billing.accounts.access import Permission, Principal, require_access
 from billing.accounts.get_account import get_account
 from billing.accounts.models import Account
 from billing.batch import WriteBatch
-from billing.errors import ConflictError, NotFoundError
-from billing.events import DomainEvent
+from billing.errors import ConflictError, ErrorCode, NotFoundError
+from billing.events import DomainEvent, EventType
 from billing.ledger.manage_balance import DEFAULT_CURRENCY
 from billing.payments.methods import method_types_for
 from billing.payments.models import PaymentMethod, PaymentProfile, SetupIntentInfo
@@ -62,7 +62,7 @@ def add_method(services: PaymentServices, account_id: str, method: PaymentMethod
     Idempotent: a method already saved changes nothing and announces nothing."""
     account = services.accounts.get(account_id)
     if account is None:
-        raise NotFoundError("account_not_found", f"No account {account_id}.", "account_id")
+        raise NotFoundError(ErrorCode.ACCOUNT_NOT_FOUND, f"No account {account_id}.", "account_id")
     for _ in range(5):
         profile = payment_profile(services, account)
         if profile.method(method.id) is not None:
@@ -70,7 +70,7 @@ def add_method(services: PaymentServices, account_id: str, method: PaymentMethod
         saved = replace(profile, methods=(*profile.methods, method), default_method=profile.default_method or method.id)
         event = DomainEvent(
             f"payment_method.added:{method.id}",
-            "payment_method.added",
+            EventType.PAYMENT_METHOD_ADDED,
             services.clock.now(),
             account_id,
             {"account": account_id, "payment_method": method.id, "type": method.type, "label": method.label},
@@ -80,7 +80,7 @@ def add_method(services: PaymentServices, account_id: str, method: PaymentMethod
         except ConflictError:
             continue
         return replace(saved, version=saved.version + 1)
-    raise ConflictError("concurrent_update", "The payment methods kept changing; retry.")
+    raise ConflictError(ErrorCode.CONCURRENT_UPDATE, "The payment methods kept changing; retry.")
 
 
 def attach_method(services: PaymentServices, account: Account, method_id: str) -> PaymentMethod:
@@ -99,7 +99,7 @@ def _known(services: PaymentServices, principal: Principal, account_id: str, met
     require_access(principal, account_id, Permission.BILLING_MANAGE)
     profile = services.store.get_payment_profile(account_id)
     if profile is None or profile.method(method_id) is None:
-        raise NotFoundError("payment_method_not_found", f"No payment method {method_id}.", "payment_method_id")
+        raise NotFoundError(ErrorCode.PAYMENT_METHOD_NOT_FOUND, f"No payment method {method_id}.", "payment_method_id")
     return profile
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from billing.accounts.access import Permission, Principal, require_access, require_operator
 from billing.accounts.get_account import get_account
-from billing.errors import ConflictError, InvalidInputError, NotFoundError, PaymentDeclinedError
+from billing.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError, PaymentDeclinedError
 from billing.ids import new_id
 from billing.money import minor_unit_exponent
 from billing.payments.manage_methods import account_currency, attach_method, payment_profile
@@ -37,10 +37,12 @@ def _check_amount(services: PaymentServices, account_id: str, amount: int, curre
     currency = currency.upper()
     minor_unit_exponent(currency)
     if not 0 < amount <= MAX_AMOUNT:
-        raise InvalidInputError("invalid_amount", f"The amount is between 1 and {MAX_AMOUNT} minor units.", "amount")
+        raise InvalidInputError(
+            ErrorCode.INVALID_AMOUNT, f"The amount is between 1 and {MAX_AMOUNT} minor units.", "amount"
+        )
     expected = account_currency(services, account_id)
     if currency != expected:
-        raise InvalidInputError("currency_mismatch", f"This account is billed in {expected}.", "currency")
+        raise InvalidInputError(ErrorCode.CURRENCY_MISMATCH, f"This account is billed in {expected}.", "currency")
     return currency
 
 
@@ -68,7 +70,7 @@ def pay(
         default = profile.method(profile.default_method) if profile.default_method else None
         if default is None:
             raise ConflictError(
-                "no_payment_method", "Add a payment method first, or pass payment_method.", "payment_method"
+                ErrorCode.NO_PAYMENT_METHOD, "Add a payment method first, or pass payment_method.", "payment_method"
             )
         method = default
     payment_id = _payment_id(account_id, idempotency_key)
@@ -86,7 +88,7 @@ def pay(
     )
     payment = apply_intent(services, snapshot)
     if payment is None:
-        raise PaymentDeclinedError("payment_incomplete", "Stripe gave no outcome for this payment; retry.")
+        raise PaymentDeclinedError(ErrorCode.PAYMENT_INCOMPLETE, "Stripe gave no outcome for this payment; retry.")
     if payment.status is PaymentStatus.FAILED:
         failure = payment.failure
         raise PaymentDeclinedError(
@@ -110,11 +112,11 @@ def record_manual_payment(
     """An operator records a bank transfer or a cheque; the same reference cannot be booked twice."""
     require_operator(principal)
     if method_type not in MANUAL_METHODS:
-        raise InvalidInputError("invalid_method", "Manual payments are bank_transfer or cheque.", "method")
+        raise InvalidInputError(ErrorCode.INVALID_METHOD, "Manual payments are bank_transfer or cheque.", "method")
     if not reference.strip():
-        raise InvalidInputError("reference_required", "Give the transfer's or cheque's reference.", "reference")
+        raise InvalidInputError(ErrorCode.REFERENCE_REQUIRED, "Give the transfer's or cheque's reference.", "reference")
     if received_at > services.clock.now():
-        raise InvalidInputError("received_in_future", "A payment is recorded once received.", "received_at")
+        raise InvalidInputError(ErrorCode.RECEIVED_IN_FUTURE, "A payment is recorded once received.", "received_at")
     get_account(services.accounts, principal, account_id)
     currency = _check_amount(services, account_id, amount, currency)
     digest = hashlib.sha256(f"{account_id}:{method_type}:{reference.strip()}".encode()).hexdigest()[:20]
@@ -122,7 +124,9 @@ def record_manual_payment(
     for _ in range(ATTEMPTS):
         if services.store.get_payment(payment_id) is not None:
             raise ConflictError(
-                "payment_already_recorded", f"A {method_type} with reference {reference} is recorded.", "reference"
+                ErrorCode.PAYMENT_ALREADY_RECORDED,
+                f"A {method_type} with reference {reference} is recorded.",
+                "reference",
             )
         payment = Payment(
             id=payment_id,
@@ -143,17 +147,17 @@ def record_manual_payment(
         except ConflictError:
             continue
         return batch.payments[0]
-    raise ConflictError("concurrent_update", "The account's balance kept changing; retry.")
+    raise ConflictError(ErrorCode.CONCURRENT_UPDATE, "The account's balance kept changing; retry.")
 
 
 def get_payment(services: PaymentServices, principal: Principal, payment_id: str) -> Payment:
     payment = services.store.get_payment(payment_id)
     if payment is None:
-        raise NotFoundError("payment_not_found", f"No payment {payment_id}.", "payment_id")
+        raise NotFoundError(ErrorCode.PAYMENT_NOT_FOUND, f"No payment {payment_id}.", "payment_id")
     try:
         require_access(principal, payment.account_id, Permission.BILLING_READ)
     except NotFoundError as error:
-        raise NotFoundError("payment_not_found", f"No payment {payment_id}.", "payment_id") from error
+        raise NotFoundError(ErrorCode.PAYMENT_NOT_FOUND, f"No payment {payment_id}.", "payment_id") from error
     return payment
 
 

@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from billing.batch import LedgerAppend, WriteBatch
-from billing.errors import ConflictError, InvalidInputError
+from billing.errors import ConflictError, ErrorCode, InvalidInputError
+from billing.events import EventType
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 from billing.ledger.settle_invoices import settled_invoices
 from billing.payments.manage_methods import add_method
@@ -34,7 +35,7 @@ def receive_event(
     event = gateway.verify_event(payload, signature)
     event_id = event.get("id")
     if not isinstance(event_id, str) or not isinstance(event.get("type"), str):
-        raise InvalidInputError("invalid_event", "The payload is not a provider event.", None)
+        raise InvalidInputError(ErrorCode.INVALID_EVENT, "The payload is not a provider event.", None)
     if not store.record_webhook(event_id, now):
         return False
     try:
@@ -92,7 +93,7 @@ def book_refunds(services: PaymentServices, payment_id: str, refunds: tuple[Refu
             amount_refunded=payment.amount_refunded + refunded,
             refunds=(*payment.refunds, *(refund.refund_id for refund in new)),
         )
-        return _ledger_batch(services, updated, entries, now, "payment.refunded", amount_refunded=refunded)
+        return _ledger_batch(services, updated, entries, now, EventType.PAYMENT_REFUNDED, amount_refunded=refunded)
 
     _update_payment(services, payment_id, change)
 
@@ -114,7 +115,7 @@ def _disputed(services: PaymentServices, event: dict[str, Any]) -> None:
             "Payment disputed by the cardholder",
         )
         updated = replace(payment, disputed=True)
-        return _ledger_batch(services, updated, (entry,), now, "payment.disputed", dispute=dispute.dispute_id)
+        return _ledger_batch(services, updated, (entry,), now, EventType.PAYMENT_DISPUTED, dispute=dispute.dispute_id)
 
     if dispute.payment_id is not None:
         _update_payment(services, dispute.payment_id, change)
@@ -125,7 +126,7 @@ def _ledger_batch(
     payment: Payment,
     entries: tuple[LedgerEntry, ...],
     now: datetime,
-    event_type: str,
+    event_type: EventType,
     **detail: object,
 ) -> WriteBatch:
     ledger, head = services.store.ledger(payment.account_id, payment.currency)
@@ -145,7 +146,7 @@ def _update_payment(
         payment = services.store.get_payment(payment_id)
         if payment is None:
             # The success is not booked yet (events arrive in any order): fail, so the queue retries.
-            raise ConflictError("payment_not_booked", f"Payment {payment_id} is not booked yet; retrying.")
+            raise ConflictError(ErrorCode.PAYMENT_NOT_BOOKED, f"Payment {payment_id} is not booked yet; retrying.")
         batch = change(payment, services.clock.now())
         if batch is None:
             return
@@ -154,7 +155,7 @@ def _update_payment(
             return
         except ConflictError:
             continue
-    raise ConflictError("payment_conflict", f"Payment {payment_id} kept changing; retrying.")
+    raise ConflictError(ErrorCode.PAYMENT_CONFLICT, f"Payment {payment_id} kept changing; retrying.")
 
 
 EventHandler = Callable[[PaymentServices, dict[str, Any]], None]

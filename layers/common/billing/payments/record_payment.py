@@ -14,8 +14,8 @@ from datetime import datetime
 
 from billing.batch import LedgerAppend, WriteBatch
 from billing.clock import Clock
-from billing.errors import ConflictError
-from billing.events import DomainEvent
+from billing.errors import ConflictError, ErrorCode
+from billing.events import DomainEvent, EventType
 from billing.ids import new_id
 from billing.invoices.manage_invoices import next_number
 from billing.invoices.models import InvoiceStatus
@@ -47,7 +47,7 @@ class PaymentServices:
     policy: DunningPolicy = DEFAULT_POLICY
 
 
-def payment_event(kind: str, payment: Payment, at: datetime, **extra: object) -> DomainEvent:
+def payment_event(kind: EventType, payment: Payment, at: datetime, **extra: object) -> DomainEvent:
     detail: dict[str, object] = {
         "payment": payment.id,
         "amount": payment.amount,
@@ -103,10 +103,10 @@ def book_success(services: PaymentServices, payment: Payment, now: datetime) -> 
     )
     payment = replace(payment, allocations=settled, credit_added=credit_added, receipt_id=receipt.id)
     events = [
-        payment_event("payment.succeeded", payment, now, receipt=receipt.id),
+        payment_event(EventType.PAYMENT_SUCCEEDED, payment, now, receipt=receipt.id),
         DomainEvent(
             f"receipt.created:{receipt.id}",
-            "receipt.created",
+            EventType.RECEIPT_CREATED,
             now,
             payment.account_id,
             {"receipt": receipt.id, "number": number, "payment": payment.id, "amount": payment.amount},
@@ -115,7 +115,7 @@ def book_success(services: PaymentServices, payment: Payment, now: datetime) -> 
     events += [
         DomainEvent(
             f"invoice.paid:{invoice.id}",
-            "invoice.paid",
+            EventType.INVOICE_PAID,
             now,
             invoice.account_id,
             {"invoice": invoice.id, "number": invoice.number, "payment": payment.id},
@@ -156,7 +156,7 @@ def book_failure(services: PaymentServices, payment: Payment, now: datetime) -> 
     failure = payment.failure
     batch.events.append(
         payment_event(
-            "payment.failed",
+            EventType.PAYMENT_FAILED,
             payment,
             now,
             attempt=payment.attempt,
@@ -187,14 +187,14 @@ def apply_intent(services: PaymentServices, snapshot: IntentSnapshot) -> Payment
         elif payment.status is PaymentStatus.FAILED:
             batch = book_failure(services, payment, now)
         else:  # processing, or waiting for the customer to authenticate
-            kind = f"payment.{payment.status.value}"
+            kind = EventType(f"payment.{payment.status.value}")
             batch = WriteBatch(payments=[payment], events=[payment_event(kind, payment, now)])
         try:
             services.store.commit(batch)
         except ConflictError:
             continue  # a concurrent delivery or payment moved something: read again
         return replace(batch.payments[0], version=payment.version + 1)
-    raise ConflictError("payment_conflict", f"Payment {snapshot.payment_id} kept changing; retry.")
+    raise ConflictError(ErrorCode.PAYMENT_CONFLICT, f"Payment {snapshot.payment_id} kept changing; retry.")
 
 
 def _from_snapshot(

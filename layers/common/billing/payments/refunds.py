@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from billing.errors import BillingError, ConflictError, ProviderUnavailableError
+from billing.errors import BillingError, ConflictError, ErrorCode, ProviderUnavailableError
 from billing.invoices.models import CreditNote, Invoice, InvoiceStatus
 from billing.payments.models import Payment, PaymentStatus, RefundSnapshot
 from billing.payments.provider_events import book_refunds
@@ -32,12 +32,14 @@ def check_refundable(services: PaymentServices, invoice: Invoice, amount: int) -
     """Refuse before anything is written: only a paid invoice's card or debit payments can go back."""
     if invoice.status is not InvoiceStatus.PAID:
         raise ConflictError(
-            "invoice_not_paid", "An open invoice is settled by the credit note itself: nothing to refund.", "refund"
+            ErrorCode.INVOICE_NOT_PAID,
+            "An open invoice is settled by the credit note itself: nothing to refund.",
+            "refund",
         )
     available = sum(share for _, share in _refundable(services, invoice))
     if available < amount:
         raise ConflictError(
-            "not_refundable", f"At most {available} was paid by card or debit on this invoice.", "amount"
+            ErrorCode.NOT_REFUNDABLE, f"At most {available} was paid by card or debit on this invoice.", "amount"
         )
 
 

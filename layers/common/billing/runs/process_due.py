@@ -13,7 +13,7 @@ from datetime import timedelta
 from billing.accounts.access import Principal, Role
 from billing.batch import WriteBatch
 from billing.errors import ConflictError
-from billing.events import DomainEvent
+from billing.events import DomainEvent, EventType
 from billing.invoices.manage_invoices import finalization_events, finalize_invoice
 from billing.invoices.models import InvoiceStatus
 from billing.payments.account_state import status_change
@@ -48,7 +48,7 @@ def _digest(services: Services, digest_id: str) -> list[DomainEvent]:
         return []
     event = DomainEvent(
         f"receipts.digest_due:{digest.id}",
-        "receipts.digest_due",
+        EventType.RECEIPTS_DIGEST_DUE,
         now,
         digest.account_id,
         {"account": digest.account_id, "month": digest.month},
@@ -90,7 +90,7 @@ def _step(services: Services, subscription: Subscription) -> WriteBatch | None:
         batch.events.append(
             DomainEvent(
                 f"subscription.trial_ending:{subscription.id}",
-                "subscription.trial_ending",
+                EventType.SUBSCRIPTION_TRIAL_ENDING,
                 now,
                 subscription.account_id,
                 {"subscription": subscription.id, "trial_end": subscription.trial_end.isoformat()},
@@ -107,15 +107,15 @@ def _step(services: Services, subscription: Subscription) -> WriteBatch | None:
     if subscription.is_billing and usage_end < subscription.current_period.end:
         events = services.usage.events(subscription.id, subscription.usage_period.start, usage_end)
         done = close_usage_period(subscription, usage_end, events)
-        event_type = "subscription.usage_closed"
+        event_type = EventType.SUBSCRIPTION_USAGE_CLOSED
     else:
         period = subscription.usage_period
         events = services.usage.events(subscription.id, period.start, period.end)
         done = renew_subscription(subscription, subscription.current_period.end, events)
         event_type = (
-            "subscription.renewed"
+            EventType.SUBSCRIPTION_RENEWED
             if done.subscription.status is not SubscriptionStatus.CANCELED
-            else "subscription.ended"
+            else EventType.SUBSCRIPTION_ENDED
         )
     result = done.subscription
     if done.lines:

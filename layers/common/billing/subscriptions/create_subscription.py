@@ -8,7 +8,7 @@ from datetime import datetime
 
 from billing.catalog.models import Price
 from billing.discounts.models import AppliedDiscount
-from billing.errors import InvalidInputError
+from billing.errors import ErrorCode, InvalidInputError
 from billing.invoices.models import InvoiceLine
 from billing.money import same_currency
 from billing.subscriptions.lines import charge_items
@@ -42,9 +42,13 @@ def interval_months(prices: Sequence[Price]) -> tuple[int, int]:
     licensed = {p.recurring.months for p in prices if p.recurring and not p.is_metered}
     metered = {p.recurring.months for p in prices if p.recurring and p.is_metered}
     if any(p.recurring is None for p in prices):
-        raise InvalidInputError("one_off_price", "One-off prices go on invoice items, not subscriptions.", "items")
+        raise InvalidInputError(
+            ErrorCode.ONE_OFF_PRICE, "One-off prices go on invoice items, not subscriptions.", "items"
+        )
     if len(licensed) > 1 or len(metered) > 1:
-        raise InvalidInputError("mixed_intervals", "Licensed items share one interval, metered items another.", "items")
+        raise InvalidInputError(
+            ErrorCode.MIXED_INTERVALS, "Licensed items share one interval, metered items another.", "items"
+        )
     months = next(iter(licensed), None) or next(iter(metered))
     return months, next(iter(metered), months)
 
@@ -70,12 +74,12 @@ def create_subscription(
     is billed before it. ``billing_cycle_anchor`` after the start makes a prorated first period.
     """
     if not items:
-        raise InvalidInputError("items_required", "A subscription has at least one item.", "items")
+        raise InvalidInputError(ErrorCode.ITEMS_REQUIRED, "A subscription has at least one item.", "items")
     if len({item.id for item in items}) != len(items):
-        raise InvalidInputError("duplicate_item", "Item ids are unique.", "items")
+        raise InvalidInputError(ErrorCode.DUPLICATE_ITEM, "Item ids are unique.", "items")
     for item in items:
         if not 0 <= item.quantity <= 1_000_000:
-            raise InvalidInputError("invalid_quantity", "Quantities are 0 to 1,000,000.", "items.quantity")
+            raise InvalidInputError(ErrorCode.INVALID_QUANTITY, "Quantities are 0 to 1,000,000.", "items.quantity")
     currency = same_currency(item.price.currency for item in items)
     months, usage_months = interval_months([item.price for item in items])
     now, start = utc(now), utc(start or now)
@@ -93,7 +97,7 @@ def create_subscription(
     anchor = utc(billing_cycle_anchor) if billing_cycle_anchor else first_billed
     if anchor < first_billed:
         raise InvalidInputError(
-            "anchor_before_start", "The billing anchor cannot precede the start.", "billing_cycle_anchor"
+            ErrorCode.ANCHOR_BEFORE_START, "The billing anchor cannot precede the start.", "billing_cycle_anchor"
         )
     cycle, usage_cycle = Cycle(anchor, months), Cycle(anchor, usage_months)
     subscription_items = tuple(SubscriptionItem(i.id, i.price, i.quantity) for i in items)

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from billing.errors import ConflictError
+from billing.errors import ConflictError, ErrorCode
 from billing.subscriptions.models import Subscription, SubscriptionStatus
 
 
 def require_changeable(subscription: Subscription) -> None:
     if subscription.managed_by == "aws_marketplace":
         raise ConflictError(
-            "managed_by_marketplace",
+            ErrorCode.MANAGED_BY_MARKETPLACE,
             "This subscription is managed in AWS Marketplace: change it there.",
             "subscription",
         )
     if subscription.status is SubscriptionStatus.CANCELED:
-        raise ConflictError("subscription_canceled", "A canceled subscription cannot change.", "subscription")
+        raise ConflictError(ErrorCode.SUBSCRIPTION_CANCELED, "A canceled subscription cannot change.", "subscription")

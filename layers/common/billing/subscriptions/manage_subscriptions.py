@@ -17,8 +17,8 @@ from billing.clock import Clock
 from billing.discounts.apply_discount import remaining_discount
 from billing.discounts.models import AppliedDiscount
 from billing.discounts.redeem import redeem_coupon, redeem_promotion_code
-from billing.errors import BusinessRuleError, InvalidInputError, NotFoundError
-from billing.events import DomainEvent
+from billing.errors import BusinessRuleError, ErrorCode, InvalidInputError, NotFoundError
+from billing.events import DomainEvent, EventType
 from billing.ids import new_id
 from billing.invoices.assemble_invoice import assemble_invoice
 from billing.invoices.invoice_context import invoice_context
@@ -74,19 +74,19 @@ class Services:
 def _account(services: Services, account_id: str) -> Account:
     account = services.accounts.get(account_id)
     if account is None:
-        raise NotFoundError("account_not_found", f"No account {account_id}.", "account")
+        raise NotFoundError(ErrorCode.ACCOUNT_NOT_FOUND, f"No account {account_id}.", "account")
     return account
 
 
 def get_subscription(services: Services, principal: Principal, subscription_id: str) -> Subscription:
     subscription = services.store.get_subscription(subscription_id)
     if subscription is None:
-        raise NotFoundError("subscription_not_found", f"No subscription {subscription_id}.", "subscription_id")
+        raise NotFoundError(ErrorCode.SUBSCRIPTION_NOT_FOUND, f"No subscription {subscription_id}.", "subscription_id")
     try:
         require_access(principal, subscription.account_id, Permission.BILLING_READ)
     except NotFoundError as error:
         raise NotFoundError(
-            "subscription_not_found", f"No subscription {subscription_id}.", "subscription_id"
+            ErrorCode.SUBSCRIPTION_NOT_FOUND, f"No subscription {subscription_id}.", "subscription_id"
         ) from error
     return subscription
 
@@ -103,7 +103,7 @@ def _prices(services: Services, items: Sequence[ItemRequest]) -> dict[str, objec
     found = services.store.get_prices(wanted)
     missing = sorted(wanted - set(found))
     if missing:
-        raise InvalidInputError("price_not_found", f"No price {missing[0]}.", "items.price")
+        raise InvalidInputError(ErrorCode.PRICE_NOT_FOUND, f"No price {missing[0]}.", "items.price")
     return dict(found)
 
 
@@ -111,15 +111,17 @@ def _discount(
     services: Services, request: SubscribeRequest, now: datetime, batch: WriteBatch
 ) -> AppliedDiscount | None:
     if request.coupon and request.promotion_code:
-        raise InvalidInputError("one_discount", "Give a coupon or a promotion code, not both.", "promotion_code")
+        raise InvalidInputError(
+            ErrorCode.ONE_DISCOUNT, "Give a coupon or a promotion code, not both.", "promotion_code"
+        )
     if request.promotion_code:
         found_code = services.store.find_promotion_code(request.promotion_code)
         if found_code is None:
-            raise InvalidInputError("promotion_code_not_found", "Unknown promotion code.", "promotion_code")
+            raise InvalidInputError(ErrorCode.PROMOTION_CODE_NOT_FOUND, "Unknown promotion code.", "promotion_code")
         code, code_version = found_code
         found_coupon = services.store.get_coupon(code.coupon_id)
         if found_coupon is None:
-            raise InvalidInputError("coupon_not_found", "The code's coupon no longer exists.", "promotion_code")
+            raise InvalidInputError(ErrorCode.COUPON_NOT_FOUND, "The code's coupon no longer exists.", "promotion_code")
         coupon, coupon_version = found_coupon
         has_invoices = bool(services.store.list_invoices(request.account_id, None, PageRequest(limit=1)).items)
         code, coupon, applied = redeem_promotion_code(code, coupon, now, request.account_id, has_invoices)
@@ -129,7 +131,7 @@ def _discount(
     if request.coupon:
         found = services.store.get_coupon(request.coupon)
         if found is None:
-            raise InvalidInputError("coupon_not_found", f"No coupon {request.coupon}.", "coupon")
+            raise InvalidInputError(ErrorCode.COUPON_NOT_FOUND, f"No coupon {request.coupon}.", "coupon")
         coupon, version = found
         coupon, applied = redeem_coupon(coupon, now)
         batch.coupons.append((coupon, version))
@@ -177,7 +179,7 @@ def draft_invoice(
     batch.events.append(
         DomainEvent(
             f"invoice.created:{invoice.id}",
-            "invoice.created",
+            EventType.INVOICE_CREATED,
             now,
             account.id,
             {
@@ -196,7 +198,7 @@ def _may_purchase(account: Account) -> None:
     """Dunning's ``restricted`` and ``suspended`` states allow no new purchase until what is overdue is paid."""
     if account.status in (AccountStatus.RESTRICTED, AccountStatus.SUSPENDED):
         raise BusinessRuleError(
-            "account_restricted",
+            ErrorCode.ACCOUNT_RESTRICTED,
             f"This account is {account.status.value}: pay what is overdue before subscribing again.",
             "account",
         )
@@ -209,7 +211,7 @@ def subscribe(services: Services, principal: Principal, request: SubscribeReques
     account = _account(services, request.account_id)
     _may_purchase(account)
     if any(item.price_id is None for item in request.items):
-        raise InvalidInputError("price_required", "Each item names a price.", "items.price")
+        raise InvalidInputError(ErrorCode.PRICE_REQUIRED, "Each item names a price.", "items.price")
     prices = _prices(services, request.items)
     now = services.clock.now()
     batch = WriteBatch()
@@ -259,7 +261,7 @@ def _updates(subscription: Subscription, items: Sequence[ItemRequest], prices: d
     updates = []
     for item in items:
         if item.id is not None and subscription.item(item.id) is None:
-            raise InvalidInputError("item_not_found", f"No item {item.id} on this subscription.", "items.id")
+            raise InvalidInputError(ErrorCode.ITEM_NOT_FOUND, f"No item {item.id} on this subscription.", "items.id")
         price = prices.get(item.price_id) if item.price_id else None
         updates.append(ItemUpdate(item.id or new_id("si"), price, item.quantity, item.deleted))  # type: ignore[arg-type]
     return updates

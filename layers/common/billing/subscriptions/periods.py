@@ -12,12 +12,12 @@ import calendar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from billing.errors import InvalidInputError
+from billing.errors import ErrorCode, InvalidInputError
 
 
 def utc(instant: datetime) -> datetime:
     if instant.tzinfo is None:
-        raise InvalidInputError("naive_datetime", "Instants must carry a time zone (UTC).", "timestamp")
+        raise InvalidInputError(ErrorCode.NAIVE_DATETIME, "Instants must carry a time zone (UTC).", "timestamp")
     return instant.astimezone(UTC)
 
 
@@ -36,7 +36,7 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.end <= self.start:
-            raise InvalidInputError("invalid_period", "A period ends after it starts.", "period")
+            raise InvalidInputError(ErrorCode.INVALID_PERIOD, "A period ends after it starts.", "period")
 
     def contains(self, instant: datetime) -> bool:
         return self.start <= instant < self.end
@@ -80,5 +80,5 @@ class Cycle:
 
 def trial_end(start: datetime, days: int) -> datetime:
     if not 0 < days <= 730:
-        raise InvalidInputError("invalid_trial", "trial_period_days must be 1 to 730.", "trial_period_days")
+        raise InvalidInputError(ErrorCode.INVALID_TRIAL, "trial_period_days must be 1 to 730.", "trial_period_days")
     return start + timedelta(days=days)

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from billing.errors import BusinessRuleError
+from billing.errors import BusinessRuleError, ErrorCode
 from billing.invoices.models import BillingReason, InvoiceLine
 from billing.subscriptions.guards import require_changeable
 from billing.subscriptions.lines import charge_items, usage_lines
@@ -32,7 +32,7 @@ def renew_subscription(subscription: Subscription, at: datetime, events: Iterabl
     at = utc(at)
     ending = subscription.current_period
     if at < ending.end:
-        raise BusinessRuleError("not_due", f"The period ends at {ending.end.isoformat()}.", "at")
+        raise BusinessRuleError(ErrorCode.NOT_DUE, f"The period ends at {ending.end.isoformat()}.", "at")
     starting = not subscription.is_billing  # a trial or a future start ends: the first paid period
     lines: list[InvoiceLine] = list(subscription.pending_lines)
     usage_period = subscription.usage_period
@@ -73,9 +73,9 @@ def close_usage_period(subscription: Subscription, at: datetime, events: Iterabl
     at = utc(at)
     period = subscription.usage_period
     if at < period.end:
-        raise BusinessRuleError("not_due", f"The usage period ends at {period.end.isoformat()}.", "at")
+        raise BusinessRuleError(ErrorCode.NOT_DUE, f"The usage period ends at {period.end.isoformat()}.", "at")
     if period.end >= subscription.current_period.end:
-        raise BusinessRuleError("renewal_due", "This usage period closes with the renewal.", "at")
+        raise BusinessRuleError(ErrorCode.RENEWAL_DUE, "This usage period closes with the renewal.", "at")
     lines = list(subscription.pending_lines)
     if subscription.is_billing:
         lines += usage_lines(subscription, period, events)

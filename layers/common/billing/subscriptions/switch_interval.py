@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from billing.errors import BusinessRuleError
+from billing.errors import BusinessRuleError, ErrorCode
 from billing.invoices.models import InvoiceLine
 from billing.money import round_minor
 from billing.subscriptions.create_subscription import interval_months
@@ -45,7 +45,9 @@ def switch_interval(
     new_items = apply_item_updates(subscription, updates)
     months, usage_months = interval_months([item.price for item in new_items])
     if months == subscription.cycle.months:
-        raise BusinessRuleError("same_interval", "The interval does not change: update the subscription.", "items")
+        raise BusinessRuleError(
+            ErrorCode.SAME_INTERVAL, "The interval does not change: update the subscription.", "items"
+        )
     credits = [
         line
         for item in subscription.licensed_items

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from billing.catalog.models import Price
-from billing.errors import BusinessRuleError, InvalidInputError
+from billing.errors import BusinessRuleError, ErrorCode, InvalidInputError
 from billing.invoices.models import InvoiceLine
 from billing.money import same_currency
 from billing.subscriptions.create_subscription import interval_months
@@ -45,14 +45,14 @@ def apply_item_updates(subscription: Subscription, updates: Sequence[ItemUpdate]
         current = items.get(update.id)
         if update.deleted:
             if current is None:
-                raise InvalidInputError("item_not_found", f"No item {update.id}.", "items.id")
+                raise InvalidInputError(ErrorCode.ITEM_NOT_FOUND, f"No item {update.id}.", "items.id")
             del items[update.id]
             continue
         if update.quantity is not None and not 0 <= update.quantity <= 1_000_000:
-            raise InvalidInputError("invalid_quantity", "Quantities are 0 to 1,000,000.", "items.quantity")
+            raise InvalidInputError(ErrorCode.INVALID_QUANTITY, "Quantities are 0 to 1,000,000.", "items.quantity")
         if current is None:
             if update.price is None:
-                raise InvalidInputError("price_required", f"New item {update.id} needs a price.", "items.price")
+                raise InvalidInputError(ErrorCode.PRICE_REQUIRED, f"New item {update.id} needs a price.", "items.price")
             items[update.id] = SubscriptionItem(update.id, update.price, update.quantity or 1)
             order.append(update.id)
         else:
@@ -60,7 +60,9 @@ def apply_item_updates(subscription: Subscription, updates: Sequence[ItemUpdate]
             quantity = current.quantity if update.quantity is None else update.quantity
             items[update.id] = SubscriptionItem(current.id, price, quantity, current.charged)
     if not items:
-        raise InvalidInputError("items_required", "Cancel the subscription rather than remove every item.", "items")
+        raise InvalidInputError(
+            ErrorCode.ITEMS_REQUIRED, "Cancel the subscription rather than remove every item.", "items"
+        )
     result = tuple(items[item_id] for item_id in order if item_id in items)
     same_currency([subscription.currency, *(item.price.currency for item in result)])
     return result
@@ -80,7 +82,9 @@ def update_subscription(
     months, usage_months = interval_months([item.price for item in new_items])
     if (months, usage_months) != (subscription.cycle.months, subscription.usage_cycle.months):
         raise BusinessRuleError(
-            "interval_change", "Changing the billing interval is a plan switch (switch_interval).", "items.price"
+            ErrorCode.INTERVAL_CHANGE,
+            "Changing the billing interval is a plan switch (switch_interval).",
+            "items.price",
         )
     if at_period_end:
         return Updated(subscription.evolve(scheduled_items=new_items), [], [])
@@ -90,7 +94,7 @@ def update_subscription(
         return Updated(subscription.evolve(items=new_items, scheduled_items=None), [], [])
     if not period.contains(at):
         raise InvalidInputError(
-            "proration_date_outside_period", "proration_date must fall in the current period.", "proration_date"
+            ErrorCode.PRORATION_DATE_OUTSIDE_PERIOD, "proration_date must fall in the current period.", "proration_date"
         )
 
     old = {item.id: item for item in subscription.items}

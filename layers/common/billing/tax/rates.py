@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from billing.errors import InvalidInputError
+from billing.errors import ErrorCode, InvalidInputError
 
 _D = Decimal
 _OLD = date(2000, 1, 1)  # "in force before any invoice this system can issue"
@@ -51,7 +51,7 @@ def standard_rate(country: str, on: date) -> Decimal:
     """The standard rate of an EU member state (ISO 3166 code) in force on ``on``."""
     history = STANDARD_RATES.get(country.upper())
     if history is None:
-        raise InvalidInputError("not_an_eu_country", f"{country} is not an EU member state.", "country")
+        raise InvalidInputError(ErrorCode.NOT_AN_EU_COUNTRY, f"{country} is not an EU member state.", "country")
     rate = history[0][1]
     for since, value in history:
         if since <= on:

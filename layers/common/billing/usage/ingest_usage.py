@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from billing.accounts.access import Permission, Principal
 from billing.clock import Clock
-from billing.errors import BillingError
+from billing.errors import BillingError, ErrorCode
 from billing.ports import BillingStore, UsageStore
 from billing.subscriptions.models import Subscription, SubscriptionStatus
 from billing.usage.models import Tags, UsageEvent
@@ -89,7 +89,7 @@ def ingest_usage(
     store: BillingStore, usage: UsageStore, clock: Clock, principal: Principal, events: Sequence[IncomingEvent]
 ) -> Ingested:
     if len(events) > MAX_BATCH:
-        raise BillingError("batch_too_large", f"At most {MAX_BATCH} events per request.", "events")
+        raise BillingError(ErrorCode.BATCH_TOO_LARGE, f"At most {MAX_BATCH} events per request.", "events")
     now = clock.now()
     subscriptions = store.get_subscriptions({event.subscription_id for event in events})
     result = Ingested()

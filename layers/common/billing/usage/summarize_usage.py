@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from billing.accounts.access import Permission, Principal, require_access
 from billing.catalog.models import BillingScheme, Meter
-from billing.errors import InvalidInputError, NotFoundError
+from billing.errors import ErrorCode, InvalidInputError, NotFoundError
 from billing.money import round_minor
 from billing.ports import BillingStore, UsageStore
 from billing.usage.aggregate_usage import aggregate
@@ -40,13 +40,15 @@ def summarize_usage(
 ) -> list[UsageRow]:
     subscription = store.get_subscription(subscription_id)
     if subscription is None:
-        raise NotFoundError("subscription_not_found", f"No subscription {subscription_id}.", "subscription")
+        raise NotFoundError(ErrorCode.SUBSCRIPTION_NOT_FOUND, f"No subscription {subscription_id}.", "subscription")
     try:
         require_access(principal, subscription.account_id, Permission.BILLING_READ)
     except NotFoundError as error:
-        raise NotFoundError("subscription_not_found", f"No subscription {subscription_id}.", "subscription") from error
+        raise NotFoundError(
+            ErrorCode.SUBSCRIPTION_NOT_FOUND, f"No subscription {subscription_id}.", "subscription"
+        ) from error
     if not start < end or end - start > MAX_SPAN:
-        raise InvalidInputError("invalid_range", "from must precede to, at most 400 days apart.", "from")
+        raise InvalidInputError(ErrorCode.INVALID_RANGE, "from must precede to, at most 400 days apart.", "from")
     meters: dict[str, Meter] = {
         item.price.meter.event_name: item.price.meter for item in subscription.metered_items if item.price.meter
     }

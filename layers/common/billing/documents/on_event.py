@@ -1,0 +1,40 @@
+"""Which use case each bus event starts in the documents function: the bus rules send it exactly these
+(tests/infra checks both sides), and the handler looks the event up here instead of branching."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from billing.documents.publish_documents import (
+    DocumentServices,
+    notify_method_added,
+    notify_payment_failed,
+    publish_credit_note,
+    publish_invoice,
+    publish_receipt,
+    send_receipt_digest,
+    send_reminder,
+)
+from billing.events import EventType
+
+# A reaction returns True when it emailed the document (False or None: nothing sent this time).
+Reaction = Callable[[DocumentServices, dict[str, Any]], bool | None]
+
+REACTIONS: dict[EventType, Reaction] = {
+    EventType.INVOICE_FINALIZED: lambda services, detail: publish_invoice(services, str(detail["invoice"])),
+    EventType.CREDIT_NOTE_CREATED: lambda services, detail: publish_credit_note(services, str(detail["credit_note"])),
+    EventType.RECEIPT_CREATED: lambda services, detail: publish_receipt(services, str(detail["receipt"])),
+    EventType.PAYMENT_FAILED: notify_payment_failed,
+    EventType.PAYMENT_METHOD_ADDED: lambda services, detail: notify_method_added(
+        services, str(detail["account"]), str(detail["payment_method"]), str(detail["label"])
+    ),
+    EventType.RECEIPTS_DIGEST_DUE: lambda services, detail: send_receipt_digest(
+        services, str(detail["account"]), str(detail["month"])
+    ),
+    EventType.INVOICE_PAYMENT_REMINDER: lambda services, detail: send_reminder(
+        services, str(detail["invoice"]), int(detail["days_from_due"])
+    ),
+}
+# The metric counted when a reaction emailed its document.
+EMAILED_METRICS = {EventType.INVOICE_FINALIZED: "InvoiceEmailed", EventType.RECEIPT_CREATED: "ReceiptEmailed"}
