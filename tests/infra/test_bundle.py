@@ -15,6 +15,8 @@ from tests.infra.bundle import backend_env, deployed_tracing_env, probe, synthes
 
 pytestmark = pytest.mark.infra
 PYTHON = lambda_python()
+# function → (import ms, import + compose ms), printed at the end of the session (tests/infra/conftest.py)
+BUNDLE_IMPORTS: dict[str, tuple[float, float]] = {}
 needs_python = pytest.mark.skipif(
     PYTHON is None, reason=f"no python{LAMBDA_PYTHON} on this machine (PATH or pyenv): the bundle cannot be loaded"
 )
@@ -45,12 +47,11 @@ def test_the_bundle_is_the_manifest(bundle):
 
 @needs_python
 @pytest.mark.parametrize("function", [f.name for f in FUNCTIONS])
-def test_each_function_imports_and_composes_from_the_bundle(bundle, backend, function, record_property):
+def test_each_function_imports_and_composes_from_the_bundle(bundle, backend, function):
     result = probe(PYTHON, bundle, function, "import", backend_env(deployed_tracing_env(function)))
     assert "missing" not in result, f"{function}: module {result['missing']!r} is not in the bundle"
     assert result["development_packages_visible"] == []
-    record_property("import_ms", round(result["import_ms"]))
-    print(f"{function}: import {result['import_ms']:.0f} ms, import + compose {result['compose_ms']:.0f} ms")
+    BUNDLE_IMPORTS[function] = (result["import_ms"], result["compose_ms"])
 
 
 @needs_python
