@@ -6,6 +6,7 @@ tests/infra fails when a file is not what this module would write, so the docume
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from billing import errors, events
@@ -22,58 +23,49 @@ def events_markdown() -> str:
     for rule, (types, queue) in EVENT_RULES.items():
         for kind in types:
             consumers.setdefault(kind, []).append(f"{queue} queue (rule {rule})")
-    lines = [
-        "# Events",
-        "",
-        _GENERATED,
-        "",
+    intro = [
         f"Every domain event goes to the `{EVENT_BUS}` EventBridge bus with source `billing`, its type as",
         "`detail-type`, and a `detail` of ids and amounts (never secrets or personal data). Each is written",
         "to an outbox in the transaction of the change it reports, then published; delivery is at least",
         "once, and the event's stable `id` lets consumers deduplicate.",
-        "",
-        "| detail-type | what happened | consumed here by |",
-        "|---|---|---|",
     ]
-    for kind in sorted(events.EventType):
-        lines.append(f"| `{kind}` | {events.MEANINGS[kind]} | {', '.join(consumers.get(kind, [])) or '-'} |")
-    return "\n".join(lines) + "\n"
+    rows = [
+        (f"`{kind}`", events.MEANINGS[kind], ", ".join(consumers.get(kind, [])) or "-")
+        for kind in sorted(events.EventType)
+    ]
+    return _document("Events", intro, _table(("detail-type", "what happened", "consumed here by"), rows))
 
 
 def errors_markdown() -> str:
+    # The classes of the catalogue itself (a subclass elsewhere, such as money's, keeps its parent's status).
     classes = sorted(
-        (cls for cls in _subclasses(errors.BillingError) if cls.__module__ == errors.__name__), key=lambda c: c.status
+        (cls for cls in errors.BillingError.__subclasses__() if cls.__module__ == errors.__name__),
+        key=lambda cls: cls.status,
     )
-    lines = [
-        "# Errors",
-        "",
-        _GENERATED,
-        "",
+    intro = [
         "Every refusal is `application/problem+json` (RFC 9457): `type` (`urn:billing:problem:<code>`),",
         "`title`, `status`, `code`, `detail`, `param` (the request field at fault, when there is one) and,",
         "for invalid input, `errors` (one entry per field). Clients branch on `code`, never on `detail`.",
-        "",
-        "| status | raised as |",
-        "|---|---|",
-        *(f"| {cls.status} | `{cls.__name__}` |" for cls in classes),
-        "",
-        "API Gateway's own refusals (before any function runs) have the same shape: "
-        + "; ".join(f"{problem.status} `{problem.code}`" for problem in GATEWAY_PROBLEMS.values())
-        + ".",
-        "",
-        "| code | meaning |",
-        "|---|---|",
     ]
-    for code in sorted(errors.ErrorCode):
-        lines.append(f"| `{code}` | {errors.MEANINGS[code].replace('|', '/')} |")
-    return "\n".join(lines) + "\n"
+    gateway = "API Gateway's own refusals (before any function runs) have the same shape: " + (
+        "; ".join(f"{problem.status} `{problem.code}`" for problem in GATEWAY_PROBLEMS.values()) + "."
+    )
+    statuses = _table(("status", "raised as"), [(str(cls.status), f"`{cls.__name__}`") for cls in classes])
+    codes = _table(
+        ("code", "meaning"),
+        [(f"`{code}`", errors.MEANINGS[code].replace("|", "/")) for code in sorted(errors.ErrorCode)],
+    )
+    return _document("Errors", intro, statuses, [gateway], codes)
 
 
-def _subclasses(cls: type[errors.BillingError]) -> list[type[errors.BillingError]]:
-    found: list[type[errors.BillingError]] = []
-    for sub in cls.__subclasses__():
-        found += [sub, *_subclasses(sub)]
-    return found
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
+    return [f"| {' | '.join(header)} |", "|" + "---|" * len(header), *(f"| {' | '.join(row)} |" for row in rows)]
+
+
+def _document(title: str, *blocks: list[str]) -> str:
+    """A title, the generated-file notice, then each block as a paragraph."""
+    paragraphs = [[f"# {title}"], [_GENERATED], *blocks]
+    return "\n\n".join("\n".join(block) for block in paragraphs) + "\n"
 
 
 def main() -> None:
