@@ -26,6 +26,14 @@ log = logging.getLogger("local.clock")
 MAX_ATTEMPTS = {queue.id: queue.max_receive_count for queue in QUEUES}
 
 
+def next_run_at(due: datetime, now: datetime) -> datetime:
+    """The first hourly run that sees something due at ``due`` (the schedule fires on the hour)."""
+    fire = max(due, now)
+    if fire.minute or fire.second:
+        fire = fire.replace(minute=0, second=0) + timedelta(hours=1)
+    return fire
+
+
 class MovableClock:
     """Real time plus an offset that only grows: time flows, and can jump forward."""
 
@@ -147,9 +155,7 @@ class LocalTriggers:
                 due = self.earliest_due()
                 if due is None:
                     break
-                fire = max(due, self.clock.now())
-                if fire.minute or fire.second:  # the schedule fires on the hour
-                    fire = fire.replace(minute=0, second=0) + timedelta(hours=1)
+                fire = next_run_at(due, self.clock.now())
                 if fire > target:
                     break
                 self.clock.advance_to(fire)

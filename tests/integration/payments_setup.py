@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import stripe
 
-from tests.integration.billing_setup import ok
+from tests.api_setup import ok
 
 
 def browser(backend) -> stripe.StripeClient:

@@ -1,4 +1,4 @@
-"""The first slice end to end: HTTP → local API Gateway → authorizer → Lambda handler → DynamoDB (moto)."""
+"""Accounts over HTTP on the emulators: what only a real table shows (concurrent conditional writes)."""
 
 from __future__ import annotations
 
@@ -6,97 +6,9 @@ import threading
 
 import pytest
 
-from tests.builders import french_company
+from tests.functional.test_accounts_api import new_account, new_key
 
 pytestmark = pytest.mark.integration
-
-
-def new_account(as_operator, **overrides) -> dict:
-    response = as_operator.post("/v1/accounts", json=french_company(**overrides))
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def new_key(client, account_id: str, **body) -> dict:
-    response = client.post(f"/v1/accounts/{account_id}/api_keys", json=body or {"role": "owner"})
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def test_health_needs_no_key(anonymous):
-    response = anonymous.get("/v1/health")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
-
-
-def test_openapi_document_is_served(anonymous):
-    document = anonymous.get("/v1/openapi.json").json()
-    assert {"/v1/accounts", "/v1/accounts/{account_id}", "/v1/accounts/{account_id}/api_keys"} <= set(document["paths"])
-
-
-def test_no_key_and_bad_key_are_401_problems(anonymous, client_for):
-    for client in (anonymous, client_for("bk_not-a-real-key-at-all-000")):
-        response = client.get("/v1/accounts/acct_0123")
-        assert response.status_code == 401
-        assert response.headers["Content-Type"] == "application/problem+json"
-        assert response.json()["code"] == "invalid_api_key"
-
-
-def test_owner_reads_own_account_and_gets_404_for_another(as_operator, client_for):
-    mine, other = new_account(as_operator), new_account(as_operator, legal_name="Concurrent SA")
-    owner = client_for(new_key(as_operator, mine["id"])["secret"])
-    assert owner.get(f"/v1/accounts/{mine['id']}").json()["legal_name"] == "Exemple SAS"
-    response = owner.get(f"/v1/accounts/{other['id']}")
-    assert response.status_code == 404
-    assert response.json()["code"] == "account_not_found"
-    assert owner.post(f"/v1/accounts/{other['id']}/api_keys", json={"role": "owner"}).status_code == 404
-    assert owner.post("/v1/accounts", json=french_company()).status_code == 403
-
-
-def test_invalid_vat_number_is_refused_and_nothing_is_written(as_operator):
-    response = as_operator.post("/v1/accounts", json=french_company(vat_number="FR99999999999"))
-    assert response.status_code == 400
-    assert response.headers["Content-Type"] == "application/problem+json"
-    assert (response.json()["code"], response.json()["param"]) == ("invalid_vat_number", "vat_number")
-
-
-def test_member_permissions_and_revocation(as_operator, client_for):
-    account = new_account(as_operator)
-    owner = client_for(new_key(as_operator, account["id"])["secret"])
-    reader_key = new_key(owner, account["id"], role="member", permissions=["billing.read"])
-    reader = client_for(reader_key["secret"])
-    assert reader.get(f"/v1/accounts/{account['id']}").status_code == 200
-    refused = reader.patch(f"/v1/accounts/{account['id']}", json={"locale": "en"})
-    assert (refused.status_code, refused.json()["code"]) == (403, "permission_denied")
-    assert reader.post(f"/v1/accounts/{account['id']}/api_keys", json={"role": "owner"}).status_code == 403
-
-    listed = owner.get(f"/v1/accounts/{account['id']}/api_keys").json()["data"]
-    assert {k["role"] for k in listed} == {"owner", "member"}
-    assert owner.delete(f"/v1/accounts/{account['id']}/api_keys/{reader_key['id']}").status_code == 204
-    assert reader.get(f"/v1/accounts/{account['id']}").status_code == 401
-
-
-def test_owner_updates_the_billing_profile(as_operator, client_for):
-    account = new_account(as_operator)
-    owner = client_for(new_key(as_operator, account["id"])["secret"])
-    response = owner.patch(
-        f"/v1/accounts/{account['id']}",
-        json={"receipt_settings": {"email_receipts": "monthly", "extra_text": "TVA FR40303265045"}, "locale": "en"},
-    )
-    assert response.status_code == 200, response.text
-    stored = owner.get(f"/v1/accounts/{account['id']}").json()
-    assert stored["receipt_settings"] == {"email_receipts": "monthly", "extra_text": "TVA FR40303265045"}
-    assert stored["locale"] == "en"
-
-
-def test_idempotency_key_replays_and_conflicts(as_operator):
-    headers = {"Idempotency-Key": "integration-create-1"}
-    first = as_operator.post("/v1/accounts", json=french_company(), headers=headers)
-    second = as_operator.post("/v1/accounts", json=french_company(), headers=headers)
-    assert first.status_code == second.status_code == 201
-    assert first.json()["id"] == second.json()["id"]
-    other = as_operator.post("/v1/accounts", json=french_company(legal_name="Autre"), headers=headers)
-    assert (other.status_code, other.json()["code"]) == (409, "idempotency_key_reused")
 
 
 def test_concurrent_profile_updates_never_lose_a_write(as_operator, client_for):
@@ -116,9 +28,3 @@ def test_concurrent_profile_updates_never_lose_a_write(as_operator, client_for):
         thread.join()
     assert set(results) <= {200, 409}
     assert results.count(200) >= 1
-
-
-def test_unknown_route_is_a_404_problem(anonymous):
-    response = anonymous.get("/v1/nowhere")
-    assert response.status_code == 404
-    assert response.json()["code"] == "route_not_found"

@@ -13,7 +13,7 @@ import pytest
 import requests
 from pypdf import PdfReader
 
-from tests.integration.billing_setup import make_catalog, new_customer, ok
+from tests.api_setup import make_catalog, new_customer, ok
 from tests.integration.payments_setup import (
     browser,
     deliver,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.integration.billing_setup import make_catalog, new_customer, ok
+from tests.api_setup import make_catalog, new_customer, ok
 from tests.integration.payments_setup import save_method, settle
 
 pytestmark = [pytest.mark.integration, pytest.mark.clock]

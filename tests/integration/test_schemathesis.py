@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.integration.billing_setup import make_catalog
+from tests.api_setup import make_catalog
 
 pytestmark = pytest.mark.integration
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import zlib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -33,7 +32,7 @@ from billing.invoices.models import CreditNote, Invoice
 from billing.ledger.account_ledger import AccountLedger, LedgerEntry
 from billing.payments.models import Payment, PaymentProfile, Receipt, ReceiptDigest
 from billing.ports import Page, PageRequest
-from billing.runs.shards import DUE_SHARDS
+from billing.runs.shards import shard_of
 from billing.subscriptions.models import Subscription
 from billing.usage.models import UsageEvent
 
@@ -73,10 +72,6 @@ class DocItem(TableItem):
     expires_at = NumberAttribute(null=True)  # DynamoDB TTL (epoch seconds): webhook event ids
     gsi1 = Gsi1()
     due_index = DueIndex()
-
-
-def shard_of(object_id: str) -> int:
-    return zlib.crc32(object_id.encode()) % DUE_SHARDS
 
 
 def _listed(created: datetime, object_id: str) -> str:

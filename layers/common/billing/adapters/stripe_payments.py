@@ -56,6 +56,71 @@ def _id(value: Any) -> str | None:
     return _dict(value).get("id")
 
 
+def intent_snapshot(data: dict[str, Any]) -> IntentSnapshot:
+    """A PaymentIntent object (API answer or event) as the domain's snapshot."""
+    metadata = {str(k): str(v) for k, v in _dict(data.get("metadata")).items()}
+    error = _dict(data.get("last_payment_error"))
+    status = _STATUSES.get(str(data.get("status")))
+    if data.get("status") == "requires_payment_method" and error:
+        status = PaymentStatus.FAILED
+    failure = None
+    if status is PaymentStatus.FAILED:
+        code = str(error.get("decline_code") or error.get("code") or data.get("status") or "payment_failed")
+        failure = Failure(code, str(error.get("message") or "The payment failed."), code in HARD_DECLINES)
+    purpose = metadata.get("purpose")
+    method = data.get("payment_method")
+    return IntentSnapshot(
+        provider_id=_id(data),
+        status=status,
+        amount=int(data.get("amount") or 0),
+        currency=str(data.get("currency") or "").upper(),
+        payment_id=metadata.get("payment"),
+        account_id=metadata.get("account"),
+        purpose=PaymentPurpose(purpose) if purpose in set(PaymentPurpose) else None,
+        invoice_id=metadata.get("invoice"),
+        attempt=int(metadata["attempt"]) if metadata.get("attempt", "").isdigit() else None,
+        method_id=_id(method),
+        method_type=_dict(method).get("type"),
+        failure=failure,
+        metadata=metadata,
+        client_secret=data.get("client_secret") if status is PaymentStatus.REQUIRES_ACTION else None,
+    )
+
+
+def setup_snapshot(data: dict[str, Any]) -> SetupSnapshot:
+    metadata = _dict(data.get("metadata"))
+    return SetupSnapshot(
+        setup_id=str(data.get("id")),
+        account_id=metadata.get("account"),
+        customer_id=_id(data.get("customer")),
+        method_id=_id(data.get("payment_method")),
+        succeeded=data.get("status") == "succeeded",
+    )
+
+
+def method_snapshot(data: dict[str, Any]) -> PaymentMethod:
+    kind = str(data.get("type", "card"))
+    details = _dict(data.get(kind))
+    return PaymentMethod(
+        id=str(data["id"]),
+        type=kind,
+        created=datetime.fromtimestamp(int(data.get("created") or time.time()), UTC),
+        brand=details.get("brand") or details.get("bank_name"),
+        last4=details.get("last4"),
+        exp_month=details.get("exp_month"),
+        exp_year=details.get("exp_year"),
+    )
+
+
+def charge_outcome(snapshot: IntentSnapshot, request: ChargeRequest) -> IntentSnapshot:
+    """What a confirmed intent means for this charge."""
+    if request.off_session and snapshot.status is PaymentStatus.REQUIRES_ACTION:
+        # Nobody is there to authenticate: Stripe calls this a decline (authentication_required).
+        failure = Failure("authentication_required", "The bank asks the cardholder to authenticate.", False)
+        return replace(snapshot, status=PaymentStatus.FAILED, failure=failure, client_secret=None)
+    return snapshot
+
+
 class StripeGateway:
     def __init__(self, keys: Callable[[], tuple[str, str]], api_base: str | None = None) -> None:
         """``keys`` gives (secret key, webhook signing secret) when first needed, not at cold start."""
@@ -109,7 +174,7 @@ class StripeGateway:
         return SetupIntentInfo(intent.id, intent.client_secret, tuple(intent.payment_method_types))
 
     def payment_method(self, method_id: str) -> PaymentMethod:
-        return self._method(_dict(self._call(self._client.v1.payment_methods.retrieve, method_id)))
+        return method_snapshot(_dict(self._call(self._client.v1.payment_methods.retrieve, method_id)))
 
     def attach(self, method_id: str, customer_id: str) -> PaymentMethod:
         try:
@@ -122,25 +187,11 @@ class StripeGateway:
                 f"Stripe does not know this payment method: {method_id}.",
                 "payment_method",
             ) from error
-        return self._method(_dict(method))
+        return method_snapshot(_dict(method))
 
     def detach(self, method_id: str) -> None:
         with contextlib.suppress(stripe.InvalidRequestError):  # already detached at Stripe: the goal is reached
             self._call(self._client.v1.payment_methods.detach, method_id)
-
-    @staticmethod
-    def _method(data: dict[str, Any]) -> PaymentMethod:
-        kind = str(data.get("type", "card"))
-        details = _dict(data.get(kind))
-        return PaymentMethod(
-            id=str(data["id"]),
-            type=kind,
-            created=datetime.fromtimestamp(int(data.get("created") or time.time()), UTC),
-            brand=details.get("brand") or details.get("bank_name"),
-            last4=details.get("last4"),
-            exp_month=details.get("exp_month"),
-            exp_year=details.get("exp_year"),
-        )
 
     # --- payments ---------------------------------------------------------------------------------------
     def charge(self, request: ChargeRequest) -> IntentSnapshot:
@@ -165,12 +216,7 @@ class StripeGateway:
             raise InvalidInputError(
                 ErrorCode.INVALID_PAYMENT_METHOD, f"Stripe refused the payment: {error.user_message}", "payment_method"
             ) from error
-        snapshot = self.intent_from(_dict(intent))
-        if request.off_session and snapshot.status is PaymentStatus.REQUIRES_ACTION:
-            # Nobody is there to authenticate: Stripe calls this a decline (authentication_required).
-            failure = Failure("authentication_required", "The bank asks the cardholder to authenticate.", False)
-            return replace(snapshot, status=PaymentStatus.FAILED, failure=failure, client_secret=None)
-        return snapshot
+        return charge_outcome(intent_snapshot(_dict(intent)), request)
 
     def _declined(self, error: stripe.CardError, request: ChargeRequest) -> IntentSnapshot:
         body = _dict(getattr(error, "json_body", None)).get("error", {})
@@ -231,43 +277,10 @@ class StripeGateway:
         return event
 
     def intent_from(self, data: dict[str, Any]) -> IntentSnapshot:
-        metadata = {str(k): str(v) for k, v in _dict(data.get("metadata")).items()}
-        error = _dict(data.get("last_payment_error"))
-        status = _STATUSES.get(str(data.get("status")))
-        if data.get("status") == "requires_payment_method" and error:
-            status = PaymentStatus.FAILED
-        failure = None
-        if status is PaymentStatus.FAILED:
-            code = str(error.get("decline_code") or error.get("code") or data.get("status") or "payment_failed")
-            failure = Failure(code, str(error.get("message") or "The payment failed."), code in HARD_DECLINES)
-        purpose = metadata.get("purpose")
-        method = data.get("payment_method")
-        return IntentSnapshot(
-            provider_id=_id(data),
-            status=status,
-            amount=int(data.get("amount") or 0),
-            currency=str(data.get("currency") or "").upper(),
-            payment_id=metadata.get("payment"),
-            account_id=metadata.get("account"),
-            purpose=PaymentPurpose(purpose) if purpose in set(PaymentPurpose) else None,
-            invoice_id=metadata.get("invoice"),
-            attempt=int(metadata["attempt"]) if metadata.get("attempt", "").isdigit() else None,
-            method_id=_id(method),
-            method_type=_dict(method).get("type"),
-            failure=failure,
-            metadata=metadata,
-            client_secret=data.get("client_secret") if status is PaymentStatus.REQUIRES_ACTION else None,
-        )
+        return intent_snapshot(data)
 
     def setup_from(self, data: dict[str, Any]) -> SetupSnapshot:
-        metadata = _dict(data.get("metadata"))
-        return SetupSnapshot(
-            setup_id=str(data.get("id")),
-            account_id=metadata.get("account"),
-            customer_id=_id(data.get("customer")),
-            method_id=_id(data.get("payment_method")),
-            succeeded=data.get("status") == "succeeded",
-        )
+        return setup_snapshot(data)
 
     def _intent_metadata(self, intent_id: str | None) -> dict[str, Any]:
         if not intent_id:

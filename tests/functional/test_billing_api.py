@@ -7,12 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.integration.billing_setup import make_catalog, minutes_events, new_customer, ok
-
-pytestmark = pytest.mark.integration
+from tests.api_setup import make_catalog, minutes_events, new_customer, ok
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def catalog(as_operator):
     return make_catalog(as_operator)
 

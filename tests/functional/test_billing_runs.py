@@ -1,26 +1,22 @@
-"""Subscriptions billing themselves over months, on the local clock (POST /_local/clock).
-
-The clock only moves forward and is shared by the session: each test starts from wherever it is.
-"""
+"""Subscriptions billing themselves over months, on the world's clock (POST /_local/clock, as in local
+mode): each hour at which something falls due runs the billing run, its worker and what the bus feeds."""
 
 from __future__ import annotations
 
 import calendar
 import io
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import requests
 from pypdf import PdfReader
 
-from tests.integration.billing_setup import make_catalog, minutes_events, new_customer, ok
+from billing.runs.process_due import process_due
+from billing.runs.run_billing import run_billing
+from billing.runs.shards import DUE_SHARDS
+from tests.api_setup import make_catalog, minutes_events, new_customer, ok
 
-# Their own pytest session (Makefile): the clock they move must not drag every other test's subscriptions.
-pytestmark = [pytest.mark.integration, pytest.mark.clock]
 
-
-@pytest.fixture(scope="module")
+@pytest.fixture
 def catalog(as_operator):
     return make_catalog(as_operator)
 
@@ -42,9 +38,8 @@ def invoices_of(client, account_id: str) -> list[dict]:
 def pdf_text(client, invoice_id: str) -> str:
     redirect = client.get(f"/v1/invoices/{invoice_id}/pdf", allow_redirects=False)
     assert redirect.status_code == 302, redirect.text
-    pdf = requests.get(redirect.headers["Location"], timeout=30)
-    assert pdf.headers["Content-Type"] == "application/pdf"
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    pdf = client.world.documents.fetch(redirect.headers["Location"])
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def test_story_aircall_monthly_over_three_months(as_operator, client_for, catalog, server_now, event_tap):
@@ -204,21 +199,21 @@ def test_anchor_on_the_31st_across_february(as_operator, client_for, catalog, se
     stop(owner, subscription)
 
 
-def test_renewal_runs_repeated_and_overlapped_bill_each_period_once(backend, as_operator, client_for, catalog):
+def test_renewal_runs_repeated_and_duplicated_bill_each_period_once(world, as_operator, client_for, catalog):
     account, owner = new_customer(as_operator, client_for)
     subscription = ok(
         owner.post("/v1/subscriptions", json={"account": account["id"], "items": [{"price": catalog.seat["id"]}]}), 201
     )
     end = datetime.fromisoformat(subscription["current_period_end"])
-    triggers = backend.triggers
-    triggers.clock.advance_to(end + timedelta(minutes=1))
-    runs = [threading.Thread(target=triggers.fire_schedules) for _ in range(3)]
-    for run in runs:
-        run.start()
-    for run in runs:
-        run.join()
-    triggers.fire_schedules()  # and once more after the overlapping ones
-    triggers.drain()
+    world.clock.advance_to(end + timedelta(minutes=1))
+    # Given three runs that queued the same due subscription before any worker took a message
+    for _ in range(3):
+        run_billing(world.store, world.work_queue, world.publisher, world.clock, DUE_SHARDS)
+    # When the worker gets every copy, and another run follows
+    for message in world.work_queue.take():
+        process_due(world.billing, message["kind"], message["id"])
+    world.run_billing()
+    # Then the period is billed once
     cycles = [i for i in invoices_of(owner, account["id"]) if i["billing_reason"] == "subscription_cycle"]
     assert len(cycles) == 1
     stop(owner, subscription)

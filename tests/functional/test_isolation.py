@@ -8,18 +8,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from infra.manifest import ROUTES
+from tests.api_setup import make_catalog, new_customer, ok
 from tests.builders import french_company
-from tests.integration.billing_setup import make_catalog, new_customer, ok
-from tests.integration.payments_setup import save_method
-
-pytestmark = pytest.mark.integration
+from tests.functional.payments_setup import save_method
 
 # Readable by every key on purpose: the price list a customer chooses a plan from.
 PUBLIC_CATALOG = {("GET", "/v1/products"), ("GET", "/v1/prices"), ("GET", "/v1/prices/{price_id}")}
 
 
-@pytest.fixture(scope="module")
-def victim(backend, as_operator, client_for):
+@pytest.fixture
+def victim(world, as_operator, client_for):
     catalog = make_catalog(as_operator)
     account, owner = new_customer(as_operator, client_for, legal_name="Victime Confidentielle SAS")
     subscription = ok(
@@ -36,7 +34,7 @@ def victim(backend, as_operator, client_for):
         as_operator.post("/v1/credit_notes", json={"invoice": invoice["id"], "amount": 100, "reason": "x"})
     )
     keys = ok(owner.get(f"/v1/accounts/{account['id']}/api_keys"))["data"]
-    method = save_method(backend, owner, account["id"])
+    method = save_method(world, owner, account["id"])
     transfer = {"method": "cheque", "reference": "CHQ-1", "received_at": "2026-01-02T00:00:00Z"}
     payment = ok(
         as_operator.post(

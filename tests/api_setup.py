@@ -1,4 +1,4 @@
-"""Build a seller's catalog and customers through the API, for integration tests."""
+"""Build a seller's catalog and customers through the API (any tier: HTTP clients and the in-memory world)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,52 @@
+"""The functional tier: every use case through the whole backend in one process, on the fakes.
+
+No socket may open here (pytest-socket): what needs the emulators (transactions, conditions, indexes,
+signatures over HTTP) is tested in tests/contracts and tests/integration.
+"""
+
+from __future__ import annotations
+
+import pytest
+from pytest_socket import disable_socket, enable_socket
+
+from billing.accounts.issue_api_key import issue_operator_key
+from billing.clock import SystemClock
+from tests.functional.world import Client, World
+
+
+@pytest.fixture(autouse=True)
+def _no_network():
+    disable_socket()
+    yield
+    enable_socket()
+
+
+@pytest.fixture
+def world() -> World:
+    # Today, not a fixed date: tests that build usage timestamps from the real clock stay in range.
+    return World(SystemClock().now())
+
+
+@pytest.fixture
+def as_operator(world) -> Client:
+    return Client(world, issue_operator_key(world.keys, world.clock).secret)
+
+
+@pytest.fixture
+def anonymous(world) -> Client:
+    return Client(world, None)
+
+
+@pytest.fixture
+def client_for(world):
+    return lambda secret: Client(world, secret)
+
+
+@pytest.fixture
+def server_now(world):
+    return world.clock.now
+
+
+@pytest.fixture
+def event_tap(world):
+    return world.event_log

@@ -1,0 +1,310 @@
+"""The whole backend in one process, on the in-memory fakes: no socket, no emulator.
+
+The API is the real Powertools resolver fed API Gateway proxy events; what a deployed stack does between
+functions is done here by the same code paths: committed events are published and handed to the
+functions the bus rules name (infra/manifest.py's EVENT_RULES), Stripe's webhooks go through the
+webhook intake and the payments worker, and a billing run queues what is due and works each message.
+Time only moves when a test says so.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from billing.accounts.access import Permission, Principal, Role
+from billing.accounts.authenticate import authenticate
+from billing.adapters.pdf_reportlab import render_pdf
+from billing.clock import FixedClock
+from billing.documents.on_event import REACTIONS as DOCUMENT_REACTIONS
+from billing.documents.publish_documents import DocumentServices
+from billing.documents.seller import LOCAL_SELLER
+from billing.errors import AuthenticationError, problem_document
+from billing.events import DomainEvent, EventType
+from billing.http.app import build_app
+from billing.http.services import ApiServices
+from billing.payments.on_event import REACTIONS as PAYMENT_REACTIONS
+from billing.payments.provider_events import handle_event, receive_event
+from billing.payments.record_payment import PaymentServices
+from billing.runs.process_due import process_due
+from billing.runs.run_billing import RunReport, run_billing
+from billing.runs.shards import DUE_SHARDS
+from billing.settings import ApiSettings
+from billing.subscriptions.manage_subscriptions import Services
+from infra.manifest import EVENT_RULES, GATEWAY_PROBLEMS, ROUTES
+from local.scheduler import next_run_at
+from tests.builders import proxy_event
+from tests.fakes import InMemoryAccounts, InMemoryIdempotency, InMemoryKeys
+from tests.fakes.billing_store import InMemoryBillingStore, InMemoryUsageStore
+from tests.fakes.outside import InMemoryDocuments, RecordingMailer, RecordingPublisher, RecordingQueue
+from tests.fakes.payments import FakePaymentGateway
+
+START = datetime(2026, 3, 1, 9, tzinfo=UTC)
+OPERATOR = Principal(role=Role.OPERATOR, key_id="key_operator")
+_RULE_TARGETS = {event_type: target for types, target in EVENT_RULES.values() for event_type in types}
+
+
+def owner_of(account_id: str) -> Principal:
+    return Principal(
+        role=Role.OWNER, key_id=f"key_{account_id}", account_id=account_id, permissions=frozenset(Permission)
+    )
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+    def ok(self, status: int = 200) -> Any:
+        assert self.status == status, (self.status, self.body)
+        return self.body
+
+    def problem(self, status: int, code: str) -> dict[str, Any]:
+        assert (self.status, self.headers.get("Content-Type")) == (status, "application/problem+json"), self
+        assert self.body["code"] == code, self.body
+        return dict(self.body)
+
+
+def _route(method: str, path: str, missing_ok: bool = False) -> tuple[Any, dict[str, str]]:
+    for route in ROUTES:
+        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(route.path))
+        found = re.fullmatch(pattern, path)
+        if found and route.method == method:
+            return route, found.groupdict()
+    if missing_ok:
+        return None, {}
+    raise AssertionError(f"no route {method} {path} in infra/manifest.py")
+
+
+def _gateway_problem(kind: str) -> Answer:
+    problem = GATEWAY_PROBLEMS[kind]
+    body = problem_document(problem.status, problem.code, problem.detail)
+    return Answer(problem.status, {"Content-Type": "application/problem+json"}, body)
+
+
+class World:
+    def __init__(self, start: datetime = START) -> None:
+        self.clock = FixedClock(start)
+        self.accounts = InMemoryAccounts()
+        self.keys = InMemoryKeys()
+        self.store = InMemoryBillingStore(self.accounts)
+        self.usage = InMemoryUsageStore()
+        self.gateway = FakePaymentGateway()
+        self.publisher = RecordingPublisher()
+        self.work_queue = RecordingQueue()
+        self.payments_queue = RecordingQueue()
+        self.documents = InMemoryDocuments()
+        self.mailer = RecordingMailer()
+        self.api_services = ApiServices(
+            clock=self.clock,
+            accounts=self.accounts,
+            keys=self.keys,
+            idempotency=InMemoryIdempotency(),
+            store=self.store,
+            usage=self.usage,
+            documents=self.documents,
+            payment_gateway=lambda: self.gateway,
+        )
+        self.billing = Services(store=self.store, accounts=self.accounts, usage=self.usage, clock=self.clock)
+        self.payment_services = PaymentServices(
+            store=self.store, accounts=self.accounts, clock=self.clock, gateway=self.gateway
+        )
+        self.document_services = DocumentServices(
+            store=self.store,
+            accounts=self.accounts,
+            storage=self.documents,
+            mailer=self.mailer,
+            render=render_pdf,
+            seller=LOCAL_SELLER,
+        )
+        self.app = build_app(ApiSettings(table="memory", idempotency_table="memory"))
+
+    # --- the API ----------------------------------------------------------------------------------
+    def call(
+        self,
+        method: str,
+        target: str,
+        principal: Principal | None = OPERATOR,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        url = urlsplit(target)
+        route, parameters = _route(method, url.path)
+        event = proxy_event(method, url.path, route.path, body, principal, headers, parameters or None)
+        if url.query:
+            query = parse_qs(url.query, keep_blank_values=True)
+            event["queryStringParameters"] = {k: v[-1] for k, v in query.items()}
+            event["multiValueQueryStringParameters"] = query
+        self.app.append_context(services=self.api_services)
+        response = self.app.resolve(event, None)
+        self.settle()
+        out = {k: str(v) for k, v in (response.get("headers") or {}).items()}
+        out |= {k: ", ".join(v) for k, v in (response.get("multiValueHeaders") or {}).items()}
+        text = response.get("body") or ""
+        is_json = "json" in out.get("Content-Type", "")
+        return Answer(int(response["statusCode"]), out, json.loads(text) if text and is_json else text)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        secret: str | None,
+        body: Any = None,
+        params: dict[str, Any] | None = None,
+        data: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        """A call as a client with an API key makes it: the gateway's checks, then the API."""
+        if (method, path) == ("POST", "/_local/clock"):  # local mode's clock route (local/scheduler.py)
+            instant = datetime.fromisoformat(str(body["advance_to"]).replace("Z", "+00:00"))
+            return Answer(200, {"Content-Type": "application/json"}, self.advance_to(instant))
+        principal = None
+        route, _ = _route(method, urlsplit(path).path, missing_ok=True)
+        if route is None:
+            return _gateway_problem("MISSING_AUTHENTICATION_TOKEN")
+        if route.authorized:
+            try:
+                principal = authenticate(self.keys, f"Bearer {secret}" if secret else None)
+            except AuthenticationError:
+                return _gateway_problem("UNAUTHORIZED")
+        if params:
+            path = f"{path}{'&' if '?' in path else '?'}{urlencode(params)}"
+        if data is not None:
+            body = data.decode() if isinstance(data, bytes) else data
+        elif body is not None:
+            body = json.dumps(body)
+        return self.call(method, path, principal, body, headers)
+
+    def get(self, target: str, principal: Principal | None = OPERATOR) -> Answer:
+        return self.call("GET", target, principal)
+
+    def post(self, target: str, body: Any = None, principal: Principal | None = OPERATOR, **kw: Any) -> Answer:
+        return self.call("POST", target, principal, body, **kw)
+
+    def patch(self, target: str, body: Any = None, principal: Principal | None = OPERATOR) -> Answer:
+        return self.call("PATCH", target, principal, body)
+
+    def delete(self, target: str, principal: Principal | None = OPERATOR) -> Answer:
+        return self.call("DELETE", target, principal)
+
+    # --- what happens between functions ---------------------------------------------------------------
+    def settle(self) -> None:
+        """Publish what was committed, run the functions the bus feeds, deliver Stripe's webhooks, until
+        nothing is left (a receipt's email follows the payment that a webhook booked, and so on)."""
+        while True:
+            events = self.store.take_committed()
+            webhooks = self.gateway.take_sent()
+            if not events and not webhooks:
+                return
+            if events:
+                self.publisher.publish(events)
+                self.store.clear_outbox(events)
+                for event in events:
+                    self._react(event)
+            for payload, signature in webhooks:
+                self.deliver_webhook(payload, signature)
+
+    def _react(self, event: DomainEvent) -> None:
+        target = _RULE_TARGETS.get(EventType(event.type))
+        detail = {"id": event.id, "account": event.account_id, **event.detail}
+        if target == "Documents":
+            DOCUMENT_REACTIONS[EventType(event.type)](self.document_services, detail)
+        elif target == "Payments":
+            PAYMENT_REACTIONS[EventType(event.type)](self.payment_services, detail)
+
+    def deliver_webhook(self, payload: bytes, signature: str | None) -> bool:
+        """Stripe's delivery through the intake (signature, dedup, queue) and the payments worker."""
+        fresh = receive_event(self.gateway, self.store, self.payments_queue, payload, signature, self.clock.now())
+        for message in self.payments_queue.take():
+            handle_event(self.payment_services, message["event"])
+        return fresh
+
+    def run_billing(self) -> RunReport:
+        """The hourly run, then the worker on every message it queued."""
+        report = run_billing(self.store, self.work_queue, self.publisher, self.clock, DUE_SHARDS)
+        for message in self.work_queue.take():
+            process_due(self.billing, str(message["kind"]), str(message["id"]))
+        self.settle()
+        return report
+
+    def earliest_due(self) -> datetime | None:
+        until = datetime.max.replace(tzinfo=UTC)
+        due = [
+            self._due_at(kind, object_id)
+            for shard in range(DUE_SHARDS)
+            for kind, object_id in self.store.due(shard, until)
+        ]
+        return min((at for at in due if at is not None), default=None)
+
+    def _due_at(self, kind: str, object_id: str) -> datetime | None:
+        if kind == "subscription":
+            subscription = self.store.get_subscription(object_id)
+            return subscription.next_due() if subscription else None
+        if kind == "invoice":
+            invoice = self.store.get_invoice(object_id)
+            return invoice.next_due() if invoice else None
+        digest = self.store.get_digest(object_id)
+        return digest.due_at if digest else None
+
+    def advance_to(self, target: datetime) -> dict[str, Any]:
+        """What ``POST /_local/clock`` does (local/scheduler.py): the hourly run at each hour at which
+        something falls due, up to ``target``, then once at ``target``."""
+        runs = 0
+        while (due := self.earliest_due()) is not None:
+            fire = next_run_at(due, self.clock.now())
+            if fire > target:
+                break
+            self.clock.advance_to(fire)
+            self.run_billing()
+            runs += 1
+        self.clock.advance_to(max(target, self.clock.now()))
+        self.run_billing()
+        return {"now": self.clock.now().isoformat(), "runs": runs + 1}
+
+    def event_log(self) -> list[dict[str, Any]]:
+        """The bus's events as a rule's target receives them (EventBridge's envelope)."""
+        return [
+            {
+                "detail-type": str(e.type),
+                "source": "billing",
+                "detail": {"id": e.id, "account": e.account_id, **e.detail},
+            }
+            for e in self.publisher.published
+        ]
+
+
+class Response:
+    """The part of ``requests.Response`` the API tests read."""
+
+    def __init__(self, answer: Answer) -> None:
+        self.status_code = answer.status
+        self.headers = answer.headers
+        self._body = answer.body
+        self.text = answer.body if isinstance(answer.body, str) else json.dumps(answer.body)
+        self.content = self.text.encode()
+
+    def json(self) -> Any:
+        return json.loads(self.text)
+
+
+class Client:
+    """An API caller holding one key, with the ``requests`` calling convention the API tests use.
+
+    The key goes through the authorizer's own use case (``authenticate``): an unknown key is the
+    gateway's 401, as deployed."""
+
+    def __init__(self, world: World, secret: str | None) -> None:
+        self.world = world
+        self.secret = secret
+
+    def __getattr__(self, method: str) -> Any:
+        def call(path: str, json: Any = None, params: dict[str, Any] | None = None, data: Any = None,
+                 headers: dict[str, str] | None = None, **_: Any) -> Response:  # fmt: skip
+            return Response(self.world.request(method.upper(), path, self.secret, json, params, data, headers))
+
+        return call
