@@ -60,7 +60,8 @@ class FakePaymentGateway:
         self.intents: dict[str, dict[str, Any]] = {}
         self.by_key: dict[str, str] = {}  # idempotency key -> intent or refund id
         self.refunds: dict[str, list[dict[str, Any]]] = {}  # by intent
-        self.sent: list[dict[str, Any]] = []
+        self.sent: list[dict[str, Any]] = []  # not delivered yet
+        self.events: list[dict[str, Any]] = []  # every event ever sent (Stripe's event list)
         self.calls = 0
 
     def _new(self, prefix: str) -> str:
@@ -69,6 +70,7 @@ class FakePaymentGateway:
     def _emit(self, event_type: str, obj: dict[str, Any]) -> dict[str, Any]:
         event = {"id": self._new("evt"), "object": "event", "type": event_type, "data": {"object": dict(obj)}}
         self.sent.append(event)
+        self.events.append(event)
         return event
 
     def take_sent(self) -> list[tuple[bytes, str]]:
@@ -99,10 +101,33 @@ class FakePaymentGateway:
         }
         return SetupIntentInfo(setup_id, f"{setup_id}_secret_fake", method_types)
 
-    def confirm_setup(self, setup_id: str, token: str) -> dict[str, Any]:
+    def create_method(self, data: dict[str, Any]) -> str:
+        """Stripe.js creating a method from what the customer typed: a card number or an IBAN."""
+        kind = data["type"]
+        new_id = self._new("pm")
+        if kind == "card":
+            number = str(data["card"]["number"])
+            token = {
+                "4000002500003155": "pm_card_authenticationRequired",
+                "4000000000000341": "pm_card_chargeCustomerFail",
+            }
+            details = {"brand": "visa", "last4": number[-4:], "exp_month": 12, "exp_year": 2030}
+            self.methods[new_id] = {"type": "card", "card": details, "_token": token.get(number, "pm_card_visa")}
+        else:
+            iban = str(data["sepa_debit"]["iban"])
+            self.methods[new_id] = {"type": "sepa_debit", "sepa_debit": {"last4": iban[-4:]}, "_token": "pm_sepa_debit"}
+        self.methods[new_id] |= {
+            "id": new_id,
+            "object": "payment_method",
+            "created": int(time.time()),
+            "customer": None,
+        }
+        return new_id
+
+    def confirm_setup(self, setup_id: str, token: str | dict[str, Any]) -> dict[str, Any]:
         """What Stripe.js does in the customer's browser: the method is saved, the webhook follows."""
         setup = self.setups[setup_id]
-        method = self._method(token)
+        method = self._method(token if isinstance(token, str) else self.create_method(token))
         self._attach(method, setup["customer"])
         setup.update(status="succeeded", payment_method=method["id"])
         return self._emit("setup_intent.succeeded", setup)
@@ -176,8 +201,7 @@ class FakePaymentGateway:
         token = method["_token"]
         if token == "pm_card_chargeCustomerFail":
             intent["status"] = "requires_payment_method"
-            intent["last_payment_error"] = {"code": "card_declined", "decline_code": "generic_decline",
-                                            "message": "Your card was declined."}  # fmt: skip
+            intent["last_payment_error"] = {"code": "card_declined", "message": "Your card was declined."}
             self._emit("payment_intent.payment_failed", intent)
         elif token == "pm_card_authenticationRequired":
             intent["status"] = "requires_action"

@@ -27,6 +27,7 @@ from billing.errors import AuthenticationError, problem_document
 from billing.events import DomainEvent, EventType
 from billing.http.app import build_app
 from billing.http.services import ApiServices
+from billing.http.webhook import receive_webhook
 from billing.payments.on_event import REACTIONS as PAYMENT_REACTIONS
 from billing.payments.provider_events import handle_event, receive_event
 from billing.payments.record_payment import PaymentServices
@@ -136,6 +137,10 @@ class World:
         url = urlsplit(target)
         route, parameters = _route(method, url.path)
         event = proxy_event(method, url.path, route.path, body, principal, headers, parameters or None)
+        if route.function == "stripe_webhook":
+            response, _ = receive_webhook(self.gateway, self.store, self.payments_queue, event, self.clock.now())
+            self._work_payments_queue()
+            return self._answer(response)
         if url.query:
             query = parse_qs(url.query, keep_blank_values=True)
             event["queryStringParameters"] = {k: v[-1] for k, v in query.items()}
@@ -143,6 +148,10 @@ class World:
         self.app.append_context(services=self.api_services)
         response = self.app.resolve(event, None)
         self.settle()
+        return self._answer(response)
+
+    @staticmethod
+    def _answer(response: dict[str, Any]) -> Answer:
         out = {k: str(v) for k, v in (response.get("headers") or {}).items()}
         out |= {k: ", ".join(v) for k, v in (response.get("multiValueHeaders") or {}).items()}
         text = response.get("body") or ""
@@ -220,9 +229,13 @@ class World:
     def deliver_webhook(self, payload: bytes, signature: str | None) -> bool:
         """Stripe's delivery through the intake (signature, dedup, queue) and the payments worker."""
         fresh = receive_event(self.gateway, self.store, self.payments_queue, payload, signature, self.clock.now())
+        self._work_payments_queue()
+        return fresh
+
+    def _work_payments_queue(self) -> None:
         for message in self.payments_queue.take():
             handle_event(self.payment_services, message["event"])
-        return fresh
+        self.settle()
 
     def run_billing(self) -> RunReport:
         """The hourly run, then the worker on every message it queued."""

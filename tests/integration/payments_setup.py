@@ -66,19 +66,3 @@ def deliver(anonymous, backend, event: dict, secret: str | None = None, **kwargs
 def stripe_events(backend) -> list[dict]:
     listed = browser(backend).v1.events.list({"limit": 100})
     return [event.to_dict() for event in listed.data]
-
-
-def state_of(owner, account_id: str) -> dict:
-    """Everything money depends on, as the API shows it."""
-    payments = ok(owner.get("/v1/payments", params={"account": account_id, "limit": 100}))["data"]
-    receipts = ok(owner.get("/v1/receipts", params={"account": account_id, "limit": 100}))["data"]
-    invoices = ok(owner.get("/v1/invoices", params={"account": account_id, "limit": 100}))["data"]
-    return {
-        "balance": ok(owner.get(f"/v1/accounts/{account_id}/balance")),
-        "payments": sorted(
-            (p["id"], p["status"], p["amount"], tuple(map(tuple, (a.values() for a in p["allocations"]))))
-            for p in payments
-        ),
-        "receipts": sorted((r["number"], r["payment"], r["amount"]) for r in receipts),
-        "invoices": sorted((i["id"], i["status"], i["amount_paid"]) for i in invoices),
-    }

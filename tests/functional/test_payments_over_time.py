@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from tests.api_setup import make_catalog, new_customer, ok
-from tests.integration.payments_setup import save_method, settle
-
-pytestmark = [pytest.mark.integration, pytest.mark.clock]
+from tests.functional.payments_setup import save_method, settle
 
 
 def advance(client, instant: datetime) -> dict:
@@ -31,27 +27,27 @@ def payments_of(owner, account_id: str) -> list[tuple[int, str, str | None]]:
 
 
 def test_declined_automatic_charge_is_retried_and_dunning_restricts_then_restores(
-    backend, as_operator, client_for, server_now, event_tap
+    world, as_operator, client_for, server_now, event_tap
 ):
     catalog = make_catalog(as_operator)
     saved_later, owner = new_customer(as_operator, client_for)
-    save_method(backend, owner, saved_later["id"], "pm_card_chargeCustomerFail")
+    save_method(world, owner, saved_later["id"], "pm_card_chargeCustomerFail")
     never_pays, stubborn = new_customer(as_operator, client_for)
-    save_method(backend, stubborn, never_pays["id"], "pm_card_chargeCustomerFail")
+    save_method(world, stubborn, never_pays["id"], "pm_card_chargeCustomerFail")
     first_sub, first = subscribe_and_finalize(as_operator, owner, saved_later["id"], catalog.seat["id"])
     second_sub, second = subscribe_and_finalize(as_operator, stubborn, never_pays["id"], catalog.seat["id"])
     start = server_now()
 
-    settle(backend, lambda: payments_of(owner, saved_later["id"]) == [(1, "failed", "card_declined")])
+    settle(world, lambda: payments_of(owner, saved_later["id"]) == [(1, "failed", "card_declined")])
     failed = [e for e in event_tap() if e["detail-type"] == "payment.failed"]
     notice = next(e for e in failed if e["detail"]["invoice"] == first["id"])
     assert notice["detail"]["next_attempt_at"] is not None  # the failure notice says when
 
     # The customer saves a working card and makes it the default; the retry a day later succeeds.
-    card = save_method(backend, owner, saved_later["id"])
+    card = save_method(world, owner, saved_later["id"])
     ok(owner.post(f"/v1/accounts/{saved_later['id']}/payment_methods/{card['id']}/default"))
     advance(as_operator, start + timedelta(days=1, hours=1))
-    settle(backend, lambda: ok(owner.get(f"/v1/invoices/{first['id']}"))["status"] == "paid")
+    settle(world, lambda: ok(owner.get(f"/v1/invoices/{first['id']}"))["status"] == "paid")
     assert payments_of(owner, saved_later["id"]) == [(1, "failed", "card_declined"), (2, "succeeded", None)]
     assert ok(owner.get(f"/v1/accounts/{saved_later['id']}"))["status"] == "active"
     assert len(ok(owner.get("/v1/receipts", params={"account": saved_later["id"]}))["data"]) == 1
@@ -59,7 +55,7 @@ def test_declined_automatic_charge_is_retried_and_dunning_restricts_then_restore
     # The other account keeps failing: warning after a day, restricted after 15 (retries stop after 4).
     assert ok(stubborn.get(f"/v1/accounts/{never_pays['id']}"))["status"] == "warning"
     advance(as_operator, start + timedelta(days=16))
-    settle(backend, lambda: True)
+    settle(world, lambda: True)
     assert ok(stubborn.get(f"/v1/accounts/{never_pays['id']}"))["status"] == "restricted"
     assert [attempt for attempt, status, _ in payments_of(stubborn, never_pays["id"])] == [1, 2, 3, 4, 5]
     changes = [
@@ -87,9 +83,7 @@ def test_declined_automatic_charge_is_retried_and_dunning_restricts_then_restore
         ok(owner_key.post(f"/v1/subscriptions/{subscription['id']}/cancel", json={}))
 
 
-def test_monthly_receipt_setting_sends_one_digest_on_the_first(backend, as_operator, client_for, server_now, event_tap):
-    import boto3
-
+def test_monthly_receipt_setting_sends_one_digest_on_the_first(world, as_operator, client_for, server_now, event_tap):
     from billing.payments.models import ReceiptDigest
 
     account, owner = new_customer(as_operator, client_for, receipt_settings={"email_receipts": "monthly"})
@@ -105,22 +99,20 @@ def test_monthly_receipt_setting_sends_one_digest_on_the_first(backend, as_opera
     def receipts() -> list[dict]:
         return ok(owner.get("/v1/receipts", params={"account": account["id"]}))["data"]
 
-    settle(backend, lambda: all(r["pdf_ready"] for r in receipts()))
+    settle(world, lambda: all(r["pdf_ready"] for r in receipts()))
     now = server_now()
     digest = ReceiptDigest.for_instant(account["id"], now)
     advance(as_operator, digest.due_at + timedelta(hours=1))
-    settle(backend, lambda: True)
+    settle(world, lambda: True)
     sent = [
         e["detail"]["month"]
         for e in event_tap()
         if e["detail-type"] == "receipts.digest_due" and e["detail"]["account"] == account["id"]
     ]
     assert sent == [f"{now:%Y-%m}"]
-    dynamodb = boto3.client("dynamodb", endpoint_url=backend.aws_endpoint_url)
 
     def claimed(name: str) -> bool:
-        key = {"pk": {"S": f"CLAIM#{name}"}, "sk": {"S": "CLAIM"}}
-        return "Item" in dynamodb.get_item(TableName=backend.tables["Main"], Key=key)
+        return name in world.store.tables.claims
 
     assert claimed(f"email:digest:{account['id']}:{now:%Y-%m}")  # one email for the month
     assert not any(claimed(f"email:{r['id']}") for r in receipts())  # and none per payment
