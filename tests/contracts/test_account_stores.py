@@ -1,4 +1,4 @@
-"""The DynamoDB adapters against the emulator behave like the in-memory reference (tests/fakes)."""
+"""The account and API key repositories: round trips, stale saves, lookups by hash, revocation."""
 
 from __future__ import annotations
 
@@ -10,21 +10,16 @@ import pytest
 from billing.accounts.access import Permission, Role
 from billing.accounts.models import Account, ApiKey
 from billing.accounts.profile import BillingProfile
-from billing.adapters.dynamodb_accounts import DynamoAccountRepository
-from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
-from billing.adapters.dynamodb_tables import bind_table
 from billing.errors import ConflictError
 from billing.ids import new_id
 from tests.builders import french_company
 
-pytestmark = pytest.mark.integration
 NOW = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-def repositories(backend):
-    bind_table(backend.tables["Main"])
-    return DynamoAccountRepository(), DynamoApiKeyRepository()
+def repositories(adapters):
+    return adapters[0], adapters[1]
 
 
 def test_an_account_round_trips(repositories):

@@ -1,4 +1,4 @@
-"""The DynamoDB billing store: atomic batches, version checks, gapless series, ledger appends."""
+"""The billing and usage stores: atomic batches, version checks, gapless series, ledger appends, listings."""
 
 from __future__ import annotations
 
@@ -8,25 +8,19 @@ from decimal import Decimal
 
 import pytest
 
-from billing.adapters.dynamodb_billing import DynamoBillingStore, DynamoUsageStore
-from billing.adapters.dynamodb_tables import bind_table
 from billing.batch import LedgerAppend, SeriesAdvance, WriteBatch
-from billing.errors import ConflictError
+from billing.errors import ConflictError, InvalidInputError
+from billing.events import DomainEvent, EventType
 from billing.ids import new_id
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
+from billing.ports import PageRequest
+from billing.runs.shards import shard_of
 from billing.subscriptions.create_subscription import NewItem, create_subscription
 from billing.subscriptions.update_subscription import ItemUpdate, update_subscription
 from billing.usage.models import UsageEvent
 from tests.unit.engine.catalog import USER
 
-pytestmark = pytest.mark.integration
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
-
-
-@pytest.fixture
-def store(backend):
-    bind_table(backend.tables["Main"])
-    return DynamoBillingStore()
 
 
 def stored_subscription(store):
@@ -80,9 +74,7 @@ def test_ledger_appends_replay_in_posting_order_and_refuse_a_stale_head(store):
     assert (ledger.remaining("in_1"), ledger.credit_available(), ledger.balance()) == (0, 500, -500)
 
 
-def test_usage_events_are_stored_once_per_id(backend):
-    bind_table(backend.tables["Main"])
-    usage = DynamoUsageStore()
+def test_usage_events_are_stored_once_per_id(usage):
     subscription_id = new_id("sub")
     events = [UsageEvent(f"e{n}", subscription_id, "minutes", Decimal(1), NOW.replace(minute=n)) for n in range(30)]
     usage.add_events(events)
@@ -92,51 +84,53 @@ def test_usage_events_are_stored_once_per_id(backend):
     assert [e.id for e in stored] == [f"e{n}" for n in range(30)]
 
 
-def test_fifty_concurrent_finalizations_take_fifty_consecutive_numbers(backend, store):
-    """Each finalization takes the series' next number in its own transaction; losers of a race retry."""
-    import random
-    import threading
-    import time
+def test_listings_are_newest_first_and_paged_by_cursor(store):
+    account = new_id("acct")
+    created = []
+    for n in range(5):
+        at = NOW.replace(minute=n)
+        subscription = create_subscription(new_id("sub"), account, [NewItem("seats", USER, 1)], now=at).subscription
+        store.commit(WriteBatch(subscriptions=[subscription]))
+        created.append(subscription.id)
+    first = store.list_subscriptions(account, PageRequest(limit=2))
+    second = store.list_subscriptions(account, PageRequest(limit=2, cursor=first.next_cursor))
+    rest = store.list_subscriptions(account, PageRequest(limit=2, cursor=second.next_cursor))
+    listed = [s.id for page in (first, second, rest) for s in page.items]
+    assert listed == list(reversed(created))
+    assert store.list_subscriptions(new_id("acct"), PageRequest()).items == []
+    with pytest.raises(InvalidInputError) as refused:
+        store.list_subscriptions(account, PageRequest(cursor="not-a-cursor"))
+    assert refused.value.code == "invalid_cursor"
 
-    from billing.accounts.access import Principal, Role
-    from billing.clock import FixedClock
-    from billing.invoices.assemble_invoice import assemble_invoice
-    from billing.invoices.manage_invoices import finalize_invoice
-    from billing.invoices.models import BillingReason, Invoice, InvoiceLine, Section
-    from tests.unit.engine.catalog import french_context
 
-    year = 2400 + int(new_id("y")[-4:], 16) % 500  # a series of its own, whatever ran before
-    clock = FixedClock(datetime(year, 6, 1, tzinfo=UTC))
-    operator = Principal(role=Role.OPERATOR, key_id="key_test")
-    invoice_ids = []
-    for n in range(50):
-        account = new_id("acct")
-        line = InvoiceLine(Section.ONE_OFF, f"Service {n}", "EUR", 1000 + n)
-        draft = assemble_invoice(french_context(account), [line], BillingReason.MANUAL, clock.now())
-        invoice = Invoice(new_id("in"), draft)
-        store.commit(WriteBatch(invoices=[invoice]))
-        invoice_ids.append(invoice.id)
-    numbers: list[str] = []
-    attempts: list[int] = []
+def test_what_is_due_is_found_in_its_shard_and_the_outbox_keeps_events_until_cleared(store):
+    subscription = create_subscription(new_id("sub"), new_id("acct"), [NewItem("seats", USER, 1)], now=NOW).subscription
+    event = DomainEvent(f"test.event:{new_id('e')}", EventType.INVOICE_CREATED, NOW, subscription.account_id, {})
+    store.commit(WriteBatch(subscriptions=[subscription], events=[event]))
+    due_at = subscription.next_due()
+    shard = shard_of(subscription.id)
+    assert ("subscription", subscription.id) in store.due(shard, due_at)
+    assert ("subscription", subscription.id) not in store.due(shard, due_at.replace(year=due_at.year - 1))
+    assert event in store.outbox(shard_of(event.id))
+    store.clear_outbox([event])
+    assert event not in store.outbox(shard_of(event.id))
 
-    def finalize(invoice_id: str) -> None:
-        chance = random.Random(invoice_id)
-        for attempt in range(1, 500):
-            try:
-                numbers.append(finalize_invoice(store, clock, operator, invoice_id).number)
-                attempts.append(attempt)
-                return
-            except ConflictError as error:
-                if error.code == "invoice_not_draft":  # an earlier attempt did commit: done
-                    numbers.append(store.get_invoice(invoice_id).number)
-                    attempts.append(attempt)
-                    return
-                time.sleep(chance.uniform(0, 0.02 * min(attempt, 10)))
 
-    threads = [threading.Thread(target=finalize, args=(i,)) for i in invoice_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(numbers) == [f"F-{year}-{n:06d}" for n in range(1, 51)]
-    assert max(attempts) > 1  # they did race
+def test_a_claim_and_a_webhook_id_are_taken_once(store):
+    claim = f"email:{new_id('in')}"
+    store.commit(WriteBatch(claims=[claim]))
+    with pytest.raises(ConflictError):
+        store.commit(WriteBatch(claims=[claim]))
+    event_id = new_id("evt")
+    assert store.record_webhook(event_id, NOW) is True
+    assert store.record_webhook(event_id, NOW) is False
+    store.forget_webhook(event_id)
+    assert store.record_webhook(event_id, NOW) is True
+
+
+def test_a_batch_over_the_transaction_limit_is_refused_whole(store):
+    series = [SeriesAdvance(f"T-{new_id('s')}", 0, 1) for _ in range(101)]
+    with pytest.raises(InvalidInputError) as refused:
+        store.commit(WriteBatch(series=series))
+    assert refused.value.code == "too_many_changes"
+    assert store.series_last(series[0].series) == 0

@@ -1,0 +1,94 @@
+"""The document bucket and the payment provider: what is put is what is got; Stripe's test cards pay,
+decline and replay as Stripe does; a webhook is accepted only with a fresh signature of its bytes."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from billing.errors import InvalidInputError, PaymentDeclinedError
+from billing.ids import new_id
+from billing.payments.models import ChargeRequest, PaymentStatus
+from tests.fakes.payments import sign
+
+
+def test_a_document_is_stored_read_back_and_linked_under_its_filename(documents):
+    key = f"invoices/{new_id('acct')}/F-2026-000001.pdf"
+    documents.put(key, b"%PDF-1.7 test")
+    assert documents.get(key) == b"%PDF-1.7 test"
+    assert "F-2026-000001.pdf" in documents.url(key, "F-2026-000001.pdf")
+
+
+def _charge(gateway, customer: str, method_id: str, key: str | None = None) -> object:
+    payment = new_id("py")
+    return gateway.charge(
+        ChargeRequest(
+            customer_id=customer,
+            method_id=method_id,
+            method_type="card",
+            amount=4200,
+            currency="EUR",
+            idempotency_key=key or payment,
+            off_session=False,
+            metadata={"account": "acct_contract", "payment": payment, "purpose": "one_time"},
+        )
+    )
+
+
+def test_a_saved_card_is_charged_once_per_idempotency_key(gateway):
+    gateway, _ = gateway
+    account = new_id("acct")
+    customer = gateway.ensure_customer(account, "compta@exemple.fr", "Exemple SAS")
+    assert gateway.ensure_customer(account, "compta@exemple.fr", "Exemple SAS") == customer
+    card = gateway.attach("pm_card_visa", customer)
+    assert (card.type, card.brand, card.last4) == ("card", "visa", "4242")
+    key = new_id("key")
+    paid = _charge(gateway, customer, card.id, key)
+    assert (paid.status, paid.amount, paid.currency, paid.account_id) == (
+        PaymentStatus.SUCCEEDED,
+        4200,
+        "EUR",
+        "acct_contract",
+    )
+    assert _charge(gateway, customer, card.id, key).provider_id == paid.provider_id
+    assert gateway.refund(paid.provider_id, 1000, new_id("refund")).startswith("re_")
+
+
+def test_declines_come_back_as_failed_payments_or_refusals(gateway):
+    gateway, _ = gateway
+    customer = gateway.ensure_customer(new_id("acct"), "compta@exemple.fr", "Exemple SAS")
+    failing = gateway.attach("pm_card_chargeCustomerFail", customer)
+    declined = _charge(gateway, customer, failing.id)
+    assert (declined.status, declined.failure.code) == (PaymentStatus.FAILED, "card_declined")
+    with pytest.raises(PaymentDeclinedError):
+        gateway.attach("pm_card_visa_chargeDeclined", customer)
+    with pytest.raises(InvalidInputError) as unknown:
+        gateway.attach("pm_nobody_knows", customer)
+    assert unknown.value.code == "invalid_payment_method"
+
+
+@pytest.mark.parametrize(
+    ("signature", "code"),
+    [
+        (None, "missing_signature"),
+        ("wrong secret", "invalid_signature"),
+        ("stale", "invalid_signature"),
+        ("garbage", "invalid_signature"),
+    ],
+)
+def test_only_a_fresh_signature_of_the_exact_bytes_is_accepted(gateway, signature, code):
+    gateway, secret = gateway
+    event = {"id": new_id("evt"), "object": "event", "type": "customer.updated", "data": {"object": {}}}
+    payload = json.dumps(event).encode()
+    assert gateway.verify_event(payload, sign(payload, secret)) == event
+    header = {
+        None: None,
+        "wrong secret": sign(payload, "whsec_not_ours"),
+        "stale": sign(payload, secret, int(time.time()) - 400),
+        "garbage": "t=1,v1=00",
+    }[signature]
+    with pytest.raises(InvalidInputError) as refused:
+        gateway.verify_event(payload, header)
+    assert refused.value.code == code

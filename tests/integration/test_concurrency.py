@@ -1,0 +1,71 @@
+"""Races only a real table can referee: conditional writes in concurrent transactions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from billing.adapters.dynamodb_billing import DynamoBillingStore
+from billing.adapters.dynamodb_tables import bind_table
+from billing.batch import WriteBatch
+from billing.errors import ConflictError
+from billing.ids import new_id
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def store(backend):
+    bind_table(backend.tables["Main"])
+    return DynamoBillingStore()
+
+
+def test_fifty_concurrent_finalizations_take_fifty_consecutive_numbers(store):
+    """Each finalization takes the series' next number in its own transaction; losers of a race retry."""
+    import random
+    import threading
+    import time
+
+    from billing.accounts.access import Principal, Role
+    from billing.clock import FixedClock
+    from billing.invoices.assemble_invoice import assemble_invoice
+    from billing.invoices.manage_invoices import finalize_invoice
+    from billing.invoices.models import BillingReason, Invoice, InvoiceLine, Section
+    from tests.unit.engine.catalog import french_context
+
+    year = 2400 + int(new_id("y")[-4:], 16) % 500  # a series of its own, whatever ran before
+    clock = FixedClock(datetime(year, 6, 1, tzinfo=UTC))
+    operator = Principal(role=Role.OPERATOR, key_id="key_test")
+    invoice_ids = []
+    for n in range(50):
+        account = new_id("acct")
+        line = InvoiceLine(Section.ONE_OFF, f"Service {n}", "EUR", 1000 + n)
+        draft = assemble_invoice(french_context(account), [line], BillingReason.MANUAL, clock.now())
+        invoice = Invoice(new_id("in"), draft)
+        store.commit(WriteBatch(invoices=[invoice]))
+        invoice_ids.append(invoice.id)
+    numbers: list[str] = []
+    attempts: list[int] = []
+
+    def finalize(invoice_id: str) -> None:
+        chance = random.Random(invoice_id)
+        for attempt in range(1, 500):
+            try:
+                numbers.append(finalize_invoice(store, clock, operator, invoice_id).number)
+                attempts.append(attempt)
+                return
+            except ConflictError as error:
+                if error.code == "invoice_not_draft":  # an earlier attempt did commit: done
+                    numbers.append(store.get_invoice(invoice_id).number)
+                    attempts.append(attempt)
+                    return
+                time.sleep(chance.uniform(0, 0.02 * min(attempt, 10)))
+
+    threads = [threading.Thread(target=finalize, args=(i,)) for i in invoice_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(numbers) == [f"F-{year}-{n:06d}" for n in range(1, 51)]
+    assert max(attempts) > 1  # they did race
