@@ -89,7 +89,7 @@ def ingestion_throughput(batches: int = 20) -> float:
     from billing.accounts.access import Principal, Role
     from billing.clock import FixedClock
     from billing.http.billing_views import UsageBatch
-    from billing.usage.ingest_usage import IncomingEvent, ingest_usage
+    from billing.metering.ingest_usage import IncomingEvent, ingest_usage
     from billing.usage.models import tags_of
 
     now = datetime(2026, 3, 15, tzinfo=UTC)

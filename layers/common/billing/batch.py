@@ -8,16 +8,18 @@ written only if its stored version is still the one read (``version`` 0 means: m
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from billing.accounts.models import AccountStatus
-from billing.catalog.models import Price, Product
-from billing.discounts.models import Coupon, PromotionCode
-from billing.events import DomainEvent
-from billing.invoices.invoice_items import InvoiceItem
-from billing.invoices.models import CreditNote, Invoice
-from billing.ledger.account_ledger import LedgerEntry
-from billing.payments.models import Payment, PaymentProfile, Receipt, ReceiptDigest
-from billing.subscriptions.models import Subscription
+if TYPE_CHECKING:  # the batch carries these objects; it never runs their code (a bottom-layer module)
+    from billing.accounts.models import AccountStatus
+    from billing.catalog.models import Price, Product
+    from billing.discounts.models import Coupon, PromotionCode
+    from billing.events import DomainEvent
+    from billing.invoices.invoice_items import InvoiceItem
+    from billing.invoices.models import CreditNote, Invoice
+    from billing.ledger.account_ledger import LedgerEntry
+    from billing.payments.models import Payment, PaymentProfile, Receipt, ReceiptDigest
+    from billing.subscriptions.models import Subscription
 
 
 @dataclass(frozen=True, slots=True)

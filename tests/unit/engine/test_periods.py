@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from billing.subscriptions.periods import Cycle, add_months
+from billing.periods import Cycle, add_months
 
 
 def at(*parts: int) -> datetime:

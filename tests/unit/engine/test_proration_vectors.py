@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from billing.errors import ConflictError
+from billing.periods import Period
 from billing.subscriptions.create_subscription import NewItem, create_subscription
 from billing.subscriptions.models import Charge, Granularity, ProrationBehavior
-from billing.subscriptions.periods import Period
 from billing.subscriptions.update_subscription import ItemUpdate, update_subscription
 from tests.unit.engine.catalog import at, licensed
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from billing.catalog.models import Aggregation, Meter
-from billing.subscriptions.periods import Period
+from billing.periods import Period
 from billing.usage.aggregate_usage import aggregate, events_in
 from billing.usage.models import UsageEvent, tags_of
 from billing.usage.rate_usage import usage_line

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from billing.discounts.models import AppliedDiscount, Coupon, Duration, PromotionCode
 from billing.errors import BusinessRuleError, ErrorCode, InvalidInputError
-from billing.subscriptions.periods import add_months
+from billing.periods import add_months
 
 
 def redeem_coupon(coupon: Coupon, at: datetime, promotion_code_id: str | None = None) -> tuple[Coupon, AppliedDiscount]:

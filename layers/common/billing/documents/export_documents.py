@@ -9,7 +9,7 @@ from datetime import datetime
 from billing.accounts.access import Permission, Principal, require_access
 from billing.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError
 from billing.ids import new_id
-from billing.invoices.manage_invoices import get_invoice
+from billing.invoices.get_invoice import get_invoice
 from billing.ports import BillingStore, DocumentStorage, PageRequest
 
 MAX_DOCUMENTS = 500  # a zip built within one request; larger exports belong to an asynchronous job

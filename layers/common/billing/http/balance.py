@@ -7,11 +7,12 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
+from billing.balance.adjust_balance import adjust_balance
 from billing.errors import ErrorCode, InvalidInputError
 from billing.http.billing_views import AdjustmentCreate, BalanceTransactionView, BalanceView
 from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, services
 from billing.http.views import ACCOUNT_ID_PATTERN
-from billing.ledger.manage_balance import adjust_balance, balance_of, read_ledger
+from billing.ledger.read_balance import balance_of, read_ledger
 
 router = Router()
 ACCOUNT_ID = Annotated[str, Path(pattern=ACCOUNT_ID_PATTERN)]

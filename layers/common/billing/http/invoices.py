@@ -17,14 +17,13 @@ from billing.http.billing_views import (
 )
 from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, page, services
 from billing.invoices.add_invoice_item import add_invoice_item
-from billing.invoices.manage_invoices import (
-    finalize_invoice,
-    get_invoice,
-    issue_credit_note,
-    list_invoices,
-    void_invoice,
-)
+from billing.invoices.finalize_invoice import finalize_invoice
+from billing.invoices.get_invoice import get_invoice
+from billing.invoices.issue_credit_note import issue_credit_note
+from billing.invoices.list_invoices import list_invoices
 from billing.invoices.models import InvoiceStatus
+from billing.invoices.void_invoice import void_invoice
+from billing.payments.collection import collection_of
 from billing.payments.refunds import check_refundable, refund_credit_note
 
 router = Router()
@@ -64,15 +63,12 @@ def get_one_invoice(invoice_id: INVOICE_ID) -> InvoiceView:
 def post_finalize(invoice_id: INVOICE_ID) -> InvoiceView:
     """Finalize a draft now (operators): numbered, immutable, on the ledger."""
     s = services(router)
-    return InvoiceView.model_validate(
-        once(
-            router,
-            {},
-            lambda: InvoiceView.of(finalize_invoice(s.store, s.clock, caller(router), invoice_id)).model_dump(
-                mode="json"
-            ),
-        )
-    )
+
+    def finalize() -> dict[str, object]:
+        finalized = finalize_invoice(s.store, s.clock, caller(router), invoice_id, collection_of)
+        return InvoiceView.of(finalized).model_dump(mode="json")
+
+    return InvoiceView.model_validate(once(router, {}, finalize))
 
 
 @router.post(

@@ -14,11 +14,11 @@ from pydantic import AwareDatetime
 
 from billing.http.billing_views import EventErrorView, IngestView, UsageBatch, UsageRowView, UsageSummaryView
 from billing.http.routing import BEARER, caller, once, services
+from billing.metering.ingest_usage import IncomingEvent, ingest_usage
+from billing.metering.summarize_usage import summarize_usage
 from billing.money import minor_unit_exponent
 from billing.observability import metrics
-from billing.usage.ingest_usage import IncomingEvent, ingest_usage
 from billing.usage.models import tags_of
-from billing.usage.summarize_usage import summarize_usage
 
 router = Router()
 

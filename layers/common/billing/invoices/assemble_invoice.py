@@ -18,7 +18,7 @@ from billing.discounts.models import AppliedDiscount
 from billing.errors import ErrorCode, InvalidInputError
 from billing.invoices.models import BillingReason, DiscountLine, DraftInvoice, InvoiceLine, TaxLine
 from billing.money import allocate, round_minor, same_currency
-from billing.subscriptions.periods import Period
+from billing.periods import Period
 from billing.tax.vat import VatCategory, VatTreatment
 
 _HUNDRED = Decimal(100)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from billing.subscriptions.periods import Period
+from billing.periods import Period
 from billing.tax.vat import VatCategory
 
 

@@ -44,6 +44,15 @@ def start_collection(invoice: Invoice, now: datetime, policy: DunningPolicy = DE
     return replace(invoice, charge_attempts=1)
 
 
+def collection_of(invoice: Invoice, now: datetime) -> tuple[Invoice, list[DomainEvent]]:
+    """How finalization starts collecting an invoice: its first dunning step, and the first automatic
+    charge asked for at once (the invoices package is given this function; it never imports payments)."""
+    collected = start_collection(invoice, now)
+    if collected.status is InvoiceStatus.OPEN and collected.charge_attempts == 1:
+        return collected, [charge_due_event(collected, 1, now)]
+    return collected, []
+
+
 def collect_due(
     invoice: Invoice, now: datetime, policy: DunningPolicy = DEFAULT_POLICY
 ) -> tuple[Invoice, list[DomainEvent], bool]:

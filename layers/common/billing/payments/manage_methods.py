@@ -15,7 +15,7 @@ from billing.accounts.models import Account
 from billing.batch import WriteBatch
 from billing.errors import ConflictError, ErrorCode, NotFoundError
 from billing.events import DomainEvent, EventType
-from billing.ledger.manage_balance import DEFAULT_CURRENCY
+from billing.ledger.read_balance import DEFAULT_CURRENCY
 from billing.payments.methods import method_types_for
 from billing.payments.models import PaymentMethod, PaymentProfile, SetupIntentInfo
 from billing.payments.record_payment import PaymentServices

@@ -17,8 +17,8 @@ from typing import Any
 from billing.batch import LedgerAppend, WriteBatch
 from billing.errors import ConflictError, ErrorCode, InvalidInputError
 from billing.events import EventType
+from billing.invoices.settle_invoices import settled_invoices
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
-from billing.ledger.settle_invoices import settled_invoices
 from billing.payments.manage_methods import add_method
 from billing.payments.models import Payment, RefundSnapshot
 from billing.payments.record_payment import ATTEMPTS, PaymentServices, apply_intent, payment_event

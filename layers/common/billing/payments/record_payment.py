@@ -17,10 +17,10 @@ from billing.clock import Clock
 from billing.errors import ConflictError, ErrorCode
 from billing.events import DomainEvent, EventType
 from billing.ids import new_id
-from billing.invoices.manage_invoices import next_number
 from billing.invoices.models import InvoiceStatus
+from billing.invoices.numbering import next_number
+from billing.invoices.settle_invoices import settled_invoices
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
-from billing.ledger.settle_invoices import settled_invoices
 from billing.payments.account_state import status_change
 from billing.payments.dunning import DEFAULT_POLICY, DunningPolicy
 from billing.payments.models import (

@@ -10,21 +10,19 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from billing.accounts.access import Principal, Role
 from billing.batch import WriteBatch
 from billing.errors import ConflictError
 from billing.events import DomainEvent, EventType
-from billing.invoices.manage_invoices import finalization_events, finalize_invoice
+from billing.invoices.finalize_invoice import finalize_draft
 from billing.invoices.models import InvoiceStatus
 from billing.payments.account_state import status_change
-from billing.payments.collection import collect_due
+from billing.payments.collection import collect_due, collection_of
 from billing.payments.dunning import DEFAULT_POLICY
 from billing.subscriptions.manage_subscriptions import Services, draft_invoice
 from billing.subscriptions.models import Subscription, SubscriptionStatus
 from billing.subscriptions.renew_subscription import close_usage_period, renew_subscription
 
 log = logging.getLogger(__name__)
-SYSTEM = Principal(role=Role.OPERATOR, key_id="system:billing-run")
 TRIAL_NOTICE = timedelta(days=3)
 MAX_STEPS = 60  # periods caught up in one message (a back-dated start); the next run continues
 
@@ -145,8 +143,7 @@ def _invoice(services: Services, invoice_id: str) -> list[DomainEvent]:
         return []
     try:
         if invoice.status is InvoiceStatus.DRAFT and invoice.finalize_at is not None and invoice.finalize_at <= now:
-            finalized = finalize_invoice(services.store, services.clock, SYSTEM, invoice_id)
-            return finalization_events(finalized)
+            return finalize_draft(services.store, invoice, now, collection_of).events
         due = invoice.next_due()
         if invoice.status is InvoiceStatus.OPEN and due is not None and due <= now:
             collected, events, evaluate = collect_due(invoice, now, DEFAULT_POLICY)

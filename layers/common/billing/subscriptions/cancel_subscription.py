@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from billing.invoices.models import InvoiceLine
+from billing.periods import Period, utc
 from billing.subscriptions.guards import require_changeable
 from billing.subscriptions.lines import usage_lines
 from billing.subscriptions.models import Subscription, SubscriptionStatus
-from billing.subscriptions.periods import Period, utc
 from billing.subscriptions.proration import credit_line
 from billing.usage.models import UsageEvent
 

@@ -11,6 +11,7 @@ from billing.discounts.models import AppliedDiscount
 from billing.errors import ErrorCode, InvalidInputError
 from billing.invoices.models import InvoiceLine
 from billing.money import same_currency
+from billing.periods import Cycle, Period, trial_end, utc
 from billing.subscriptions.lines import charge_items
 from billing.subscriptions.models import (
     CollectionMethod,
@@ -19,7 +20,6 @@ from billing.subscriptions.models import (
     SubscriptionItem,
     SubscriptionStatus,
 )
-from billing.subscriptions.periods import Cycle, Period, trial_end, utc
 
 DEFAULT_DAYS_UNTIL_DUE = 30
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 from billing.catalog.rating import amount, exact_amount
 from billing.invoices.models import InvoiceLine, Section
 from billing.money import round_minor
+from billing.periods import Period
 from billing.subscriptions.models import Charge, Subscription, SubscriptionItem
-from billing.subscriptions.periods import Period
 from billing.usage.models import UsageEvent
 from billing.usage.rate_usage import usage_line
 

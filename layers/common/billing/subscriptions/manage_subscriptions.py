@@ -25,11 +25,11 @@ from billing.invoices.invoice_context import invoice_context
 from billing.invoices.invoice_items import one_off_line
 from billing.invoices.models import DRAFT_GRACE, BillingReason, DraftInvoice, Invoice, InvoiceLine
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
+from billing.periods import Period
 from billing.ports import AccountRepository, BillingStore, Page, PageRequest, UsageStore
 from billing.subscriptions.cancel_subscription import cancel_subscription
 from billing.subscriptions.create_subscription import NewItem, create_subscription
 from billing.subscriptions.models import CollectionMethod, ProrationBehavior, Subscription
-from billing.subscriptions.periods import Period
 from billing.subscriptions.preview_invoice import preview_next_invoice
 from billing.subscriptions.switch_interval import switch_interval
 from billing.subscriptions.update_subscription import ItemUpdate, update_subscription

@@ -9,7 +9,7 @@ from enum import StrEnum
 from billing.catalog.models import Price
 from billing.discounts.models import AppliedDiscount
 from billing.invoices.models import InvoiceLine
-from billing.subscriptions.periods import Cycle, Period
+from billing.periods import Cycle, Period
 
 
 class SubscriptionStatus(StrEnum):

@@ -13,8 +13,8 @@ from decimal import Decimal
 from billing.catalog.rating import exact_amount
 from billing.invoices.models import InvoiceLine, Section
 from billing.money import round_minor
+from billing.periods import Period
 from billing.subscriptions.models import Charge, Granularity, SubscriptionItem
-from billing.subscriptions.periods import Period
 
 
 def remaining(span: Period, at: datetime, granularity: Granularity) -> tuple[int, int]:

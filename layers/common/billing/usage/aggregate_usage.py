@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from billing.catalog.models import Aggregation, Meter
-from billing.subscriptions.periods import Period
+from billing.periods import Period
 from billing.usage.models import Tags, UsageEvent
 
 _ZERO = Decimal(0)

@@ -9,7 +9,7 @@ from billing.catalog.models import Price
 from billing.catalog.rating import amount
 from billing.invoices.models import InvoiceLine, Section, TagShare
 from billing.money import allocate
-from billing.subscriptions.periods import Period
+from billing.periods import Period
 from billing.usage.aggregate_usage import aggregate, aggregate_by_tags, events_in
 from billing.usage.models import UsageEvent
 

@@ -1,38 +1,16 @@
-"""The account balance as the API shows it, and operators' adjustments (with a reason)."""
+"""An operator adjusts an account's balance (with a reason); a credit settles open invoices first."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from billing.accounts.access import Permission, Principal, require_access, require_operator
+from billing.accounts.access import Principal, require_operator
 from billing.batch import LedgerAppend, WriteBatch
 from billing.clock import Clock
 from billing.errors import ErrorCode, InvalidInputError
 from billing.ids import new_id
-from billing.ledger.account_ledger import AccountLedger, EntryKind, LedgerEntry
-from billing.ledger.settle_invoices import settled_invoices
+from billing.invoices.settle_invoices import settled_invoices
+from billing.ledger.account_ledger import EntryKind, LedgerEntry
 from billing.money import minor_unit_exponent
 from billing.ports import BillingStore
-
-DEFAULT_CURRENCY = "EUR"
-
-
-@dataclass(frozen=True, slots=True)
-class Balance:
-    currency: str
-    balance: int  # what the account owes (negative: credit in its favour)
-    credit_available: int
-    amount_owed: int
-
-
-def read_ledger(store: BillingStore, principal: Principal, account_id: str) -> AccountLedger:
-    require_access(principal, account_id, Permission.BILLING_READ)
-    ledger, _ = store.ledger(account_id, DEFAULT_CURRENCY)
-    return ledger
-
-
-def balance_of(ledger: AccountLedger) -> Balance:
-    return Balance(ledger.currency, ledger.balance(), ledger.credit_available(), ledger.amount_owed())
 
 
 def adjust_balance(

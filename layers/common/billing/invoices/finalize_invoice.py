@@ -1,0 +1,121 @@
+"""Finalize an invoice: numbered, immutable, on the ledger, its collection started."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from billing.accounts.access import Principal, require_operator
+from billing.batch import LedgerAppend, WriteBatch
+from billing.clock import Clock
+from billing.errors import ConflictError, ErrorCode
+from billing.events import DomainEvent, EventType
+from billing.invoices.get_invoice import get_invoice
+from billing.invoices.models import Invoice, InvoiceStatus
+from billing.invoices.numbering import INVOICE_SERIES, next_number
+from billing.ledger.account_ledger import EntryKind, LedgerEntry
+from billing.ports import BillingStore
+
+# What starts an invoice's collection: payments' policy, given by the caller so invoices need not know it.
+Collection = Callable[[Invoice, datetime], tuple[Invoice, list[DomainEvent]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Finalized:
+    invoice: Invoice  # as stored
+    events: list[DomainEvent]  # committed with it
+
+
+def finalize_invoice(
+    store: BillingStore, clock: Clock, principal: Principal, invoice_id: str, collect: Collection
+) -> Invoice:
+    """An operator finalizes a draft now, before its grace period ends."""
+    require_operator(principal)
+    invoice = get_invoice(store, principal, invoice_id)
+    if invoice.status is not InvoiceStatus.DRAFT:
+        raise ConflictError(
+            ErrorCode.INVOICE_NOT_DRAFT, f"Invoice {invoice_id} is already {invoice.status}.", "invoice_id"
+        )
+    return finalize_draft(store, invoice, clock.now(), collect).invoice
+
+
+def finalize_draft(store: BillingStore, invoice: Invoice, now: datetime, collect: Collection) -> Finalized:
+    """Number the draft, make it immutable and post it on the ledger, in one transaction.
+
+    Credit on the balance settles it at once; what remains is due now (automatic charge) or after
+    ``days_until_due`` (sent invoice). A negative draft total was capped at zero: its excess becomes
+    balance credit here. ``collect`` starts its collection (payments' dunning policy) in the same batch.
+    """
+    number, advance = next_number(store, INVOICE_SERIES, now.year)
+    ledger, head = store.ledger(invoice.account_id, invoice.draft.currency)
+    entries = []
+    if invoice.draft.excess_credit:
+        entries.append(
+            LedgerEntry(
+                f"excess:{invoice.id}",
+                EntryKind.PRORATION_CREDIT,
+                -invoice.draft.excess_credit,
+                invoice.draft.currency,
+                now,
+                invoice.id,
+                "Credit exceeding the invoice",
+            )
+        )
+    entries.append(
+        LedgerEntry(
+            f"fin:{invoice.id}",
+            EntryKind.INVOICE_FINALIZED,
+            invoice.draft.total,
+            invoice.draft.currency,
+            now,
+            invoice.id,
+        )
+    )
+    allocations = [allocation for entry in entries for allocation in ledger.post(entry)]
+    credit = sum(a.amount for a in allocations if a.receivable_id == invoice.id)
+    draft = replace(invoice.draft, credit_applied=credit, amount_due=invoice.draft.total - credit)
+    days = invoice.days_until_due if invoice.collection_method == "send_invoice" else 0
+    finalized = replace(
+        invoice,
+        draft=draft,
+        status=InvoiceStatus.OPEN,
+        number=number,
+        finalized_at=now,
+        due_at=now + timedelta(days=days or 0),
+        amount_paid=credit,
+    )
+    if finalized.amount_remaining == 0:
+        finalized = replace(finalized, status=InvoiceStatus.PAID)
+    finalized, collection_events = collect(finalized, now)
+    events = [finalized_event(finalized), *collection_events]
+    store.commit(
+        WriteBatch(
+            invoices=[finalized],
+            series=[advance],
+            ledger=[LedgerAppend(invoice.account_id, tuple(entries), head)],
+            events=events,
+        )
+    )
+    return Finalized(replace(finalized, version=finalized.version + 1), events)
+
+
+def finalized_event(invoice: Invoice) -> DomainEvent:
+    """``invoice.finalized``, built from the finalized invoice alone (the same event on every replay)."""
+    assert invoice.finalized_at is not None
+    return DomainEvent(
+        f"invoice.finalized:{invoice.id}",
+        EventType.INVOICE_FINALIZED,
+        invoice.finalized_at,
+        invoice.account_id,
+        {
+            "invoice": invoice.id,
+            "number": invoice.number,
+            "subscription": invoice.draft.subscription_id,
+            "total": invoice.draft.total,
+            "amount_due": invoice.amount_remaining,
+            "currency": invoice.draft.currency,
+            "collection_method": invoice.collection_method,
+            "due_at": invoice.due_at.isoformat() if invoice.due_at else None,
+        },
+    )

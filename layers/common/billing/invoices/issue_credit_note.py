@@ -1,0 +1,75 @@
+"""Issue a credit note on a finalized invoice (in its own gapless series)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from billing.accounts.access import Principal, require_operator
+from billing.batch import LedgerAppend, WriteBatch
+from billing.clock import Clock
+from billing.errors import BusinessRuleError, ConflictError, ErrorCode, InvalidInputError
+from billing.events import DomainEvent, EventType
+from billing.ids import new_id
+from billing.invoices.get_invoice import get_invoice
+from billing.invoices.models import CreditNote, InvoiceStatus
+from billing.invoices.numbering import CREDIT_NOTE_SERIES, next_number
+from billing.invoices.settle_invoices import settled_invoices
+from billing.ledger.account_ledger import EntryKind, LedgerEntry
+from billing.ports import BillingStore
+
+
+def issue_credit_note(
+    store: BillingStore, clock: Clock, principal: Principal, invoice_id: str, amount: int, reason: str
+) -> CreditNote:
+    """A credit note on a finalized invoice, never above what remains creditable; it settles that
+    invoice first, and the rest (an invoice already paid) becomes balance credit."""
+    require_operator(principal)
+    invoice = get_invoice(store, principal, invoice_id)
+    if invoice.status not in (InvoiceStatus.OPEN, InvoiceStatus.PAID) or invoice.number is None:
+        raise ConflictError(ErrorCode.INVOICE_NOT_FINALIZED, "Credit notes apply to finalized invoices.", "invoice")
+    creditable = invoice.draft.total - invoice.amount_credited
+    if amount <= 0:
+        raise InvalidInputError(ErrorCode.INVALID_AMOUNT, "A credit note amount is positive.", "amount")
+    if amount > creditable:
+        raise BusinessRuleError(
+            ErrorCode.CREDIT_EXCEEDS_INVOICE, f"At most {creditable} can still be credited on this invoice.", "amount"
+        )
+    now = clock.now()
+    number, advance = next_number(store, CREDIT_NOTE_SERIES, now.year)
+    note = CreditNote(
+        new_id("cn"),
+        number,
+        invoice.id,
+        invoice.number,
+        invoice.account_id,
+        invoice.draft.currency,
+        amount,
+        reason,
+        now,
+        invoice.finalized_at,
+    )
+    ledger, head = store.ledger(invoice.account_id, invoice.draft.currency)
+    entry = LedgerEntry(f"cn:{note.id}", EntryKind.CREDIT_NOTE, -amount, note.currency, now, note.id, reason)
+    allocations = ledger.post(entry, settle_first=invoice.id)
+    credited = replace(invoice, amount_credited=invoice.amount_credited + amount)
+    # The credit note's own share settles this invoice (counted as credited, not paid); any rest
+    # settles other open invoices, then stays as credit.
+    others = [a for a in allocations if a.receivable_id != invoice.id]
+    if credited.status is InvoiceStatus.OPEN and credited.amount_remaining == 0:
+        credited = replace(credited, status=InvoiceStatus.PAID)
+    event = DomainEvent(
+        f"credit_note.created:{note.id}",
+        EventType.CREDIT_NOTE_CREATED,
+        now,
+        note.account_id,
+        {"credit_note": note.id, "number": number, "invoice": invoice.id, "amount": amount, "currency": note.currency},
+    )
+    batch = WriteBatch(
+        invoices=[credited, *settled_invoices(store, others)],
+        credit_notes=[note],
+        series=[advance],
+        ledger=[LedgerAppend(invoice.account_id, (entry,), head)],
+        events=[event],
+    )
+    store.commit(batch)
+    return note

@@ -1,0 +1,32 @@
+"""Void an open invoice."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from billing.accounts.access import Principal, require_operator
+from billing.batch import LedgerAppend, WriteBatch
+from billing.clock import Clock
+from billing.errors import ConflictError, ErrorCode
+from billing.invoices.get_invoice import get_invoice
+from billing.invoices.models import Invoice, InvoiceStatus
+from billing.ledger.account_ledger import EntryKind, LedgerEntry
+from billing.ports import BillingStore
+
+
+def void_invoice(store: BillingStore, clock: Clock, principal: Principal, invoice_id: str) -> Invoice:
+    """Void an open invoice: it is no longer owed; anything already paid on it returns as credit."""
+    require_operator(principal)
+    invoice = get_invoice(store, principal, invoice_id)
+    if invoice.status is not InvoiceStatus.OPEN:
+        raise ConflictError(
+            ErrorCode.INVOICE_NOT_OPEN, f"Only open invoices can be voided ({invoice.status}).", "invoice_id"
+        )
+    now = clock.now()
+    ledger, head = store.ledger(invoice.account_id, invoice.draft.currency)
+    owed = invoice.draft.total - invoice.amount_credited
+    entry = LedgerEntry(f"void:{invoice.id}", EntryKind.INVOICE_VOIDED, -owed, invoice.draft.currency, now, invoice.id)
+    ledger.post(entry, settle_first=invoice.id)
+    voided = replace(invoice, status=InvoiceStatus.VOID)
+    store.commit(WriteBatch(invoices=[voided], ledger=[LedgerAppend(invoice.account_id, (entry,), head)]))
+    return replace(voided, version=voided.version + 1)

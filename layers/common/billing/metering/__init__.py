@@ -1,0 +1,1 @@
+"""Usage as customers and sellers meet it: ingesting metered events, summarizing them by tag."""
