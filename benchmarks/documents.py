@@ -19,9 +19,9 @@ from billing.documents.seller import LOCAL_SELLER
 from billing.invoices.assemble_invoice import assemble_invoice
 from billing.invoices.invoice_context import invoice_context
 from billing.invoices.models import Invoice, InvoiceStatus
-from billing.subscriptions.create_subscription import NewItem, create_subscription
-from billing.subscriptions.renew_subscription import renew_subscription
-from billing.subscriptions.update_subscription import ItemUpdate, update_subscription
+from billing.subscriptions.engine.create_subscription import NewItem, create_subscription
+from billing.subscriptions.engine.renew_subscription import renew_subscription
+from billing.subscriptions.engine.update_subscription import ItemUpdate, update_subscription
 from billing.usage.models import UsageEvent, tags_of
 from tests.builders import french_company
 from tests.unit.engine.catalog import MINUTES, NUMBER, USER

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from billing.catalog.models import Interval, Meter, Price, Recurring, UsageType
 from billing.invoices.assemble_invoice import InvoiceContext, assemble_invoice
-from billing.subscriptions.create_subscription import NewItem, create_subscription
+from billing.subscriptions.engine.create_subscription import NewItem, create_subscription
+from billing.subscriptions.engine.renew_subscription import renew_subscription
 from billing.subscriptions.models import Subscription
-from billing.subscriptions.renew_subscription import renew_subscription
 from billing.tax.vat import Buyer, vat_treatment
 from billing.usage.models import UsageEvent
 

@@ -24,7 +24,7 @@ def compose() -> Any:
     from billing.runs.process_due import process_due
     from billing.settings import WorkerSettings
     from billing.sqs_batch import sqs_batch
-    from billing.subscriptions.manage_subscriptions import Services
+    from billing.subscriptions.services import Services
 
     settings = WorkerSettings()
     bind_table(settings.table)

@@ -15,8 +15,8 @@ from billing.ids import new_id
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 from billing.ports import PageRequest
 from billing.runs.shards import shard_of
-from billing.subscriptions.create_subscription import NewItem, create_subscription
-from billing.subscriptions.update_subscription import ItemUpdate, update_subscription
+from billing.subscriptions.engine.create_subscription import NewItem, create_subscription
+from billing.subscriptions.engine.update_subscription import ItemUpdate, update_subscription
 from billing.usage.models import UsageEvent
 from tests.unit.engine.catalog import USER
 

@@ -35,7 +35,7 @@ from billing.runs.process_due import process_due
 from billing.runs.run_billing import RunReport, run_billing
 from billing.runs.shards import DUE_SHARDS
 from billing.settings import ApiSettings
-from billing.subscriptions.manage_subscriptions import Services
+from billing.subscriptions.services import Services
 from infra.manifest import EVENT_RULES, GATEWAY_PROBLEMS, ROUTES
 from local.scheduler import next_run_at
 from tests.builders import proxy_event

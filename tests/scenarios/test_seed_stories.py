@@ -5,11 +5,11 @@ from decimal import Decimal
 from billing.invoices.assemble_invoice import assemble_invoice
 from billing.invoices.models import BillingReason, Section
 from billing.ledger.account_ledger import AccountLedger, EntryKind, LedgerEntry
-from billing.subscriptions.create_subscription import NewItem, create_subscription
-from billing.subscriptions.preview_invoice import preview_next_invoice
-from billing.subscriptions.renew_subscription import close_usage_period, renew_subscription
-from billing.subscriptions.switch_interval import switch_interval
-from billing.subscriptions.update_subscription import ItemUpdate, update_subscription
+from billing.subscriptions.engine.create_subscription import NewItem, create_subscription
+from billing.subscriptions.engine.preview_invoice import preview_next_invoice
+from billing.subscriptions.engine.renew_subscription import close_usage_period, renew_subscription
+from billing.subscriptions.engine.switch_interval import switch_interval
+from billing.subscriptions.engine.update_subscription import ItemUpdate, update_subscription
 from billing.usage.models import UsageEvent, tags_of
 from tests.unit.engine.catalog import (
     MINUTES,

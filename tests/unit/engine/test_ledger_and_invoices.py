@@ -15,8 +15,8 @@ from billing.invoices.invoice_items import InvoiceItem, invoice_now, one_off_lin
 from billing.invoices.models import BillingReason, InvoiceLine, Section
 from billing.ledger.account_ledger import AccountLedger, EntryKind, LedgerEntry
 from billing.money import allocate, round_minor
-from billing.subscriptions.create_subscription import NewItem, create_subscription
-from billing.subscriptions.update_subscription import ItemUpdate, update_subscription
+from billing.subscriptions.engine.create_subscription import NewItem, create_subscription
+from billing.subscriptions.engine.update_subscription import ItemUpdate, update_subscription
 from tests.unit.engine.catalog import at, french_context, licensed
 
 START = at(2026, 1, 1)

@@ -6,11 +6,11 @@ import pytest
 
 from billing.errors import BusinessRuleError, ConflictError, InvalidInputError
 from billing.invoices.models import BillingReason, Section
-from billing.subscriptions.cancel_subscription import cancel_subscription
-from billing.subscriptions.create_subscription import NewItem, create_subscription
+from billing.subscriptions.engine.cancel_subscription import cancel_subscription
+from billing.subscriptions.engine.create_subscription import NewItem, create_subscription
+from billing.subscriptions.engine.renew_subscription import renew_subscription
+from billing.subscriptions.engine.update_subscription import ItemUpdate, update_subscription
 from billing.subscriptions.models import SubscriptionStatus
-from billing.subscriptions.renew_subscription import renew_subscription
-from billing.subscriptions.update_subscription import ItemUpdate, update_subscription
 from tests.unit.engine.catalog import MINUTES, NUMBER, USER, USER_YEARLY, at, licensed
 
 

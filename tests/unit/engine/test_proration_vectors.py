@@ -7,9 +7,9 @@ import pytest
 
 from billing.errors import ConflictError
 from billing.periods import Period
-from billing.subscriptions.create_subscription import NewItem, create_subscription
+from billing.subscriptions.engine.create_subscription import NewItem, create_subscription
+from billing.subscriptions.engine.update_subscription import ItemUpdate, update_subscription
 from billing.subscriptions.models import Charge, Granularity, ProrationBehavior
-from billing.subscriptions.update_subscription import ItemUpdate, update_subscription
 from tests.unit.engine.catalog import at, licensed
 
 PLAN_10 = licensed("plan_10", 1000)

@@ -16,7 +16,7 @@ from billing.ports import (
     PaymentGateway,
     UsageStore,
 )
-from billing.subscriptions.manage_subscriptions import Services
+from billing.subscriptions.services import Services
 
 
 @dataclass(frozen=True)

@@ -17,17 +17,13 @@ from billing.http.billing_views import (
     SubscriptionView,
 )
 from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, page, services
-from billing.subscriptions.manage_subscriptions import (
-    ChangeRequest,
-    ItemRequest,
-    SubscribeRequest,
-    cancel,
-    change_subscription,
-    get_subscription,
-    list_subscriptions,
-    preview_upcoming,
-    subscribe,
-)
+from billing.subscriptions.cancel import cancel
+from billing.subscriptions.change_subscription import ChangeRequest, change_subscription
+from billing.subscriptions.get_subscription import get_subscription
+from billing.subscriptions.list_subscriptions import list_subscriptions
+from billing.subscriptions.preview_upcoming import preview_upcoming
+from billing.subscriptions.services import ItemRequest
+from billing.subscriptions.subscribe import SubscribeRequest, subscribe
 
 router = Router()
 SUBSCRIPTION_ID = Annotated[str, Path(pattern=r"^sub_[0-9a-z]{1,40}$")]

@@ -18,9 +18,10 @@ from billing.invoices.models import InvoiceStatus
 from billing.payments.account_state import status_change
 from billing.payments.collection import collect_due, collection_of
 from billing.payments.dunning import DEFAULT_POLICY
-from billing.subscriptions.manage_subscriptions import Services, draft_invoice
+from billing.subscriptions.draft_invoice import draft_invoice
+from billing.subscriptions.engine.renew_subscription import close_usage_period, renew_subscription
 from billing.subscriptions.models import Subscription, SubscriptionStatus
-from billing.subscriptions.renew_subscription import close_usage_period, renew_subscription
+from billing.subscriptions.services import Services
 
 log = logging.getLogger(__name__)
 TRIAL_NOTICE = timedelta(days=3)

@@ -8,10 +8,10 @@ from datetime import datetime
 
 from billing.invoices.models import InvoiceLine
 from billing.periods import Period, utc
-from billing.subscriptions.guards import require_changeable
-from billing.subscriptions.lines import usage_lines
+from billing.subscriptions.engine.guards import require_changeable
+from billing.subscriptions.engine.lines import usage_lines
+from billing.subscriptions.engine.proration import credit_line
 from billing.subscriptions.models import Subscription, SubscriptionStatus
-from billing.subscriptions.proration import credit_line
 from billing.usage.models import UsageEvent
 
 

@@ -15,10 +15,10 @@ from billing.errors import BusinessRuleError, ErrorCode, InvalidInputError
 from billing.invoices.models import InvoiceLine
 from billing.money import same_currency
 from billing.periods import utc
-from billing.subscriptions.create_subscription import interval_months
-from billing.subscriptions.guards import require_changeable
+from billing.subscriptions.engine.create_subscription import interval_months
+from billing.subscriptions.engine.guards import require_changeable
+from billing.subscriptions.engine.proration import credit_line, debit
 from billing.subscriptions.models import ProrationBehavior, Subscription, SubscriptionItem
-from billing.subscriptions.proration import credit_line, debit
 
 
 @dataclass(frozen=True, slots=True)

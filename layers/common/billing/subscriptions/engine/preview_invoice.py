@@ -10,8 +10,8 @@ from collections.abc import Iterable
 
 from billing.invoices.assemble_invoice import InvoiceContext, assemble_invoice
 from billing.invoices.models import DraftInvoice
+from billing.subscriptions.engine.renew_subscription import close_usage_period, renew_subscription
 from billing.subscriptions.models import Subscription
-from billing.subscriptions.renew_subscription import close_usage_period, renew_subscription
 from billing.usage.models import UsageEvent
 
 

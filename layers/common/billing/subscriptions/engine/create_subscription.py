@@ -12,7 +12,7 @@ from billing.errors import ErrorCode, InvalidInputError
 from billing.invoices.models import InvoiceLine
 from billing.money import same_currency
 from billing.periods import Cycle, Period, trial_end, utc
-from billing.subscriptions.lines import charge_items
+from billing.subscriptions.engine.lines import charge_items
 from billing.subscriptions.models import (
     CollectionMethod,
     Granularity,

@@ -13,8 +13,8 @@ from datetime import datetime
 from billing.errors import BusinessRuleError, ErrorCode
 from billing.invoices.models import BillingReason, InvoiceLine
 from billing.periods import Period, utc
-from billing.subscriptions.guards import require_changeable
-from billing.subscriptions.lines import charge_items, usage_lines
+from billing.subscriptions.engine.guards import require_changeable
+from billing.subscriptions.engine.lines import charge_items, usage_lines
 from billing.subscriptions.models import Subscription, SubscriptionStatus, next_period
 from billing.usage.models import UsageEvent
 

@@ -16,12 +16,12 @@ from billing.errors import BusinessRuleError, ErrorCode
 from billing.invoices.models import InvoiceLine
 from billing.money import round_minor
 from billing.periods import Cycle, Period, utc
-from billing.subscriptions.create_subscription import interval_months
-from billing.subscriptions.guards import require_changeable
-from billing.subscriptions.lines import charge_items, usage_lines
+from billing.subscriptions.engine.create_subscription import interval_months
+from billing.subscriptions.engine.guards import require_changeable
+from billing.subscriptions.engine.lines import charge_items, usage_lines
+from billing.subscriptions.engine.proration import credit_line
+from billing.subscriptions.engine.update_subscription import ItemUpdate, apply_item_updates
 from billing.subscriptions.models import Subscription, SubscriptionStatus
-from billing.subscriptions.proration import credit_line
-from billing.subscriptions.update_subscription import ItemUpdate, apply_item_updates
 from billing.usage.models import UsageEvent
 
 
