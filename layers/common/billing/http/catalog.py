@@ -9,7 +9,11 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from billing.accounts.access import require_operator
-from billing.catalog.manage_catalog import create_coupon, create_price, create_product, create_promotion_code, get_price
+from billing.catalog.create_coupon import create_coupon
+from billing.catalog.create_price import create_price
+from billing.catalog.create_product import create_product
+from billing.catalog.create_promotion_code import create_promotion_code
+from billing.catalog.get_price import get_price
 from billing.catalog.models import Meter, Package, Price, Product, Recurring, Tier
 from billing.discounts.models import Coupon, PromotionCode
 from billing.errors import ErrorCode, InvalidInputError

@@ -18,10 +18,18 @@ from billing.http.payment_views import (
 )
 from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, page, services
 from billing.http.views import ACCOUNT_ID_PATTERN
-from billing.payments.manage_methods import create_setup_intent, detach_method, list_methods, set_default_method
+from billing.payments.create_setup_intent import create_setup_intent
+from billing.payments.detach_method import detach_method
+from billing.payments.get_payment import get_payment
+from billing.payments.get_receipt import get_receipt
+from billing.payments.list_methods import list_methods
+from billing.payments.list_payments import list_payments
+from billing.payments.list_receipts import list_receipts
 from billing.payments.models import PaymentPurpose
-from billing.payments.pay import get_payment, list_payments, pay, record_manual_payment
-from billing.payments.receipts import get_receipt, list_receipts, receipt_pdf_url
+from billing.payments.pay import pay
+from billing.payments.receipt_pdf_url import receipt_pdf_url
+from billing.payments.record_manual_payment import record_manual_payment
+from billing.payments.set_default_method import set_default_method
 
 router = Router()
 ACCOUNT_ID = Annotated[str, Path(pattern=ACCOUNT_ID_PATTERN)]

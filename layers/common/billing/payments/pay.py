@@ -4,23 +4,20 @@ bank transfers and cheques. All go through the same booking (oldest invoices fir
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
 
-from billing.accounts.access import Permission, Principal, require_access, require_operator
+from billing.accounts.access import Permission, Principal, require_access
 from billing.accounts.get_account import get_account
-from billing.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError, PaymentDeclinedError
+from billing.errors import ConflictError, ErrorCode, InvalidInputError, PaymentDeclinedError
 from billing.ids import new_id
 from billing.money import minor_unit_exponent
-from billing.payments.manage_methods import account_currency, attach_method, payment_profile
 from billing.payments.models import (
-    MANUAL_METHODS,
     ChargeRequest,
     Payment,
     PaymentPurpose,
     PaymentStatus,
 )
-from billing.payments.record_payment import ATTEMPTS, PaymentServices, apply_intent, book_success
-from billing.ports import Page, PageRequest
+from billing.payments.payment_profiles import account_currency, attach_method, payment_profile
+from billing.payments.record_payment import PaymentServices, apply_intent
 
 MAX_AMOUNT = 100_000_000  # one million in a 2-decimal currency: above that, a bank transfer
 
@@ -33,7 +30,7 @@ def _payment_id(account_id: str, idempotency_key: str | None) -> str:
     return "py_" + hashlib.sha256(f"{account_id}:{idempotency_key}".encode()).hexdigest()[:20]
 
 
-def _check_amount(services: PaymentServices, account_id: str, amount: int, currency: str) -> str:
+def check_amount(services: PaymentServices, account_id: str, amount: int, currency: str) -> str:
     currency = currency.upper()
     minor_unit_exponent(currency)
     if not 0 < amount <= MAX_AMOUNT:
@@ -61,7 +58,7 @@ def pay(
     secret is returned (not stored) for Stripe.js to authenticate; Stripe's webhook then books it."""
     require_access(principal, account_id, Permission.BILLING_MANAGE)
     account = get_account(services.accounts, principal, account_id)
-    currency = _check_amount(services, account_id, amount, currency)
+    currency = check_amount(services, account_id, amount, currency)
     profile = payment_profile(services, account)
     assert profile.customer_id is not None
     if method_id is not None:
@@ -97,70 +94,3 @@ def pay(
             "payment_method",
         )
     return payment, snapshot.client_secret if payment.status is PaymentStatus.REQUIRES_ACTION else None
-
-
-def record_manual_payment(
-    services: PaymentServices,
-    principal: Principal,
-    account_id: str,
-    amount: int,
-    currency: str,
-    method_type: str,
-    reference: str,
-    received_at: datetime,
-) -> Payment:
-    """An operator records a bank transfer or a cheque; the same reference cannot be booked twice."""
-    require_operator(principal)
-    if method_type not in MANUAL_METHODS:
-        raise InvalidInputError(ErrorCode.INVALID_METHOD, "Manual payments are bank_transfer or cheque.", "method")
-    if not reference.strip():
-        raise InvalidInputError(ErrorCode.REFERENCE_REQUIRED, "Give the transfer's or cheque's reference.", "reference")
-    if received_at > services.clock.now():
-        raise InvalidInputError(ErrorCode.RECEIVED_IN_FUTURE, "A payment is recorded once received.", "received_at")
-    get_account(services.accounts, principal, account_id)
-    currency = _check_amount(services, account_id, amount, currency)
-    digest = hashlib.sha256(f"{account_id}:{method_type}:{reference.strip()}".encode()).hexdigest()[:20]
-    payment_id = f"py_{digest}"
-    for _ in range(ATTEMPTS):
-        if services.store.get_payment(payment_id) is not None:
-            raise ConflictError(
-                ErrorCode.PAYMENT_ALREADY_RECORDED,
-                f"A {method_type} with reference {reference} is recorded.",
-                "reference",
-            )
-        payment = Payment(
-            id=payment_id,
-            account_id=account_id,
-            amount=amount,
-            currency=currency,
-            purpose=PaymentPurpose.MANUAL,
-            status=PaymentStatus.SUCCEEDED,
-            created=services.clock.now(),
-            method_type=method_type,
-            method_label=method_type.replace("_", " "),
-            reference=reference.strip(),
-            succeeded_at=received_at,
-        )
-        batch = book_success(services, payment, services.clock.now())
-        try:
-            services.store.commit(batch)
-        except ConflictError:
-            continue
-        return batch.payments[0]
-    raise ConflictError(ErrorCode.CONCURRENT_UPDATE, "The account's balance kept changing; retry.")
-
-
-def get_payment(services: PaymentServices, principal: Principal, payment_id: str) -> Payment:
-    payment = services.store.get_payment(payment_id)
-    if payment is None:
-        raise NotFoundError(ErrorCode.PAYMENT_NOT_FOUND, f"No payment {payment_id}.", "payment_id")
-    try:
-        require_access(principal, payment.account_id, Permission.BILLING_READ)
-    except NotFoundError as error:
-        raise NotFoundError(ErrorCode.PAYMENT_NOT_FOUND, f"No payment {payment_id}.", "payment_id") from error
-    return payment
-
-
-def list_payments(services: PaymentServices, principal: Principal, account_id: str, page: PageRequest) -> Page[Payment]:
-    require_access(principal, account_id, Permission.BILLING_READ)
-    return services.store.list_payments(account_id, page)

@@ -19,8 +19,8 @@ from billing.errors import ConflictError, ErrorCode, InvalidInputError
 from billing.events import EventType
 from billing.invoices.settle_invoices import settled_invoices
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
-from billing.payments.manage_methods import add_method
 from billing.payments.models import Payment, RefundSnapshot
+from billing.payments.payment_profiles import add_method
 from billing.payments.record_payment import ATTEMPTS, PaymentServices, apply_intent, payment_event
 from billing.ports import BillingStore, PaymentGateway, WorkQueue
 

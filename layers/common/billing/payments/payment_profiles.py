@@ -1,4 +1,4 @@
-"""Saved payment methods: a Stripe customer per account, SetupIntents, list, default, detach.
+"""An account's side at the payment provider: its customer (created once) and its saved methods.
 
 Card and bank details go from the customer's browser to Stripe (Stripe.js confirms the SetupIntent):
 we only ever hold the method's id, brand, last four digits and expiry (PCI SAQ A).
@@ -10,14 +10,12 @@ import contextlib
 from dataclasses import replace
 
 from billing.accounts.access import Permission, Principal, require_access
-from billing.accounts.get_account import get_account
 from billing.accounts.models import Account
 from billing.batch import WriteBatch
 from billing.errors import ConflictError, ErrorCode, NotFoundError
 from billing.events import DomainEvent, EventType
 from billing.ledger.read_balance import DEFAULT_CURRENCY
-from billing.payments.methods import method_types_for
-from billing.payments.models import PaymentMethod, PaymentProfile, SetupIntentInfo
+from billing.payments.models import PaymentMethod, PaymentProfile
 from billing.payments.record_payment import PaymentServices
 
 
@@ -41,20 +39,6 @@ def payment_profile(services: PaymentServices, account: Account) -> PaymentProfi
 def account_currency(services: PaymentServices, account_id: str) -> str:
     ledger, _ = services.store.ledger(account_id, DEFAULT_CURRENCY)
     return ledger.currency
-
-
-def create_setup_intent(services: PaymentServices, principal: Principal, account_id: str) -> SetupIntentInfo:
-    require_access(principal, account_id, Permission.BILLING_MANAGE)
-    account = get_account(services.accounts, principal, account_id)
-    profile = payment_profile(services, account)
-    assert profile.customer_id is not None
-    types = method_types_for(account.profile.address.country, account_currency(services, account_id))
-    return services.gateway.create_setup_intent(profile.customer_id, types, account_id)
-
-
-def list_methods(services: PaymentServices, principal: Principal, account_id: str) -> PaymentProfile:
-    get_account(services.accounts, principal, account_id)
-    return services.store.get_payment_profile(account_id) or PaymentProfile(account_id)
 
 
 def add_method(services: PaymentServices, account_id: str, method: PaymentMethod) -> PaymentProfile:
@@ -95,31 +79,9 @@ def attach_method(services: PaymentServices, account: Account, method_id: str) -
     return method
 
 
-def _known(services: PaymentServices, principal: Principal, account_id: str, method_id: str) -> PaymentProfile:
+def known_profile(services: PaymentServices, principal: Principal, account_id: str, method_id: str) -> PaymentProfile:
     require_access(principal, account_id, Permission.BILLING_MANAGE)
     profile = services.store.get_payment_profile(account_id)
     if profile is None or profile.method(method_id) is None:
         raise NotFoundError(ErrorCode.PAYMENT_METHOD_NOT_FOUND, f"No payment method {method_id}.", "payment_method_id")
     return profile
-
-
-def set_default_method(
-    services: PaymentServices, principal: Principal, account_id: str, method_id: str
-) -> PaymentProfile:
-    profile = _known(services, principal, account_id, method_id)
-    saved = replace(profile, default_method=method_id)
-    services.store.commit(WriteBatch(payment_profiles=[saved]))
-    return replace(saved, version=saved.version + 1)
-
-
-def detach_method(services: PaymentServices, principal: Principal, account_id: str, method_id: str) -> PaymentProfile:
-    """Remove a method at the provider and here; the newest remaining one becomes the default."""
-    profile = _known(services, principal, account_id, method_id)
-    services.gateway.detach(method_id)
-    remaining = tuple(m for m in profile.methods if m.id != method_id)
-    default = profile.default_method
-    if default == method_id:
-        default = max(remaining, key=lambda m: m.created).id if remaining else None
-    saved = replace(profile, methods=remaining, default_method=default)
-    services.store.commit(WriteBatch(payment_profiles=[saved]))
-    return replace(saved, version=saved.version + 1)

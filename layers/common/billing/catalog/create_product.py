@@ -1,0 +1,18 @@
+"""An operator adds a product to the catalog."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from billing.accounts.access import Principal, require_operator
+from billing.batch import WriteBatch
+from billing.catalog.models import Product
+from billing.clock import Clock
+from billing.ports import BillingStore
+
+
+def create_product(store: BillingStore, clock: Clock, principal: Principal, product: Product) -> Product:
+    require_operator(principal)
+    product = replace(product, created=clock.now())
+    store.commit(WriteBatch(products=[product]))
+    return product

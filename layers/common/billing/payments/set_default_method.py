@@ -1,0 +1,20 @@
+"""Make a saved method the one automatic charges use."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from billing.accounts.access import Principal
+from billing.batch import WriteBatch
+from billing.payments.models import PaymentProfile
+from billing.payments.payment_profiles import known_profile
+from billing.payments.record_payment import PaymentServices
+
+
+def set_default_method(
+    services: PaymentServices, principal: Principal, account_id: str, method_id: str
+) -> PaymentProfile:
+    profile = known_profile(services, principal, account_id, method_id)
+    saved = replace(profile, default_method=method_id)
+    services.store.commit(WriteBatch(payment_profiles=[saved]))
+    return replace(saved, version=saved.version + 1)
