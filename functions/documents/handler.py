@@ -25,7 +25,7 @@ def compose() -> Any:
     from billing.adapters.s3_documents import S3Documents
     from billing.adapters.ses_mailer import SesMailer
     from billing.documents.on_event import EMAILED_METRICS, REACTIONS
-    from billing.documents.publish_documents import DocumentServices
+    from billing.documents.services import DocumentServices
     from billing.settings import DocumentSettings
     from billing.sqs_batch import sqs_batch
 

@@ -21,8 +21,8 @@ from billing.accounts.authenticate import authenticate
 from billing.adapters.pdf_reportlab import render_pdf
 from billing.clock import FixedClock
 from billing.documents.on_event import REACTIONS as DOCUMENT_REACTIONS
-from billing.documents.publish_documents import DocumentServices
 from billing.documents.seller import LOCAL_SELLER
+from billing.documents.services import DocumentServices
 from billing.errors import AuthenticationError, problem_document
 from billing.events import DomainEvent, EventType
 from billing.http.app import build_app

@@ -6,16 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from billing.documents.publish_documents import (
-    DocumentServices,
-    notify_method_added,
-    notify_payment_failed,
-    publish_credit_note,
-    publish_invoice,
-    publish_receipt,
-    send_receipt_digest,
-    send_reminder,
-)
+from billing.documents.notify_method_added import notify_method_added
+from billing.documents.notify_payment_failed import notify_payment_failed
+from billing.documents.publish_credit_note import publish_credit_note
+from billing.documents.publish_invoice import publish_invoice
+from billing.documents.publish_receipt import publish_receipt
+from billing.documents.send_receipt_digest import send_receipt_digest
+from billing.documents.send_reminder import send_reminder
+from billing.documents.services import DocumentServices
 from billing.events import EventType
 
 # A reaction returns True when it emailed the document (False or None: nothing sent this time).

@@ -9,7 +9,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import AwareDatetime
 
-from billing.documents.export_documents import credit_note_pdf_url, documents_zip_url, invoice_pdf_url
+from billing.documents.credit_note_pdf_url import credit_note_pdf_url
+from billing.documents.documents_zip_url import documents_zip_url
+from billing.documents.invoice_pdf_url import invoice_pdf_url
 from billing.http.routing import BEARER, caller, services
 from billing.http.views import ACCOUNT_ID_PATTERN
 

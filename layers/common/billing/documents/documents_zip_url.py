@@ -1,4 +1,4 @@
-"""Downloads: one document's short-lived link, and a zip of every document of a period."""
+"""Every invoice and credit note PDF of an account, zipped, behind a short-lived link."""
 
 from __future__ import annotations
 
@@ -7,35 +7,14 @@ import zipfile
 from datetime import datetime
 
 from billing.accounts.access import Permission, Principal, require_access
-from billing.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError
+from billing.errors import ErrorCode, InvalidInputError
 from billing.ids import new_id
-from billing.invoices.get_invoice import get_invoice
 from billing.ports import BillingStore, DocumentStorage, PageRequest
 
 MAX_DOCUMENTS = 500  # a zip built within one request; larger exports belong to an asynchronous job
 
 
-def invoice_pdf_url(store: BillingStore, storage: DocumentStorage, principal: Principal, invoice_id: str) -> str:
-    invoice = get_invoice(store, principal, invoice_id)
-    if invoice.pdf_key is None:
-        raise ConflictError(
-            ErrorCode.PDF_NOT_READY, "The PDF is made right after finalization; retry in a few seconds.", "invoice_id"
-        )
-    return storage.url(invoice.pdf_key, f"{invoice.number}.pdf")
-
-
-def credit_note_pdf_url(store: BillingStore, storage: DocumentStorage, principal: Principal, note_id: str) -> str:
-    note = store.get_credit_note(note_id)
-    missing = NotFoundError(ErrorCode.CREDIT_NOTE_NOT_FOUND, f"No credit note {note_id}.", "credit_note_id")
-    if note is None:
-        raise missing
-    try:
-        require_access(principal, note.account_id, Permission.BILLING_READ)
-    except NotFoundError as error:
-        raise missing from error
-    if note.pdf_key is None:
-        raise ConflictError(ErrorCode.PDF_NOT_READY, "The PDF is being made; retry in a few seconds.", "credit_note_id")
-    return storage.url(note.pdf_key, f"{note.number}.pdf")
+MAX_DOCUMENTS = 500  # a zip built within one request; larger exports belong to an asynchronous job
 
 
 def documents_zip_url(

@@ -1,0 +1,23 @@
+"""A short-lived download link to a credit note's PDF, once published."""
+
+from __future__ import annotations
+
+from billing.accounts.access import Permission, Principal, require_access
+from billing.errors import ConflictError, ErrorCode, NotFoundError
+from billing.ports import BillingStore, DocumentStorage
+
+MAX_DOCUMENTS = 500  # a zip built within one request; larger exports belong to an asynchronous job
+
+
+def credit_note_pdf_url(store: BillingStore, storage: DocumentStorage, principal: Principal, note_id: str) -> str:
+    note = store.get_credit_note(note_id)
+    missing = NotFoundError(ErrorCode.CREDIT_NOTE_NOT_FOUND, f"No credit note {note_id}.", "credit_note_id")
+    if note is None:
+        raise missing
+    try:
+        require_access(principal, note.account_id, Permission.BILLING_READ)
+    except NotFoundError as error:
+        raise missing from error
+    if note.pdf_key is None:
+        raise ConflictError(ErrorCode.PDF_NOT_READY, "The PDF is being made; retry in a few seconds.", "credit_note_id")
+    return storage.url(note.pdf_key, f"{note.number}.pdf")

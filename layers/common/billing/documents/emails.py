@@ -1,0 +1,56 @@
+"""The customer emails, in each reader's language: subject and body templates the use cases fill.
+
+Kept apart from the use cases so that a wording change touches one file and a new language is one
+entry per template.
+"""
+
+INVOICE_SUBJECT = {"fr": "Votre facture {number} — {amount}", "en": "Your invoice {number} — {amount}"}
+INVOICE_BODY = {
+    "fr": "Bonjour,\n\nVeuillez trouver ci-joint votre facture {number} d'un montant de {amount}, "
+    "à régler avant le {due}.\n{how}\n\n{seller}",
+    "en": "Hello,\n\nPlease find attached your invoice {number} for {amount}, due on {due}.\n{how}\n\n{seller}",
+}
+HOW_TO_PAY = {
+    ("fr", "send_invoice"): "Par virement (IBAN {iban}, BIC {bic}, référence {number}) ou par chèque.",
+    ("en", "send_invoice"): "By bank transfer (IBAN {iban}, BIC {bic}, reference {number}) or cheque.",
+    ("fr", "charge_automatically"): "Le montant sera prélevé sur votre moyen de paiement enregistré.",
+    ("en", "charge_automatically"): "The amount will be charged to your payment method on file.",
+}
+RECEIPT_SUBJECT = {"fr": "Reçu de paiement {number} — {amount}", "en": "Payment receipt {number} — {amount}"}
+RECEIPT_BODY = {
+    "fr": "Bonjour,\n\nNous avons bien reçu votre paiement de {amount} ({method}). Votre reçu {number} est "
+    "joint.\n\n{seller}",
+    "en": "Hello,\n\nWe received your payment of {amount} ({method}). Your receipt {number} is attached.\n\n{seller}",
+}
+FAILED_SUBJECT = {"fr": "Échec du paiement de {amount}", "en": "Your payment of {amount} failed"}
+FAILED_BODY = {
+    "fr": "Bonjour,\n\nLe paiement de {amount}{invoice} n'a pas abouti : {reason}\n{next}\nPour mettre à jour "
+    "votre moyen de paiement, rendez-vous dans l'espace facturation de votre compte (Moyens de paiement → "
+    "Ajouter), puis définissez-le par défaut.\n\n{seller}",
+    "en": "Hello,\n\nThe payment of {amount}{invoice} failed: {reason}\n{next}\nTo update your payment method, "
+    "open your account's billing settings (Payment methods → Add) and make it the default.\n\n{seller}",
+}
+NEXT = {
+    "fr": ("Nous réessaierons le {date}.", "Nous ne réessaierons pas automatiquement ; merci de régler la facture."),
+    "en": ("We will try again on {date}.", "We will not retry automatically; please pay the invoice."),
+}
+METHOD_SUBJECT = {"fr": "Nouveau moyen de paiement enregistré", "en": "New payment method saved"}
+METHOD_BODY = {
+    "fr": "Bonjour,\n\nLe moyen de paiement {label} a été ajouté à votre compte. Si vous n'êtes pas à "
+    "l'origine de cet ajout, contactez-nous.\n\n{seller}",
+    "en": "Hello,\n\nThe payment method {label} was added to your account. If you did not add it, contact "
+    "us.\n\n{seller}",
+}
+REMINDER_SUBJECT = {
+    "fr": ("Rappel : facture {number} à régler", "Facture {number} en retard de paiement"),
+    "en": ("Reminder: invoice {number} is due soon", "Invoice {number} is overdue"),
+}
+REMINDER_BODY = {
+    "fr": "Bonjour,\n\nLa facture {number} ({amount} restant dû) est à régler pour le {due}.\n{how}\n\n{seller}",
+    "en": "Hello,\n\nInvoice {number} ({amount} still due) was due on {due}.\n{how}\n\n{seller}",
+}
+DIGEST_SUBJECT = {"fr": "Vos reçus de paiement — {month}", "en": "Your payment receipts — {month}"}
+DIGEST_BODY = {
+    "fr": "Bonjour,\n\nVoici vos reçus de paiement de {month} (PDF joints dans l'archive) :\n{lines}\n\n{seller}",
+    "en": "Hello,\n\nHere are your payment receipts for {month} (PDFs in the attached archive):\n{lines}\n\n{seller}",
+}

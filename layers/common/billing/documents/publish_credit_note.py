@@ -1,0 +1,27 @@
+"""Render and store a credit note's PDF."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import replace
+
+from billing.batch import WriteBatch
+from billing.documents.document import credit_note_document
+from billing.documents.services import DocumentServices
+from billing.errors import ConflictError
+
+
+def publish_credit_note(services: DocumentServices, credit_note_id: str) -> None:
+    note = services.store.get_credit_note(credit_note_id)
+    if note is None or note.pdf_key is not None:
+        return
+    account = services.accounts.get(note.account_id)
+    invoice = services.store.get_invoice(note.invoice_id)
+    if account is None or invoice is None:
+        return
+    pdf = services.render(credit_note_document(note, account, services.seller, invoice.draft.vat_mention))
+    key = f"credit_notes/{note.account_id}/{note.number}-{note.id}.pdf"
+    services.storage.put(key, pdf)
+    # A conflict means a concurrent delivery recorded it first (credit notes change only here): done.
+    with contextlib.suppress(ConflictError):
+        services.store.commit(WriteBatch(credit_notes=[replace(note, pdf_key=key)]))

@@ -1,0 +1,53 @@
+"""Render, store and email a finalized invoice (the email once, at most)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_currency
+
+from billing.batch import WriteBatch
+from billing.documents.document import invoice_document
+from billing.documents.emails import HOW_TO_PAY, INVOICE_BODY, INVOICE_SUBJECT
+from billing.documents.services import DocumentServices, invoice_pdf_key
+from billing.errors import ConflictError, ErrorCode
+from billing.money import minor_unit_exponent
+
+
+def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int = 5) -> bool:
+    """Returns whether this call sent the email."""
+    for _ in range(attempts):
+        invoice = services.store.get_invoice(invoice_id)
+        if invoice is None or invoice.number is None or invoice.pdf_key is not None:
+            return False  # nothing to publish, or published already
+        account = services.accounts.get(invoice.account_id)
+        if account is None:
+            return False
+        pdf = services.render(invoice_document(invoice, account, services.seller))
+        key = invoice_pdf_key(invoice)
+        services.storage.put(key, pdf)
+        try:
+            services.store.commit(WriteBatch(invoices=[replace(invoice, pdf_key=key)], claims=[f"email:{invoice.id}"]))
+            break
+        except ConflictError:
+            continue  # the invoice moved meanwhile (a payment): read it again; a taken claim shows as pdf_key
+    else:
+        raise ConflictError(ErrorCode.DOCUMENT_CONFLICT, f"Invoice {invoice_id} kept changing; the message will retry.")
+    locale = account.profile.locale.value
+    exponent = minor_unit_exponent(invoice.draft.currency)
+    amount = format_currency(Decimal(invoice.amount_remaining).scaleb(-exponent), invoice.draft.currency, locale=locale)
+    due = format_date(invoice.due_at or invoice.draft.created, "long", locale=locale)
+    how = HOW_TO_PAY[(locale, invoice.collection_method)].format(
+        iban=services.seller.iban, bic=services.seller.bic, number=invoice.number
+    )
+    services.mailer.send(
+        to=str(account.profile.billing_email),
+        subject=INVOICE_SUBJECT[locale].format(number=invoice.number, amount=amount),
+        text=INVOICE_BODY[locale].format(
+            number=invoice.number, amount=amount, due=due, how=how, seller=services.seller.legal_name
+        ),
+        attachment=(f"{invoice.number}.pdf", pdf),
+    )
+    return True

@@ -1,0 +1,34 @@
+"""A dunning reminder, before or after the due date."""
+
+from __future__ import annotations
+
+from babel.dates import format_date
+
+from billing.documents.emails import HOW_TO_PAY, REMINDER_BODY, REMINDER_SUBJECT
+from billing.documents.services import DocumentServices, claim_once, money_text
+
+
+def send_reminder(services: DocumentServices, invoice_id: str, days_from_due: int) -> bool:
+    """A dunning reminder, before or after the due date; none if the invoice was paid meanwhile."""
+    invoice = services.store.get_invoice(invoice_id)
+    if invoice is None or invoice.amount_remaining == 0 or invoice.number is None:
+        return False
+    account = services.accounts.get(invoice.account_id)
+    if account is None or not claim_once(services, f"email:reminder:{invoice.id}:{days_from_due}"):
+        return False
+    locale = account.profile.locale.value
+    how = HOW_TO_PAY[(locale, invoice.collection_method)].format(
+        iban=services.seller.iban, bic=services.seller.bic, number=invoice.number
+    )
+    services.mailer.send(
+        to=str(account.profile.billing_email),
+        subject=REMINDER_SUBJECT[locale][days_from_due > 0].format(number=invoice.number),
+        text=REMINDER_BODY[locale].format(
+            number=invoice.number,
+            amount=money_text(invoice.amount_remaining, invoice.draft.currency, locale),
+            due=format_date(invoice.due_at or invoice.draft.created, "long", locale=locale),
+            how=how,
+            seller=services.seller.legal_name,
+        ),
+    )
+    return True
