@@ -243,6 +243,7 @@ ROUTES = (
     Route("GET", "/v1/prices/{price_id}", "api"),
     Route("POST", "/v1/coupons", "api"),
     Route("GET", "/v1/coupons", "api"),
+    Route("GET", "/v1/coupons/{coupon_id}", "api"),
     Route("POST", "/v1/promotion_codes", "api"),
     Route("GET", "/v1/promotion_codes", "api"),
     Route("POST", "/v1/subscriptions", "api"),

@@ -51,6 +51,7 @@ def victim(world, as_operator, client_for):
         "key": keys[0],
         "credit_note": credit_note,
         "catalog": catalog,
+        "coupon": ok(as_operator.post("/v1/coupons", json={"percent_off": "5", "duration": "once"})),
     }
 
 
@@ -65,6 +66,7 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
         "invoice_id": invoice["id"],
         "key_id": victim["key"]["id"],
         "price_id": seat,
+        "coupon_id": victim["coupon"]["id"],
         "credit_note_id": victim["credit_note"]["id"],
         "payment_method_id": victim["method"]["id"],
         "payment_id": victim["payment"]["id"],
@@ -93,6 +95,7 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
         ),
         ("POST", "/v1/coupons"): ({"percent_off": "100", "duration": "forever"}, None, 403),
         ("GET", "/v1/coupons"): (None, None, 403),
+        ("GET", "/v1/coupons/{coupon_id}"): (None, None, 403),
         ("POST", "/v1/promotion_codes"): ({"code": "FREE100", "coupon": "coupon_x1"}, None, 403),
         ("GET", "/v1/promotion_codes"): (None, None, 403),
         ("POST", "/v1/subscriptions"): ({"account": account, "items": [{"price": seat}]}, None, 404),

@@ -13,6 +13,7 @@ from billing.catalog.create_coupon import create_coupon
 from billing.catalog.create_price import create_price
 from billing.catalog.create_product import create_product
 from billing.catalog.create_promotion_code import create_promotion_code
+from billing.catalog.get_coupon import get_coupon
 from billing.catalog.get_price import get_price
 from billing.catalog.models import Meter, Package, Price, Product, Recurring, Tier
 from billing.discounts.models import Coupon, PromotionCode
@@ -34,6 +35,7 @@ from billing.ids import new_id
 
 router = Router()
 PRICE_ID = Annotated[str, Path(pattern=r"^price_[0-9a-z]{1,40}$")]
+COUPON_ID = Annotated[str, Path(pattern=r"^coupon_[0-9a-z]{1,40}$")]
 
 
 def product_view(product: Product) -> ProductView:
@@ -232,6 +234,16 @@ def get_coupons(limit: Limit = 20, cursor: Cursor = None) -> ListOf[CouponView]:
     require_operator(caller(router))
     found = services(router).store.list_coupons(page(limit, cursor))
     return ListOf[CouponView](data=[coupon_view(c) for c in found.items], next_cursor=found.next_cursor)
+
+
+@router.get(
+    "/v1/coupons/<coupon_id>",
+    security=BEARER,
+    tags=["Discounts"],
+)
+def get_one_coupon(coupon_id: COUPON_ID) -> CouponView:
+    """Read one coupon (operators): its terms and how often it was redeemed."""
+    return coupon_view(get_coupon(services(router).store, caller(router), coupon_id))
 
 
 @router.post(
