@@ -18,12 +18,10 @@ if TYPE_CHECKING:
 
 @cache
 def compose() -> ApiKeyRepository:
-    from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
-    from billing.adapters.dynamodb_tables import bind_table
-    from billing.settings import TableSettings
+    # Built on the first invocation, not at import (billing/composition.py says how, for every function).
+    from billing import composition
 
-    bind_table(TableSettings().table)
-    return DynamoApiKeyRepository()
+    return composition.authorizer()
 
 
 @logger.inject_lambda_context

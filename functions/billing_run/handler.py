@@ -12,19 +12,10 @@ from billing.observability import logger, metrics
 
 @cache
 def compose() -> Any:
-    from billing.adapters.aws_messaging import EventBridgePublisher, SqsQueue
-    from billing.adapters.dynamodb_billing import DynamoBillingStore
-    from billing.adapters.dynamodb_tables import bind_table
-    from billing.clock import RuntimeClock
-    from billing.runs.run_billing import run_billing
-    from billing.runs.shards import DUE_SHARDS
-    from billing.settings import RunSettings
+    # Built on the first invocation, not at import (billing/composition.py says how, for every function).
+    from billing import composition
 
-    settings = RunSettings()
-    bind_table(settings.table)
-    store, queue = DynamoBillingStore(), SqsQueue(settings.work_queue)
-    publisher, clock = EventBridgePublisher(settings.event_bus), RuntimeClock()
-    return lambda: run_billing(store, queue, publisher, clock, DUE_SHARDS)
+    return composition.billing_run()
 
 
 @logger.inject_lambda_context

@@ -15,19 +15,10 @@ _METRICS = {"received": "WebhookReceived", "duplicate": "WebhookDuplicate"}
 
 @cache
 def compose() -> Any:
-    from billing.adapters.aws_messaging import SqsQueue
-    from billing.adapters.dynamodb_billing import DynamoBillingStore
-    from billing.adapters.dynamodb_tables import bind_table
-    from billing.adapters.stripe_payments import gateway_from_secret
-    from billing.clock import RuntimeClock
-    from billing.http.webhook import receive_webhook
-    from billing.settings import WebhookSettings
+    # Built on the first invocation, not at import (billing/composition.py says how, for every function).
+    from billing import composition
 
-    settings = WebhookSettings()
-    bind_table(settings.table)
-    store, queue, clock = DynamoBillingStore(), SqsQueue(settings.payments_queue), RuntimeClock()
-    gateway = gateway_from_secret(settings.stripe_secret, settings.stripe_api_base)
-    return lambda event: receive_webhook(gateway, store, queue, event, clock.now())
+    return composition.stripe_webhook()
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

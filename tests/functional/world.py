@@ -20,7 +20,7 @@ from billing.accounts.access import Permission, Principal, Role
 from billing.accounts.authenticate import authenticate
 from billing.adapters.pdf_reportlab import render_pdf
 from billing.clock import FixedClock
-from billing.documents.on_event import REACTIONS as DOCUMENT_REACTIONS
+from billing.documents.on_event import react as react_to_document_event
 from billing.documents.seller import LOCAL_SELLER
 from billing.documents.services import DocumentServices
 from billing.errors import AuthenticationError, problem_document
@@ -28,8 +28,8 @@ from billing.events import DomainEvent, EventType
 from billing.http.app import build_app
 from billing.http.services import ApiServices
 from billing.http.webhook import receive_webhook
-from billing.payments.on_event import REACTIONS as PAYMENT_REACTIONS
-from billing.payments.provider_events import handle_event, receive_event
+from billing.payments.on_event import react as react_to_payments_message
+from billing.payments.provider_events import receive_event
 from billing.payments.record_payment import PaymentServices
 from billing.runs.process_due import process_due
 from billing.runs.run_billing import RunReport, run_billing
@@ -80,6 +80,11 @@ def _route(method: str, path: str, missing_ok: bool = False) -> tuple[Any, dict[
     if missing_ok:
         return None, {}
     raise AssertionError(f"no route {method} {path} in infra/manifest.py")
+
+
+def _detail(event: DomainEvent) -> dict[str, Any]:
+    """The bus event's detail, as the EventBridge publisher writes it (billing/adapters/aws_messaging.py)."""
+    return {"id": event.id, "account": event.account_id, **event.detail}
 
 
 def _gateway_problem(kind: str) -> Answer:
@@ -220,11 +225,11 @@ class World:
 
     def _react(self, event: DomainEvent) -> None:
         target = _RULE_TARGETS.get(EventType(event.type))
-        detail = {"id": event.id, "account": event.account_id, **event.detail}
+        envelope = {"detail-type": str(event.type), "source": "billing", "detail": _detail(event)}
         if target == "Documents":
-            DOCUMENT_REACTIONS[EventType(event.type)](self.document_services, detail)
+            react_to_document_event(self.document_services, envelope)
         elif target == "Payments":
-            PAYMENT_REACTIONS[EventType(event.type)](self.payment_services, detail)
+            react_to_payments_message(self.payment_services, envelope)
 
     def deliver_webhook(self, payload: bytes, signature: str | None) -> bool:
         """Stripe's delivery through the intake (signature, dedup, queue) and the payments worker."""
@@ -234,7 +239,7 @@ class World:
 
     def _work_payments_queue(self) -> None:
         for message in self.payments_queue.take():
-            handle_event(self.payment_services, message["event"])
+            react_to_payments_message(self.payment_services, message)
         self.settle()
 
     def run_billing(self) -> RunReport:
@@ -285,7 +290,7 @@ class World:
             {
                 "detail-type": str(e.type),
                 "source": "billing",
-                "detail": {"id": e.id, "account": e.account_id, **e.detail},
+                "detail": _detail(e),
             }
             for e in self.publisher.published
         ]

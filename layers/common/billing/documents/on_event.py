@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,7 @@ from billing.documents.send_reminder import send_reminder
 from billing.documents.services import DocumentServices
 from billing.events import EventType
 
+log = logging.getLogger(__name__)
 # A reaction returns True when it emailed the document (False or None: nothing sent this time).
 Reaction = Callable[[DocumentServices, dict[str, Any]], bool | None]
 
@@ -36,3 +38,13 @@ REACTIONS: dict[EventType, Reaction] = {
 }
 # The metric counted when a reaction emailed its document.
 EMAILED_METRICS = {EventType.INVOICE_FINALIZED: "InvoiceEmailed", EventType.RECEIPT_CREATED: "ReceiptEmailed"}
+
+
+def react(services: DocumentServices, event: dict[str, Any]) -> tuple[EventType | None, bool]:
+    """Run the reaction to one bus event (EventBridge's envelope); returns its type and whether it emailed."""
+    kind = event.get("detail-type")
+    if kind not in REACTIONS:
+        log.warning("no reaction to this event: %s", kind)
+        return None, False
+    event_type = EventType(kind)
+    return event_type, bool(REACTIONS[event_type](services, event.get("detail", {})))

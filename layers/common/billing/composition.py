@@ -1,0 +1,217 @@
+"""How each deployed function is put together: its settings, the AWS and Stripe adapters, the use case
+it runs. One module instead of a ``compose()`` per handler; each handler calls its function here once,
+on its first invocation. Imports stay inside the functions: a cold start loads only what that function
+uses (the authorizer never loads botocore's DynamoDB document models of billing, nor Stripe).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from billing.observability import logger, metrics, tracer
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+    from billing.ports import ApiKeyRepository
+    from billing.runs.run_billing import RunReport
+
+Invoke = Callable[[dict[str, Any], Any], Any]
+
+
+def _publish_committed(store: Any, publisher: Any) -> None:
+    """Events the invocation committed go to the bus now; if that fails they stay in the outbox,
+    which the next billing run publishes (at least once, never lost)."""
+    from billing.adapters.aws_messaging import publish_committed
+
+    try:
+        publish_committed(store, publisher)
+    except Exception:  # the work is done and answered: the outbox keeps the events
+        logger.exception("publishing events failed; the outbox keeps them")
+
+
+def api() -> Invoke:
+    from billing.adapters.aws_messaging import EventBridgePublisher
+    from billing.adapters.dynamodb_accounts import DynamoAccountRepository
+    from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
+    from billing.adapters.dynamodb_billing import DynamoBillingStore, DynamoUsageStore
+    from billing.adapters.dynamodb_tables import bind_table
+    from billing.adapters.idempotency import PowertoolsIdempotency
+    from billing.adapters.s3_documents import S3Documents
+    from billing.clock import RuntimeClock
+    from billing.http.app import build_app
+    from billing.http.services import ApiServices
+    from billing.settings import ApiSettings
+
+    settings = ApiSettings()
+    bind_table(settings.table)
+    store = DynamoBillingStore()
+    publisher = EventBridgePublisher(settings.event_bus)
+
+    @cache
+    def payment_gateway() -> Any:
+        # Built on the first payment request: Stripe's client and keys cost nothing to other routes.
+        from billing.adapters.stripe_payments import gateway_from_secret
+
+        return gateway_from_secret(settings.stripe_secret, settings.stripe_api_base)
+
+    services = ApiServices(
+        clock=RuntimeClock(),
+        accounts=DynamoAccountRepository(),
+        keys=DynamoApiKeyRepository(),
+        idempotency=PowertoolsIdempotency(settings.idempotency_table),
+        store=store,
+        usage=DynamoUsageStore(),
+        documents=S3Documents(settings.documents_bucket),
+        payment_gateway=payment_gateway,
+    )
+    app = build_app(settings)
+
+    @tracer().capture_lambda_handler
+    def resolve(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        services.idempotency.register_lambda_context(context)
+        app.append_context(services=services)
+        try:
+            return app.resolve(event, context)
+        finally:
+            _publish_committed(store, publisher)
+
+    return resolve
+
+
+def authorizer() -> ApiKeyRepository:
+    from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
+    from billing.adapters.dynamodb_tables import bind_table
+    from billing.settings import TableSettings
+
+    bind_table(TableSettings().table)
+    return DynamoApiKeyRepository()
+
+
+def stripe_webhook() -> Callable[[dict[str, Any]], tuple[dict[str, Any], str]]:
+    from billing.adapters.aws_messaging import SqsQueue
+    from billing.adapters.dynamodb_billing import DynamoBillingStore
+    from billing.adapters.dynamodb_tables import bind_table
+    from billing.adapters.stripe_payments import gateway_from_secret
+    from billing.clock import RuntimeClock
+    from billing.http.webhook import receive_webhook
+    from billing.settings import WebhookSettings
+
+    settings = WebhookSettings()
+    bind_table(settings.table)
+    store, queue, clock = DynamoBillingStore(), SqsQueue(settings.payments_queue), RuntimeClock()
+    gateway = gateway_from_secret(settings.stripe_secret, settings.stripe_api_base)
+    return lambda event: receive_webhook(gateway, store, queue, event, clock.now())
+
+
+def billing_run() -> Callable[[], RunReport]:
+    from billing.adapters.aws_messaging import EventBridgePublisher, SqsQueue
+    from billing.adapters.dynamodb_billing import DynamoBillingStore
+    from billing.adapters.dynamodb_tables import bind_table
+    from billing.clock import RuntimeClock
+    from billing.runs.run_billing import run_billing
+    from billing.runs.shards import DUE_SHARDS
+    from billing.settings import RunSettings
+
+    settings = RunSettings()
+    bind_table(settings.table)
+    store, queue = DynamoBillingStore(), SqsQueue(settings.work_queue)
+    publisher, clock = EventBridgePublisher(settings.event_bus), RuntimeClock()
+    return lambda: run_billing(store, queue, publisher, clock, DUE_SHARDS)
+
+
+def billing_worker() -> Invoke:
+    import json
+
+    from billing.adapters.aws_messaging import EventBridgePublisher
+    from billing.adapters.dynamodb_accounts import DynamoAccountRepository
+    from billing.adapters.dynamodb_billing import DynamoBillingStore, DynamoUsageStore
+    from billing.adapters.dynamodb_tables import bind_table
+    from billing.clock import RuntimeClock
+    from billing.runs.process_due import process_due
+    from billing.settings import WorkerSettings
+    from billing.sqs_batch import sqs_batch
+    from billing.subscriptions.services import Services
+
+    settings = WorkerSettings()
+    bind_table(settings.table)
+    store = DynamoBillingStore()
+    services = Services(store=store, accounts=DynamoAccountRepository(), usage=DynamoUsageStore(), clock=RuntimeClock())
+    publisher = EventBridgePublisher(settings.event_bus)
+
+    def handle(record: SQSRecord) -> None:
+        message = json.loads(record.body)
+        process_due(services, str(message["kind"]), str(message["id"]))
+        _publish_committed(store, publisher)
+
+    return sqs_batch(handle)
+
+
+def documents() -> Invoke:
+    import json
+
+    from billing.adapters.dynamodb_accounts import DynamoAccountRepository
+    from billing.adapters.dynamodb_billing import DynamoBillingStore
+    from billing.adapters.dynamodb_tables import bind_table
+    from billing.adapters.pdf_reportlab import render_pdf
+    from billing.adapters.s3_documents import S3Documents
+    from billing.adapters.ses_mailer import SesMailer
+    from billing.documents.on_event import EMAILED_METRICS, react
+    from billing.documents.services import DocumentServices
+    from billing.settings import DocumentSettings
+    from billing.sqs_batch import sqs_batch
+
+    settings = DocumentSettings()
+    bind_table(settings.table)
+    services = DocumentServices(
+        store=DynamoBillingStore(),
+        accounts=DynamoAccountRepository(),
+        storage=S3Documents(settings.documents_bucket),
+        mailer=SesMailer(settings.email_sender),
+        render=render_pdf,
+        seller=settings.seller,
+    )
+
+    def handle(record: SQSRecord) -> None:
+        event = json.loads(record.body)  # an EventBridge event, delivered by the bus rule
+        kind, emailed = react(services, event)
+        if emailed and kind in EMAILED_METRICS:
+            metrics.add_metric(name=EMAILED_METRICS[kind], unit="Count", value=1)
+
+    return sqs_batch(handle)
+
+
+def payments() -> Invoke:
+    import json
+
+    from billing.adapters.aws_messaging import EventBridgePublisher
+    from billing.adapters.dynamodb_accounts import DynamoAccountRepository
+    from billing.adapters.dynamodb_billing import DynamoBillingStore
+    from billing.adapters.dynamodb_tables import bind_table
+    from billing.adapters.stripe_payments import gateway_from_secret
+    from billing.clock import RuntimeClock
+    from billing.payments.on_event import react
+    from billing.payments.record_payment import PaymentServices
+    from billing.settings import PaymentsSettings
+    from billing.sqs_batch import sqs_batch
+
+    settings = PaymentsSettings()
+    bind_table(settings.table)
+    store = DynamoBillingStore()
+    services = PaymentServices(
+        store=store,
+        accounts=DynamoAccountRepository(),
+        clock=RuntimeClock(),
+        gateway=gateway_from_secret(settings.stripe_secret, settings.stripe_api_base),
+    )
+    publisher = EventBridgePublisher(settings.event_bus)
+
+    def handle(record: SQSRecord) -> None:
+        payment = react(services, json.loads(record.body))
+        if payment is not None:
+            metrics.add_metric(name=f"Charge_{payment.status.value}", unit="Count", value=1)
+        _publish_committed(store, publisher)
+
+    return sqs_batch(handle)
