@@ -21,14 +21,14 @@ if TYPE_CHECKING:
 Invoke = Callable[[dict[str, Any], Any], Any]
 
 
-def _publish_committed(store: Any, publisher: Any) -> None:
-    """Events the invocation committed go to the bus now; if that fails they stay in the outbox,
-    which the next billing run publishes (at least once, never lost)."""
+def _publish_after_answer(store: Any, publisher: Any) -> None:
+    """The API's events go to the bus once the answer is decided: a failure is logged, not answered
+    (the events stay in the outbox, which the next billing run publishes: at least once, never lost)."""
     from billing.adapters.aws_messaging import publish_committed
 
     try:
         publish_committed(store, publisher)
-    except Exception:  # the work is done and answered: the outbox keeps the events
+    except Exception:  # the answer is already decided: the outbox keeps the events
         logger.exception("publishing events failed; the outbox keeps them")
 
 
@@ -76,7 +76,7 @@ def api() -> Invoke:
         try:
             return app.resolve(event, context)
         finally:
-            _publish_committed(store, publisher)
+            _publish_after_answer(store, publisher)
 
     return resolve
 
@@ -125,7 +125,7 @@ def billing_run() -> Callable[[], RunReport]:
 def billing_worker() -> Invoke:
     import json
 
-    from billing.adapters.aws_messaging import EventBridgePublisher
+    from billing.adapters.aws_messaging import EventBridgePublisher, publish_committed
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_billing import DynamoBillingStore, DynamoUsageStore
     from billing.adapters.dynamodb_tables import bind_table
@@ -144,7 +144,7 @@ def billing_worker() -> Invoke:
     def handle(record: SQSRecord) -> None:
         message = json.loads(record.body)
         process_due(services, str(message["kind"]), str(message["id"]))
-        _publish_committed(store, publisher)
+        publish_committed(store, publisher)  # a failure fails the record; the outbox keeps the events
 
     return sqs_batch(handle)
 
@@ -186,7 +186,7 @@ def documents() -> Invoke:
 def payments() -> Invoke:
     import json
 
-    from billing.adapters.aws_messaging import EventBridgePublisher
+    from billing.adapters.aws_messaging import EventBridgePublisher, publish_committed
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_billing import DynamoBillingStore
     from billing.adapters.dynamodb_tables import bind_table
@@ -212,6 +212,6 @@ def payments() -> Invoke:
         payment = react(services, json.loads(record.body))
         if payment is not None:
             metrics.add_metric(name=f"Charge_{payment.status.value}", unit="Count", value=1)
-        _publish_committed(store, publisher)
+        publish_committed(store, publisher)  # a failure fails the record; the outbox keeps the events
 
     return sqs_batch(handle)
