@@ -137,13 +137,13 @@ class Gateway:
     ) -> tuple[int, dict[str, str], bytes]:
         url = urlsplit(raw_path)
         if len(body) > MAX_PAYLOAD_BYTES:
-            return self._gateway_problem("REQUEST_TOO_LARGE")
+            return self.gateway_problem("REQUEST_TOO_LARGE")
         local = self.local_routes.get((method, url.path))
         if local is not None:
             return local(body)
         found = self.match(method, url.path)
         if found is None:
-            return self._gateway_problem("MISSING_AUTHENTICATION_TOKEN")
+            return self.gateway_problem("MISSING_AUTHENTICATION_TOKEN")
         request_id = str(uuid.uuid4())
         query = parse_qs(url.query, keep_blank_values=True)
         request_context = {
@@ -200,21 +200,21 @@ class Gateway:
         headers = {k.lower(): v for k, v in (common["headers"] or {}).items()}
         # Identity source method.request.header.Authorization: absent, API Gateway refuses by itself.
         if not headers.get("authorization"):
-            return self._gateway_problem("UNAUTHORIZED")
+            return self.gateway_problem("UNAUTHORIZED")
         method_arn = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{API_ID}/{STAGE}/{method}{path}"
         event = common | {"type": "REQUEST", "methodArn": method_arn, "requestContext": request_context}
         try:
             result = self.functions[AUTHORIZER].invoke(event)
         except Exception as error:
             if str(error) == "Unauthorized":
-                return self._gateway_problem("UNAUTHORIZED")
+                return self.gateway_problem("UNAUTHORIZED")
             raise
         if not _allows(result.get("policyDocument") or {}, method_arn):
-            return self._gateway_problem("ACCESS_DENIED")
+            return self.gateway_problem("ACCESS_DENIED")
         return dict(result.get("context") or {}) | {"principalId": result["principalId"]}
 
     @staticmethod
-    def _gateway_problem(kind: str) -> tuple[int, dict[str, str], bytes]:
+    def gateway_problem(kind: str) -> tuple[int, dict[str, str], bytes]:
         problem = GATEWAY_PROBLEMS[kind]
         body = problem_document(problem.status, problem.code, problem.detail)
         return problem.status, {"Content-Type": "application/problem+json"}, json.dumps(body).encode()

@@ -102,7 +102,6 @@ class InMemoryBillingStore:
         self.accounts = accounts
         self.tables = _Tables()
         self.committed: list[DomainEvent] = []
-        self.commits = 0
 
     def take_committed(self) -> list[DomainEvent]:
         taken, self.committed = self.committed, []
@@ -238,7 +237,6 @@ class InMemoryBillingStore:
         self.tables = staged
         self.accounts.items = accounts
         self.committed += batch.events
-        self.commits += 1
 
     @staticmethod
     def _versioned(table: dict[str, Any], key: str, value: Any, version: int) -> None:

@@ -20,9 +20,6 @@ class RecordingPublisher:
     def publish(self, events: Iterable[DomainEvent]) -> None:
         self.published += list(events)
 
-    def types(self) -> list[str]:
-        return [str(event.type) for event in self.published]
-
 
 class RecordingQueue:
     def __init__(self) -> None:

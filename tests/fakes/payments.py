@@ -62,7 +62,6 @@ class FakePaymentGateway:
         self.refunds: dict[str, list[dict[str, Any]]] = {}  # by intent
         self.sent: list[dict[str, Any]] = []  # not delivered yet
         self.events: list[dict[str, Any]] = []  # every event ever sent (Stripe's event list)
-        self.calls = 0
 
     def _new(self, prefix: str) -> str:
         return f"{prefix}_fake{next(self._ids):06d}"
@@ -85,11 +84,9 @@ class FakePaymentGateway:
 
     # --- customers and methods ----------------------------------------------------------------------
     def ensure_customer(self, account_id: str, email: str, name: str) -> str:
-        self.calls += 1
         return self.customers.setdefault(account_id, self._new("cus"))
 
     def create_setup_intent(self, customer_id: str, method_types: tuple[str, ...], account_id: str) -> SetupIntentInfo:
-        self.calls += 1
         setup_id = self._new("seti")
         self.setups[setup_id] = {
             "id": setup_id,
@@ -160,23 +157,19 @@ class FakePaymentGateway:
         method["customer"] = customer_id
 
     def payment_method(self, method_id: str) -> PaymentMethod:
-        self.calls += 1
         return method_snapshot(self._method(method_id))
 
     def attach(self, method_id: str, customer_id: str) -> PaymentMethod:
-        self.calls += 1
         method = self._method(method_id)
         self._attach(method, customer_id)
         return method_snapshot(method)
 
     def detach(self, method_id: str) -> None:
-        self.calls += 1
         if method_id in self.methods:
             self.methods[method_id]["customer"] = None
 
     # --- payments ---------------------------------------------------------------------------------------
     def charge(self, request: ChargeRequest) -> IntentSnapshot:
-        self.calls += 1
         known = self.by_key.get(request.idempotency_key)
         if known is not None:  # Stripe replays the first answer for the same key
             return charge_outcome(intent_snapshot(self.intents[known]), request)
@@ -232,7 +225,6 @@ class FakePaymentGateway:
         return self._emit("payment_intent.payment_failed", intent)
 
     def refund(self, intent_id: str, amount: int, idempotency_key: str) -> str:
-        self.calls += 1
         if idempotency_key in self.by_key:
             return self.by_key[idempotency_key]
         refund_id = self._new("re")

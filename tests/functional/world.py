@@ -10,7 +10,6 @@ Time only moves when a test says so.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,7 +22,7 @@ from billing.clock import FixedClock
 from billing.documents.on_event import react as react_to_document_event
 from billing.documents.seller import LOCAL_SELLER
 from billing.documents.services import DocumentServices
-from billing.errors import AuthenticationError, problem_document
+from billing.errors import AuthenticationError
 from billing.events import DomainEvent, EventType
 from billing.http.app import build_app
 from billing.http.services import ApiServices
@@ -36,7 +35,8 @@ from billing.runs.run_billing import RunReport, run_billing
 from billing.runs.shards import DUE_SHARDS
 from billing.settings import ApiSettings
 from billing.subscriptions.services import Services
-from infra.manifest import EVENT_RULES, GATEWAY_PROBLEMS, ROUTES
+from infra.manifest import EVENT_RULES
+from local.gateway import Gateway
 from local.scheduler import next_run_at
 from tests.builders import proxy_event
 from tests.fakes import InMemoryAccounts, InMemoryIdempotency, InMemoryKeys
@@ -71,26 +71,18 @@ class Answer:
         return dict(self.body)
 
 
-def _route(method: str, path: str, missing_ok: bool = False) -> tuple[Any, dict[str, str]]:
-    for route in ROUTES:
-        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(route.path))
-        found = re.fullmatch(pattern, path)
-        if found and route.method == method:
-            return route, found.groupdict()
-    if missing_ok:
-        return None, {}
-    raise AssertionError(f"no route {method} {path} in infra/manifest.py")
+_GATEWAY = Gateway()  # the local API Gateway's route table and refusals; its functions are never loaded here
 
 
-def _detail(event: DomainEvent) -> dict[str, Any]:
-    """The bus event's detail, as the EventBridge publisher writes it (billing/adapters/aws_messaging.py)."""
-    return {"id": event.id, "account": event.account_id, **event.detail}
+def _route(method: str, path: str) -> Any:
+    found = _GATEWAY.match(method, path)
+    assert found is not None, f"no route {method} {path} in infra/manifest.py"
+    return found
 
 
 def _gateway_problem(kind: str) -> Answer:
-    problem = GATEWAY_PROBLEMS[kind]
-    body = problem_document(problem.status, problem.code, problem.detail)
-    return Answer(problem.status, {"Content-Type": "application/problem+json"}, body)
+    status, headers, body = _GATEWAY.gateway_problem(kind)
+    return Answer(status, headers, json.loads(body))
 
 
 class World:
@@ -140,7 +132,8 @@ class World:
         headers: dict[str, str] | None = None,
     ) -> Answer:
         url = urlsplit(target)
-        route, parameters = _route(method, url.path)
+        found = _route(method, url.path)
+        route, parameters = found.route, found.path_parameters
         event = proxy_event(method, url.path, route.path, body, principal, headers, parameters or None)
         if route.function == "stripe_webhook":
             response, _ = receive_webhook(self.gateway, self.store, self.payments_queue, event, self.clock.now())
@@ -178,9 +171,10 @@ class World:
             instant = datetime.fromisoformat(str(body["advance_to"]).replace("Z", "+00:00"))
             return Answer(200, {"Content-Type": "application/json"}, self.advance_to(instant))
         principal = None
-        route, _ = _route(method, urlsplit(path).path, missing_ok=True)
-        if route is None:
+        found = _GATEWAY.match(method, urlsplit(path).path)
+        if found is None:
             return _gateway_problem("MISSING_AUTHENTICATION_TOKEN")
+        route = found.route
         if route.authorized:
             try:
                 principal = authenticate(self.keys, f"Bearer {secret}" if secret else None)
@@ -225,7 +219,7 @@ class World:
 
     def _react(self, event: DomainEvent) -> None:
         target = _RULE_TARGETS.get(EventType(event.type))
-        envelope = {"detail-type": str(event.type), "source": "billing", "detail": _detail(event)}
+        envelope = {"detail-type": str(event.type), "source": "billing", "detail": event.bus_detail()}
         if target == "Documents":
             react_to_document_event(self.document_services, envelope)
         elif target == "Payments":
@@ -290,7 +284,7 @@ class World:
             {
                 "detail-type": str(e.type),
                 "source": "billing",
-                "detail": _detail(e),
+                "detail": e.bus_detail(),
             }
             for e in self.publisher.published
         ]
@@ -302,7 +296,6 @@ class Response:
     def __init__(self, answer: Answer) -> None:
         self.status_code = answer.status
         self.headers = answer.headers
-        self._body = answer.body
         self.text = answer.body if isinstance(answer.body, str) else json.dumps(answer.body)
         self.content = self.text.encode()
 

@@ -3,8 +3,6 @@ signing deliveries the way Stripe does."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 from collections.abc import Callable
@@ -12,6 +10,7 @@ from collections.abc import Callable
 import stripe
 
 from tests.api_setup import ok
+from tests.fakes.payments import sign
 
 
 def browser(backend) -> stripe.StripeClient:
@@ -47,12 +46,6 @@ def save_method(backend, owner, account_id: str, payment_method: str | dict = "p
 
     settle(backend, saved)
     return next(m for m in ok(owner.get(f"/v1/accounts/{account_id}/payment_methods"))["data"] if m["id"] == method_id)
-
-
-def sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:
-    timestamp = int(time.time()) if timestamp is None else timestamp
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
 
 
 def deliver(anonymous, backend, event: dict, secret: str | None = None, **kwargs):

@@ -72,3 +72,7 @@ class DomainEvent:
     at: datetime
     account_id: str
     detail: dict[str, Any] = field(default_factory=dict)
+
+    def bus_detail(self) -> dict[str, Any]:
+        """The detail a bus rule's target receives: the event's id and account, then what it says."""
+        return {"id": self.id, "account": self.account_id, **self.detail}

@@ -55,7 +55,7 @@ class EventBridgePublisher:
                     "DetailType": event.type,
                     "Time": event.at,
                     "EventBusName": self.bus_name,
-                    "Detail": json.dumps({"id": event.id, "account": event.account_id, **event.detail}),
+                    "Detail": json.dumps(event.bus_detail()),
                 }
                 for event in chunk
             ]
