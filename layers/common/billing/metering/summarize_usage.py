@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from billing.accounts.access import Permission, Principal, require_access
+from billing.accounts.access import Principal
 from billing.catalog.models import BillingScheme, Meter
-from billing.errors import ErrorCode, InvalidInputError, NotFoundError
+from billing.errors import ErrorCode, InvalidInputError
 from billing.money import round_minor
 from billing.ports import BillingStore, UsageStore
+from billing.subscriptions.get_subscription import readable_subscription
 from billing.usage.aggregate_usage import aggregate
 from billing.usage.models import Tags, UsageEvent
 
@@ -38,15 +39,7 @@ def summarize_usage(
     end: datetime,
     by_tags: bool,
 ) -> list[UsageRow]:
-    subscription = store.get_subscription(subscription_id)
-    if subscription is None:
-        raise NotFoundError(ErrorCode.SUBSCRIPTION_NOT_FOUND, f"No subscription {subscription_id}.", "subscription")
-    try:
-        require_access(principal, subscription.account_id, Permission.BILLING_READ)
-    except NotFoundError as error:
-        raise NotFoundError(
-            ErrorCode.SUBSCRIPTION_NOT_FOUND, f"No subscription {subscription_id}.", "subscription"
-        ) from error
+    subscription = readable_subscription(store, principal, subscription_id, "subscription")
     if not start < end or end - start > MAX_SPAN:
         raise InvalidInputError(ErrorCode.INVALID_RANGE, "from must precede to, at most 400 days apart.", "from")
     meters: dict[str, Meter] = {
