@@ -13,7 +13,7 @@ from billing.http.principal import authorizer_context
 from billing.observability import logger
 
 if TYPE_CHECKING:
-    from billing.ports import ApiKeyRepository
+    from billing.accounts.ports import ApiKeyRepository
 
 
 @cache

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from billing.batch import LedgerAppend, SeriesAdvance, WriteBatch
+from billing.batch import LedgerAppend, PendingEvents, SeriesAdvance, WriteBatch
 from billing.errors import ConflictError, InvalidInputError
 from billing.events import DomainEvent, EventType
 from billing.ids import new_id
@@ -101,6 +101,25 @@ def test_listings_are_newest_first_and_paged_by_cursor(store):
     with pytest.raises(InvalidInputError) as refused:
         store.list_subscriptions(account, PageRequest(cursor="not-a-cursor"))
     assert refused.value.code == "invalid_cursor"
+
+
+def test_a_commit_answers_what_it_stored_and_reports_it_once(store):
+    # Given a store that reports its commits to the invocation's pending events
+    pending = PendingEvents()
+    store.on_commit = pending
+    subscription = create_subscription(new_id("sub"), new_id("acct"), [NewItem("seats", USER, 1)], now=NOW).subscription
+    event = DomainEvent(f"test.event:{new_id('e')}", EventType.INVOICE_CREATED, NOW, subscription.account_id, {})
+    # When a batch with a new subscription and an event is committed
+    committed = store.commit(WriteBatch(subscriptions=[subscription], events=[event]))
+    # Then the answer holds the subscription as stored, and the event went to the pending events once
+    assert committed.subscriptions == (store.get_subscription(subscription.id),)
+    assert committed.events == (event,)
+    assert pending.take() == [event]
+    assert pending.take() == []
+    # And a refused commit reports nothing
+    with pytest.raises(ConflictError):
+        store.commit(WriteBatch(subscriptions=[subscription], events=[event]))
+    assert pending.take() == []
 
 
 def test_what_is_due_is_found_in_its_shard_and_the_outbox_keeps_events_until_cleared(store):

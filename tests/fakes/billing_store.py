@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from billing.accounts.models import Account
-from billing.batch import WriteBatch
+from billing.batch import Committed, OnCommit, WriteBatch
 from billing.catalog.models import Price, Product
 from billing.discounts.models import Coupon, PromotionCode
 from billing.errors import ConflictError, ErrorCode, InvalidInputError
@@ -96,16 +96,12 @@ def _listed(created: datetime | None, object_id: str) -> str:
 
 
 class InMemoryBillingStore:
-    def __init__(self, accounts: Any) -> None:
+    def __init__(self, accounts: Any, on_commit: OnCommit | None = None) -> None:
         """``accounts`` is the in-memory account repository: dunning moves an account's status in the
         same transaction as the invoices that caused it."""
         self.accounts = accounts
         self.tables = _Tables()
-        self.committed: list[DomainEvent] = []
-
-    def take_committed(self) -> list[DomainEvent]:
-        taken, self.committed = self.committed, []
-        return taken
+        self.on_commit = on_commit
 
     # --- reads -------------------------------------------------------------------------------------
     def get_product(self, product_id: str) -> Product | None:
@@ -228,7 +224,7 @@ class InMemoryBillingStore:
         self.tables.webhooks.pop(event_id, None)
 
     # --- writes ------------------------------------------------------------------------------------
-    def commit(self, batch: WriteBatch) -> None:
+    def commit(self, batch: WriteBatch) -> Committed:
         if len(batch) > MAX_TRANSACTION_ITEMS:
             raise InvalidInputError(ErrorCode.TOO_MANY_CHANGES, "This change is too large for one transaction.", None)
         staged = self.tables.copy()
@@ -236,7 +232,10 @@ class InMemoryBillingStore:
         self._stage(staged, accounts, batch)
         self.tables = staged
         self.accounts.items = accounts
-        self.committed += batch.events
+        committed = Committed.of(batch)
+        if self.on_commit is not None:
+            self.on_commit(committed)
+        return committed
 
     @staticmethod
     def _versioned(table: dict[str, Any], key: str, value: Any, version: int) -> None:

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from billing.accounts.access import Permission, Principal, Role
 from billing.accounts.authenticate import authenticate
 from billing.adapters.pdf_reportlab import render_pdf
+from billing.batch import PendingEvents
 from billing.clock import FixedClock
 from billing.documents.on_event import react as react_to_document_event
 from billing.documents.seller import LOCAL_SELLER
@@ -31,6 +32,7 @@ from billing.payments.on_event import react as react_to_payments_message
 from billing.payments.provider_events import receive_event
 from billing.payments.record_payment import PaymentServices
 from billing.runs.process_due import process_due
+from billing.runs.publish_events import publish_events
 from billing.runs.run_billing import RunReport, run_billing
 from billing.runs.shards import DUE_SHARDS
 from billing.settings import ApiSettings
@@ -90,7 +92,8 @@ class World:
         self.clock = FixedClock(start)
         self.accounts = InMemoryAccounts()
         self.keys = InMemoryKeys()
-        self.store = InMemoryBillingStore(self.accounts)
+        self.pending = PendingEvents()
+        self.store = InMemoryBillingStore(self.accounts, on_commit=self.pending)
         self.usage = InMemoryUsageStore()
         self.gateway = FakePaymentGateway()
         self.publisher = RecordingPublisher()
@@ -205,15 +208,13 @@ class World:
         """Publish what was committed, run the functions the bus feeds, deliver Stripe's webhooks, until
         nothing is left (a receipt's email follows the payment that a webhook booked, and so on)."""
         while True:
-            events = self.store.take_committed()
+            events = self.pending.take()
             webhooks = self.gateway.take_sent()
             if not events and not webhooks:
                 return
-            if events:
-                self.publisher.publish(events)
-                self.store.clear_outbox(events)
-                for event in events:
-                    self._react(event)
+            publish_events(events, self.store, self.publisher)
+            for event in events:
+                self._react(event)
             for payload, signature in webhooks:
                 self.deliver_webhook(payload, signature)
 

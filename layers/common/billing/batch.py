@@ -7,8 +7,9 @@ written only if its stored version is still the one read (``version`` 0 means: m
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # the batch carries these objects; it never runs their code (a bottom-layer module)
     from billing.accounts.models import AccountStatus
@@ -91,3 +92,59 @@ class WriteBatch:
                 self.digests_sent,
             )
         ) + sum(1 + 2 * len(append.entries) for append in self.ledger)
+
+
+@dataclass(frozen=True, slots=True)
+class Committed:
+    """What one commit stored: the versioned objects at their new version, and the events it wrote to the
+    outbox (the one way events leave a function: see ``PendingEvents``)."""
+
+    subscriptions: tuple[Subscription, ...] = ()
+    invoices: tuple[Invoice, ...] = ()
+    payment_profiles: tuple[PaymentProfile, ...] = ()
+    payments: tuple[Payment, ...] = ()
+    events: tuple[DomainEvent, ...] = ()
+
+    @classmethod
+    def of(cls, batch: WriteBatch) -> Committed:
+        """The stores' common answer: each object written over version ``n`` is now at ``n + 1``."""
+        return cls(
+            subscriptions=_next_versions(batch.subscriptions),
+            invoices=_next_versions(batch.invoices),
+            payment_profiles=_next_versions(batch.payment_profiles),
+            payments=_next_versions(batch.payments),
+            events=tuple(batch.events),
+        )
+
+
+def _next_versions(objects: list[Any]) -> tuple[Any, ...]:
+    return tuple(replace(obj, version=obj.version + 1) for obj in objects)
+
+
+class PendingEvents:
+    """The events one invocation committed, in commit order, until its function publishes them.
+
+    The stores report each commit here (``on_commit``); the function publishes what it holds after its
+    work, then clears those events from the outbox. A crash in between leaves them in the outbox, which
+    the billing run sweeps: at least once, never lost.
+    """
+
+    def __init__(self) -> None:
+        self._events: list[DomainEvent] = []
+
+    def __call__(self, committed: Committed) -> None:
+        self._events += committed.events
+
+    def take(self) -> list[DomainEvent]:
+        taken, self._events = self._events, []
+        return taken
+
+
+OnCommit = Callable[[Committed], None]
+
+
+class BatchWriter(Protocol):
+    def commit(self, batch: WriteBatch) -> Committed:
+        """Write the batch in one transaction and answer what it stored; a stale version raises
+        ``ConflictError``, a batch over the transaction limit ``InvalidInputError``."""
+        ...

@@ -15,19 +15,20 @@ from billing.observability import logger, metrics, tracer
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-    from billing.ports import ApiKeyRepository
+    from billing.accounts.ports import ApiKeyRepository
+    from billing.batch import PendingEvents
     from billing.runs.run_billing import RunReport
 
 Invoke = Callable[[dict[str, Any], Any], Any]
 
 
-def _publish_after_answer(store: Any, publisher: Any) -> None:
+def _publish_after_answer(pending: PendingEvents, store: Any, publisher: Any) -> None:
     """The API's events go to the bus once the answer is decided: a failure is logged, not answered
     (the events stay in the outbox, which the next billing run publishes: at least once, never lost)."""
-    from billing.adapters.aws_messaging import publish_committed
+    from billing.runs.publish_events import publish_events
 
     try:
-        publish_committed(store, publisher)
+        publish_events(pending.take(), store, publisher)
     except Exception:  # the answer is already decided: the outbox keeps the events
         logger.exception("publishing events failed; the outbox keeps them")
 
@@ -40,6 +41,7 @@ def api() -> Invoke:
     from billing.adapters.dynamodb_tables import bind_table
     from billing.adapters.idempotency import PowertoolsIdempotency
     from billing.adapters.s3_documents import S3Documents
+    from billing.batch import PendingEvents
     from billing.clock import RuntimeClock
     from billing.http.app import build_app
     from billing.http.services import ApiServices
@@ -47,7 +49,8 @@ def api() -> Invoke:
 
     settings = ApiSettings()
     bind_table(settings.table)
-    store = DynamoBillingStore()
+    pending = PendingEvents()
+    store = DynamoBillingStore(on_commit=pending)
     publisher = EventBridgePublisher(settings.event_bus)
 
     @cache
@@ -76,7 +79,7 @@ def api() -> Invoke:
         try:
             return app.resolve(event, context)
         finally:
-            _publish_after_answer(store, publisher)
+            _publish_after_answer(pending, store, publisher)
 
     return resolve
 
@@ -125,26 +128,29 @@ def billing_run() -> Callable[[], RunReport]:
 def billing_worker() -> Invoke:
     import json
 
-    from billing.adapters.aws_messaging import EventBridgePublisher, publish_committed
+    from billing.adapters.aws_messaging import EventBridgePublisher
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_billing import DynamoBillingStore, DynamoUsageStore
     from billing.adapters.dynamodb_tables import bind_table
+    from billing.batch import PendingEvents
     from billing.clock import RuntimeClock
     from billing.runs.process_due import process_due
+    from billing.runs.publish_events import publish_events
     from billing.settings import WorkerSettings
     from billing.sqs_batch import sqs_batch
     from billing.subscriptions.services import Services
 
     settings = WorkerSettings()
     bind_table(settings.table)
-    store = DynamoBillingStore()
+    pending = PendingEvents()
+    store = DynamoBillingStore(on_commit=pending)
     services = Services(store=store, accounts=DynamoAccountRepository(), usage=DynamoUsageStore(), clock=RuntimeClock())
     publisher = EventBridgePublisher(settings.event_bus)
 
     def handle(record: SQSRecord) -> None:
         message = json.loads(record.body)
         process_due(services, str(message["kind"]), str(message["id"]))
-        publish_committed(store, publisher)  # a failure fails the record; the outbox keeps the events
+        publish_events(pending.take(), store, publisher)  # a failure fails the record; the outbox keeps them
 
     return sqs_batch(handle)
 
@@ -186,20 +192,23 @@ def documents() -> Invoke:
 def payments() -> Invoke:
     import json
 
-    from billing.adapters.aws_messaging import EventBridgePublisher, publish_committed
+    from billing.adapters.aws_messaging import EventBridgePublisher
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_billing import DynamoBillingStore
     from billing.adapters.dynamodb_tables import bind_table
     from billing.adapters.stripe_payments import gateway_from_secret
+    from billing.batch import PendingEvents
     from billing.clock import RuntimeClock
     from billing.payments.on_event import react
     from billing.payments.record_payment import PaymentServices
+    from billing.runs.publish_events import publish_events
     from billing.settings import PaymentsSettings
     from billing.sqs_batch import sqs_batch
 
     settings = PaymentsSettings()
     bind_table(settings.table)
-    store = DynamoBillingStore()
+    pending = PendingEvents()
+    store = DynamoBillingStore(on_commit=pending)
     services = PaymentServices(
         store=store,
         accounts=DynamoAccountRepository(),
@@ -212,6 +221,6 @@ def payments() -> Invoke:
         payment = react(services, json.loads(record.body))
         if payment is not None:
             metrics.add_metric(name=f"Charge_{payment.status.value}", unit="Count", value=1)
-        publish_committed(store, publisher)  # a failure fails the record; the outbox keeps the events
+        publish_events(pending.take(), store, publisher)  # a failure fails the record; the outbox keeps them
 
     return sqs_batch(handle)

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from billing.accounts.access import Principal
 from billing.accounts.key_secrets import SECRET_PREFIX, hash_secret
+from billing.accounts.ports import ApiKeyRepository
 from billing.errors import AuthenticationError, ErrorCode
-from billing.ports import ApiKeyRepository
 
 
 def authenticate(keys: ApiKeyRepository, authorization: str | None) -> Principal:

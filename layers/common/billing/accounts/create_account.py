@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from billing.accounts.access import Principal, require_operator
 from billing.accounts.models import Account
+from billing.accounts.ports import AccountRepository
 from billing.accounts.profile import BillingProfile
 from billing.clock import Clock
 from billing.ids import new_id
-from billing.ports import AccountRepository
 
 
 def create_account(accounts: AccountRepository, clock: Clock, principal: Principal, profile: BillingProfile) -> Account:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from billing.accounts.access import Permission, Principal, require_access
 from billing.accounts.models import Account
+from billing.accounts.ports import AccountRepository
 from billing.errors import ErrorCode, NotFoundError
-from billing.ports import AccountRepository
 
 
 def get_account(accounts: AccountRepository, principal: Principal, account_id: str) -> Account:

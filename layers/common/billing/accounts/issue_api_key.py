@@ -5,10 +5,10 @@ from collections.abc import Iterable
 from billing.accounts.access import OWNER_PERMISSIONS, Permission, Principal, Role, require_owner
 from billing.accounts.key_secrets import hash_secret, new_secret
 from billing.accounts.models import ApiKey, IssuedApiKey
+from billing.accounts.ports import ApiKeyRepository
 from billing.clock import Clock
 from billing.errors import ErrorCode, InvalidInputError
 from billing.ids import new_id
-from billing.ports import ApiKeyRepository
 
 
 def issue_api_key(

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from billing.accounts.access import Principal, require_owner
+from billing.accounts.ports import ApiKeyRepository
 from billing.errors import ErrorCode, NotFoundError
-from billing.ports import ApiKeyRepository
 
 
 def revoke_api_key(keys: ApiKeyRepository, principal: Principal, account_id: str, key_id: str) -> None:

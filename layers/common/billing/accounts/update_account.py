@@ -3,8 +3,8 @@ from __future__ import annotations
 from billing.accounts.access import Permission, Principal, require_access
 from billing.accounts.get_account import get_account
 from billing.accounts.models import Account
+from billing.accounts.ports import AccountRepository
 from billing.accounts.profile import BillingProfileChanges
-from billing.ports import AccountRepository
 
 
 def update_account(

@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import boto3
 
 from billing.events import DomainEvent
-
-if TYPE_CHECKING:
-    from billing.adapters.dynamodb_billing import DynamoBillingStore
 
 SOURCE = "billing"
 _SQS_BATCH = 10  # SendMessageBatch and PutEvents both take at most 10 entries
@@ -62,12 +59,3 @@ class EventBridgePublisher:
             result = self._client.put_events(Entries=entries)
             if result.get("FailedEntryCount"):
                 raise RuntimeError(f"EventBridge refused {result['FailedEntryCount']} events")
-
-
-def publish_committed(store: DynamoBillingStore, publisher: EventBridgePublisher) -> None:
-    """Publish the events this invocation committed, then clear them from the outbox. A crash in
-    between leaves them there for the billing run's sweep: at least once, never lost."""
-    events = store.take_committed()
-    if events:
-        publisher.publish(events)
-        store.clear_outbox(events)

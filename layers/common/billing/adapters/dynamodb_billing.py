@@ -22,7 +22,7 @@ from pynamodb.transactions import TransactWrite
 from billing.adapters.documents import dump, load
 from billing.adapters.dynamodb_accounts import AccountItem
 from billing.adapters.dynamodb_tables import TableItem, account_pk, transaction_connection
-from billing.batch import WriteBatch
+from billing.batch import Committed, OnCommit, WriteBatch
 from billing.catalog.models import Price, Product
 from billing.discounts.models import Coupon, PromotionCode
 from billing.errors import ConflictError, ErrorCode, InvalidInputError
@@ -148,14 +148,8 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
 
 
 class DynamoBillingStore:
-    def __init__(self) -> None:
-        # Events committed by this instance and not yet published: the function publishes them after
-        # its work (the outbox keeps them if it crashes first).
-        self.committed: list[DomainEvent] = []
-
-    def take_committed(self) -> list[DomainEvent]:
-        taken, self.committed = self.committed, []
-        return taken
+    def __init__(self, on_commit: OnCommit | None = None) -> None:
+        self.on_commit = on_commit  # told of each commit: the function's PendingEvents
 
     # --- reads -------------------------------------------------------------------------------------
     def _get(self, key: tuple[str, str], kind: type[T]) -> tuple[T, int] | None:
@@ -312,13 +306,12 @@ class DynamoBillingStore:
         DocItem(*webhook_key(event_id)).delete()
 
     # --- writes ------------------------------------------------------------------------------------
-    def commit(self, batch: WriteBatch) -> None:
+    def commit(self, batch: WriteBatch) -> Committed:
         if len(batch) > MAX_TRANSACTION_ITEMS:
             raise InvalidInputError(ErrorCode.TOO_MANY_CHANGES, "This change is too large for one transaction.", None)
         try:
             with TransactWrite(connection=transaction_connection()) as transaction:
                 self._stage(transaction, batch)
-            self.committed += batch.events
         except TransactWriteError as error:
             # Canceled: a condition failed (a version moved). Conflict: another transaction held an item.
             if error.cause_response_code in ("TransactionCanceledException", "TransactionConflictException"):
@@ -326,6 +319,10 @@ class DynamoBillingStore:
                     ErrorCode.CONCURRENT_UPDATE, "Something this change depends on changed meanwhile; retry.", None
                 ) from error
             raise
+        committed = Committed.of(batch)
+        if self.on_commit is not None:
+            self.on_commit(committed)
+        return committed
 
     def _stage(self, transaction: TransactWrite, batch: WriteBatch) -> None:
         for product in batch.products:

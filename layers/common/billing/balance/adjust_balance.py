@@ -7,14 +7,14 @@ from billing.batch import LedgerAppend, WriteBatch
 from billing.clock import Clock
 from billing.errors import ErrorCode, InvalidInputError
 from billing.ids import new_id
+from billing.invoices.ports import InvoiceStore
 from billing.invoices.settle_invoices import settled_invoices
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 from billing.money import minor_unit_exponent
-from billing.ports import BillingStore
 
 
 def adjust_balance(
-    store: BillingStore, clock: Clock, principal: Principal, account_id: str, amount: int, currency: str, reason: str
+    store: InvoiceStore, clock: Clock, principal: Principal, account_id: str, amount: int, currency: str, reason: str
 ) -> LedgerEntry:
     """Post a manual adjustment: negative credits the account (settling open invoices first)."""
     require_operator(principal)

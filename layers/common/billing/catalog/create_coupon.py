@@ -6,13 +6,13 @@ from dataclasses import replace
 
 from billing.accounts.access import Principal, require_operator
 from billing.batch import WriteBatch
+from billing.catalog.ports import CatalogStore
 from billing.clock import Clock
 from billing.discounts.models import Coupon
 from billing.errors import ConflictError, ErrorCode
-from billing.ports import BillingStore
 
 
-def create_coupon(store: BillingStore, clock: Clock, principal: Principal, coupon: Coupon) -> Coupon:
+def create_coupon(store: CatalogStore, clock: Clock, principal: Principal, coupon: Coupon) -> Coupon:
     require_operator(principal)
     if store.get_coupon(coupon.id) is not None:
         raise ConflictError(ErrorCode.COUPON_EXISTS, f"Coupon {coupon.id} already exists.", "id")

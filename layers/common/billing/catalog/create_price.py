@@ -7,12 +7,12 @@ from dataclasses import replace
 from billing.accounts.access import Principal, require_operator
 from billing.batch import WriteBatch
 from billing.catalog.models import Price
+from billing.catalog.ports import CatalogStore
 from billing.clock import Clock
 from billing.errors import ErrorCode, InvalidInputError
-from billing.ports import BillingStore
 
 
-def create_price(store: BillingStore, clock: Clock, principal: Principal, price: Price) -> Price:
+def create_price(store: CatalogStore, clock: Clock, principal: Principal, price: Price) -> Price:
     """Prices are immutable once created: a new price is a new id (grandfathering)."""
     require_operator(principal)
     if store.get_product(price.product_id) is None:

@@ -7,11 +7,11 @@ from dataclasses import replace
 from billing.accounts.access import Principal, require_operator
 from billing.batch import WriteBatch
 from billing.catalog.models import Product
+from billing.catalog.ports import CatalogStore
 from billing.clock import Clock
-from billing.ports import BillingStore
 
 
-def create_product(store: BillingStore, clock: Clock, principal: Principal, product: Product) -> Product:
+def create_product(store: CatalogStore, clock: Clock, principal: Principal, product: Product) -> Product:
     require_operator(principal)
     product = replace(product, created=clock.now())
     store.commit(WriteBatch(products=[product]))

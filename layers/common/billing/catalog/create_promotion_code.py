@@ -6,14 +6,14 @@ from dataclasses import replace
 
 from billing.accounts.access import Principal, require_operator
 from billing.batch import WriteBatch
+from billing.catalog.ports import CatalogStore
 from billing.clock import Clock
 from billing.discounts.models import PromotionCode
 from billing.errors import ConflictError, ErrorCode, InvalidInputError
-from billing.ports import BillingStore
 
 
 def create_promotion_code(
-    store: BillingStore, clock: Clock, principal: Principal, code: PromotionCode
+    store: CatalogStore, clock: Clock, principal: Principal, code: PromotionCode
 ) -> PromotionCode:
     require_operator(principal)
     if store.get_coupon(code.coupon_id) is None:

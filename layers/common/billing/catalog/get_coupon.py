@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from billing.accounts.access import Principal, require_operator
+from billing.catalog.ports import CatalogStore
 from billing.discounts.models import Coupon
 from billing.errors import ErrorCode, NotFoundError
-from billing.ports import BillingStore
 
 
-def get_coupon(store: BillingStore, principal: Principal, coupon_id: str) -> Coupon:
+def get_coupon(store: CatalogStore, principal: Principal, coupon_id: str) -> Coupon:
     require_operator(principal)  # coupons are the seller's pricing tools, like their list
     found = store.get_coupon(coupon_id)
     if found is None:

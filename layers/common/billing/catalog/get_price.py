@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from billing.catalog.models import Price
+from billing.catalog.ports import CatalogStore
 from billing.errors import ErrorCode, NotFoundError
-from billing.ports import BillingStore
 
 
-def get_price(store: BillingStore, price_id: str) -> Price:
+def get_price(store: CatalogStore, price_id: str) -> Price:
     price = store.get_price(price_id)
     if price is None:
         raise NotFoundError(ErrorCode.PRICE_NOT_FOUND, f"No price {price_id}.", "price_id")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from billing.accounts.access import Permission, Principal, require_access
 from billing.errors import ConflictError, ErrorCode, NotFoundError
-from billing.ports import BillingStore, DocumentStorage
+from billing.invoices.ports import InvoiceStore
+from billing.ports import DocumentStorage
 
 MAX_DOCUMENTS = 500  # a zip built within one request; larger exports belong to an asynchronous job
 
 
-def credit_note_pdf_url(store: BillingStore, storage: DocumentStorage, principal: Principal, note_id: str) -> str:
+def credit_note_pdf_url(store: InvoiceStore, storage: DocumentStorage, principal: Principal, note_id: str) -> str:
     note = store.get_credit_note(note_id)
     missing = NotFoundError(ErrorCode.CREDIT_NOTE_NOT_FOUND, f"No credit note {note_id}.", "credit_note_id")
     if note is None:

@@ -9,11 +9,15 @@ import base64
 import binascii
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from billing.errors import PROBLEM_JSON, ErrorCode, InvalidInputError, problem_document
 from billing.payments.provider_events import receive_event
-from billing.ports import BillingStore, PaymentGateway, WorkQueue
+
+if TYPE_CHECKING:  # the joined store names parts of every package
+    from billing.store import BillingStore
+from billing.payments.ports import PaymentGateway
+from billing.ports import WorkQueue
 
 
 def receive_webhook(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from billing.accounts.access import Principal, require_operator
 from billing.accounts.models import Account
+from billing.accounts.ports import AccountRepository
 from billing.batch import WriteBatch
 from billing.clock import Clock
 from billing.errors import ErrorCode, InvalidInputError, NotFoundError
@@ -13,7 +15,9 @@ from billing.ids import new_id
 from billing.invoices.invoice_context import invoice_context
 from billing.invoices.invoice_items import InvoiceItem, invoice_now, item_from_price
 from billing.invoices.models import DRAFT_GRACE, Invoice
-from billing.ports import AccountRepository, BillingStore
+
+if TYPE_CHECKING:  # the joined store names parts of every package
+    from billing.store import BillingStore
 
 
 def add_invoice_item(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from billing.accounts.access import Principal, require_operator
@@ -14,21 +14,15 @@ from billing.events import DomainEvent, EventType
 from billing.invoices.get_invoice import get_invoice
 from billing.invoices.models import Invoice, InvoiceStatus
 from billing.invoices.numbering import INVOICE_SERIES, next_number
+from billing.invoices.ports import InvoiceStore
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
-from billing.ports import BillingStore
 
 # What starts an invoice's collection: payments' policy, given by the caller so invoices need not know it.
 Collection = Callable[[Invoice, datetime], tuple[Invoice, list[DomainEvent]]]
 
 
-@dataclass(frozen=True, slots=True)
-class Finalized:
-    invoice: Invoice  # as stored
-    events: list[DomainEvent]  # committed with it
-
-
 def finalize_invoice(
-    store: BillingStore, clock: Clock, principal: Principal, invoice_id: str, collect: Collection
+    store: InvoiceStore, clock: Clock, principal: Principal, invoice_id: str, collect: Collection
 ) -> Invoice:
     """An operator finalizes a draft now, before its grace period ends."""
     require_operator(principal)
@@ -37,10 +31,10 @@ def finalize_invoice(
         raise ConflictError(
             ErrorCode.INVOICE_NOT_DRAFT, f"Invoice {invoice_id} is already {invoice.status}.", "invoice_id"
         )
-    return finalize_draft(store, invoice, clock.now(), collect).invoice
+    return finalize_draft(store, invoice, clock.now(), collect)
 
 
-def finalize_draft(store: BillingStore, invoice: Invoice, now: datetime, collect: Collection) -> Finalized:
+def finalize_draft(store: InvoiceStore, invoice: Invoice, now: datetime, collect: Collection) -> Invoice:
     """Number the draft, make it immutable and post it on the ledger, in one transaction.
 
     Credit on the balance settles it at once; what remains is due now (automatic charge) or after
@@ -89,7 +83,7 @@ def finalize_draft(store: BillingStore, invoice: Invoice, now: datetime, collect
         finalized = replace(finalized, status=InvoiceStatus.PAID)
     finalized, collection_events = collect(finalized, now)
     events = [finalized_event(finalized), *collection_events]
-    store.commit(
+    committed = store.commit(
         WriteBatch(
             invoices=[finalized],
             series=[advance],
@@ -97,7 +91,7 @@ def finalize_draft(store: BillingStore, invoice: Invoice, now: datetime, collect
             events=events,
         )
     )
-    return Finalized(replace(finalized, version=finalized.version + 1), events)
+    return committed.invoices[0]
 
 
 def finalized_event(invoice: Invoice) -> DomainEvent:

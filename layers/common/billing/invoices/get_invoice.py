@@ -5,10 +5,10 @@ from __future__ import annotations
 from billing.accounts.access import Permission, Principal, require_access
 from billing.errors import ErrorCode, NotFoundError
 from billing.invoices.models import Invoice
-from billing.ports import BillingStore
+from billing.invoices.ports import InvoiceStore
 
 
-def get_invoice(store: BillingStore, principal: Principal, invoice_id: str) -> Invoice:
+def get_invoice(store: InvoiceStore, principal: Principal, invoice_id: str) -> Invoice:
     invoice = store.get_invoice(invoice_id)
     if invoice is None:
         raise NotFoundError(ErrorCode.INVOICE_NOT_FOUND, f"No invoice {invoice_id}.", "invoice_id")

@@ -13,13 +13,13 @@ from billing.ids import new_id
 from billing.invoices.get_invoice import get_invoice
 from billing.invoices.models import CreditNote, InvoiceStatus
 from billing.invoices.numbering import CREDIT_NOTE_SERIES, next_number
+from billing.invoices.ports import InvoiceStore
 from billing.invoices.settle_invoices import settled_invoices
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
-from billing.ports import BillingStore
 
 
 def issue_credit_note(
-    store: BillingStore, clock: Clock, principal: Principal, invoice_id: str, amount: int, reason: str
+    store: InvoiceStore, clock: Clock, principal: Principal, invoice_id: str, amount: int, reason: str
 ) -> CreditNote:
     """A credit note on a finalized invoice, never above what remains creditable; it settles that
     invoice first, and the rest (an invoice already paid) becomes balance credit."""

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from billing.batch import SeriesAdvance
-from billing.ports import BillingStore
+from billing.invoices.ports import InvoiceStore
 
 INVOICE_SERIES = "F"
 CREDIT_NOTE_SERIES = "AV"  # "avoir"
 
 
-def next_number(store: BillingStore, series: str, year: int) -> tuple[str, SeriesAdvance]:
+def next_number(store: InvoiceStore, series: str, year: int) -> tuple[str, SeriesAdvance]:
     """The next number of a gapless per-year series (``F-2026-000123``), taken in the caller's batch."""
     name = f"{series}-{year}"
     last = store.series_last(name)

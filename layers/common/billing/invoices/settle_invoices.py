@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from billing.invoices.models import Invoice, InvoiceStatus
+from billing.invoices.ports import InvoiceStore
 from billing.ledger.account_ledger import Allocation
-from billing.ports import BillingStore
 
 
 def settled_invoices(
-    store: BillingStore, allocations: Iterable[Allocation], known: dict[str, Invoice] | None = None
+    store: InvoiceStore, allocations: Iterable[Allocation], known: dict[str, Invoice] | None = None
 ) -> list[Invoice]:
     """The invoices the allocations touch, with their new paid amount and status (unsaved)."""
     paid: dict[str, int] = defaultdict(int)

@@ -10,11 +10,11 @@ from billing.clock import Clock
 from billing.errors import ConflictError, ErrorCode
 from billing.invoices.get_invoice import get_invoice
 from billing.invoices.models import Invoice, InvoiceStatus
+from billing.invoices.ports import InvoiceStore
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
-from billing.ports import BillingStore
 
 
-def void_invoice(store: BillingStore, clock: Clock, principal: Principal, invoice_id: str) -> Invoice:
+def void_invoice(store: InvoiceStore, clock: Clock, principal: Principal, invoice_id: str) -> Invoice:
     """Void an open invoice: it is no longer owed; anything already paid on it returns as credit."""
     require_operator(principal)
     invoice = get_invoice(store, principal, invoice_id)
@@ -28,5 +28,5 @@ def void_invoice(store: BillingStore, clock: Clock, principal: Principal, invoic
     entry = LedgerEntry(f"void:{invoice.id}", EntryKind.INVOICE_VOIDED, -owed, invoice.draft.currency, now, invoice.id)
     ledger.post(entry, settle_first=invoice.id)
     voided = replace(invoice, status=InvoiceStatus.VOID)
-    store.commit(WriteBatch(invoices=[voided], ledger=[LedgerAppend(invoice.account_id, (entry,), head)]))
-    return replace(voided, version=voided.version + 1)
+    committed = store.commit(WriteBatch(invoices=[voided], ledger=[LedgerAppend(invoice.account_id, (entry,), head)]))
+    return committed.invoices[0]

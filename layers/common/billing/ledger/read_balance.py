@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from billing.accounts.access import Permission, Principal, require_access
 from billing.ledger.account_ledger import AccountLedger
-from billing.ports import BillingStore
+from billing.ledger.ports import LedgerStore
 
 DEFAULT_CURRENCY = "EUR"
 
@@ -19,7 +19,7 @@ class Balance:
     amount_owed: int
 
 
-def read_ledger(store: BillingStore, principal: Principal, account_id: str) -> AccountLedger:
+def read_ledger(store: LedgerStore, principal: Principal, account_id: str) -> AccountLedger:
     require_access(principal, account_id, Permission.BILLING_READ)
     ledger, _ = store.ledger(account_id, DEFAULT_CURRENCY)
     return ledger

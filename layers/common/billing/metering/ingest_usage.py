@@ -15,9 +15,10 @@ from decimal import Decimal
 from billing.accounts.access import Permission, Principal
 from billing.clock import Clock
 from billing.errors import BillingError, ErrorCode
-from billing.ports import BillingStore, UsageStore
 from billing.subscriptions.models import Subscription, SubscriptionStatus
+from billing.subscriptions.ports import SubscriptionStore
 from billing.usage.models import Tags, UsageEvent
+from billing.usage.ports import UsageStore
 
 MAX_BATCH = 1000
 MAX_AGE = timedelta(days=35)
@@ -86,7 +87,7 @@ def _may_write(principal: Principal, subscription: Subscription) -> bool:
 
 
 def ingest_usage(
-    store: BillingStore, usage: UsageStore, clock: Clock, principal: Principal, events: Sequence[IncomingEvent]
+    store: SubscriptionStore, usage: UsageStore, clock: Clock, principal: Principal, events: Sequence[IncomingEvent]
 ) -> Ingested:
     if len(events) > MAX_BATCH:
         raise BillingError(ErrorCode.BATCH_TOO_LARGE, f"At most {MAX_BATCH} events per request.", "events")

@@ -6,15 +6,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from billing.accounts.access import Principal
 from billing.catalog.models import BillingScheme, Meter
 from billing.errors import ErrorCode, InvalidInputError
 from billing.money import round_minor
-from billing.ports import BillingStore, UsageStore
+
+if TYPE_CHECKING:  # the joined store names parts of every package
+    from billing.store import BillingStore
 from billing.subscriptions.get_subscription import readable_subscription
 from billing.usage.aggregate_usage import aggregate
 from billing.usage.models import Tags, UsageEvent
+from billing.usage.ports import UsageStore
 
 MAX_SPAN = timedelta(days=400)
 

@@ -6,16 +6,18 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from billing.accounts.models import Account
+from billing.accounts.ports import AccountRepository
 from billing.batch import AccountStatusChange
 from billing.events import DomainEvent
 from billing.invoices.models import Invoice, InvoiceStatus
+from billing.invoices.ports import InvoiceStore
 from billing.payments.dunning import DunningPolicy, status_changed_event
-from billing.ports import AccountRepository, BillingStore, PageRequest
+from billing.ports import PageRequest
 
 MAX_PAGES = 10  # 1,000 open invoices: more than any account should carry
 
 
-def open_invoices(store: BillingStore, account_id: str) -> list[Invoice]:
+def open_invoices(store: InvoiceStore, account_id: str) -> list[Invoice]:
     found, cursor = [], None
     for _ in range(MAX_PAGES):
         page = store.list_invoices(account_id, InvoiceStatus.OPEN.value, PageRequest(limit=100, cursor=cursor))
@@ -27,7 +29,7 @@ def open_invoices(store: BillingStore, account_id: str) -> list[Invoice]:
 
 
 def status_change(
-    store: BillingStore,
+    store: InvoiceStore,
     accounts: AccountRepository,
     account_id: str,
     updated: Iterable[Invoice],

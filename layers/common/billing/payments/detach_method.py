@@ -20,5 +20,4 @@ def detach_method(services: PaymentServices, principal: Principal, account_id: s
     if default == method_id:
         default = max(remaining, key=lambda m: m.created).id if remaining else None
     saved = replace(profile, methods=remaining, default_method=default)
-    services.store.commit(WriteBatch(payment_profiles=[saved]))
-    return replace(saved, version=saved.version + 1)
+    return services.store.commit(WriteBatch(payment_profiles=[saved])).payment_profiles[0]

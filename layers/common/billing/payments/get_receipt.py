@@ -5,10 +5,10 @@ from __future__ import annotations
 from billing.accounts.access import Permission, Principal, require_access
 from billing.errors import ErrorCode, NotFoundError
 from billing.payments.models import Receipt
-from billing.ports import BillingStore
+from billing.payments.ports import PaymentStore
 
 
-def get_receipt(store: BillingStore, principal: Principal, receipt_id: str) -> Receipt:
+def get_receipt(store: PaymentStore, principal: Principal, receipt_id: str) -> Receipt:
     receipt = store.get_receipt(receipt_id)
     missing = NotFoundError(ErrorCode.RECEIPT_NOT_FOUND, f"No receipt {receipt_id}.", "receipt_id")
     if receipt is None:

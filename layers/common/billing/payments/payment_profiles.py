@@ -60,10 +60,10 @@ def add_method(services: PaymentServices, account_id: str, method: PaymentMethod
             {"account": account_id, "payment_method": method.id, "type": method.type, "label": method.label},
         )
         try:
-            services.store.commit(WriteBatch(payment_profiles=[saved], events=[event]))
+            committed = services.store.commit(WriteBatch(payment_profiles=[saved], events=[event]))
         except ConflictError:
             continue
-        return replace(saved, version=saved.version + 1)
+        return committed.payment_profiles[0]
     raise ConflictError(ErrorCode.CONCURRENT_UPDATE, "The payment methods kept changing; retry.")
 
 

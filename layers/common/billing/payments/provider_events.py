@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from billing.batch import LedgerAppend, WriteBatch
 from billing.errors import ConflictError, ErrorCode, InvalidInputError
@@ -22,7 +22,11 @@ from billing.ledger.account_ledger import EntryKind, LedgerEntry
 from billing.payments.models import Payment, RefundSnapshot
 from billing.payments.payment_profiles import add_method
 from billing.payments.record_payment import ATTEMPTS, PaymentServices, apply_intent, payment_event
-from billing.ports import BillingStore, PaymentGateway, WorkQueue
+
+if TYPE_CHECKING:  # the joined store names parts of every package
+    from billing.store import BillingStore
+from billing.payments.ports import PaymentGateway
+from billing.ports import WorkQueue
 
 log = logging.getLogger(__name__)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from billing.accounts.access import Principal
 from billing.errors import ConflictError, ErrorCode
 from billing.payments.get_receipt import get_receipt
-from billing.ports import BillingStore, DocumentStorage
+from billing.payments.ports import PaymentStore
+from billing.ports import DocumentStorage
 
 
-def receipt_pdf_url(store: BillingStore, storage: DocumentStorage, principal: Principal, receipt_id: str) -> str:
+def receipt_pdf_url(store: PaymentStore, storage: DocumentStorage, principal: Principal, receipt_id: str) -> str:
     receipt = get_receipt(store, principal, receipt_id)
     if receipt.pdf_key is None:
         raise ConflictError(

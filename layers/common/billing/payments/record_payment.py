@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from billing.accounts.ports import AccountRepository
 from billing.batch import LedgerAppend, WriteBatch
 from billing.clock import Clock
 from billing.errors import ConflictError, ErrorCode
@@ -32,7 +34,10 @@ from billing.payments.models import (
     Receipt,
     ReceiptLine,
 )
-from billing.ports import AccountRepository, BillingStore, PaymentGateway
+
+if TYPE_CHECKING:  # the joined store names parts of every package
+    from billing.store import BillingStore
+from billing.payments.ports import PaymentGateway
 
 RECEIPT_SERIES = "R"
 ATTEMPTS = 5  # optimistic retries when a concurrent writer moved the ledger or an invoice
@@ -190,10 +195,10 @@ def apply_intent(services: PaymentServices, snapshot: IntentSnapshot) -> Payment
             kind = EventType(f"payment.{payment.status.value}")
             batch = WriteBatch(payments=[payment], events=[payment_event(kind, payment, now)])
         try:
-            services.store.commit(batch)
+            committed = services.store.commit(batch)
         except ConflictError:
             continue  # a concurrent delivery or payment moved something: read again
-        return replace(batch.payments[0], version=payment.version + 1)
+        return committed.payments[0]
     raise ConflictError(ErrorCode.PAYMENT_CONFLICT, f"Payment {snapshot.payment_id} kept changing; retry.")
 
 

@@ -16,5 +16,4 @@ def set_default_method(
 ) -> PaymentProfile:
     profile = known_profile(services, principal, account_id, method_id)
     saved = replace(profile, default_method=method_id)
-    services.store.commit(WriteBatch(payment_profiles=[saved]))
-    return replace(saved, version=saved.version + 1)
+    return services.store.commit(WriteBatch(payment_profiles=[saved])).payment_profiles[0]

@@ -8,6 +8,8 @@ conditioned on that state's version. A duplicate message, or two runs overlappin
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from contextlib import suppress
 from datetime import timedelta
 
 from billing.batch import WriteBatch
@@ -28,23 +30,20 @@ TRIAL_NOTICE = timedelta(days=3)
 MAX_STEPS = 60  # periods caught up in one message (a back-dated start); the next run continues
 
 
-def process_due(services: Services, kind: str, object_id: str) -> list[DomainEvent]:
-    """Do what is due on one object now; returns the events committed (to publish)."""
-    if kind == "subscription":
-        return _subscription(services, object_id)
-    if kind == "invoice":
-        return _invoice(services, object_id)
-    if kind == "digest":
-        return _digest(services, object_id)
-    return []
+def process_due(services: Services, kind: str, object_id: str) -> None:
+    """Do what is due on one object now. Its events leave through the store's commits, like every
+    function's (``PendingEvents``)."""
+    act = _BY_KIND.get(kind)
+    if act is not None:
+        act(services, object_id)
 
 
-def _digest(services: Services, digest_id: str) -> list[DomainEvent]:
+def _digest(services: Services, digest_id: str) -> None:
     """A month of receipts is over: ask the documents function to email them together, once."""
     digest = services.store.get_digest(digest_id)
     now = services.clock.now()
     if digest is None or digest.due_at > now:
-        return []
+        return
     event = DomainEvent(
         f"receipts.digest_due:{digest.id}",
         EventType.RECEIPTS_DIGEST_DUE,
@@ -52,28 +51,22 @@ def _digest(services: Services, digest_id: str) -> list[DomainEvent]:
         digest.account_id,
         {"account": digest.account_id, "month": digest.month},
     )
-    try:
+    with suppress(ConflictError):  # another worker sent it
         services.store.commit(WriteBatch(digests_sent=[digest], events=[event]))
-    except ConflictError:
-        return []  # another worker sent it
-    return [event]
 
 
-def _subscription(services: Services, subscription_id: str) -> list[DomainEvent]:
-    published: list[DomainEvent] = []
+def _subscription(services: Services, subscription_id: str) -> None:
     for _ in range(MAX_STEPS):
         subscription = services.store.get_subscription(subscription_id)
         if subscription is None:
-            return published
+            return
         batch = _step(services, subscription)
         if batch is None:
-            return published
+            return
         try:
             services.store.commit(batch)
         except ConflictError:
             continue  # someone else moved it: read again, it may be done
-        published += batch.events
-    return published
 
 
 def _step(services: Services, subscription: Subscription) -> WriteBatch | None:
@@ -137,14 +130,15 @@ def _step(services: Services, subscription: Subscription) -> WriteBatch | None:
     return batch
 
 
-def _invoice(services: Services, invoice_id: str) -> list[DomainEvent]:
+def _invoice(services: Services, invoice_id: str) -> None:
     invoice = services.store.get_invoice(invoice_id)
     now = services.clock.now()
     if invoice is None:
-        return []
+        return
     try:
         if invoice.status is InvoiceStatus.DRAFT and invoice.finalize_at is not None and invoice.finalize_at <= now:
-            return finalize_draft(services.store, invoice, now, collection_of).events
+            finalize_draft(services.store, invoice, now, collection_of)
+            return
         due = invoice.next_due()
         if invoice.status is InvoiceStatus.OPEN and due is not None and due <= now:
             collected, events, evaluate = collect_due(invoice, now, DEFAULT_POLICY)
@@ -157,9 +151,13 @@ def _invoice(services: Services, invoice_id: str) -> list[DomainEvent]:
                     batch.account_statuses.append(change[0])
                     batch.events.append(change[1])
             services.store.commit(batch)
-            return batch.events
     except ConflictError:
         # A concurrent worker did it, or something it depends on moved: the next run looks again.
         log.info("invoice %s changed meanwhile; left to the next run", invoice_id)
-        return []
-    return []
+
+
+_BY_KIND: dict[str, Callable[[Services, str], None]] = {
+    "subscription": _subscription,
+    "invoice": _invoice,
+    "digest": _digest,
+}

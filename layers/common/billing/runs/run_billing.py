@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from billing.clock import Clock
-from billing.ports import BillingStore, EventPublisher, WorkQueue
+from billing.ports import EventPublisher, WorkQueue
+from billing.runs.ports import DueWork
+from billing.runs.publish_events import publish_events
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,9 +16,7 @@ class RunReport:
     republished: int
 
 
-def run_billing(
-    store: BillingStore, queue: WorkQueue, publisher: EventPublisher, clock: Clock, shards: int
-) -> RunReport:
+def run_billing(store: DueWork, queue: WorkQueue, publisher: EventPublisher, clock: Clock, shards: int) -> RunReport:
     """Fan out: one message per due subscription or invoice; the worker decides what to do.
 
     Running twice, or overlapping, only queues duplicates, which the worker absorbs: each action is
@@ -25,11 +25,5 @@ def run_billing(
     now = clock.now()
     messages = [{"kind": kind, "id": object_id} for shard in range(shards) for kind, object_id in store.due(shard, now)]
     queue.send(messages)
-    republished = 0
-    for shard in range(shards):
-        leftovers = store.outbox(shard)
-        if leftovers:
-            publisher.publish(leftovers)
-            store.clear_outbox(leftovers)
-            republished += len(leftovers)
+    republished = sum(publish_events(store.outbox(shard), store, publisher) for shard in range(shards))
     return RunReport(len(messages), republished)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from billing.accounts.access import Permission, Principal, require_access
 from billing.batch import WriteBatch
 from billing.invoices.models import BillingReason, Invoice
@@ -30,5 +28,4 @@ def cancel(
             services, account, result, canceled.final_lines, BillingReason.SUBSCRIPTION_UPDATE, now, batch
         )
     batch.subscriptions.append(result)
-    services.store.commit(batch)
-    return replace(result, version=result.version + 1), invoice
+    return services.store.commit(batch).subscriptions[-1], invoice

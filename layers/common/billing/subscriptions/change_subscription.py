@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from billing.accounts.access import Permission, Principal, require_access
@@ -82,8 +82,7 @@ def change_subscription(
         preview_draft = preview_next_invoice(result, invoice_context(account, ledger, now, result.discount), events)
     if not preview:
         batch.subscriptions.append(result)
-        services.store.commit(batch)
-        result = replace(result, version=result.version + 1)
+        result = services.store.commit(batch).subscriptions[-1]
     return Changed(result, None if preview else invoice, at), preview_draft
 
 
@@ -134,5 +133,4 @@ def _switch(
     )
     batch.invoices.append(invoice)
     batch.subscriptions.append(result)
-    services.store.commit(batch)
-    return Changed(replace(result, version=result.version + 1), invoice, at), draft
+    return Changed(services.store.commit(batch).subscriptions[-1], invoice, at), draft

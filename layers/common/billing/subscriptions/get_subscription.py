@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from billing.accounts.access import Permission, Principal, require_access
 from billing.errors import ErrorCode, NotFoundError
-from billing.ports import BillingStore
 from billing.subscriptions.models import Subscription
+from billing.subscriptions.ports import SubscriptionStore
 from billing.subscriptions.services import Services
 
 
@@ -13,7 +13,9 @@ def get_subscription(services: Services, principal: Principal, subscription_id: 
     return readable_subscription(services.store, principal, subscription_id, "subscription_id")
 
 
-def readable_subscription(store: BillingStore, principal: Principal, subscription_id: str, param: str) -> Subscription:
+def readable_subscription(
+    store: SubscriptionStore, principal: Principal, subscription_id: str, param: str
+) -> Subscription:
     """The subscription if the caller may read its account; otherwise it does not exist for them."""
     subscription = store.get_subscription(subscription_id)
     if subscription is None:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from billing.accounts.models import Account
+from billing.accounts.ports import AccountRepository
 from billing.clock import Clock
 from billing.errors import ErrorCode, InvalidInputError, NotFoundError
-from billing.ports import AccountRepository, BillingStore, UsageStore
+
+if TYPE_CHECKING:  # the joined store names parts of every package
+    from billing.store import BillingStore
+from billing.usage.ports import UsageStore
 
 
 @dataclass(frozen=True, slots=True)

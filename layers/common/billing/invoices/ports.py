@@ -1,0 +1,24 @@
+"""What invoices need from storage: invoices, credit notes, pending items, numbering series, the ledger."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from billing.ledger.ports import LedgerStore
+
+if TYPE_CHECKING:
+    from billing.invoices.invoice_items import InvoiceItem
+    from billing.invoices.models import CreditNote, Invoice
+    from billing.ports import Page, PageRequest
+
+
+class InvoiceStore(LedgerStore, Protocol):
+    def get_invoice(self, invoice_id: str) -> Invoice | None: ...
+    def list_invoices(self, account_id: str, status: str | None, page: PageRequest) -> Page[Invoice]: ...
+    def pending_items(self, account_id: str) -> list[InvoiceItem]: ...
+    def series_last(self, series: str) -> int:
+        """The last number taken in a gapless series (0 before the first)."""
+        ...
+
+    def get_credit_note(self, credit_note_id: str) -> CreditNote | None: ...
+    def list_credit_notes(self, account_id: str, page: PageRequest) -> Page[CreditNote]: ...
