@@ -44,7 +44,7 @@ def test_a_batch_is_all_or_nothing(store):
     subscription = stored_subscription(store)
     stale = replace(subscription, version=subscription.version - 1)
     account = subscription.account_id
-    entry = LedgerEntry("adj:1", EntryKind.ADJUSTMENT, -500, "EUR", NOW)
+    entry = LedgerEntry(id="adj:1", kind=EntryKind.ADJUSTMENT, amount=-500, currency="EUR", at=NOW)
     with pytest.raises(ConflictError):
         store.commit(WriteBatch(subscriptions=[stale], ledger=[LedgerAppend(account, (entry,), 0)]))
     ledger, version = store.ledger(account, "EUR")
@@ -62,8 +62,10 @@ def test_series_numbers_are_taken_once(store):
 
 def test_ledger_appends_replay_in_posting_order_and_refuse_a_stale_head(store):
     account = new_id("acct")
-    fin = LedgerEntry("fin:in_1", EntryKind.INVOICE_FINALIZED, 1000, "EUR", NOW, "in_1")
-    pay = LedgerEntry("pay:1", EntryKind.PAYMENT, -1500, "EUR", NOW)
+    fin = LedgerEntry(
+        id="fin:in_1", kind=EntryKind.INVOICE_FINALIZED, amount=1000, currency="EUR", at=NOW, reference="in_1"
+    )
+    pay = LedgerEntry(id="pay:1", kind=EntryKind.PAYMENT, amount=-1500, currency="EUR", at=NOW)
     store.commit(WriteBatch(ledger=[LedgerAppend(account, (fin,), 0)]))
     store.commit(WriteBatch(ledger=[LedgerAppend(account, (pay,), 1)]))
     with pytest.raises(ConflictError):
@@ -108,7 +110,13 @@ def test_a_commit_answers_what_it_stored_and_reports_it_once(store):
     pending = PendingEvents()
     store.on_commit = pending
     subscription = create_subscription(new_id("sub"), new_id("acct"), [NewItem("seats", USER, 1)], now=NOW).subscription
-    event = DomainEvent(f"test.event:{new_id('e')}", EventType.INVOICE_CREATED, NOW, subscription.account_id, {})
+    event = DomainEvent(
+        id=f"test.event:{new_id('e')}",
+        type=EventType.INVOICE_CREATED,
+        at=NOW,
+        account_id=subscription.account_id,
+        detail={},
+    )
     # When a batch with a new subscription and an event is committed
     committed = store.commit(WriteBatch(subscriptions=[subscription], events=[event]))
     # Then the answer holds the subscription as stored, and the event went to the pending events once
@@ -124,7 +132,13 @@ def test_a_commit_answers_what_it_stored_and_reports_it_once(store):
 
 def test_what_is_due_is_found_in_its_shard_and_the_outbox_keeps_events_until_cleared(store):
     subscription = create_subscription(new_id("sub"), new_id("acct"), [NewItem("seats", USER, 1)], now=NOW).subscription
-    event = DomainEvent(f"test.event:{new_id('e')}", EventType.INVOICE_CREATED, NOW, subscription.account_id, {})
+    event = DomainEvent(
+        id=f"test.event:{new_id('e')}",
+        type=EventType.INVOICE_CREATED,
+        at=NOW,
+        account_id=subscription.account_id,
+        detail={},
+    )
     store.commit(WriteBatch(subscriptions=[subscription], events=[event]))
     due_at = subscription.next_due()
     shard = shard_of(subscription.id)

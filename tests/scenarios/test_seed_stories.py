@@ -115,8 +115,17 @@ def test_story_cloudcraft_monthly_to_annual_switch_credits_unused_time():
     monthly, annual = licensed("pro_m", 1000), licensed("pro_y", 10000, recurring=USER_YEARLY.recurring)
     started = create_subscription("sub_cc", "acct_fr", [NewItem("plan", monthly)], now=at(2026, 3, 1))
     ledger = AccountLedger("acct_fr", "EUR")
-    ledger.post(LedgerEntry("fin:in_1", EntryKind.INVOICE_FINALIZED, 1200, "EUR", at(2026, 3, 1), "in_1"))
-    ledger.post(LedgerEntry("pay:1", EntryKind.PAYMENT, -1200, "EUR", at(2026, 3, 1)))
+    ledger.post(
+        LedgerEntry(
+            id="fin:in_1",
+            kind=EntryKind.INVOICE_FINALIZED,
+            amount=1200,
+            currency="EUR",
+            at=at(2026, 3, 1),
+            reference="in_1",
+        )
+    )
+    ledger.post(LedgerEntry(id="pay:1", kind=EntryKind.PAYMENT, amount=-1200, currency="EUR", at=at(2026, 3, 1)))
 
     switched = switch_interval(started.subscription, [ItemUpdate("plan", price=annual)], at(2026, 3, 16), Decimal(20))
     assert switched.credit_lines[0].proration == (16, 31)
@@ -126,7 +135,11 @@ def test_story_cloudcraft_monthly_to_annual_switch_credits_unused_time():
 
     ledger.post(
         LedgerEntry(
-            "cc:sub_cc:2026-03-16", EntryKind.PRORATION_CREDIT, -switched.balance_credit, "EUR", at(2026, 3, 16)
+            id="cc:sub_cc:2026-03-16",
+            kind=EntryKind.PRORATION_CREDIT,
+            amount=-switched.balance_credit,
+            currency="EUR",
+            at=at(2026, 3, 16),
         )
     )
     invoice = assemble_invoice(
@@ -137,7 +150,14 @@ def test_story_cloudcraft_monthly_to_annual_switch_credits_unused_time():
     )
     assert (invoice.total, invoice.credit_applied, invoice.amount_due) == (12000, 619, 11381)
     allocations = ledger.post(
-        LedgerEntry("fin:in_2", EntryKind.INVOICE_FINALIZED, invoice.total, "EUR", at(2026, 3, 16), "in_2")
+        LedgerEntry(
+            id="fin:in_2",
+            kind=EntryKind.INVOICE_FINALIZED,
+            amount=invoice.total,
+            currency="EUR",
+            at=at(2026, 3, 16),
+            reference="in_2",
+        )
     )
     assert allocations[0].amount == invoice.credit_applied
     assert ledger.remaining("in_2") == invoice.amount_due
@@ -145,15 +165,42 @@ def test_story_cloudcraft_monthly_to_annual_switch_credits_unused_time():
 
 def test_story_ibm_partial_payment_over_two_open_invoices():
     ledger = AccountLedger("acct_ibm", "EUR")
-    ledger.post(LedgerEntry("fin:in_1", EntryKind.INVOICE_FINALIZED, 5000, "EUR", at(2026, 1, 31), "in_1"))
-    ledger.post(LedgerEntry("fin:in_2", EntryKind.INVOICE_FINALIZED, 3000, "EUR", at(2026, 2, 28), "in_2"))
-    made = ledger.post(LedgerEntry("pay:1", EntryKind.PAYMENT, -6000, "EUR", at(2026, 3, 5)))
+    ledger.post(
+        LedgerEntry(
+            id="fin:in_1",
+            kind=EntryKind.INVOICE_FINALIZED,
+            amount=5000,
+            currency="EUR",
+            at=at(2026, 1, 31),
+            reference="in_1",
+        )
+    )
+    ledger.post(
+        LedgerEntry(
+            id="fin:in_2",
+            kind=EntryKind.INVOICE_FINALIZED,
+            amount=3000,
+            currency="EUR",
+            at=at(2026, 2, 28),
+            reference="in_2",
+        )
+    )
+    made = ledger.post(LedgerEntry(id="pay:1", kind=EntryKind.PAYMENT, amount=-6000, currency="EUR", at=at(2026, 3, 5)))
     assert [(a.receivable_id, a.amount) for a in made] == [("in_1", 5000), ("in_2", 1000)]
     assert (ledger.remaining("in_1"), ledger.remaining("in_2"), ledger.balance()) == (0, 2000, 2000)
-    ledger.post(LedgerEntry("pay:2", EntryKind.PAYMENT, -2500, "EUR", at(2026, 3, 6)))
+    ledger.post(LedgerEntry(id="pay:2", kind=EntryKind.PAYMENT, amount=-2500, currency="EUR", at=at(2026, 3, 6)))
     assert (ledger.remaining("in_2"), ledger.credit_available(), ledger.balance()) == (0, 500, -500)
     # The excess is credit, applied to the next invoice at finalization.
-    ledger.post(LedgerEntry("fin:in_3", EntryKind.INVOICE_FINALIZED, 1000, "EUR", at(2026, 3, 31), "in_3"))
+    ledger.post(
+        LedgerEntry(
+            id="fin:in_3",
+            kind=EntryKind.INVOICE_FINALIZED,
+            amount=1000,
+            currency="EUR",
+            at=at(2026, 3, 31),
+            reference="in_3",
+        )
+    )
     assert (ledger.remaining("in_3"), ledger.credit_available()) == (500, 0)
 
 

@@ -65,7 +65,7 @@ MEANINGS: dict[EventType, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)  # named fields: many of one type
 class DomainEvent:
     id: str  # derived from what happened: the same fact always has the same id
     type: EventType

@@ -62,12 +62,12 @@ def test_property_credit_plus_debit_over_a_full_period_is_the_price_difference(o
 
 def test_replaying_an_entry_is_a_no_op_and_a_different_amount_is_refused():
     ledger = AccountLedger("acct", "EUR")
-    entry = LedgerEntry("pay:1", EntryKind.PAYMENT, -500, "EUR", START)
+    entry = LedgerEntry(id="pay:1", kind=EntryKind.PAYMENT, amount=-500, currency="EUR", at=START)
     ledger.post(entry)
     assert ledger.post(entry) == []
     assert ledger.balance() == -500
     with pytest.raises(ConflictError):
-        ledger.post(LedgerEntry("pay:1", EntryKind.PAYMENT, -600, "EUR", START))
+        ledger.post(LedgerEntry(id="pay:1", kind=EntryKind.PAYMENT, amount=-600, currency="EUR", at=START))
 
 
 def test_one_off_items_invoiced_at_once():
@@ -100,7 +100,14 @@ class LedgerMachine(RuleBasedStateMachine):
     def finalize_invoice(self, total):
         invoice_id = f"in_{len(self.posted)}"
         self.ledger.post(
-            LedgerEntry(f"fin:{invoice_id}", EntryKind.INVOICE_FINALIZED, total, "EUR", self._tick(), invoice_id)
+            LedgerEntry(
+                id=f"fin:{invoice_id}",
+                kind=EntryKind.INVOICE_FINALIZED,
+                amount=total,
+                currency="EUR",
+                at=self._tick(),
+                reference=invoice_id,
+            )
         )
         applied = min(self.credit, total)
         self.credit -= applied
@@ -111,7 +118,9 @@ class LedgerMachine(RuleBasedStateMachine):
         amount=st.integers(1, 10**6), kind=st.sampled_from([EntryKind.PAYMENT, EntryKind.TOP_UP, EntryKind.CREDIT_NOTE])
     )
     def money_in(self, amount, kind):
-        allocations = self.ledger.post(LedgerEntry(f"in:{len(self.posted)}", kind, -amount, "EUR", self._tick()))
+        allocations = self.ledger.post(
+            LedgerEntry(id=f"in:{len(self.posted)}", kind=kind, amount=-amount, currency="EUR", at=self._tick())
+        )
         self.posted.append(self.ledger.entries[-1])
         left = amount
         for invoice_id in list(self.owed):

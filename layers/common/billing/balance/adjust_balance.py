@@ -24,7 +24,15 @@ def adjust_balance(
     if not reason.strip():
         raise InvalidInputError(ErrorCode.REASON_REQUIRED, "Say why the balance is adjusted.", "reason")
     ledger, head = store.ledger(account_id, currency)
-    entry = LedgerEntry(f"adj:{new_id('adj')}", EntryKind.ADJUSTMENT, amount, currency, clock.now(), None, reason)
+    entry = LedgerEntry(
+        id=f"adj:{new_id('adj')}",
+        kind=EntryKind.ADJUSTMENT,
+        amount=amount,
+        currency=currency,
+        at=clock.now(),
+        reference=None,
+        reason=reason,
+    )
     allocations = ledger.post(entry)
     store.commit(
         WriteBatch(

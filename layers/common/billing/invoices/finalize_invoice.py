@@ -47,23 +47,23 @@ def finalize_draft(store: InvoiceStore, invoice: Invoice, now: datetime, collect
     if invoice.draft.excess_credit:
         entries.append(
             LedgerEntry(
-                f"excess:{invoice.id}",
-                EntryKind.PRORATION_CREDIT,
-                -invoice.draft.excess_credit,
-                invoice.draft.currency,
-                now,
-                invoice.id,
-                "Credit exceeding the invoice",
+                id=f"excess:{invoice.id}",
+                kind=EntryKind.PRORATION_CREDIT,
+                amount=-invoice.draft.excess_credit,
+                currency=invoice.draft.currency,
+                at=now,
+                reference=invoice.id,
+                reason="Credit exceeding the invoice",
             )
         )
     entries.append(
         LedgerEntry(
-            f"fin:{invoice.id}",
-            EntryKind.INVOICE_FINALIZED,
-            invoice.draft.total,
-            invoice.draft.currency,
-            now,
-            invoice.id,
+            id=f"fin:{invoice.id}",
+            kind=EntryKind.INVOICE_FINALIZED,
+            amount=invoice.draft.total,
+            currency=invoice.draft.currency,
+            at=now,
+            reference=invoice.id,
         )
     )
     allocations = [allocation for entry in entries for allocation in ledger.post(entry)]
@@ -98,11 +98,11 @@ def finalized_event(invoice: Invoice) -> DomainEvent:
     """``invoice.finalized``, built from the finalized invoice alone (the same event on every replay)."""
     assert invoice.finalized_at is not None
     return DomainEvent(
-        f"invoice.finalized:{invoice.id}",
-        EventType.INVOICE_FINALIZED,
-        invoice.finalized_at,
-        invoice.account_id,
-        {
+        id=f"invoice.finalized:{invoice.id}",
+        type=EventType.INVOICE_FINALIZED,
+        at=invoice.finalized_at,
+        account_id=invoice.account_id,
+        detail={
             "invoice": invoice.id,
             "number": invoice.number,
             "subscription": invoice.draft.subscription_id,

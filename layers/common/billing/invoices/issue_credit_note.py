@@ -49,7 +49,15 @@ def issue_credit_note(
         invoice.finalized_at,
     )
     ledger, head = store.ledger(invoice.account_id, invoice.draft.currency)
-    entry = LedgerEntry(f"cn:{note.id}", EntryKind.CREDIT_NOTE, -amount, note.currency, now, note.id, reason)
+    entry = LedgerEntry(
+        id=f"cn:{note.id}",
+        kind=EntryKind.CREDIT_NOTE,
+        amount=-amount,
+        currency=note.currency,
+        at=now,
+        reference=note.id,
+        reason=reason,
+    )
     allocations = ledger.post(entry, settle_first=invoice.id)
     credited = replace(invoice, amount_credited=invoice.amount_credited + amount)
     # The credit note's own share settles this invoice (counted as credited, not paid); any rest
@@ -58,11 +66,17 @@ def issue_credit_note(
     if credited.status is InvoiceStatus.OPEN and credited.amount_remaining == 0:
         credited = replace(credited, status=InvoiceStatus.PAID)
     event = DomainEvent(
-        f"credit_note.created:{note.id}",
-        EventType.CREDIT_NOTE_CREATED,
-        now,
-        note.account_id,
-        {"credit_note": note.id, "number": number, "invoice": invoice.id, "amount": amount, "currency": note.currency},
+        id=f"credit_note.created:{note.id}",
+        type=EventType.CREDIT_NOTE_CREATED,
+        at=now,
+        account_id=note.account_id,
+        detail={
+            "credit_note": note.id,
+            "number": number,
+            "invoice": invoice.id,
+            "amount": amount,
+            "currency": note.currency,
+        },
     )
     batch = WriteBatch(
         invoices=[credited, *settled_invoices(store, others)],

@@ -25,7 +25,14 @@ def void_invoice(store: InvoiceStore, clock: Clock, principal: Principal, invoic
     now = clock.now()
     ledger, head = store.ledger(invoice.account_id, invoice.draft.currency)
     owed = invoice.draft.total - invoice.amount_credited
-    entry = LedgerEntry(f"void:{invoice.id}", EntryKind.INVOICE_VOIDED, -owed, invoice.draft.currency, now, invoice.id)
+    entry = LedgerEntry(
+        id=f"void:{invoice.id}",
+        kind=EntryKind.INVOICE_VOIDED,
+        amount=-owed,
+        currency=invoice.draft.currency,
+        at=now,
+        reference=invoice.id,
+    )
     ledger.post(entry, settle_first=invoice.id)
     voided = replace(invoice, status=InvoiceStatus.VOID)
     committed = store.commit(WriteBatch(invoices=[voided], ledger=[LedgerAppend(invoice.account_id, (entry,), head)]))

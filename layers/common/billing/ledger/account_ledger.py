@@ -33,7 +33,7 @@ class EntryKind(StrEnum):
     ADJUSTMENT = "adjustment"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)  # named fields: many of one type
 class LedgerEntry:
     id: str
     kind: EntryKind

@@ -19,11 +19,11 @@ CHARGE_AUTOMATICALLY = "charge_automatically"
 def charge_due_event(invoice: Invoice, attempt: int, at: datetime) -> DomainEvent:
     """Asks the payments function to charge this attempt (one event id per attempt: charged once)."""
     return DomainEvent(
-        f"invoice.charge_due:{invoice.id}:{attempt}",
-        EventType.INVOICE_CHARGE_DUE,
-        at,
-        invoice.account_id,
-        {
+        id=f"invoice.charge_due:{invoice.id}:{attempt}",
+        type=EventType.INVOICE_CHARGE_DUE,
+        at=at,
+        account_id=invoice.account_id,
+        detail={
             "invoice": invoice.id,
             "attempt": attempt,
             "amount_due": invoice.amount_remaining,
@@ -83,11 +83,11 @@ def collect_due(
 
 def _overdue_event(invoice: Invoice, now: datetime) -> DomainEvent:
     return DomainEvent(
-        f"invoice.overdue:{invoice.id}",
-        EventType.INVOICE_OVERDUE,
-        now,
-        invoice.account_id,
-        {
+        id=f"invoice.overdue:{invoice.id}",
+        type=EventType.INVOICE_OVERDUE,
+        at=now,
+        account_id=invoice.account_id,
+        detail={
             "invoice": invoice.id,
             "number": invoice.number,
             "amount_remaining": invoice.amount_remaining,
@@ -99,11 +99,11 @@ def _overdue_event(invoice: Invoice, now: datetime) -> DomainEvent:
 
 def _reminder_event(invoice: Invoice, days_from_due: int, now: datetime) -> DomainEvent:
     return DomainEvent(
-        f"invoice.payment_reminder:{invoice.id}:{days_from_due}",
-        EventType.INVOICE_PAYMENT_REMINDER,
-        now,
-        invoice.account_id,
-        {
+        id=f"invoice.payment_reminder:{invoice.id}:{days_from_due}",
+        type=EventType.INVOICE_PAYMENT_REMINDER,
+        at=now,
+        account_id=invoice.account_id,
+        detail={
             "invoice": invoice.id,
             "number": invoice.number,
             "days_from_due": days_from_due,

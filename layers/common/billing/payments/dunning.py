@@ -110,9 +110,9 @@ HARD_DECLINES = frozenset(
 
 def status_changed_event(account_id: str, old: AccountStatus, new: AccountStatus, now: datetime) -> DomainEvent:
     return DomainEvent(
-        f"account.status_changed:{account_id}:{now.isoformat()}:{new.value}",
-        EventType.ACCOUNT_STATUS_CHANGED,
-        now,
-        account_id,
-        {"account": account_id, "previous_status": old.value, "status": new.value},
+        id=f"account.status_changed:{account_id}:{now.isoformat()}:{new.value}",
+        type=EventType.ACCOUNT_STATUS_CHANGED,
+        at=now,
+        account_id=account_id,
+        detail={"account": account_id, "previous_status": old.value, "status": new.value},
     )

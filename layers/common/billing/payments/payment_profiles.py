@@ -53,11 +53,11 @@ def add_method(services: PaymentServices, account_id: str, method: PaymentMethod
             return profile
         saved = replace(profile, methods=(*profile.methods, method), default_method=profile.default_method or method.id)
         event = DomainEvent(
-            f"payment_method.added:{method.id}",
-            EventType.PAYMENT_METHOD_ADDED,
-            services.clock.now(),
-            account_id,
-            {"account": account_id, "payment_method": method.id, "type": method.type, "label": method.label},
+            id=f"payment_method.added:{method.id}",
+            type=EventType.PAYMENT_METHOD_ADDED,
+            at=services.clock.now(),
+            account_id=account_id,
+            detail={"account": account_id, "payment_method": method.id, "type": method.type, "label": method.label},
         )
         try:
             committed = services.store.commit(WriteBatch(payment_profiles=[saved], events=[event]))

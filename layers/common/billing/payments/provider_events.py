@@ -87,7 +87,12 @@ def book_refunds(services: PaymentServices, payment_id: str, refunds: tuple[Refu
             return None
         entries = tuple(
             LedgerEntry(
-                f"refund:{refund.refund_id}", EntryKind.REFUND, refund.amount, payment.currency, now, payment.id
+                id=f"refund:{refund.refund_id}",
+                kind=EntryKind.REFUND,
+                amount=refund.amount,
+                currency=payment.currency,
+                at=now,
+                reference=payment.id,
             )
             for refund in new
         )
@@ -110,13 +115,13 @@ def _disputed(services: PaymentServices, event: dict[str, Any]) -> None:
         if payment.disputed or dispute.dispute_id is None:
             return None
         entry = LedgerEntry(
-            f"dispute:{dispute.dispute_id}",
-            EntryKind.ADJUSTMENT,
-            dispute.dispute_amount,
-            payment.currency,
-            now,
-            payment.id,
-            "Payment disputed by the cardholder",
+            id=f"dispute:{dispute.dispute_id}",
+            kind=EntryKind.ADJUSTMENT,
+            amount=dispute.dispute_amount,
+            currency=payment.currency,
+            at=now,
+            reference=payment.id,
+            reason="Payment disputed by the cardholder",
         )
         updated = replace(payment, disputed=True)
         return _ledger_batch(services, updated, (entry,), now, EventType.PAYMENT_DISPUTED, dispute=dispute.dispute_id)

@@ -62,7 +62,7 @@ def payment_event(kind: EventType, payment: Payment, at: datetime, **extra: obje
         "status": payment.status.value,
     }
     detail.update(extra)
-    return DomainEvent(f"{kind}:{payment.id}", kind, at, payment.account_id, detail)
+    return DomainEvent(id=f"{kind}:{payment.id}", type=kind, at=at, account_id=payment.account_id, detail=detail)
 
 
 def book_success(services: PaymentServices, payment: Payment, now: datetime) -> WriteBatch:
@@ -72,7 +72,13 @@ def book_success(services: PaymentServices, payment: Payment, now: datetime) -> 
     ledger, head = store.ledger(payment.account_id, payment.currency)
     kind = EntryKind.TOP_UP if payment.purpose is PaymentPurpose.TOP_UP else EntryKind.PAYMENT
     entry = LedgerEntry(
-        f"pay:{payment.id}", kind, -payment.amount, payment.currency, now, payment.id, payment.reference
+        id=f"pay:{payment.id}",
+        kind=kind,
+        amount=-payment.amount,
+        currency=payment.currency,
+        at=now,
+        reference=payment.id,
+        reason=payment.reference,
     )
     allocations = ledger.post(entry, settle_first=payment.invoice_id)
     invoices = settled_invoices(store, allocations)
@@ -110,20 +116,20 @@ def book_success(services: PaymentServices, payment: Payment, now: datetime) -> 
     events = [
         payment_event(EventType.PAYMENT_SUCCEEDED, payment, now, receipt=receipt.id),
         DomainEvent(
-            f"receipt.created:{receipt.id}",
-            EventType.RECEIPT_CREATED,
-            now,
-            payment.account_id,
-            {"receipt": receipt.id, "number": number, "payment": payment.id, "amount": payment.amount},
+            id=f"receipt.created:{receipt.id}",
+            type=EventType.RECEIPT_CREATED,
+            at=now,
+            account_id=payment.account_id,
+            detail={"receipt": receipt.id, "number": number, "payment": payment.id, "amount": payment.amount},
         ),
     ]
     events += [
         DomainEvent(
-            f"invoice.paid:{invoice.id}",
-            EventType.INVOICE_PAID,
-            now,
-            invoice.account_id,
-            {"invoice": invoice.id, "number": invoice.number, "payment": payment.id},
+            id=f"invoice.paid:{invoice.id}",
+            type=EventType.INVOICE_PAID,
+            at=now,
+            account_id=invoice.account_id,
+            detail={"invoice": invoice.id, "number": invoice.number, "payment": payment.id},
         )
         for invoice in invoices
         if invoice.status is InvoiceStatus.PAID

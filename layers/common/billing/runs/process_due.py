@@ -45,11 +45,11 @@ def _digest(services: Services, digest_id: str) -> None:
     if digest is None or digest.due_at > now:
         return
     event = DomainEvent(
-        f"receipts.digest_due:{digest.id}",
-        EventType.RECEIPTS_DIGEST_DUE,
-        now,
-        digest.account_id,
-        {"account": digest.account_id, "month": digest.month},
+        id=f"receipts.digest_due:{digest.id}",
+        type=EventType.RECEIPTS_DIGEST_DUE,
+        at=now,
+        account_id=digest.account_id,
+        detail={"account": digest.account_id, "month": digest.month},
     )
     with suppress(ConflictError):  # another worker sent it
         services.store.commit(WriteBatch(digests_sent=[digest], events=[event]))
@@ -81,11 +81,11 @@ def _step(services: Services, subscription: Subscription) -> WriteBatch | None:
         batch.subscriptions.append(subscription.evolve(trial_ending_notified=True))
         batch.events.append(
             DomainEvent(
-                f"subscription.trial_ending:{subscription.id}",
-                EventType.SUBSCRIPTION_TRIAL_ENDING,
-                now,
-                subscription.account_id,
-                {"subscription": subscription.id, "trial_end": subscription.trial_end.isoformat()},
+                id=f"subscription.trial_ending:{subscription.id}",
+                type=EventType.SUBSCRIPTION_TRIAL_ENDING,
+                at=now,
+                account_id=subscription.account_id,
+                detail={"subscription": subscription.id, "trial_end": subscription.trial_end.isoformat()},
             )
         )
         return batch
@@ -115,11 +115,11 @@ def _step(services: Services, subscription: Subscription) -> WriteBatch | None:
     batch.subscriptions.append(result)
     batch.events.append(
         DomainEvent(
-            f"{event_type}:{subscription.id}:{done.period.start.isoformat()}",
-            event_type,
-            now,
-            subscription.account_id,
-            {
+            id=f"{event_type}:{subscription.id}:{done.period.start.isoformat()}",
+            type=event_type,
+            at=now,
+            account_id=subscription.account_id,
+            detail={
                 "subscription": subscription.id,
                 "period_start": done.period.start.isoformat(),
                 "period_end": done.period.end.isoformat(),

@@ -100,13 +100,13 @@ def _switch(
     events = services.usage.events(subscription.id, subscription.usage_period.start, at)
     switched = switch_interval(subscription, updates, at, context.vat.rate, events)
     entry = LedgerEntry(
-        f"switch:{subscription.id}:{at.isoformat()}",
-        EntryKind.PRORATION_CREDIT,
-        -switched.balance_credit,
-        subscription.currency,
-        at,
-        subscription.id,
-        "Unused time of the previous plan",
+        id=f"switch:{subscription.id}:{at.isoformat()}",
+        kind=EntryKind.PRORATION_CREDIT,
+        amount=-switched.balance_credit,
+        currency=subscription.currency,
+        at=at,
+        reference=subscription.id,
+        reason="Unused time of the previous plan",
     )
     if switched.balance_credit:
         ledger.post(entry)

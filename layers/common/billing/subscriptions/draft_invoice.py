@@ -58,11 +58,11 @@ def draft_invoice(
     batch.consumed_items.extend(pending)
     batch.events.append(
         DomainEvent(
-            f"invoice.created:{invoice.id}",
-            EventType.INVOICE_CREATED,
-            now,
-            account.id,
-            {
+            id=f"invoice.created:{invoice.id}",
+            type=EventType.INVOICE_CREATED,
+            at=now,
+            account_id=account.id,
+            detail={
                 "invoice": invoice.id,
                 "subscription": subscription.id,
                 "billing_reason": reason.value,
