@@ -105,18 +105,22 @@ def test_listings_are_newest_first_and_paged_by_cursor(store):
     assert refused.value.code == "invalid_cursor"
 
 
-def test_a_commit_answers_what_it_stored_and_reports_it_once(store):
-    # Given a store that reports its commits to the invocation's pending events
-    pending = PendingEvents()
-    store.on_commit = pending
+def new_subscription_and_event():
     subscription = create_subscription(new_id("sub"), new_id("acct"), [NewItem("seats", USER, 1)], now=NOW).subscription
     event = DomainEvent(
         id=f"test.event:{new_id('e')}",
         type=EventType.INVOICE_CREATED,
         at=NOW,
         account_id=subscription.account_id,
-        detail={},
     )
+    return subscription, event
+
+
+def test_a_commit_answers_what_it_stored_and_reports_it_once(store):
+    # Given a store that reports its commits to the invocation's pending events
+    pending = PendingEvents()
+    store.on_commit = pending
+    subscription, event = new_subscription_and_event()
     # When a batch with a new subscription and an event is committed
     committed = store.commit(WriteBatch(subscriptions=[subscription], events=[event]))
     # Then the answer holds the subscription as stored, and the event went to the pending events once
@@ -131,14 +135,7 @@ def test_a_commit_answers_what_it_stored_and_reports_it_once(store):
 
 
 def test_what_is_due_is_found_in_its_shard_and_the_outbox_keeps_events_until_cleared(store):
-    subscription = create_subscription(new_id("sub"), new_id("acct"), [NewItem("seats", USER, 1)], now=NOW).subscription
-    event = DomainEvent(
-        id=f"test.event:{new_id('e')}",
-        type=EventType.INVOICE_CREATED,
-        at=NOW,
-        account_id=subscription.account_id,
-        detail={},
-    )
+    subscription, event = new_subscription_and_event()
     store.commit(WriteBatch(subscriptions=[subscription], events=[event]))
     due_at = subscription.next_due()
     shard = shard_of(subscription.id)
