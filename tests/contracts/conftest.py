@@ -7,8 +7,9 @@ import pytest
 
 from billing.adapters.dynamodb_accounts import DynamoAccountRepository
 from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
-from billing.adapters.dynamodb_billing import DynamoBillingStore, DynamoUsageStore
+from billing.adapters.dynamodb_billing import DynamoBillingStore
 from billing.adapters.dynamodb_tables import bind_table
+from billing.adapters.dynamodb_usage import DynamoUsageStore
 from billing.adapters.s3_documents import S3Documents
 from billing.adapters.stripe_payments import StripeGateway
 from tests.fakes import InMemoryAccounts, InMemoryKeys

@@ -164,3 +164,16 @@ def test_a_batch_over_the_transaction_limit_is_refused_whole(store):
         store.commit(WriteBatch(series=series))
     assert refused.value.code == "too_many_changes"
     assert store.series_last(series[0].series) == 0
+
+
+def test_the_transaction_limit_counts_outbox_events_and_claims(store):
+    # Given 99 claims, which with one event make 100 items: the most one transaction takes
+    claims = [f"limit:{new_id('c')}" for _ in range(99)]
+    _, event = new_subscription_and_event()
+    store.commit(WriteBatch(claims=claims, events=[event]))
+    # When one more claim is added to such a batch
+    more = [f"limit:{new_id('c')}" for _ in range(100)]
+    # Then it is refused whole, before anything is written
+    with pytest.raises(InvalidInputError):
+        store.commit(WriteBatch(claims=more, events=[event]))
+    store.commit(WriteBatch(claims=more[:1]))  # nothing of the refused batch was taken

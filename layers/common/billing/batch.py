@@ -8,7 +8,7 @@ written only if its stored version is still the one read (``version`` 0 means: m
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # the batch carries these objects; it never runs their code (a bottom-layer module)
@@ -71,27 +71,10 @@ class WriteBatch:
     claims: list[str] = field(default_factory=list)  # names taken once ever (an email sent): else conflict
 
     def __len__(self) -> int:
-        return sum(
-            len(part)
-            for part in (
-                self.products,
-                self.prices,
-                self.coupons,
-                self.promotion_codes,
-                self.subscriptions,
-                self.invoices,
-                self.credit_notes,
-                self.series,
-                self.pending_items,
-                self.consumed_items,
-                self.payment_profiles,
-                self.payments,
-                self.receipts,
-                self.account_statuses,
-                self.digests,
-                self.digests_sent,
-            )
-        ) + sum(1 + 2 * len(append.entries) for append in self.ledger)
+        """How many items the transaction writes (DynamoDB takes 100 at most): one per entry of each
+        part, outbox events and claims included, and a ledger append's head beside its entries."""
+        total = sum(len(getattr(self, part.name)) for part in fields(self) if part.name != "ledger")
+        return total + sum(1 + len(append.entries) for append in self.ledger)
 
 
 @dataclass(frozen=True, slots=True)

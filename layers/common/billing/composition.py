@@ -37,8 +37,9 @@ def api() -> Invoke:
     from billing.adapters.aws_messaging import EventBridgePublisher
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
-    from billing.adapters.dynamodb_billing import DynamoBillingStore, DynamoUsageStore
+    from billing.adapters.dynamodb_billing import DynamoBillingStore
     from billing.adapters.dynamodb_tables import bind_table
+    from billing.adapters.dynamodb_usage import DynamoUsageStore
     from billing.adapters.idempotency import PowertoolsIdempotency
     from billing.adapters.s3_documents import S3Documents
     from billing.batch import PendingEvents
@@ -130,8 +131,9 @@ def billing_worker() -> Invoke:
 
     from billing.adapters.aws_messaging import EventBridgePublisher
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
-    from billing.adapters.dynamodb_billing import DynamoBillingStore, DynamoUsageStore
+    from billing.adapters.dynamodb_billing import DynamoBillingStore
     from billing.adapters.dynamodb_tables import bind_table
+    from billing.adapters.dynamodb_usage import DynamoUsageStore
     from billing.batch import PendingEvents
     from billing.clock import RuntimeClock
     from billing.runs.process_due import process_due
