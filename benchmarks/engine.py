@@ -88,7 +88,7 @@ def ingestion_throughput(batches: int = 20) -> float:
     """Events per second through request validation and ingest_usage (the Lambda's compute)."""
     from billing.accounts.access import Principal, Role
     from billing.clock import FixedClock
-    from billing.http.billing_views import UsageBatch
+    from billing.http.usage_views import UsageBatch
     from billing.metering.ingest_usage import IncomingEvent, ingest_usage
     from billing.usage.models import tags_of
 

@@ -16,8 +16,7 @@ from billing.accounts.list_api_keys import list_api_keys
 from billing.accounts.profile import BillingProfile, BillingProfileChanges
 from billing.accounts.revoke_api_key import revoke_api_key
 from billing.accounts.update_account import update_account
-from billing.http.routing import BEARER, caller, once, services
-from billing.http.views import (
+from billing.http.account_views import (
     ACCOUNT_ID_PATTERN,
     KEY_ID_PATTERN,
     AccountView,
@@ -26,6 +25,7 @@ from billing.http.views import (
     ApiKeyList,
     ApiKeyView,
 )
+from billing.http.routing import BEARER, caller, once, services
 
 router = Router()
 ACCOUNT_ID = Annotated[str, Path(pattern=ACCOUNT_ID_PATTERN, examples=["acct_0a1b2c3d4e5f60718293"])]

@@ -9,9 +9,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from billing.balance.adjust_balance import adjust_balance
 from billing.errors import ErrorCode, InvalidInputError
-from billing.http.billing_views import AdjustmentCreate, BalanceTransactionView, BalanceView
+from billing.http.account_views import ACCOUNT_ID_PATTERN
+from billing.http.balance_views import AdjustmentCreate, BalanceTransactionView, BalanceView
 from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, services
-from billing.http.views import ACCOUNT_ID_PATTERN
 from billing.ledger.read_balance import balance_of, read_ledger
 
 router = Router()

@@ -18,7 +18,7 @@ from billing.catalog.get_price import get_price
 from billing.catalog.models import Meter, Package, Price, Product, Recurring, Tier
 from billing.discounts.models import Coupon, PromotionCode
 from billing.errors import ErrorCode, InvalidInputError
-from billing.http.billing_views import (
+from billing.http.catalog_views import (
     CouponCreate,
     CouponView,
     PriceCreate,
@@ -28,9 +28,9 @@ from billing.http.billing_views import (
     PromotionCodeCreate,
     PromotionCodeView,
     TierView,
-    iso,
 )
 from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, page, services
+from billing.http.schema import iso
 from billing.ids import new_id
 
 router = Router()

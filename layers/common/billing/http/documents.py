@@ -12,8 +12,8 @@ from pydantic import AwareDatetime
 from billing.documents.credit_note_pdf_url import credit_note_pdf_url
 from billing.documents.documents_zip_url import documents_zip_url
 from billing.documents.invoice_pdf_url import invoice_pdf_url
+from billing.http.account_views import ACCOUNT_ID_PATTERN
 from billing.http.routing import BEARER, caller, services
-from billing.http.views import ACCOUNT_ID_PATTERN
 
 router = Router()
 

@@ -8,13 +8,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from billing.accounts.access import require_operator
-from billing.http.billing_views import (
-    CreditNoteCreate,
-    CreditNoteView,
-    InvoiceItemCreate,
-    InvoiceItemView,
-    InvoiceView,
-)
+from billing.http.invoice_views import CreditNoteCreate, CreditNoteView, InvoiceItemCreate, InvoiceItemView, InvoiceView
 from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, page, services
 from billing.invoices.add_invoice_item import add_invoice_item
 from billing.invoices.finalize_invoice import finalize_invoice

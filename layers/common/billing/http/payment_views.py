@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from billing.http.billing_views import Currency, Strict, iso
-from billing.http.views import ACCOUNT_ID_PATTERN
+from billing.http.account_views import ACCOUNT_ID_PATTERN
+from billing.http.schema import Currency, Strict, iso
 from billing.payments.models import Payment, PaymentMethod, PaymentProfile, Receipt, SetupIntentInfo
 
 PositiveAmount = Annotated[int, Field(ge=1, le=10**12)]

@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
+from billing.http.account_views import ACCOUNT_ID_PATTERN
 from billing.http.payment_views import (
     PaymentCreate,
     PaymentMethodsView,
@@ -17,7 +18,6 @@ from billing.http.payment_views import (
     TopUpCreate,
 )
 from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, page, services
-from billing.http.views import ACCOUNT_ID_PATTERN
 from billing.payments.create_setup_intent import create_setup_intent
 from billing.payments.detach_method import detach_method
 from billing.payments.get_payment import get_payment

@@ -7,16 +7,16 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from billing.http.billing_views import (
+from billing.http.invoice_views import InvoiceView
+from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, page, services
+from billing.http.subscription_views import (
     CancelRequest,
-    InvoiceView,
     ItemChange,
     PreviewRequest,
     SubscriptionCreate,
     SubscriptionUpdate,
     SubscriptionView,
 )
-from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, page, services
 from billing.subscriptions.cancel import cancel
 from billing.subscriptions.change_subscription import ChangeRequest, change_subscription
 from billing.subscriptions.get_subscription import get_subscription

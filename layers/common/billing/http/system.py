@@ -7,8 +7,8 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from billing.http.account_views import Health
 from billing.http.problems import Problem
-from billing.http.views import Health
 
 router = Router()
 

@@ -12,8 +12,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import AwareDatetime
 
-from billing.http.billing_views import EventErrorView, IngestView, UsageBatch, UsageRowView, UsageSummaryView
 from billing.http.routing import BEARER, caller, once, services
+from billing.http.usage_views import EventErrorView, IngestView, UsageBatch, UsageRowView, UsageSummaryView
 from billing.metering.ingest_usage import IncomingEvent, ingest_usage
 from billing.metering.summarize_usage import summarize_usage
 from billing.money import minor_unit_exponent

@@ -1,0 +1,147 @@
+"""Request and response bodies of the catalog routes: products, prices, coupons, promotion codes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from billing.catalog.models import Aggregation, BillingScheme, Interval, TiersMode, UsageType
+from billing.discounts.models import Duration
+from billing.http.schema import (
+    Amount,
+    Currency,
+    Identifier,
+    Name,
+    Strict,
+    Text,
+    UnitDecimal,
+)
+
+
+class ProductCreate(Strict):
+    name: Name
+    description: Text | None = None
+
+
+class ProductView(BaseModel):
+    id: str
+    object: Literal["product"] = "product"
+    name: str
+    description: str | None
+    created: str | None
+
+
+class RecurringIn(Strict):
+    interval: Interval
+    interval_count: Annotated[int, Field(ge=1, le=36)] = 1
+
+
+class TierIn(Strict):
+    up_to: Annotated[int, Field(ge=1, le=10**12)] | None
+    unit_amount_decimal: UnitDecimal = Decimal(0)
+    flat_amount_decimal: UnitDecimal = Decimal(0)
+
+
+class PackageIn(Strict):
+    size: Annotated[int, Field(ge=1, le=10**9)]
+    amount_decimal: UnitDecimal
+    free_units: Annotated[int, Field(ge=0, le=10**12)] = 0
+
+
+class MeterIn(Strict):
+    event_name: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:\-]+$")]
+    aggregation: Aggregation = Aggregation.SUM
+    unique_by: Annotated[str, Field(max_length=100)] | None = None
+
+
+class PriceCreate(Strict):
+    product: Identifier
+    currency: Currency
+    nickname: Name | None = None
+    unit_amount: Amount | None = Field(default=None, description="Minor units per unit.")
+    unit_amount_decimal: UnitDecimal | None = Field(default=None, description="Minor units, up to 12 decimals.")
+    recurring: RecurringIn | None = Field(default=None, description="Absent: a one-off price.")
+    usage_type: UsageType = UsageType.LICENSED
+    billing_scheme: BillingScheme = BillingScheme.PER_UNIT
+    tiers: Annotated[list[TierIn], Field(max_length=50)] | None = None
+    tiers_mode: TiersMode | None = None
+    package: PackageIn | None = None
+    meter: MeterIn | None = None
+    tax_rate: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] | None = None
+
+
+class TierView(BaseModel):
+    up_to: int | None
+    unit_amount_decimal: str
+    flat_amount_decimal: str
+
+
+class PriceView(BaseModel):
+    id: str
+    object: Literal["price"] = "price"
+    product: str
+    currency: str
+    nickname: str | None
+    unit_amount_decimal: str
+    recurring: dict[str, Any] | None
+    usage_type: str
+    billing_scheme: str
+    tiers: list[TierView] | None
+    tiers_mode: str | None
+    package: dict[str, Any] | None
+    meter: dict[str, Any] | None
+    created: str | None
+
+
+class CouponCreate(Strict):
+    name: Name | None = None
+    percent_off: Annotated[Decimal, Field(gt=0, le=100, decimal_places=4)] | None = None
+    amount_off: Annotated[int, Field(gt=0, le=10**12)] | None = None
+    currency: Currency | None = None
+    duration: Duration
+    duration_in_months: Annotated[int, Field(ge=1, le=120)] | None = None
+    max_redemptions: Annotated[int, Field(ge=1, le=10**9)] | None = None
+    redeem_by: AwareDatetime | None = None
+
+
+class CouponView(BaseModel):
+    id: str
+    object: Literal["coupon"] = "coupon"
+    name: str | None
+    percent_off: str | None
+    amount_off: int | None
+    currency: str | None
+    duration: str
+    duration_in_months: int | None
+    max_redemptions: int | None
+    redeem_by: str | None
+    times_redeemed: int
+    created: str | None
+
+
+class PromotionCodeCreate(Strict):
+    code: Annotated[str, Field(min_length=3, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")]
+    coupon: Identifier
+    max_redemptions: Annotated[int, Field(ge=1, le=10**9)] | None = None
+    expires_at: AwareDatetime | None = None
+    first_time_only: bool = False
+    referrer_account: Identifier | None = Field(default=None, description="Makes it a referral code.")
+
+
+class PromotionCodeView(BaseModel):
+    id: str
+    object: Literal["promotion_code"] = "promotion_code"
+    code: str
+    coupon: str
+    active: bool
+    max_redemptions: int | None
+    times_redeemed: int
+    expires_at: str | None
+    first_time_only: bool
+    referrer_account: str | None
+    created: str | None
+
+
+# --- subscriptions -----------------------------------------------------------------------------------

@@ -1,0 +1,210 @@
+"""Request and response bodies of the invoice routes: invoices (and previews), credit notes, invoice items."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from billing.clock import isoformat
+from billing.http.schema import (
+    Currency,
+    Identifier,
+    Strict,
+    Text,
+    UnitDecimal,
+    iso,
+)
+from billing.invoices.models import CreditNote, DraftInvoice, Invoice, InvoiceLine, Section
+
+
+class TagShareView(BaseModel):
+    tags: dict[str, str]
+    quantity: str
+    amount: int
+
+
+class LineView(BaseModel):
+    description: str
+    amount: int
+    quantity: str
+    unit_amount_decimal: str | None
+    period_start: str | None
+    period_end: str | None
+    price: str | None
+    proration: dict[str, int] | None
+    tag_shares: list[TagShareView]
+
+    @classmethod
+    def of(cls, line: InvoiceLine) -> LineView:
+        return cls(
+            description=line.description,
+            amount=line.amount,
+            quantity=f"{line.quantity.normalize():f}",
+            unit_amount_decimal=None if line.unit_amount is None else f"{line.unit_amount.normalize():f}",
+            period_start=iso(line.period.start) if line.period else None,
+            period_end=iso(line.period.end) if line.period else None,
+            price=line.price_id,
+            proration={"remaining": line.proration[0], "total": line.proration[1]} if line.proration else None,
+            tag_shares=[
+                TagShareView(tags=dict(s.tags), quantity=f"{s.quantity.normalize():f}", amount=s.amount)
+                for s in line.tag_shares
+            ],
+        )
+
+
+class TaxView(BaseModel):
+    rate: str
+    category: str
+    taxable_amount: int
+    amount: int
+
+
+class DiscountView(BaseModel):
+    coupon: str
+    description: str
+    amount: int
+
+
+class InvoiceView(BaseModel):
+    id: str | None
+    object: Literal["invoice"] = "invoice"
+    number: str | None
+    status: str
+    account: str
+    subscription: str | None
+    currency: str
+    billing_reason: str
+    created: str
+    finalized_at: str | None
+    due_at: str | None
+    collection_method: str | None
+    period_start: str | None
+    period_end: str | None
+    sections: dict[Section, list[LineView]]
+    subtotal: int
+    discounts: list[DiscountView]
+    taxes: list[TaxView]
+    total: int
+    credit_applied: int
+    amount_due: int
+    amount_paid: int
+    amount_remaining: int
+    amount_credited: int
+    previous_unpaid: int
+    vat_mention: str | None
+    proration_date: str | None = None
+
+    @classmethod
+    def of_draft(
+        cls, draft: DraftInvoice, invoice: Invoice | None = None, proration_date: datetime | None = None
+    ) -> InvoiceView:
+        return cls(
+            id=invoice.id if invoice else None,
+            number=invoice.number if invoice else None,
+            status=invoice.status.value if invoice else "preview",
+            account=draft.account_id,
+            subscription=draft.subscription_id,
+            currency=draft.currency,
+            billing_reason=draft.billing_reason.value,
+            created=isoformat(draft.created),
+            finalized_at=iso(invoice.finalized_at) if invoice else None,
+            due_at=iso(invoice.due_at) if invoice else None,
+            collection_method=invoice.collection_method if invoice else None,
+            period_start=iso(draft.period.start) if draft.period else None,
+            period_end=iso(draft.period.end) if draft.period else None,
+            sections={section: [LineView.of(line) for line in draft.section(section)] for section in Section},
+            subtotal=draft.subtotal,
+            discounts=[
+                DiscountView(coupon=d.coupon_id, description=d.description, amount=d.amount) for d in draft.discounts
+            ],
+            taxes=[
+                TaxView(
+                    rate=f"{t.rate.normalize():f}",
+                    category=t.category.value,
+                    taxable_amount=t.taxable_amount,
+                    amount=t.amount,
+                )
+                for t in draft.taxes
+            ],
+            total=draft.total,
+            credit_applied=draft.credit_applied,
+            amount_due=draft.amount_due,
+            amount_paid=invoice.amount_paid if invoice else 0,
+            amount_remaining=invoice.amount_remaining if invoice else draft.amount_due,
+            amount_credited=invoice.amount_credited if invoice else 0,
+            previous_unpaid=draft.previous_unpaid,
+            vat_mention=draft.vat_mention,
+            proration_date=iso(proration_date),
+        )
+
+    @classmethod
+    def of(cls, invoice: Invoice) -> InvoiceView:
+        return cls.of_draft(invoice.draft, invoice)
+
+
+class CreditNoteCreate(Strict):
+    invoice: Identifier
+    amount: Annotated[int, Field(gt=0, le=10**12)]
+    reason: Text
+    refund: bool = Field(
+        default=False, description="Give the amount back on the card or debit that paid the invoice (paid invoices)."
+    )
+
+
+class CreditNoteView(BaseModel):
+    id: str
+    object: Literal["credit_note"] = "credit_note"
+    number: str
+    invoice: str
+    invoice_number: str
+    account: str
+    currency: str
+    amount: int
+    reason: str
+    created: str
+    amount_refunded: int = Field(
+        default=0, description="With refund: below amount if Stripe was unreachable (the rest stays as credit)."
+    )
+
+    @classmethod
+    def of(cls, note: CreditNote, refunded: int = 0) -> CreditNoteView:
+        return cls(
+            id=note.id,
+            number=note.number,
+            invoice=note.invoice_id,
+            invoice_number=note.invoice_number,
+            account=note.account_id,
+            currency=note.currency,
+            amount=note.amount,
+            reason=note.reason,
+            created=isoformat(note.created),
+            amount_refunded=refunded,
+        )
+
+
+class InvoiceItemCreate(Strict):
+    account: Identifier
+    price: Identifier | None = None
+    quantity: Annotated[Decimal, Field(gt=0, le=10**9, decimal_places=6)] = Decimal(1)
+    unit_amount_decimal: UnitDecimal | None = None
+    currency: Currency | None = None
+    description: Text | None = None
+    invoice_now: bool = False
+
+
+class InvoiceItemView(BaseModel):
+    id: str
+    object: Literal["invoiceitem"] = "invoiceitem"
+    account: str
+    currency: str
+    description: str
+    quantity: str
+    unit_amount_decimal: str
+    price: str | None
+    invoice: str | None
+
+
+# --- balance -----------------------------------------------------------------------------------------

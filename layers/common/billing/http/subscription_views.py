@@ -1,0 +1,131 @@
+"""Request and response bodies of the subscription routes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from billing.clock import isoformat
+from billing.http.schema import (
+    Identifier,
+    Quantity,
+    Strict,
+    iso,
+)
+from billing.subscriptions.models import CollectionMethod, ProrationBehavior, Subscription
+
+
+class ItemCreate(Strict):
+    price: Identifier
+    quantity: Quantity = 1
+
+
+class SubscriptionCreate(Strict):
+    account: Identifier
+    items: Annotated[list[ItemCreate], Field(min_length=1, max_length=20)]
+    trial_period_days: Annotated[int, Field(ge=1, le=730)] | None = None
+    collection_method: CollectionMethod = CollectionMethod.CHARGE_AUTOMATICALLY
+    days_until_due: Annotated[int, Field(ge=0, le=365)] | None = None
+    coupon: Identifier | None = None
+    promotion_code: Annotated[str, Field(min_length=3, max_length=40)] | None = None
+    billing_cycle_anchor: AwareDatetime | None = None
+    start_date: AwareDatetime | None = None
+    managed_by: Literal["aws_marketplace"] | None = Field(default=None, description="Operators only.")
+
+
+class ItemChange(Strict):
+    id: Identifier | None = Field(default=None, description="An existing item; absent to add one.")
+    price: Identifier | None = None
+    quantity: Quantity | None = None
+    deleted: bool = False
+
+
+class SubscriptionUpdate(Strict):
+    items: Annotated[list[ItemChange], Field(min_length=1, max_length=20)]
+    proration_behavior: ProrationBehavior = ProrationBehavior.CREATE_PRORATIONS
+    proration_date: AwareDatetime | None = Field(
+        default=None, description="Confirm a preview with the proration_date it returned."
+    )
+    at_period_end: bool = Field(default=False, description="Schedule the change (a downgrade) for the period end.")
+
+
+class CancelRequest(Strict):
+    at_period_end: bool = False
+
+
+class ItemView(BaseModel):
+    id: str
+    price: str
+    quantity: int
+
+
+class SubscriptionView(BaseModel):
+    id: str
+    object: Literal["subscription"] = "subscription"
+    account: str
+    status: str
+    currency: str
+    items: list[ItemView]
+    current_period_start: str
+    current_period_end: str
+    usage_period_start: str
+    usage_period_end: str
+    trial_end: str | None
+    cancel_at_period_end: bool
+    canceled_at: str | None
+    ended_at: str | None
+    collection_method: str
+    days_until_due: int | None
+    discount: dict[str, Any] | None
+    managed_by: str | None
+    pending_proration_lines: int
+    scheduled_change: list[ItemView] | None
+    created: str
+    latest_invoice: str | None = None
+
+    @classmethod
+    def of(cls, subscription: Subscription, latest_invoice: str | None = None) -> SubscriptionView:
+        def items(source: tuple[Any, ...]) -> list[ItemView]:
+            return [ItemView(id=i.id, price=i.price.id, quantity=i.quantity) for i in source]
+
+        discount = None
+        if subscription.discount is not None:
+            discount = {
+                "coupon": subscription.discount.coupon.id,
+                "start": iso(subscription.discount.start),
+                "end": iso(subscription.discount.end),
+            }
+        return cls(
+            id=subscription.id,
+            account=subscription.account_id,
+            status=subscription.status.value,
+            currency=subscription.currency,
+            items=items(subscription.items),
+            current_period_start=isoformat(subscription.current_period.start),
+            current_period_end=isoformat(subscription.current_period.end),
+            usage_period_start=isoformat(subscription.usage_period.start),
+            usage_period_end=isoformat(subscription.usage_period.end),
+            trial_end=iso(subscription.trial_end),
+            cancel_at_period_end=subscription.cancel_at_period_end,
+            canceled_at=iso(subscription.canceled_at),
+            ended_at=iso(subscription.ended_at),
+            collection_method=subscription.collection_method.value,
+            days_until_due=subscription.days_until_due,
+            discount=discount,
+            managed_by=subscription.managed_by,
+            pending_proration_lines=len(subscription.pending_lines),
+            scheduled_change=items(subscription.scheduled_items) if subscription.scheduled_items else None,
+            created=isoformat(subscription.created),
+            latest_invoice=latest_invoice,
+        )
+
+
+# --- invoices ----------------------------------------------------------------------------------------
+
+
+class PreviewRequest(Strict):
+    subscription: Identifier
+    items: Annotated[list[ItemChange], Field(min_length=1, max_length=20)] | None = None
+    proration_behavior: ProrationBehavior = ProrationBehavior.CREATE_PRORATIONS
+    proration_date: AwareDatetime | None = None
