@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
 from billing.accounts.access import Permission, Principal, Role
 from billing.accounts.authenticate import authenticate
 from billing.adapters.pdf_reportlab import render_pdf
@@ -139,7 +141,9 @@ class World:
         route, parameters = found.route, found.path_parameters
         event = proxy_event(method, url.path, route.path, body, principal, headers, parameters or None)
         if route.function == "stripe_webhook":
-            response, _ = receive_webhook(self.gateway, self.store, self.payments_queue, event, self.clock.now())
+            response, _ = receive_webhook(
+                self.gateway, self.store, self.payments_queue, APIGatewayProxyEvent(event), self.clock.now()
+            )
             self._work_payments_queue()
             return self._answer(response)
         if url.query:
@@ -220,10 +224,10 @@ class World:
 
     def _react(self, event: DomainEvent) -> None:
         target = _RULE_TARGETS.get(EventType(event.type))
-        envelope = {"detail-type": str(event.type), "source": "billing", "detail": event.bus_detail()}
         if target == "Documents":
-            react_to_document_event(self.document_services, envelope)
+            react_to_document_event(self.document_services, str(event.type), event.bus_detail())
         elif target == "Payments":
+            envelope = {"detail-type": str(event.type), "source": "billing", "detail": event.bus_detail()}
             react_to_payments_message(self.payment_services, envelope)
 
     def deliver_webhook(self, payload: bytes, signature: str | None) -> bool:

@@ -95,6 +95,8 @@ def authorizer() -> ApiKeyRepository:
 
 
 def stripe_webhook() -> Callable[[dict[str, Any]], tuple[dict[str, Any], str]]:
+    from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
     from billing.adapters.aws_messaging import SqsQueue
     from billing.adapters.dynamodb_billing import DynamoBillingStore
     from billing.adapters.dynamodb_tables import bind_table
@@ -107,7 +109,7 @@ def stripe_webhook() -> Callable[[dict[str, Any]], tuple[dict[str, Any], str]]:
     bind_table(settings.table)
     store, queue, clock = DynamoBillingStore(), SqsQueue(settings.payments_queue), RuntimeClock()
     gateway = gateway_from_secret(settings.stripe_secret, settings.stripe_api_base)
-    return lambda event: receive_webhook(gateway, store, queue, event, clock.now())
+    return lambda event: receive_webhook(gateway, store, queue, APIGatewayProxyEvent(event), clock.now())
 
 
 def billing_run() -> Callable[[], RunReport]:
@@ -127,8 +129,6 @@ def billing_run() -> Callable[[], RunReport]:
 
 
 def billing_worker() -> Invoke:
-    import json
-
     from billing.adapters.aws_messaging import EventBridgePublisher
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_billing import DynamoBillingStore
@@ -150,7 +150,7 @@ def billing_worker() -> Invoke:
     publisher = EventBridgePublisher(settings.event_bus)
 
     def handle(record: SQSRecord) -> None:
-        message = json.loads(record.body)
+        message = record.json_body
         process_due(services, str(message["kind"]), str(message["id"]))
         publish_events(pending.take(), store, publisher)  # a failure fails the record; the outbox keeps them
 
@@ -158,7 +158,7 @@ def billing_worker() -> Invoke:
 
 
 def documents() -> Invoke:
-    import json
+    from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent
 
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_billing import DynamoBillingStore
@@ -183,8 +183,8 @@ def documents() -> Invoke:
     )
 
     def handle(record: SQSRecord) -> None:
-        event = json.loads(record.body)  # an EventBridge event, delivered by the bus rule
-        kind, emailed = react(services, event)
+        event = EventBridgeEvent(record.json_body)  # EventBridge's envelope, delivered by the bus rule
+        kind, emailed = react(services, event.detail_type, event.detail)
         if emailed and kind in EMAILED_METRICS:
             metrics.add_metric(name=EMAILED_METRICS[kind], unit="Count", value=1)
 
@@ -192,8 +192,6 @@ def documents() -> Invoke:
 
 
 def payments() -> Invoke:
-    import json
-
     from billing.adapters.aws_messaging import EventBridgePublisher
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_billing import DynamoBillingStore
@@ -220,7 +218,7 @@ def payments() -> Invoke:
     publisher = EventBridgePublisher(settings.event_bus)
 
     def handle(record: SQSRecord) -> None:
-        payment = react(services, json.loads(record.body))
+        payment = react(services, record.json_body)
         if payment is not None:
             metrics.add_metric(name=f"Charge_{payment.status.value}", unit="Count", value=1)
         publish_events(pending.take(), store, publisher)  # a failure fails the record; the outbox keeps them

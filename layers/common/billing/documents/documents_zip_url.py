@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from billing.accounts.access import Permission, Principal, require_access
 from billing.errors import ErrorCode, InvalidInputError
 from billing.ids import new_id
+from billing.ports import DocumentStorage, PageRequest
 
 if TYPE_CHECKING:  # the joined store names parts of every package
     from billing.store import BillingStore
-from billing.ports import DocumentStorage, PageRequest
 
 MAX_DOCUMENTS = 500  # a zip built within one request; larger exports belong to an asynchronous job
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from babel.dates import format_date
 
@@ -10,7 +12,7 @@ from billing.documents.emails import FAILED_BODY, FAILED_SUBJECT, NEXT
 from billing.documents.services import DocumentServices, claim_once, money_text
 
 
-def notify_payment_failed(services: DocumentServices, detail: dict[str, object]) -> bool:
+def notify_payment_failed(services: DocumentServices, detail: Mapping[str, Any]) -> bool:
     """The failure notice: what failed, when the next attempt is, how to update the method. Once."""
     payment = services.store.get_payment(str(detail["payment"]))
     if payment is None:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from billing.documents.notify_method_added import notify_method_added
@@ -19,7 +19,7 @@ from billing.events import EventType
 
 log = logging.getLogger(__name__)
 # A reaction returns True when it emailed the document (False or None: nothing sent this time).
-Reaction = Callable[[DocumentServices, dict[str, Any]], bool | None]
+Reaction = Callable[[DocumentServices, Mapping[str, Any]], bool | None]
 
 REACTIONS: dict[EventType, Reaction] = {
     EventType.INVOICE_FINALIZED: lambda services, detail: publish_invoice(services, str(detail["invoice"])),
@@ -40,11 +40,10 @@ REACTIONS: dict[EventType, Reaction] = {
 EMAILED_METRICS = {EventType.INVOICE_FINALIZED: "InvoiceEmailed", EventType.RECEIPT_CREATED: "ReceiptEmailed"}
 
 
-def react(services: DocumentServices, event: dict[str, Any]) -> tuple[EventType | None, bool]:
-    """Run the reaction to one bus event (EventBridge's envelope); returns its type and whether it emailed."""
-    kind = event.get("detail-type")
-    if kind not in REACTIONS:
-        log.warning("no reaction to this event: %s", kind)
+def react(services: DocumentServices, detail_type: str, detail: Mapping[str, Any]) -> tuple[EventType | None, bool]:
+    """Run the reaction to one bus event; returns its type and whether it emailed."""
+    if detail_type not in REACTIONS:
+        log.warning("no reaction to this event: %s", detail_type)
         return None, False
-    event_type = EventType(kind)
-    return event_type, bool(REACTIONS[event_type](services, event.get("detail", {})))
+    event_type = EventType(detail_type)
+    return event_type, bool(REACTIONS[event_type](services, detail))

@@ -10,15 +10,15 @@ from babel.numbers import format_currency
 
 from billing.accounts.ports import AccountRepository
 from billing.batch import WriteBatch
+from billing.documents.ports import Mailer, PdfRenderer
 from billing.documents.seller import Seller
 from billing.errors import ConflictError
 from billing.invoices.models import Invoice
 from billing.money import minor_unit_exponent
+from billing.ports import DocumentStorage
 
 if TYPE_CHECKING:  # the joined store names parts of every package
     from billing.store import BillingStore
-from billing.documents.ports import Mailer, PdfRenderer
-from billing.ports import DocumentStorage
 
 
 @dataclass(frozen=True, slots=True)

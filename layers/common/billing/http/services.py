@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 
 from billing.accounts.ports import AccountRepository, ApiKeyRepository
 from billing.clock import Clock
-from billing.payments.record_payment import PaymentServices
-
-if TYPE_CHECKING:  # the joined store names parts of every package
-    from billing.store import BillingStore
 from billing.payments.ports import PaymentGateway
+from billing.payments.record_payment import PaymentServices
 from billing.ports import DocumentStorage, Idempotency
 from billing.subscriptions.services import Services
 from billing.usage.ports import UsageStore
+
+if TYPE_CHECKING:  # the joined store names parts of every package
+    from billing.store import BillingStore
 
 
 @dataclass(frozen=True)

@@ -12,24 +12,26 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from billing.errors import PROBLEM_JSON, ErrorCode, InvalidInputError, problem_document
-from billing.payments.provider_events import receive_event
-
-if TYPE_CHECKING:  # the joined store names parts of every package
-    from billing.store import BillingStore
 from billing.payments.ports import PaymentGateway
+from billing.payments.provider_events import receive_event
 from billing.ports import WorkQueue
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
+    from billing.store import BillingStore
 
 
 def receive_webhook(
-    gateway: PaymentGateway, store: BillingStore, queue: WorkQueue, event: dict[str, Any], now: datetime
+    gateway: PaymentGateway, store: BillingStore, queue: WorkQueue, event: APIGatewayProxyEvent, now: datetime
 ) -> tuple[dict[str, Any], str]:
     """The proxy response, and what happened: ``received``, ``duplicate`` or the refusal's error code."""
-    headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
-    body = event.get("body") or ""
+    body = event.body or ""
     try:
         # API Gateway hands binary or non-UTF-8 bodies over base64-encoded: verify the raw bytes.
-        payload = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body.encode()
-        fresh = receive_event(gateway, store, queue, payload, headers.get("stripe-signature"), now)
+        payload = base64.b64decode(body, validate=True) if event.is_base64_encoded else body.encode()
+        signature = event.headers.get("stripe-signature")  # the data class's headers ignore case
+        fresh = receive_event(gateway, store, queue, payload, signature, now)
     except (InvalidInputError, binascii.Error) as error:
         code = getattr(error, "code", ErrorCode.INVALID_PAYLOAD)
         detail = getattr(error, "message", "The body is not valid base64.")

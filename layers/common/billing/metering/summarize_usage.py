@@ -12,13 +12,13 @@ from billing.accounts.access import Principal
 from billing.catalog.models import BillingScheme, Meter
 from billing.errors import ErrorCode, InvalidInputError
 from billing.money import round_minor
-
-if TYPE_CHECKING:  # the joined store names parts of every package
-    from billing.store import BillingStore
 from billing.subscriptions.get_subscription import readable_subscription
 from billing.usage.aggregate_usage import aggregate
 from billing.usage.models import Tags, UsageEvent
 from billing.usage.ports import UsageStore
+
+if TYPE_CHECKING:  # the joined store names parts of every package
+    from billing.store import BillingStore
 
 MAX_SPAN = timedelta(days=400)
 

@@ -21,12 +21,12 @@ from billing.invoices.settle_invoices import settled_invoices
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 from billing.payments.models import Payment, RefundSnapshot
 from billing.payments.payment_profiles import add_method
+from billing.payments.ports import PaymentGateway
 from billing.payments.record_payment import ATTEMPTS, PaymentServices, apply_intent, payment_event
+from billing.ports import WorkQueue
 
 if TYPE_CHECKING:  # the joined store names parts of every package
     from billing.store import BillingStore
-from billing.payments.ports import PaymentGateway
-from billing.ports import WorkQueue
 
 log = logging.getLogger(__name__)
 

@@ -34,10 +34,10 @@ from billing.payments.models import (
     Receipt,
     ReceiptLine,
 )
+from billing.payments.ports import PaymentGateway
 
 if TYPE_CHECKING:  # the joined store names parts of every package
     from billing.store import BillingStore
-from billing.payments.ports import PaymentGateway
 
 RECEIPT_SERIES = "R"
 ATTEMPTS = 5  # optimistic retries when a concurrent writer moved the ledger or an invoice

@@ -10,10 +10,10 @@ from billing.accounts.models import Account
 from billing.accounts.ports import AccountRepository
 from billing.clock import Clock
 from billing.errors import ErrorCode, InvalidInputError, NotFoundError
+from billing.usage.ports import UsageStore
 
 if TYPE_CHECKING:  # the joined store names parts of every package
     from billing.store import BillingStore
-from billing.usage.ports import UsageStore
 
 
 @dataclass(frozen=True, slots=True)
