@@ -43,6 +43,7 @@ def pdf_text(client, invoice_id: str) -> str:
 
 
 def test_story_aircall_monthly_over_three_months(as_operator, client_for, catalog, server_now, event_tap):
+    # Given an Aircall-like monthly plan: 3 seats and metered minutes
     account, owner = new_customer(as_operator, client_for)
     subscription = ok(
         owner.post(
@@ -57,11 +58,13 @@ def test_story_aircall_monthly_over_three_months(as_operator, client_for, catalo
     start = datetime.fromisoformat(subscription["current_period_start"])
     seat = next(i for i in subscription["items"] if i["price"] == catalog.seat["id"])
 
+    # When a user joins mid-month, 120 minutes are called, and three months pass
     advance(as_operator, start + timedelta(days=15))  # mid-month: a user joins, calls are made
     ok(owner.patch(f"/v1/subscriptions/{subscription['id']}", json={"items": [{"id": seat["id"], "quantity": 4}]}))
     ok(owner.post("/v1/usage_events", json={"events": minutes_events(subscription["id"], 120, server_now())}))
     advance(as_operator, start + timedelta(days=92, hours=2))
 
+    # Then a creation invoice and three cycle invoices were finalized, numbered in order
     invoices = invoices_of(owner, account["id"])
     assert [i["billing_reason"] for i in invoices] == ["subscription_create"] + ["subscription_cycle"] * 3
     assert all(i["status"] == "open" for i in invoices)  # finalized after their grace hour
@@ -70,11 +73,13 @@ def test_story_aircall_monthly_over_three_months(as_operator, client_for, catalo
     numbers = [(i["number"].rsplit("-", 2)[1], int(i["number"].rsplit("-", 1)[1])) for i in invoices]
     assert numbers == sorted(numbers)
     assert len(set(numbers)) == len(numbers)
+    # And the second bills 4 seats, the mid-month proration and the minutes
     second = ok(owner.get(f"/v1/invoices/{invoices[1]['id']}"))
     assert [line["amount"] for line in second["sections"]["recurring"]] == [12000]
     assert len(second["sections"]["proration"]) == 2
     assert [(line["quantity"], line["amount"]) for line in second["sections"]["usage"]] == [("120", 600)]
 
+    # And its PDF says all of it in French, with the legal mentions and the amount due
     text = pdf_text(owner, second["id"])
     assert second["number"] in text
     assert "Facture" in text
@@ -88,12 +93,14 @@ def test_story_aircall_monthly_over_three_months(as_operator, client_for, catalo
     assert "BCE" in text
     amount_due = f"{second['amount_due'] / 100:.2f}".replace(".", ",")
     assert amount_due in text
+    # And the bus heard the invoices and the renewals
     types = {e["detail-type"] for e in event_tap() if e["detail"]["account"] == account["id"]}
     assert {"invoice.created", "invoice.finalized", "subscription.renewed"} <= types
     stop(owner, subscription)
 
 
 def test_story_annual_plan_with_monthly_usage_invoices(as_operator, client_for, catalog, server_now):
+    # Given an annual plan with metered minutes, for an English-speaking customer, and 30 minutes used
     account, owner = new_customer(as_operator, client_for, locale="en")
     subscription = ok(
         owner.post(
@@ -112,8 +119,10 @@ def test_story_annual_plan_with_monthly_usage_invoices(as_operator, client_for, 
             json={"events": minutes_events(subscription["id"], 30, server_now() + timedelta(seconds=1))},
         )
     )
+    # When two months pass
     start = datetime.fromisoformat(subscription["current_period_start"])
     advance(as_operator, start + timedelta(days=62, hours=3))
+    # Then the seats were billed once for the year, and the usage every month, in English
     invoices = invoices_of(owner, account["id"])
     assert [i["billing_reason"] for i in invoices] == [
         "subscription_create",
@@ -133,6 +142,7 @@ def test_story_annual_plan_with_monthly_usage_invoices(as_operator, client_for, 
 def test_story_alwaysdata_invoice_hours_later_thirty_days_to_pay_overdue_on_day_31(
     as_operator, client_for, catalog, server_now, event_tap
 ):
+    # Given an alwaysdata-like subscription paid by sending the invoice
     account, owner = new_customer(as_operator, client_for)
     subscription = ok(
         owner.post(
@@ -148,7 +158,9 @@ def test_story_alwaysdata_invoice_hours_later_thirty_days_to_pay_overdue_on_day_
     created = datetime.fromisoformat(subscription["created"])
     draft = invoices_of(owner, account["id"])[0]
     assert draft["status"] == "draft"
+    # When three hours pass
     advance(as_operator, created + timedelta(hours=3))
+    # Then the draft was finalized after its grace hour, due 30 days later, with bank details on the PDF
     invoice = invoices_of(owner, account["id"])[0]
     assert invoice["status"] == "open"
     finalized_at = datetime.fromisoformat(invoice["finalized_at"])
@@ -159,20 +171,24 @@ def test_story_alwaysdata_invoice_hours_later_thirty_days_to_pay_overdue_on_day_
     assert invoice["number"] in text
     assert "Chèque" in text
 
+    # When 29 days pass unpaid, then it is not overdue yet
     advance(as_operator, finalized_at + timedelta(days=29))
     assert not [
         e for e in event_tap() if e["detail-type"] == "invoice.overdue" and e["detail"]["invoice"] == invoice["id"]
     ]
+    # When 31 days pass
     advance(as_operator, finalized_at + timedelta(days=31))
     overdue = [
         e for e in event_tap() if e["detail-type"] == "invoice.overdue" and e["detail"]["invoice"] == invoice["id"]
     ]
+    # Then it is flagged overdue once, with what remains to pay
     assert len(overdue) == 1
     assert overdue[0]["detail"]["amount_remaining"] == invoice["amount_remaining"]
     stop(owner, subscription)
 
 
 def test_anchor_on_the_31st_across_february(as_operator, client_for, catalog, server_now):
+    # Given a monthly subscription anchored on 31 January
     account, owner = new_customer(as_operator, client_for)
     now = server_now()
     year = now.year if now < datetime(now.year, 1, 31, 9, tzinfo=UTC) else now.year + 1  # the next 31 January
@@ -188,8 +204,10 @@ def test_anchor_on_the_31st_across_february(as_operator, client_for, catalog, se
         ),
         201,
     )
+    # When the clock reaches April
     advance(as_operator, datetime(year, 4, 1, 12, tzinfo=UTC))
     periods = [(i["period_start"][:10], i["period_end"][:10]) for i in invoices_of(owner, account["id"])]
+    # Then February ends on its last day and the next periods come back to the 31st where they can
     february = f"{year}-02-{calendar.monthrange(year, 2)[1]}"  # 28, or 29 in a leap year
     assert periods[-3:] == [
         (f"{year}-01-31", february),

@@ -56,6 +56,7 @@ def victim(world, as_operator, client_for):
 
 
 def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
+    # Given the victim's objects of every kind, and the owner key of another account
     _, intruder = new_customer(as_operator, client_for, legal_name="Intrus SARL")
     account, subscription, invoice = victim["account"]["id"], victim["subscription"], victim["invoice"]
     seat = victim["catalog"].seat["id"]
@@ -72,6 +73,7 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
         "payment_id": victim["payment"]["id"],
         "receipt_id": victim["payment"]["receipt"],
     }
+    # What each route must answer the intruder
     # route → (json body, query, expected status)
     calls = {
         ("POST", "/v1/accounts"): (french_company(), None, 403),
@@ -144,6 +146,7 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
             {"id": "x1", "subscription": subscription["id"], "meter": "outbound_minutes", "timestamp": now.isoformat()}
         ]
     }
+    # When the intruder calls every authorized route on the victim's objects
     walked = set()
     for route in ROUTES:
         key = (route.method, route.path)
@@ -161,6 +164,7 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
         assert response.status_code == expected, (key, response.status_code, response.text)
         assert response.headers["Content-Type"] == "application/problem+json"
         assert "Victime" not in response.text
+    # Then every route was walked, each refused without a word of the victim's data, and nothing changed
     assert walked == set(calls) | {("POST", "/v1/usage_events")}
     # Nothing changed for the victim.
     assert ok(as_operator.get(f"/v1/accounts/{account}"))["locale"] == "fr"

@@ -29,6 +29,7 @@ def payments_of(owner, account_id: str) -> list[tuple[int, str, str | None]]:
 def test_declined_automatic_charge_is_retried_and_dunning_restricts_then_restores(
     world, as_operator, client_for, server_now, event_tap
 ):
+    # Given two customers paying automatically with a card that is declined, each with a finalized invoice
     catalog = make_catalog(as_operator)
     saved_later, owner = new_customer(as_operator, client_for)
     save_method(world, owner, saved_later["id"], "pm_card_chargeCustomerFail")
@@ -38,24 +39,30 @@ def test_declined_automatic_charge_is_retried_and_dunning_restricts_then_restore
     second_sub, second = subscribe_and_finalize(as_operator, stubborn, never_pays["id"], catalog.seat["id"])
     start = server_now()
 
+    # When the first charges are tried
     settle(world, lambda: payments_of(owner, saved_later["id"]) == [(1, "failed", "card_declined")])
+    # Then they fail, and the failure notice says when the next attempt is
     failed = [e for e in event_tap() if e["detail-type"] == "payment.failed"]
     notice = next(e for e in failed if e["detail"]["invoice"] == first["id"])
     assert notice["detail"]["next_attempt_at"] is not None  # the failure notice says when
 
+    # When one customer saves a working card as default and a day passes
     # The customer saves a working card and makes it the default; the retry a day later succeeds.
     card = save_method(world, owner, saved_later["id"])
     ok(owner.post(f"/v1/accounts/{saved_later['id']}/payment_methods/{card['id']}/default"))
     advance(as_operator, start + timedelta(days=1, hours=1))
+    # Then the retry succeeds: paid, account active, one receipt
     settle(world, lambda: ok(owner.get(f"/v1/invoices/{first['id']}"))["status"] == "paid")
     assert payments_of(owner, saved_later["id"]) == [(1, "failed", "card_declined"), (2, "succeeded", None)]
     assert ok(owner.get(f"/v1/accounts/{saved_later['id']}"))["status"] == "active"
     assert len(ok(owner.get("/v1/receipts", params={"account": saved_later["id"]}))["data"]) == 1
 
+    # When the other keeps failing for 16 days
     # The other account keeps failing: warning after a day, restricted after 15 (retries stop after 4).
     assert ok(stubborn.get(f"/v1/accounts/{never_pays['id']}"))["status"] == "warning"
     advance(as_operator, start + timedelta(days=16))
     settle(world, lambda: True)
+    # Then it went warning, then restricted after five attempts, and may buy nothing new
     assert ok(stubborn.get(f"/v1/accounts/{never_pays['id']}"))["status"] == "restricted"
     assert [attempt for attempt, status, _ in payments_of(stubborn, never_pays["id"])] == [1, 2, 3, 4, 5]
     changes = [
@@ -69,6 +76,7 @@ def test_declined_automatic_charge_is_retried_and_dunning_restricts_then_restore
     )
     assert (refused.status_code, refused.json()["code"]) == (422, "account_restricted")  # no new purchases
 
+    # When it pays everything by bank transfer, then it is active again
     # Paying everything (a bank transfer) returns the account to active.
     transfer = {"method": "bank_transfer", "reference": "VIR-DUNNING-1", "received_at": server_now().isoformat()}
     ok(
@@ -86,6 +94,7 @@ def test_declined_automatic_charge_is_retried_and_dunning_restricts_then_restore
 def test_monthly_receipt_setting_sends_one_digest_on_the_first(world, as_operator, client_for, server_now, event_tap):
     from billing.payments.models import ReceiptDigest
 
+    # Given a customer who wants receipts monthly, and two cheques booked this month
     account, owner = new_customer(as_operator, client_for, receipt_settings={"email_receipts": "monthly"})
     for reference in ("CHQ-A", "CHQ-B"):
         cheque = {"method": "cheque", "reference": reference, "received_at": server_now().isoformat()}
@@ -99,11 +108,13 @@ def test_monthly_receipt_setting_sends_one_digest_on_the_first(world, as_operato
     def receipts() -> list[dict]:
         return ok(owner.get("/v1/receipts", params={"account": account["id"]}))["data"]
 
+    # When their receipts are ready and the month is over
     settle(world, lambda: all(r["pdf_ready"] for r in receipts()))
     now = server_now()
     digest = ReceiptDigest.for_instant(account["id"], now)
     advance(as_operator, digest.due_at + timedelta(hours=1))
     settle(world, lambda: True)
+    # Then one digest is sent for the month, and no receipt by itself
     sent = [
         e["detail"]["month"]
         for e in event_tap()
