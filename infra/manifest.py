@@ -139,6 +139,7 @@ EVENT_RULES = {
         ),
         "Documents",
     ),
+    "CollectionOnFinalize": ((EventType.INVOICE_FINALIZED,), "Payments"),  # payments start collecting it
     "ChargesOnDue": ((EventType.INVOICE_CHARGE_DUE,), "Payments"),
 }
 # Stripe allows 25 requests/s: two copies of the payments function, each paced (billing/payments/pacing.py).

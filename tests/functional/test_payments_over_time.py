@@ -127,3 +127,30 @@ def test_monthly_receipt_setting_sends_one_digest_on_the_first(world, as_operato
 
     assert claimed(f"email:digest:{account['id']}:{now:%Y-%m}")  # one email for the month
     assert not any(claimed(f"email:{r['id']}") for r in receipts())  # and none per payment
+
+
+def test_collection_starts_once_however_often_payments_hear_the_invoice_was_finalized(
+    world, as_operator, client_for
+):
+    # Given an invoice charged automatically, declined twice, its dunning under way
+    catalog = make_catalog(as_operator)
+    account, owner = new_customer(as_operator, client_for)
+    save_method(world, owner, account["id"], "pm_card_chargeCustomerFail")
+    subscription, invoice = subscribe_and_finalize(as_operator, owner, account["id"], catalog.seat["id"])
+    advance(as_operator, datetime.fromisoformat(invoice["finalized_at"]) + timedelta(days=1, hours=1))
+    declined = [(1, "failed", "card_declined"), (2, "failed", "card_declined")]
+    settle(world, lambda: payments_of(owner, account["id"]) == declined)
+    collecting = world.store.get_invoice(invoice["id"])  # as stored: its attempts and dunning step
+    assert (collecting.charge_attempts, collecting.dunning_step) == (2, 2)
+    # When the bus delivers invoice.finalized to payments twice more
+    finalized = next(
+        e for e in world.publisher.published if e.type == "invoice.finalized" and e.detail["invoice"] == invoice["id"]
+    )
+    for _ in range(2):
+        world.deliver_event(finalized)
+    world.settle()
+    # Then collection was started once: no new attempt, no new charge at Stripe, the invoice unchanged
+    assert payments_of(owner, account["id"]) == declined
+    assert len(world.gateway.intents) == 2
+    assert world.store.get_invoice(invoice["id"]) == collecting
+    ok(owner.post(f"/v1/subscriptions/{subscription['id']}/cancel", json={}))

@@ -32,7 +32,6 @@ def test_fifty_concurrent_finalizations_take_fifty_consecutive_numbers(store):
     from billing.invoices.assemble_invoice import assemble_invoice
     from billing.invoices.finalize_invoice import finalize_invoice
     from billing.invoices.models import BillingReason, Invoice, InvoiceLine, Section
-    from billing.payments.collection import collection_of
     from tests.unit.engine.catalog import french_context
 
     year = 2400 + int(new_id("y")[-4:], 16) % 500  # a series of its own, whatever ran before
@@ -53,7 +52,7 @@ def test_fifty_concurrent_finalizations_take_fifty_consecutive_numbers(store):
         chance = random.Random(invoice_id)
         for attempt in range(1, 500):
             try:
-                numbers.append(finalize_invoice(store, clock, operator, invoice_id, collection_of).number)
+                numbers.append(finalize_invoice(store, clock, operator, invoice_id).number)
                 attempts.append(attempt)
                 return
             except ConflictError as error:

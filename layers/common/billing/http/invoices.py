@@ -17,7 +17,6 @@ from billing.invoices.issue_credit_note import issue_credit_note
 from billing.invoices.list_invoices import list_invoices
 from billing.invoices.models import InvoiceStatus
 from billing.invoices.void_invoice import void_invoice
-from billing.payments.collection import collection_of
 from billing.payments.refunds import check_refundable, refund_credit_note
 
 router = Router()
@@ -59,7 +58,7 @@ def post_finalize(invoice_id: INVOICE_ID) -> InvoiceView:
     s = services(router)
 
     def finalize() -> dict[str, object]:
-        finalized = finalize_invoice(s.store, s.clock, caller(router), invoice_id, collection_of)
+        finalized = finalize_invoice(s.store, s.clock, caller(router), invoice_id)
         return InvoiceView.of(finalized).model_dump(mode="json")
 
     return InvoiceView.model_validate(once(router, {}, finalize))

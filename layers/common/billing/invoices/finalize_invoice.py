@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -17,13 +16,8 @@ from billing.invoices.numbering import INVOICE_SERIES, next_number
 from billing.invoices.ports import InvoiceStore
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 
-# What starts an invoice's collection: payments' policy, given by the caller so invoices need not know it.
-Collection = Callable[[Invoice, datetime], tuple[Invoice, list[DomainEvent]]]
 
-
-def finalize_invoice(
-    store: InvoiceStore, clock: Clock, principal: Principal, invoice_id: str, collect: Collection
-) -> Invoice:
+def finalize_invoice(store: InvoiceStore, clock: Clock, principal: Principal, invoice_id: str) -> Invoice:
     """An operator finalizes a draft now, before its grace period ends."""
     require_operator(principal)
     invoice = get_invoice(store, principal, invoice_id)
@@ -31,15 +25,16 @@ def finalize_invoice(
         raise ConflictError(
             ErrorCode.INVOICE_NOT_DRAFT, f"Invoice {invoice_id} is already {invoice.status}.", "invoice_id"
         )
-    return finalize_draft(store, invoice, clock.now(), collect)
+    return finalize_draft(store, invoice, clock.now())
 
 
-def finalize_draft(store: InvoiceStore, invoice: Invoice, now: datetime, collect: Collection) -> Invoice:
+def finalize_draft(store: InvoiceStore, invoice: Invoice, now: datetime) -> Invoice:
     """Number the draft, make it immutable and post it on the ledger, in one transaction.
 
     Credit on the balance settles it at once; what remains is due now (automatic charge) or after
     ``days_until_due`` (sent invoice). A negative draft total was capped at zero: its excess becomes
-    balance credit here. ``collect`` starts its collection (payments' dunning policy) in the same batch.
+    balance credit here. ``invoice.finalized`` tells payments to start collecting what remains
+    (``payments/collect_invoice.py``): invoices know nothing of charges and dunning.
     """
     number, advance = next_number(store, INVOICE_SERIES, now.year)
     ledger, head = store.ledger(invoice.account_id, invoice.draft.currency)
@@ -81,8 +76,7 @@ def finalize_draft(store: InvoiceStore, invoice: Invoice, now: datetime, collect
     )
     if finalized.amount_remaining == 0:
         finalized = replace(finalized, status=InvoiceStatus.PAID)
-    finalized, collection_events = collect(finalized, now)
-    events = [finalized_event(finalized), *collection_events]
+    events = [finalized_event(finalized)]
     committed = store.commit(
         WriteBatch(
             invoices=[finalized],

@@ -1,7 +1,7 @@
 """Collecting one invoice: its automatic charge attempts and its walk through the dunning policy.
 
 Pure: given an invoice and the time, what changes and which events say so. The billing run applies it
-to invoices the DUE index names; finalization starts it.
+to invoices the DUE index names; ``collect_invoice`` starts it when payments hear ``invoice.finalized``.
 """
 
 from __future__ import annotations
@@ -44,13 +44,10 @@ def start_collection(invoice: Invoice, now: datetime, policy: DunningPolicy = DE
     return replace(invoice, charge_attempts=1)
 
 
-def collection_of(invoice: Invoice, now: datetime) -> tuple[Invoice, list[DomainEvent]]:
-    """How finalization starts collecting an invoice: its first dunning step, and the first automatic
-    charge asked for at once (the invoices package is given this function; it never imports payments)."""
-    collected = start_collection(invoice, now)
-    if collected.status is InvoiceStatus.OPEN and collected.charge_attempts == 1:
-        return collected, [charge_due_event(collected, 1, now)]
-    return collected, []
+def collection_started(invoice: Invoice) -> bool:
+    """Whether ``start_collection`` already ran on this invoice (an attempt asked, or a step scheduled
+    or done). An invoice whose policy has no step looks unstarted, and starting it again changes nothing."""
+    return invoice.charge_attempts > 0 or invoice.dunning_at is not None or invoice.dunning_step > 0
 
 
 def collect_due(

@@ -18,7 +18,7 @@ from billing.events import DomainEvent, EventType
 from billing.invoices.finalize_invoice import finalize_draft
 from billing.invoices.models import InvoiceStatus
 from billing.payments.account_state import status_change
-from billing.payments.collection import collect_due, collection_of
+from billing.payments.collection import collect_due
 from billing.payments.dunning import DEFAULT_POLICY
 from billing.subscriptions.draft_invoice import draft_invoice
 from billing.subscriptions.engine.renew_subscription import close_usage_period, renew_subscription
@@ -137,7 +137,7 @@ def _invoice(services: Services, invoice_id: str) -> None:
         return
     try:
         if invoice.status is InvoiceStatus.DRAFT and invoice.finalize_at is not None and invoice.finalize_at <= now:
-            finalize_draft(services.store, invoice, now, collection_of)
+            finalize_draft(services.store, invoice, now)
             return
         due = invoice.next_due()
         if invoice.status is InvoiceStatus.OPEN and due is not None and due <= now:
