@@ -3,18 +3,25 @@ the emulators. A behaviour the functional tier relies on is written here once an
 
 from __future__ import annotations
 
+import json
+
+import boto3
 import pytest
 
+from billing.adapters.aws_messaging import EventBridgePublisher, SqsQueue
 from billing.adapters.dynamodb_accounts import DynamoAccountRepository
 from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
 from billing.adapters.dynamodb_billing import DynamoBillingStore
 from billing.adapters.dynamodb_tables import bind_table
 from billing.adapters.dynamodb_usage import DynamoUsageStore
 from billing.adapters.s3_documents import S3Documents
+from billing.adapters.ses_mailer import SesMailer
 from billing.adapters.stripe_payments import StripeGateway
+from billing.ids import new_id
+from tests.contracts.emulated import drain, emulated_mailbox, emulated_queue
 from tests.fakes import InMemoryAccounts, InMemoryKeys
 from tests.fakes.billing_store import InMemoryBillingStore, InMemoryUsageStore
-from tests.fakes.outside import InMemoryDocuments
+from tests.fakes.outside import InMemoryDocuments, RecordingMailer, RecordingPublisher, RecordingQueue
 from tests.fakes.payments import WEBHOOK_SECRET, FakePaymentGateway
 
 IMPLEMENTATIONS = ["memory", pytest.param("emulated", marks=pytest.mark.integration)]
@@ -55,3 +62,44 @@ def gateway(request):
     backend = request.getfixturevalue("backend")
     keys = ("sk_test_local", backend.resources["stripe-webhook-secret"])
     return StripeGateway(lambda: keys, backend.stripe_endpoint_url), keys[1]
+
+
+@pytest.fixture(params=IMPLEMENTATIONS)
+def bus(request):
+    """(publisher, received): ``received(n)`` is what a rule's target got, as (detail-type, detail)."""
+    if request.param == "memory":
+        recording = RecordingPublisher()
+        return recording, lambda n: [(str(e.type), e.bus_detail()) for e in recording.published]
+    backend = request.getfixturevalue("backend")
+    name = f"contract-{new_id('bus')}"
+    queue_url, queue_arn = emulated_queue(backend, name)
+    events = boto3.client("events", endpoint_url=backend.aws_endpoint_url)
+    events.create_event_bus(Name=name)
+    events.put_rule(Name=name, EventBusName=name, EventPattern=json.dumps({"source": ["billing"]}))
+    events.put_targets(Rule=name, EventBusName=name, Targets=[{"Id": "contract", "Arn": queue_arn}])
+
+    def received(n: int) -> list[tuple[str, dict]]:
+        return [(body["detail-type"], body["detail"]) for body in drain(backend, queue_url, n)]
+
+    return EventBridgePublisher(name), received
+
+
+@pytest.fixture(params=IMPLEMENTATIONS)
+def work_queue(request):
+    """(queue, received): ``received(n)`` is the message bodies a consumer got."""
+    if request.param == "memory":
+        recording = RecordingQueue()
+        return recording, lambda n: recording.take()
+    backend = request.getfixturevalue("backend")
+    queue_url, _ = emulated_queue(backend, f"contract-{new_id('q')}")
+    return SqsQueue(queue_url), lambda n: drain(backend, queue_url, n)
+
+
+@pytest.fixture(params=IMPLEMENTATIONS)
+def mail(request):
+    """(mailer, mailbox): ``mailbox(to)`` is what reached that address, as SentMail."""
+    if request.param == "memory":
+        recording = RecordingMailer()
+        return recording, lambda to: [m for m in recording.sent if m.to == to]
+    backend = request.getfixturevalue("backend")
+    return SesMailer(backend.resources["sender"]), lambda to: emulated_mailbox(backend, to)

@@ -129,9 +129,7 @@ def test_monthly_receipt_setting_sends_one_digest_on_the_first(world, as_operato
     assert not any(claimed(f"email:{r['id']}") for r in receipts())  # and none per payment
 
 
-def test_collection_starts_once_however_often_payments_hear_the_invoice_was_finalized(
-    world, as_operator, client_for
-):
+def test_collection_starts_once_however_often_payments_hear_the_invoice_was_finalized(world, as_operator, client_for):
     # Given an invoice charged automatically, declined twice, its dunning under way
     catalog = make_catalog(as_operator)
     account, owner = new_customer(as_operator, client_for)
