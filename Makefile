@@ -37,11 +37,12 @@ contracts: install
 	$(BIN)/lint-imports
 
 # Two sessions. The fast tiers (unit, scenarios, functional: no socket, no emulator) carry the branch
-# coverage gate on their own; then the tiers that need the emulators (contracts, integration, infra).
+# coverage gate on their own; then the tiers that need the emulators (contracts, integration, infra),
+# on two workers (pytest-xdist), each with its own emulators; a file's tests stay on one worker.
 FAST_TIERS := tests/unit tests/scenarios tests/functional
 pytest: install
 	$(BIN)/pytest -q $(FAST_TIERS) --cov --cov-report=term:skip-covered --cov-fail-under=90
-	$(BIN)/pytest -q tests/contracts tests/integration tests/infra
+	$(BIN)/pytest -q -n 2 --dist loadfile --durations=5 tests/contracts tests/integration tests/infra
 
 synth: install
 	$(BIN)/python -m infra.app

@@ -34,6 +34,22 @@ def prod(tmp_path_factory) -> Synthesized:
     return Synthesized("prod", str(tmp_path_factory.mktemp("cdk-prod")))
 
 
+def pytest_sessionfinish(session):
+    """Under pytest-xdist a worker measured the bundle: hand its figures to the controller's summary."""
+    from tests.infra.test_bundle import BUNDLE_IMPORTS
+
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["bundle_imports"] = dict(BUNDLE_IMPORTS)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    from tests.infra.test_bundle import BUNDLE_IMPORTS
+
+    BUNDLE_IMPORTS.update(getattr(node, "workeroutput", {}).get("bundle_imports", {}))
+
+
 def pytest_terminal_summary(terminalreporter):
     from tests.infra.test_bundle import BUNDLE_IMPORTS
 
