@@ -15,8 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
-
 from billing.accounts.access import Permission, Principal, Role
 from billing.accounts.authenticate import authenticate
 from billing.adapters.pdf_reportlab import render_pdf
@@ -144,9 +142,7 @@ class World:
         route, parameters = found.route, found.path_parameters
         event = proxy_event(method, url.path, route.path, body, principal, headers, parameters or None)
         if route.function == "stripe_webhook":
-            response, _ = receive_webhook(
-                self.gateway, self.store, self.payments_queue, APIGatewayProxyEvent(event), self.clock.now()
-            )
+            response, _ = receive_webhook(self.gateway, self.store, self.payments_queue, event, self.clock.now())
             self._work_payments_queue()
             return self._answer(response)
         if url.query:

@@ -95,8 +95,6 @@ def authorizer() -> ApiKeyRepository:
 
 
 def stripe_webhook() -> Callable[[dict[str, Any]], tuple[dict[str, Any], str]]:
-    from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
-
     from billing.adapters.aws_messaging import SqsQueue
     from billing.adapters.dynamodb_billing import DynamoBillingStore
     from billing.adapters.dynamodb_tables import bind_table
@@ -109,7 +107,7 @@ def stripe_webhook() -> Callable[[dict[str, Any]], tuple[dict[str, Any], str]]:
     bind_table(settings.table)
     store, queue, clock = DynamoBillingStore(), SqsQueue(settings.payments_queue), RuntimeClock()
     gateway = gateway_from_secret(settings.stripe_secret, settings.stripe_api_base)
-    return lambda event: receive_webhook(gateway, store, queue, APIGatewayProxyEvent(event), clock.now())
+    return lambda event: receive_webhook(gateway, store, queue, event, clock.now())
 
 
 def billing_run() -> Callable[[], RunReport]:

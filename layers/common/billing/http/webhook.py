@@ -17,20 +17,22 @@ from billing.payments.provider_events import receive_event
 from billing.ports import WorkQueue
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
-
     from billing.store import BillingStore
 
 
 def receive_webhook(
-    gateway: PaymentGateway, store: BillingStore, queue: WorkQueue, event: APIGatewayProxyEvent, now: datetime
+    gateway: PaymentGateway, store: BillingStore, queue: WorkQueue, event: dict[str, Any], now: datetime
 ) -> tuple[dict[str, Any], str]:
-    """The proxy response, and what happened: ``received``, ``duplicate`` or the refusal's error code."""
-    body = event.body or ""
+    """The proxy response, and what happened: ``received``, ``duplicate`` or the refusal's error code.
+
+    The proxy event is read by hand, not through Powertools' APIGatewayProxyEvent: that package loads
+    every event class (about 50 ms), which this function's cold start would pay for three fields."""
+    headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
+    body = event.get("body") or ""
     try:
         # API Gateway hands binary or non-UTF-8 bodies over base64-encoded: verify the raw bytes.
-        payload = base64.b64decode(body, validate=True) if event.is_base64_encoded else body.encode()
-        signature = event.headers.get("stripe-signature")  # the data class's headers ignore case
+        payload = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body.encode()
+        signature = headers.get("stripe-signature")
         fresh = receive_event(gateway, store, queue, payload, signature, now)
     except (InvalidInputError, binascii.Error) as error:
         code = getattr(error, "code", ErrorCode.INVALID_PAYLOAD)
