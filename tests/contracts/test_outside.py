@@ -56,6 +56,18 @@ def test_a_saved_card_is_charged_once_per_idempotency_key(gateway):
     assert gateway.refund(paid.provider_id, 1000, new_id("refund")).startswith("re_")
 
 
+def test_a_method_typed_for_one_payment_is_charged_without_being_saved(gateway):
+    gateway, _ = gateway
+    customer = gateway.ensure_customer(new_id("acct"), "compta@exemple.fr", "Exemple SAS")
+    method = gateway.payment_method("pm_card_visa")  # Stripe.js made it; nobody attached it
+    assert (method.brand, method.last4) == ("visa", "4242")
+    paid = _charge(gateway, customer, method.id)
+    assert (paid.status, paid.method_id) == (PaymentStatus.SUCCEEDED, method.id)
+    with pytest.raises(InvalidInputError) as unknown:
+        gateway.payment_method("pm_nobody_knows")
+    assert unknown.value.code == "invalid_payment_method"
+
+
 def test_declines_come_back_as_failed_payments_or_refusals(gateway):
     gateway, _ = gateway
     customer = gateway.ensure_customer(new_id("acct"), "compta@exemple.fr", "Exemple SAS")

@@ -174,7 +174,9 @@ class FakePaymentGateway:
         if known is not None:  # Stripe replays the first answer for the same key
             return charge_outcome(intent_snapshot(self.intents[known]), request)
         method = self._method(request.method_id)
-        if method["customer"] != request.customer_id:
+        # Like Stripe: a method typed for one payment (attached to nobody) may be charged once without
+        # being saved; one saved on another customer may not.
+        if method["customer"] not in (None, request.customer_id):
             raise InvalidInputError(
                 ErrorCode.INVALID_PAYMENT_METHOD, "Stripe refused the payment: not this customer's.", "payment_method"
             )
@@ -192,7 +194,7 @@ class FakePaymentGateway:
             "client_secret": f"{intent_id}_secret_fake",
         }
         token = method["_token"]
-        if token == "pm_card_chargeCustomerFail":
+        if token in ("pm_card_chargeCustomerFail", "pm_card_visa_chargeDeclined"):
             intent["status"] = "requires_payment_method"
             intent["last_payment_error"] = {"code": "card_declined", "message": "Your card was declined."}
             self._emit("payment_intent.payment_failed", intent)

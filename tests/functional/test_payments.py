@@ -166,7 +166,12 @@ def test_a_card_declined_when_saved_is_refused_and_nothing_is_saved(world, as_op
     # Given a customer with no saved method
     account, owner = new_customer(as_operator, client_for)
     # When it tops up with a card that is declined
-    body = {"amount": 1000, "currency": "EUR", "payment_method": "pm_card_visa_chargeDeclined"}
+    body = {
+        "amount": 1000,
+        "currency": "EUR",
+        "payment_method": "pm_card_visa_chargeDeclined",
+        "save_payment_method": True,
+    }
     refused = owner.post(f"/v1/accounts/{account['id']}/top_ups", json=body)
     # Then the answer is 402 and the card is not saved
     assert (refused.status_code, refused.json()["code"]) == (402, "card_declined")
@@ -176,9 +181,9 @@ def test_a_card_declined_when_saved_is_refused_and_nothing_is_saved(world, as_op
 def test_top_up_credits_the_balance_and_pays_the_next_invoice(world, as_operator, client_for, catalog):
     # Given a customer with no invoice yet
     account, owner = new_customer(as_operator, client_for)
-    # When it tops up 100 € with a new card
+    # When it tops up 100 € with a new card it asks to keep
     # A method just created by Stripe.js (here: Stripe's test card), handed over with the payment.
-    body = {"amount": 10000, "currency": "EUR", "payment_method": "pm_card_visa"}
+    body = {"amount": 10000, "currency": "EUR", "payment_method": "pm_card_visa", "save_payment_method": True}
     top_up = ok(owner.post(f"/v1/accounts/{account['id']}/top_ups", json=body), 201)
     # Then the balance holds 100 € of credit
     assert (top_up["purpose"], top_up["credit_added"], top_up["method_label"]) == ("top_up", 10000, "visa •••• 4242")

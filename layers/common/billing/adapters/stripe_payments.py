@@ -174,7 +174,15 @@ class StripeGateway:
         return SetupIntentInfo(intent.id, intent.client_secret, tuple(intent.payment_method_types))
 
     def payment_method(self, method_id: str) -> PaymentMethod:
-        return method_snapshot(_dict(self._call(self._client.v1.payment_methods.retrieve, method_id)))
+        try:
+            method = self._call(self._client.v1.payment_methods.retrieve, method_id)
+        except stripe.InvalidRequestError as error:
+            raise InvalidInputError(
+                ErrorCode.INVALID_PAYMENT_METHOD,
+                f"Stripe does not know this payment method: {method_id}.",
+                "payment_method",
+            ) from error
+        return method_snapshot(_dict(method))
 
     def attach(self, method_id: str, customer_id: str) -> PaymentMethod:
         try:

@@ -86,6 +86,11 @@ class PaymentCreate(Strict):
         default=None, description="A saved method, or one just created with Stripe.js; default: the account's."
     )
     manual: ManualIn | None = Field(default=None, description="Operators: a bank transfer or cheque received.")
+    save_payment_method: bool = Field(
+        default=False,
+        description="Keep a method typed for this payment for later (automatic charges, retries); "
+        "by default it is used once and saved nowhere.",
+    )
 
     @model_validator(mode="after")
     def _one_way(self) -> PaymentCreate:
@@ -98,6 +103,11 @@ class TopUpCreate(Strict):
     amount: PositiveAmount
     currency: Currency
     payment_method: MethodId | None = None
+    save_payment_method: bool = Field(
+        default=False,
+        description="Keep a method typed for this payment for later (automatic charges, retries); "
+        "by default it is used once and saved nowhere.",
+    )
 
 
 class AllocationView(BaseModel):

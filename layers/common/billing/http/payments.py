@@ -91,7 +91,7 @@ def post_payment(body: PaymentCreate) -> PaymentView:
                 body.manual.received_at,
             )
             return PaymentView.of(payment).model_dump(mode="json")
-        return _pay_now(body.account, body.amount, body.currency, body.payment_method, PaymentPurpose.ONE_TIME)
+        return _pay_now(body.account, body, PaymentPurpose.ONE_TIME)
 
     return PaymentView.model_validate(once(router, body.model_dump(mode="json"), run))
 
@@ -101,18 +101,24 @@ def post_top_up(account_id: ACCOUNT_ID, body: TopUpCreate) -> PaymentView:
     """Prepaid credit: applied automatically to the next invoices (and to any still unpaid)."""
 
     def run() -> dict[str, object]:
-        return _pay_now(account_id, body.amount, body.currency, body.payment_method, PaymentPurpose.TOP_UP)
+        return _pay_now(account_id, body, PaymentPurpose.TOP_UP)
 
     return PaymentView.model_validate(once(router, body.model_dump(mode="json"), run))
 
 
-def _pay_now(
-    account_id: str, amount: int, currency: str, method_id: str | None, purpose: PaymentPurpose
-) -> dict[str, object]:
+def _pay_now(account_id: str, body: PaymentCreate | TopUpCreate, purpose: PaymentPurpose) -> dict[str, object]:
     """Charge now; the caller's Idempotency-Key (if any) also keys the Stripe call."""
     key = router.current_event.headers.get("Idempotency-Key")
     payment, secret = pay(
-        services(router).payments, caller(router), account_id, amount, currency, method_id, purpose, key
+        services(router).payments,
+        caller(router),
+        account_id,
+        body.amount,
+        body.currency,
+        body.payment_method,
+        purpose,
+        key,
+        save_method=body.save_payment_method,
     )
     return PaymentView.of(payment, secret).model_dump(mode="json")
 

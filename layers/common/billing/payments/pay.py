@@ -52,17 +52,27 @@ def pay(
     method_id: str | None,
     purpose: PaymentPurpose,
     idempotency_key: str | None = None,
+    save_method: bool = False,
 ) -> tuple[Payment, str | None]:
     """Charge a saved (or newly created) method now; a decline answers 402 and is kept in the history.
     When the bank asks for 3-D Secure, the payment waits in ``requires_action`` and the intent's client
-    secret is returned (not stored) for Stripe.js to authenticate; Stripe's webhook then books it."""
+    secret is returned (not stored) for Stripe.js to authenticate; Stripe's webhook then books it.
+
+    A method typed for this payment only is used once and kept nowhere (IBM Cloud: "details are not
+    saved for later use"): automatic charges and retries never see it. ``save_method`` asks to keep it."""
     require_access(principal, account_id, Permission.BILLING_MANAGE)
     account = get_account(services.accounts, principal, account_id)
     currency = check_amount(services, account_id, amount, currency)
     profile = payment_profile(services, account)
     assert profile.customer_id is not None
     if method_id is not None:
-        method = attach_method(services, account, method_id)
+        saved = profile.method(method_id)
+        if saved is not None:
+            method = saved
+        elif save_method:
+            method = attach_method(services, account, method_id)
+        else:
+            method = services.gateway.payment_method(method_id)
     else:
         default = profile.method(profile.default_method) if profile.default_method else None
         if default is None:
@@ -80,7 +90,13 @@ def pay(
             currency=currency,
             idempotency_key=payment_id,
             off_session=False,
-            metadata={"account": account_id, "payment": payment_id, "purpose": purpose.value},
+            # The label travels with the intent: a method used once is in no profile to read it from.
+            metadata={
+                "account": account_id,
+                "payment": payment_id,
+                "purpose": purpose.value,
+                "method_label": method.label,
+            },
         )
     )
     payment = apply_intent(services, snapshot)

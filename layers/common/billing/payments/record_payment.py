@@ -235,7 +235,7 @@ def _from_snapshot(
         status=snapshot.status,
         provider_id=snapshot.provider_id or base.provider_id,
         method_id=method_id,
-        method_label=method.label if method else base.method_label,
+        method_label=method.label if method else snapshot.metadata.get("method_label") or base.method_label,
         failure=snapshot.failure if snapshot.status is PaymentStatus.FAILED else None,
         succeeded_at=now if snapshot.status is PaymentStatus.SUCCEEDED else None,
     )
