@@ -3,9 +3,11 @@ one test per numbered point of the issue, through the API of the whole backend (
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from pypdf import PdfReader
 
 from tests.api_setup import make_catalog, new_customer, ok
 from tests.functional.payments_setup import save_method
@@ -69,3 +71,68 @@ def test_point_01_top_up_with_a_typed_card_keeps_it_only_when_asked(world, as_op
     assert len(ok(owner.get(f"/v1/accounts/{account['id']}/payment_methods"))["data"]) == 1
     assert ok(owner.get(f"/v1/accounts/{account['id']}/balance"))["credit_available"] == 10000
     assert save_method  # the usual way to save a method stays the SetupIntent (other tests)
+
+
+def invoice_pdf_text(world, client, invoice_id: str) -> str:
+    redirect = client.get(f"/v1/invoices/{invoice_id}/pdf")
+    assert redirect.status_code == 302, redirect.text
+    pdf = world.documents.fetch(redirect.headers["Location"])
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def reduced_rate_price(as_operator, catalog, rate: str = "10") -> dict:
+    body = {
+        "product": catalog.product["id"],
+        "currency": "EUR",
+        "unit_amount": 5000,
+        "recurring": {"interval": "month"},
+        "nickname": "Formation",
+        "tax_rate": rate,
+    }
+    return ok(as_operator.post("/v1/prices", json=body), 201)
+
+
+def test_point_02_a_recurring_price_is_taxed_at_its_own_rate_for_french_buyers_only(
+    world, as_operator, client_for, catalog
+):
+    # Given a recurring price at the reduced rate of 10 %, beside a seat at the standard 20 %
+    training = reduced_rate_price(as_operator, catalog)
+    assert training["tax_rate"] == "10"
+    assert ok(as_operator.get(f"/v1/prices/{training['id']}"))["tax_rate"] == "10"
+    items = [{"price": catalog.seat["id"]}, {"price": training["id"]}]
+    # When a French company subscribes to both
+    account, owner = new_customer(as_operator, client_for)
+    subscription = ok(owner.post("/v1/subscriptions", json={"account": account["id"], "items": items}), 201)
+    invoice = ok(owner.get(f"/v1/invoices/{subscription['latest_invoice']}"))
+    # Then 30 € are taxed at 20 % and 50 € at 10 %: 36 + 55 = 91 €
+    assert [(t["rate"], t["taxable_amount"], t["amount"]) for t in invoice["taxes"]] == [
+        ("10", 5000, 500),
+        ("20", 3000, 600),
+    ]
+    assert invoice["total"] == 9100
+    assert sorted(line["tax_rate"] for line in invoice["sections"]["recurring"]) == ["10", "20"]
+    # When a German company with a VAT number subscribes to the reduced-rate price
+    german = {"vat_number": "DE136695976", "siren": None, "locale": "en"}
+    german["address"] = {"line1": "Unter den Linden 1", "postal_code": "10117", "city": "Berlin", "country": "DE"}
+    account, owner = new_customer(as_operator, client_for, **german)
+    subscription = ok(owner.post("/v1/subscriptions", json={"account": account["id"], "items": items[1:]}), 201)
+    invoice = ok(owner.get(f"/v1/invoices/{subscription['latest_invoice']}"))
+    # Then reverse charge still wins: no VAT at all
+    assert [(t["rate"], t["category"], t["amount"]) for t in invoice["taxes"]] == [("0", "AE", 0)]
+    assert invoice["total"] == 5000
+
+
+def test_point_03_the_pdf_prints_each_line_at_its_own_vat_rate(world, as_operator, client_for, catalog):
+    # Given an invoice with a line at 10 % and a line at 20 %
+    training = reduced_rate_price(as_operator, catalog)
+    account, owner = new_customer(as_operator, client_for)
+    items = [{"price": catalog.seat["id"]}, {"price": training["id"]}]
+    subscription = ok(owner.post("/v1/subscriptions", json={"account": account["id"], "items": items}), 201)
+    # When it is finalized and printed
+    invoice = finalized(world, owner, subscription)
+    text = invoice_pdf_text(world, owner, invoice["id"])
+    # Then the seat's row says 20 % and the training's row says 10 % (a row's cells: name, period,
+    # quantity, unit price, VAT, amount)
+    cells = [cell.strip().replace("\u202f", " ").replace("\xa0", " ") for cell in text.splitlines()]
+    assert cells[cells.index("1 × Seat") + 4] == "20 %"
+    assert cells[cells.index("1 × Formation") + 4] == "10 %"

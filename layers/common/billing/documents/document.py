@@ -126,7 +126,7 @@ def _row(line: InvoiceLine, rate: Decimal, fmt: _Formatter, words: dict[str, str
         period=period,
         quantity=fmt.number(line.quantity),
         unit_price=fmt.unit(line.unit_amount),
-        vat_rate=fmt.rate(line.tax_rate if line.tax_rate is not None else rate),
+        vat_rate=fmt.rate(line.vat_rate if line.vat_rate is not None else rate),
         amount=fmt.money(line.amount),
     )
 

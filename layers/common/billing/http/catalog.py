@@ -74,6 +74,7 @@ def price_view(price: Price) -> PriceView:
         meter={"event_name": price.meter.event_name, "aggregation": price.meter.aggregation.value}
         if price.meter
         else None,
+        tax_rate=None if price.tax_rate is None else f"{price.tax_rate.normalize():f}",
         created=iso(price.created),
     )
 

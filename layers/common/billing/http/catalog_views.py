@@ -92,6 +92,11 @@ class PriceView(BaseModel):
     tiers_mode: str | None
     package: dict[str, Any] | None
     meter: dict[str, Any] | None
+    tax_rate: str | None = Field(
+        default=None,
+        description="The price's own VAT rate in percent (a French reduced rate). It applies to French buyers "
+        "only: reverse charge, exports and EU consumers (OSS) keep the rate their treatment gives.",
+    )
     created: str | None
 
 

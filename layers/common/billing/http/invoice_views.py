@@ -35,6 +35,7 @@ class LineView(BaseModel):
     period_end: str | None
     price: str | None
     proration: dict[str, int] | None
+    tax_rate: str | None = Field(default=None, description="The VAT rate charged on this line, in percent.")
     tag_shares: list[TagShareView]
 
     @classmethod
@@ -48,6 +49,7 @@ class LineView(BaseModel):
             period_end=iso(line.period.end) if line.period else None,
             price=line.price_id,
             proration={"remaining": line.proration[0], "total": line.proration[1]} if line.proration else None,
+            tax_rate=None if line.vat_rate is None else f"{line.vat_rate.normalize():f}",
             tag_shares=[
                 TagShareView(tags=dict(s.tags), quantity=f"{s.quantity.normalize():f}", amount=s.amount)
                 for s in line.tag_shares

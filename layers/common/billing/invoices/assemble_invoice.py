@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -45,7 +45,8 @@ def assemble_invoice(
     period: Period | None = None,
     currency: str | None = None,
 ) -> DraftInvoice:
-    lines = tuple(lines)
+    # Each line's rate is decided here, with the buyer's VAT treatment of the day, and kept on the line.
+    lines = tuple(replace(line, vat_rate=context.vat.rate_for(line.tax_rate)) for line in lines)
     if not lines and currency is None:
         raise InvalidInputError(ErrorCode.EMPTY_INVOICE, "An invoice needs at least one line.", "lines")
     currency = same_currency([line.currency for line in lines] or [currency or ""])
@@ -91,7 +92,7 @@ def _taxes(lines: Sequence[InvoiceLine], discount_total: int, vat: VatTreatment)
     shares = allocate(discount_total, positive) if discount_total else [0] * len(lines)
     bases: dict[Decimal, int] = defaultdict(int)
     for line, share in zip(lines, shares, strict=True):
-        rate = vat.rate if line.tax_rate is None else line.tax_rate
+        rate = vat.rate_for(line.tax_rate)
         bases[rate] += line.amount - share
     category = vat.category
     return tuple(

@@ -50,7 +50,8 @@ class InvoiceLine:
     subscription_id: str | None = None
     item_id: str | None = None
     proration: tuple[int, int] | None = None  # (remaining, total) days or seconds, to explain the line
-    tax_rate: Decimal | None = None  # overrides the invoice's rate (rare)
+    tax_rate: Decimal | None = None  # the price's own rate (a reduced rate), when it has one
+    vat_rate: Decimal | None = None  # the rate charged, decided at assembly (VatTreatment.rate_for)
     tag_shares: tuple[TagShare, ...] = ()
     item_name: str | None = None  # what documents name the line after, in the buyer's language
 

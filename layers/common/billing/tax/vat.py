@@ -53,6 +53,14 @@ class VatTreatment:
     category: VatCategory
     country: str  # whose rate applies
 
+    def rate_for(self, price_rate: Decimal | None) -> Decimal:
+        """The rate of one line whose price asks for its own (a reduced rate): it holds only under the
+        seller's own VAT. Reverse charge and exports stay at 0 %, and an EU consumer (OSS) pays the rate
+        of their country: the price's rate is a French rate, meaningless there."""
+        if price_rate is None or self.category is not VatCategory.STANDARD or self.country != SELLER_COUNTRY:
+            return self.rate
+        return price_rate
+
     def mention(self, locale: str = "fr") -> str | None:
         texts = _MENTIONS.get(self.category)
         return None if texts is None else texts.get(locale, texts["fr"])

@@ -45,6 +45,7 @@ def usage_line(
         subscription_id=subscription_id,
         item_id=item_id,
         tag_shares=shares,
+        tax_rate=price.tax_rate,
         item_name=description or price.nickname or price.meter.event_name,
     )
 

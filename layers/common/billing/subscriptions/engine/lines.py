@@ -38,6 +38,7 @@ def recurring_line(
         item_id=item.id,
         proration=proration,
         item_name=item.name,
+        tax_rate=item.price.tax_rate,
     )
     return line, Charge(total, period)
 

@@ -49,6 +49,7 @@ def credit_line(
         item_id=item.id,
         proration=(left, total),
         item_name=item.name,
+        tax_rate=item.price.tax_rate,
     )
 
 
@@ -74,5 +75,6 @@ def debit(
         item_id=item.id,
         proration=(left, total),
         item_name=item.name,
+        tax_rate=item.price.tax_rate,
     )
     return line, Charge(amount, Period(start, period.end))
