@@ -141,6 +141,7 @@ EVENT_RULES = {
     ),
     "CollectionOnFinalize": ((EventType.INVOICE_FINALIZED,), "Payments"),  # payments start collecting it
     "ChargesOnDue": ((EventType.INVOICE_CHARGE_DUE,), "Payments"),
+    "ReferralOnPaid": ((EventType.INVOICE_PAID,), "Payments"),  # a referee's first paid invoice credits its referrer
 }
 # Stripe allows 25 requests/s: two copies of the payments function, each paced (billing/payments/pacing.py).
 PAYMENTS_CONCURRENCY = 2

@@ -4,13 +4,13 @@ one test per numbered point of the issue, through the API of the whole backend (
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
 
 from tests.api_setup import make_catalog, new_customer, ok
-from tests.functional.payments_setup import save_method
+from tests.functional.payments_setup import deliver, save_method
 
 
 @pytest.fixture
@@ -136,3 +136,37 @@ def test_point_03_the_pdf_prints_each_line_at_its_own_vat_rate(world, as_operato
     cells = [cell.strip().replace("\u202f", " ").replace("\xa0", " ") for cell in text.splitlines()]
     assert cells[cells.index("1 × Seat") + 4] == "20 %"
     assert cells[cells.index("1 × Formation") + 4] == "10 %"
+
+
+def test_point_04_the_referrer_is_credited_once_when_the_referees_first_invoice_is_paid(
+    world, as_operator, client_for, anonymous, catalog
+):
+    # Given a referrer and its referral code: 10 % off for the referee, 20 € of credit for the referrer
+    referrer, referrer_owner = new_customer(as_operator, client_for, legal_name="Parrain SARL")
+    coupon = ok(as_operator.post("/v1/coupons", json={"duration": "once", "percent_off": "10"}), 201)
+    referral = {"code": "PARRAIN-2026", "coupon": coupon["id"], "referrer_account": referrer["id"]}
+    unpriced = as_operator.post("/v1/promotion_codes", json=referral)
+    assert (unpriced.status_code, unpriced.json()["code"]) == (400, "referrer_credit_required")
+    nobody = referral | {"referrer_account": "acct_doesnotexist1", "referrer_credit": 2000, "referrer_currency": "EUR"}
+    unknown = as_operator.post("/v1/promotion_codes", json=nobody)
+    assert (unknown.status_code, unknown.json()["code"]) == (422, "referrer_not_found")
+    code = ok(as_operator.post("/v1/promotion_codes", json=referral | nobody | {"referrer_account": referrer["id"]}))
+    assert (code["referrer_credit"], code["referrer_currency"]) == (2000, "EUR")
+    # When a referee subscribes with the code and pays its first invoice by card
+    referee, owner = new_customer(as_operator, client_for, legal_name="Filleul SAS")
+    save_method(world, owner, referee["id"])
+    subscription = subscribe(owner, referee["id"], catalog.seat["id"], promotion_code="parrain-2026")
+    invoice = finalized(world, owner, subscription)
+    assert (invoice["status"], invoice["total"]) == ("paid", 3240)  # 36 € less 10 %
+    # Then the referrer has 20 € of credit
+    assert ok(referrer_owner.get(f"/v1/accounts/{referrer['id']}/balance"))["credit_available"] == 2000
+    # When Stripe's webhooks come again, and the referee's next invoice is paid too
+    for event in [e for e in world.gateway.events if e["type"] == "payment_intent.succeeded"] * 2:
+        assert deliver(anonymous, event).status_code == 200
+    world.advance_to(datetime.fromisoformat(subscription["current_period_end"]) + timedelta(hours=2))
+    invoices = ok(owner.get("/v1/invoices", params={"account": referee["id"]}))["data"]
+    assert [i["status"] for i in invoices] == ["paid", "paid"]
+    # Then the referrer was credited once
+    assert ok(referrer_owner.get(f"/v1/accounts/{referrer['id']}/balance"))["credit_available"] == 2000
+    credited = [e for e in world.event_log() if e["detail-type"] == "referral.credited"]
+    assert [e["detail"]["referee"] for e in credited] == [referee["id"]]

@@ -116,6 +116,8 @@ class ErrorCode(StrEnum):
     RECEIVED_IN_FUTURE = "received_in_future"
     RECURRING_PRICE = "recurring_price"
     REFERENCE_REQUIRED = "reference_required"
+    REFERRER_CREDIT_REQUIRED = "referrer_credit_required"
+    REFERRER_NOT_FOUND = "referrer_not_found"
     RENEWAL_DUE = "renewal_due"
     ROUTE_NOT_FOUND = "route_not_found"
     SAME_INTERVAL = "same_interval"
@@ -236,6 +238,8 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.RECEIVED_IN_FUTURE: "A payment is recorded once received.",
     ErrorCode.RECURRING_PRICE: "Invoice items use one-off prices.",
     ErrorCode.REFERENCE_REQUIRED: "Give the transfer's or cheque's reference.",
+    ErrorCode.REFERRER_CREDIT_REQUIRED: "Say what the referrer gets: referrer_credit and referrer_currency.",
+    ErrorCode.REFERRER_NOT_FOUND: "No account <referrer_account> to credit for this referral code.",
     ErrorCode.RENEWAL_DUE: "This usage period closes with the renewal.",
     ErrorCode.ROUTE_NOT_FOUND: "No such route.",
     ErrorCode.SAME_INTERVAL: "The interval does not change: update the subscription.",

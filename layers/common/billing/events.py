@@ -32,6 +32,7 @@ class EventType(StrEnum):
     PAYMENT_SUCCEEDED = "payment.succeeded"
     PAYMENT_METHOD_ADDED = "payment_method.added"
     RECEIPT_CREATED = "receipt.created"
+    REFERRAL_CREDITED = "referral.credited"
     RECEIPTS_DIGEST_DUE = "receipts.digest_due"
     SUBSCRIPTION_ENDED = "subscription.ended"
     SUBSCRIPTION_RENEWED = "subscription.renewed"
@@ -57,6 +58,7 @@ MEANINGS: dict[EventType, str] = {
     EventType.PAYMENT_SUCCEEDED: "A payment succeeded and was booked to the ledger.",
     EventType.PAYMENT_METHOD_ADDED: "A payment method was saved for the account; the customer is told.",
     EventType.RECEIPT_CREATED: "A receipt was issued for a successful payment; its PDF is rendered and emailed.",
+    EventType.REFERRAL_CREDITED: "A referrer's balance was credited: the account it referred paid its first invoice.",
     EventType.RECEIPTS_DIGEST_DUE: "An account's monthly receipt digest is due (receipts zipped in one email).",
     EventType.SUBSCRIPTION_ENDED: "A subscription ended (canceled at period end, or its last period closed).",
     EventType.SUBSCRIPTION_RENEWED: "A subscription entered its next period and its invoice was drafted.",

@@ -5,7 +5,7 @@ import pytest
 
 from billing.discounts.models import Coupon, Duration, PromotionCode
 from billing.discounts.redeem import redeem_coupon, redeem_promotion_code
-from billing.discounts.referral import ReferralProgram, referral_reward
+from billing.discounts.referral import referral_reward
 from billing.errors import BusinessRuleError, InvalidInputError
 from billing.invoices.assemble_invoice import assemble_invoice
 from billing.invoices.models import BillingReason, InvoiceLine, Section
@@ -56,7 +56,13 @@ def test_limits_and_expiry():
 def test_promotion_codes_and_referrals():
     coupon = Coupon("welcome", Duration.ONCE, percent_off=Decimal(20))
     code = PromotionCode(
-        "promo_1", "PARRAIN-ACME", "welcome", referrer_account_id="acct_referrer", first_time_only=True
+        "promo_1",
+        "PARRAIN-ACME",
+        "welcome",
+        referrer_account_id="acct_referrer",
+        referrer_credit=2000,
+        referrer_currency="EUR",
+        first_time_only=True,
     )
     with pytest.raises(BusinessRuleError, match="own referral"):
         redeem_promotion_code(code, coupon, at(2026, 1, 1), "acct_referrer", False)
@@ -65,13 +71,14 @@ def test_promotion_codes_and_referrals():
     code, coupon, applied = redeem_promotion_code(code, coupon, at(2026, 1, 1), "acct_new", False)
     assert (code.times_redeemed, coupon.times_redeemed, applied.promotion_code_id) == (1, 1, "promo_1")
 
-    program = ReferralProgram(referrer_credit=2000, currency="EUR")
-    reward = referral_reward(program, code, "acct_new", "in_1", 0, at(2026, 2, 1))
+    reward = referral_reward(code, "acct_new", "in_1", at(2026, 2, 1))
     ledger = AccountLedger("acct_referrer", "EUR")
     ledger.post(reward)
-    ledger.post(referral_reward(program, code, "acct_new", "in_1", 0, at(2026, 2, 2)))  # replayed webhook
+    # A replayed webhook, then the referee's second paid invoice: the same entry, posted once.
+    ledger.post(referral_reward(code, "acct_new", "in_1", at(2026, 2, 2)))
+    ledger.post(referral_reward(code, "acct_new", "in_2", at(2026, 3, 1)))
     assert ledger.credit_available() == 2000
-    assert referral_reward(program, code, "acct_new", "in_2", 1, at(2026, 3, 1)) is None
+    assert referral_reward(replace(code, referrer_account_id=None), "acct_new", "in_1", at(2026, 2, 1)) is None
 
 
 def test_a_once_coupon_is_spent_by_the_first_invoice_it_reduces():

@@ -8,7 +8,7 @@ from billing.clock import Clock
 from billing.errors import ErrorCode, InvalidInputError
 from billing.ids import new_id
 from billing.invoices.ports import InvoiceStore
-from billing.invoices.settle_invoices import settled_invoices
+from billing.invoices.settle_invoices import paid_events, settled_invoices
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 from billing.money import minor_unit_exponent
 
@@ -34,10 +34,12 @@ def adjust_balance(
         reason=reason,
     )
     allocations = ledger.post(entry)
+    invoices = settled_invoices(store, allocations)
     store.commit(
         WriteBatch(
-            invoices=settled_invoices(store, allocations),
+            invoices=invoices,
             ledger=[LedgerAppend(account_id, (entry,), head)],
+            events=paid_events(invoices, entry.at),
         )
     )
     return entry

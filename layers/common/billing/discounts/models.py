@@ -65,7 +65,13 @@ class PromotionCode:
     expires_at: datetime | None = None
     first_time_only: bool = False
     referrer_account_id: str | None = None
+    referrer_credit: int | None = None  # minor units credited to the referrer, once per referee
+    referrer_currency: str | None = None
     created: datetime | None = None
+
+    @property
+    def is_referral(self) -> bool:
+        return self.referrer_account_id is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,36 +3,29 @@ the referee's first invoice is paid. One reward per referee, whatever the replay
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from billing.discounts.models import PromotionCode
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 
 
-@dataclass(frozen=True, slots=True)
-class ReferralProgram:
-    referrer_credit: int  # minor units
-    currency: str
-
-
 def referral_reward(
-    program: ReferralProgram,
-    code: PromotionCode,
-    referee_account_id: str,
-    paid_invoice_id: str,
-    referee_paid_invoices_before: int,
-    at: datetime,
+    code: PromotionCode, referee_account_id: str, paid_invoice_id: str, at: datetime
 ) -> LedgerEntry | None:
-    """The referrer's credit entry when this is the referee's first paid invoice, else None."""
-    if code.referrer_account_id is None or referee_paid_invoices_before > 0:
+    """The referrer's credit entry for the referee's first paid invoice (None for a plain promotion code).
+    Its id names the referee: the referrer's ledger takes it once, whichever invoice and however often."""
+    if code.referrer_account_id is None or not code.referrer_credit or code.referrer_currency is None:
         return None
     return LedgerEntry(
-        id=f"referral:{referee_account_id}",  # one per referee: a replayed payment posts nothing new
+        id=referral_entry_id(referee_account_id),
         kind=EntryKind.REFERRAL_CREDIT,
-        amount=-program.referrer_credit,
-        currency=program.currency,
+        amount=-code.referrer_credit,
+        currency=code.referrer_currency,
         at=at,
         reference=paid_invoice_id,
         reason=f"Referral of {referee_account_id}",
     )
+
+
+def referral_entry_id(referee_account_id: str) -> str:
+    return f"referral:{referee_account_id}"

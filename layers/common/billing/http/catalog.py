@@ -106,6 +106,8 @@ def promotion_code_view(code: PromotionCode) -> PromotionCodeView:
         expires_at=iso(code.expires_at),
         first_time_only=code.first_time_only,
         referrer_account=code.referrer_account_id,
+        referrer_credit=code.referrer_credit,
+        referrer_currency=code.referrer_currency,
         created=iso(code.created),
     )
 
@@ -266,8 +268,10 @@ def post_promotion_code(body: PromotionCodeCreate) -> PromotionCodeView:
             expires_at=body.expires_at,
             first_time_only=body.first_time_only,
             referrer_account_id=body.referrer_account,
+            referrer_credit=body.referrer_credit,
+            referrer_currency=body.referrer_currency.upper() if body.referrer_currency else None,
         )
-        created = create_promotion_code(s.store, s.clock, caller(router), code)
+        created = create_promotion_code(s.store, s.accounts, s.clock, caller(router), code)
         return promotion_code_view(created).model_dump(mode="json")
 
     return PromotionCodeView.model_validate(once(router, body.model_dump(mode="json"), create))

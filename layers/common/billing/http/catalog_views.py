@@ -14,6 +14,7 @@ from billing.http.schema import (
     Currency,
     Identifier,
     Name,
+    PositiveAmount,
     Strict,
     Text,
     UnitDecimal,
@@ -133,6 +134,12 @@ class PromotionCodeCreate(Strict):
     expires_at: AwareDatetime | None = None
     first_time_only: bool = False
     referrer_account: Identifier | None = Field(default=None, description="Makes it a referral code.")
+    referrer_credit: PositiveAmount | None = Field(
+        default=None,
+        description="Referral codes: the credit (minor units) put on the referrer's balance once, when the "
+        "referee's first invoice is paid.",
+    )
+    referrer_currency: Currency | None = None
 
 
 class PromotionCodeView(BaseModel):
@@ -146,6 +153,8 @@ class PromotionCodeView(BaseModel):
     expires_at: str | None
     first_time_only: bool
     referrer_account: str | None
+    referrer_credit: int | None = None
+    referrer_currency: str | None = None
     created: str | None
 
 

@@ -7,10 +7,9 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from billing.http.account_views import ACCOUNT_ID_PATTERN
-from billing.http.schema import Currency, Strict, iso
+from billing.http.schema import Currency, PositiveAmount, Strict, iso
 from billing.payments.models import Payment, PaymentMethod, PaymentProfile, Receipt, SetupIntentInfo
 
-PositiveAmount = Annotated[int, Field(ge=1, le=10**12)]
 MethodId = Annotated[str, Field(pattern=r"^pm_[A-Za-z0-9_]{1,64}$", examples=["pm_card_visa"])]
 AccountId = Annotated[str, Field(pattern=ACCOUNT_ID_PATTERN)]
 

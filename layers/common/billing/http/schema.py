@@ -17,6 +17,7 @@ from billing.clock import isoformat
 
 Currency = Annotated[str, Field(pattern=r"^[A-Za-z]{3}$", examples=["EUR"])]
 Amount = Annotated[int, Field(ge=0, le=10**12)]
+PositiveAmount = Annotated[int, Field(ge=1, le=10**12)]
 SignedAmount = Annotated[int, Field(ge=-(10**12), le=10**12)]
 UnitDecimal = Annotated[Decimal, Field(ge=0, le=Decimal(10**12), max_digits=26, decimal_places=12)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]

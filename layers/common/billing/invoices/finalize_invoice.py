@@ -14,6 +14,7 @@ from billing.invoices.get_invoice import get_invoice
 from billing.invoices.models import Invoice, InvoiceStatus
 from billing.invoices.numbering import INVOICE_SERIES, next_number
 from billing.invoices.ports import InvoiceStore
+from billing.invoices.settle_invoices import paid_events
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 
 
@@ -76,7 +77,7 @@ def finalize_draft(store: InvoiceStore, invoice: Invoice, now: datetime) -> Invo
     )
     if finalized.amount_remaining == 0:
         finalized = replace(finalized, status=InvoiceStatus.PAID)
-    events = [finalized_event(finalized)]
+    events = [finalized_event(finalized), *paid_events([finalized], now)]
     committed = store.commit(
         WriteBatch(
             invoices=[finalized],

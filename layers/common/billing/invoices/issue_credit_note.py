@@ -14,7 +14,7 @@ from billing.invoices.get_invoice import get_invoice
 from billing.invoices.models import CreditNote, InvoiceStatus
 from billing.invoices.numbering import CREDIT_NOTE_SERIES, next_number
 from billing.invoices.ports import InvoiceStore
-from billing.invoices.settle_invoices import settled_invoices
+from billing.invoices.settle_invoices import paid_events, settled_invoices
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 
 
@@ -63,8 +63,10 @@ def issue_credit_note(
     # The credit note's own share settles this invoice (counted as credited, not paid); any rest
     # settles other open invoices, then stays as credit.
     others = [a for a in allocations if a.receivable_id != invoice.id]
+    newly_paid = settled_invoices(store, others)
     if credited.status is InvoiceStatus.OPEN and credited.amount_remaining == 0:
         credited = replace(credited, status=InvoiceStatus.PAID)
+        newly_paid.append(credited)
     event = DomainEvent(
         id=f"credit_note.created:{note.id}",
         type=EventType.CREDIT_NOTE_CREATED,
@@ -79,11 +81,11 @@ def issue_credit_note(
         },
     )
     batch = WriteBatch(
-        invoices=[credited, *settled_invoices(store, others)],
+        invoices=[credited, *(i for i in newly_paid if i.id != credited.id)],
         credit_notes=[note],
         series=[advance],
         ledger=[LedgerAppend(invoice.account_id, (entry,), head)],
-        events=[event],
+        events=[event, *paid_events(newly_paid, now, credit_note=note.id)],
     )
     store.commit(batch)
     return note

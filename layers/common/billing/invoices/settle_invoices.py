@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import datetime
 
+from billing.events import DomainEvent, EventType
 from billing.invoices.models import Invoice, InvoiceStatus
 from billing.invoices.ports import InvoiceStore
 from billing.ledger.account_ledger import Allocation
@@ -28,3 +30,19 @@ def settled_invoices(
             invoice = replace(invoice, status=InvoiceStatus.PAID)
         updated.append(invoice)
     return updated
+
+
+def paid_events(invoices: Iterable[Invoice], at: datetime, **detail: object) -> list[DomainEvent]:
+    """``invoice.paid`` for each invoice of a change that it settled in full (callers pass the invoices
+    the change moved: an invoice is paid once, so the event, keyed by the invoice, is emitted once)."""
+    return [
+        DomainEvent(
+            id=f"invoice.paid:{invoice.id}",
+            type=EventType.INVOICE_PAID,
+            at=at,
+            account_id=invoice.account_id,
+            detail={"invoice": invoice.id, "number": invoice.number, **detail},
+        )
+        for invoice in invoices
+        if invoice.status is InvoiceStatus.PAID
+    ]

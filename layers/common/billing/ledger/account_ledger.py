@@ -84,6 +84,9 @@ class AccountLedger:
     def balance(self) -> int:
         return sum(entry.amount for entry in self.entries)
 
+    def has(self, entry_id: str) -> bool:
+        return entry_id in self._by_id
+
     def credit_available(self) -> int:
         return self._credit
 

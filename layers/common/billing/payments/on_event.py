@@ -13,6 +13,7 @@ from billing.payments.collect_invoice import collect_invoice
 from billing.payments.models import Payment
 from billing.payments.provider_events import handle_event
 from billing.payments.record_payment import PaymentServices
+from billing.payments.reward_referrer import reward_referrer
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ REACTIONS: dict[EventType, Reaction] = {
     EventType.INVOICE_CHARGE_DUE: lambda services, detail: charge_invoice(
         services, str(detail["invoice"]), int(detail["attempt"])
     ),
+    EventType.INVOICE_PAID: lambda services, detail: reward_referrer(services, str(detail["invoice"])),
 }
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from billing.batch import LedgerAppend, WriteBatch
 from billing.errors import ConflictError, ErrorCode, InvalidInputError
 from billing.events import EventType
-from billing.invoices.settle_invoices import settled_invoices
+from billing.invoices.settle_invoices import paid_events, settled_invoices
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 from billing.payments.models import Payment, RefundSnapshot
 from billing.payments.payment_profiles import add_method
@@ -140,11 +140,12 @@ def _ledger_batch(
 ) -> WriteBatch:
     ledger, head = services.store.ledger(payment.account_id, payment.currency)
     allocations = [allocation for entry in entries for allocation in ledger.post(entry)]
+    invoices = settled_invoices(services.store, allocations)
     return WriteBatch(
         payments=[payment],
-        invoices=settled_invoices(services.store, allocations),
+        invoices=invoices,
         ledger=[LedgerAppend(payment.account_id, entries, head)],
-        events=[payment_event(event_type, payment, now, **detail)],
+        events=[payment_event(event_type, payment, now, **detail), *paid_events(invoices, now)],
     )
 
 

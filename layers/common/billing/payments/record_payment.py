@@ -21,7 +21,7 @@ from billing.events import DomainEvent, EventType
 from billing.ids import new_id
 from billing.invoices.models import InvoiceStatus
 from billing.invoices.numbering import next_number
-from billing.invoices.settle_invoices import settled_invoices
+from billing.invoices.settle_invoices import paid_events, settled_invoices
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 from billing.payments.account_state import status_change
 from billing.payments.dunning import DEFAULT_POLICY, DunningPolicy
@@ -123,17 +123,7 @@ def book_success(services: PaymentServices, payment: Payment, now: datetime) -> 
             detail={"receipt": receipt.id, "number": number, "payment": payment.id, "amount": payment.amount},
         ),
     ]
-    events += [
-        DomainEvent(
-            id=f"invoice.paid:{invoice.id}",
-            type=EventType.INVOICE_PAID,
-            at=now,
-            account_id=invoice.account_id,
-            detail={"invoice": invoice.id, "number": invoice.number, "payment": payment.id},
-        )
-        for invoice in invoices
-        if invoice.status is InvoiceStatus.PAID
-    ]
+    events += paid_events(invoices, now, payment=payment.id)
     batch = WriteBatch(
         payments=[payment],
         receipts=[receipt],

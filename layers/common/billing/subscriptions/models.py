@@ -80,6 +80,7 @@ class Subscription:
     discount: AppliedDiscount | None = None
     granularity: Granularity = Granularity.DAY
     managed_by: str | None = None  # "aws_marketplace": read-only here
+    referral_code: str | None = None  # the referral code it was bought with: its referrer is credited once
     trial_ending_notified: bool = False
     version: int = 0
 

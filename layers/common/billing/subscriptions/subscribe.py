@@ -112,6 +112,8 @@ def subscribe(services: Services, principal: Principal, request: SubscribeReques
         managed_by=request.managed_by,
     )
     subscription, invoice = started.subscription, None
+    if discount is not None and request.promotion_code and batch.promotion_codes[0][0].is_referral:
+        subscription = replace(subscription, referral_code=batch.promotion_codes[0][0].code)
     if started.lines:
         subscription, invoice = draft_invoice(
             services, account, subscription, started.lines, BillingReason.SUBSCRIPTION_CREATE, now, batch
