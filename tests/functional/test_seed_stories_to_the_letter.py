@@ -170,3 +170,37 @@ def test_point_04_the_referrer_is_credited_once_when_the_referees_first_invoice_
     assert ok(referrer_owner.get(f"/v1/accounts/{referrer['id']}/balance"))["credit_available"] == 2000
     credited = [e for e in world.event_log() if e["detail-type"] == "referral.credited"]
     assert [e["detail"]["referee"] for e in credited] == [referee["id"]]
+
+
+def usd_price(as_operator, catalog) -> dict:
+    body = {
+        "product": catalog.product["id"],
+        "currency": "USD",
+        "unit_amount": 4000,
+        "recurring": {"interval": "month"},
+    }
+    return ok(as_operator.post("/v1/prices", json=body), 201)
+
+
+def test_point_05_one_currency_per_account_and_per_coupon(world, as_operator, client_for, catalog):
+    # Given an account billed in EUR (a draft, not yet finalized)
+    account, owner = new_customer(as_operator, client_for)
+    subscribe(owner, account["id"], catalog.seat["id"])
+    # When it subscribes to a USD price
+    refused = owner.post(
+        "/v1/subscriptions",
+        json={"account": account["id"], "items": [{"price": usd_price(as_operator, catalog)["id"]}]},
+    )
+    # Then it is refused, clearly, and nothing was created
+    assert (refused.status_code, refused.json()["code"]) == (422, "account_currency_mismatch")
+    assert len(ok(owner.get("/v1/subscriptions", params={"account": account["id"]}))["data"]) == 1
+    # Given a coupon of 5 USD off
+    coupon = ok(as_operator.post("/v1/coupons", json={"duration": "once", "amount_off": 500, "currency": "USD"}), 201)
+    # When a new customer subscribes in EUR with it
+    other, other_owner = new_customer(as_operator, client_for, legal_name="Autre SAS")
+    body = {"account": other["id"], "items": [{"price": catalog.seat["id"]}], "coupon": coupon["id"]}
+    refused = other_owner.post("/v1/subscriptions", json=body)
+    # Then it is refused too, and the coupon was not redeemed
+    assert (refused.status_code, refused.json()["code"]) == (422, "coupon_currency_mismatch")
+    assert ok(as_operator.get(f"/v1/coupons/{coupon['id']}"))["times_redeemed"] == 0
+    assert ok(other_owner.get("/v1/subscriptions", params={"account": other["id"]}))["data"] == []

@@ -14,6 +14,7 @@ class ErrorCode(StrEnum):
     """Every code an answer or an error can carry: stable, machine-readable, documented in docs/errors.md."""
 
     ACCESS_DENIED = "access_denied"
+    ACCOUNT_CURRENCY_MISMATCH = "account_currency_mismatch"
     ACCOUNT_NOT_FOUND = "account_not_found"
     ACCOUNT_RESTRICTED = "account_restricted"
     AMOUNT_REQUIRED = "amount_required"
@@ -23,6 +24,7 @@ class ErrorCode(StrEnum):
     BODY_TOO_LARGE = "body_too_large"
     CARD_DECLINED = "card_declined"
     CONCURRENT_UPDATE = "concurrent_update"
+    COUPON_CURRENCY_MISMATCH = "coupon_currency_mismatch"
     COUPON_EXHAUSTED = "coupon_exhausted"
     COUPON_EXISTS = "coupon_exists"
     COUPON_EXPIRED = "coupon_expired"
@@ -136,6 +138,7 @@ class ErrorCode(StrEnum):
 # What each code means, for docs/errors.md (generated; a test keeps it current).
 MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.ACCESS_DENIED: "This API key may not call this route.",
+    ErrorCode.ACCOUNT_CURRENCY_MISMATCH: "This account is billed in <expected>: everything it buys is in that currency.",
     ErrorCode.ACCOUNT_NOT_FOUND: "No account <account_id>.",
     ErrorCode.ACCOUNT_RESTRICTED: "This account is <status>: pay what is overdue before subscribing again.",
     ErrorCode.AMOUNT_REQUIRED: "Without a price, give unit_amount, currency and description.",
@@ -145,6 +148,7 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.BODY_TOO_LARGE: "Request bodies are limited to <limit> bytes.",
     ErrorCode.CARD_DECLINED: "The card was declined (a 402 may carry Stripe's own decline code instead).",
     ErrorCode.CONCURRENT_UPDATE: "The account changed meanwhile; read it again and retry.",
+    ErrorCode.COUPON_CURRENCY_MISMATCH: "The coupon takes <currency> off: it cannot apply to a subscription in another currency.",
     ErrorCode.COUPON_EXHAUSTED: "Coupon <id> has been fully redeemed.",
     ErrorCode.COUPON_EXISTS: "Coupon <id> already exists.",
     ErrorCode.COUPON_EXPIRED: "Coupon <id> can no longer be redeemed.",

@@ -9,7 +9,7 @@ from datetime import datetime
 from billing.accounts.access import Permission, Principal, require_access, require_operator
 from billing.accounts.models import Account, AccountStatus
 from billing.batch import WriteBatch
-from billing.discounts.models import AppliedDiscount
+from billing.discounts.models import AppliedDiscount, Coupon
 from billing.discounts.redeem import redeem_coupon, redeem_promotion_code
 from billing.errors import BusinessRuleError, ErrorCode, InvalidInputError
 from billing.ids import new_id
@@ -18,7 +18,7 @@ from billing.ports import PageRequest
 from billing.subscriptions.draft_invoice import draft_invoice
 from billing.subscriptions.engine.create_subscription import NewItem, create_subscription
 from billing.subscriptions.models import CollectionMethod, Subscription
-from billing.subscriptions.services import ItemRequest, Services, account_of, prices_of
+from billing.subscriptions.services import ItemRequest, Services, account_of, prices_of, require_billing_currency
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +73,16 @@ def _discount(
     return None
 
 
+def require_coupon_currency(coupon: Coupon, currency: str) -> None:
+    """An amount off is in one currency: on a subscription in another it would never apply."""
+    if coupon.currency is not None and coupon.currency != currency:
+        raise BusinessRuleError(
+            ErrorCode.COUPON_CURRENCY_MISMATCH,
+            f"The coupon takes {coupon.currency} off: it cannot apply to a subscription in {currency}.",
+            "coupon",
+        )
+
+
 def _may_purchase(account: Account) -> None:
     """Dunning's ``restricted`` and ``suspended`` states allow no new purchase until what is overdue is paid."""
     if account.status in (AccountStatus.RESTRICTED, AccountStatus.SUSPENDED):
@@ -92,9 +102,13 @@ def subscribe(services: Services, principal: Principal, request: SubscribeReques
     if any(item.price_id is None for item in request.items):
         raise InvalidInputError(ErrorCode.PRICE_REQUIRED, "Each item names a price.", "items.price")
     prices = prices_of(services, request.items)
+    currency = next(iter(prices.values())).currency  # type: ignore[attr-defined]
+    require_billing_currency(services, account.id, currency)
     now = services.clock.now()
     batch = WriteBatch()
     discount = _discount(services, request, now, batch)
+    if discount is not None:
+        require_coupon_currency(discount.coupon, currency)
     started = create_subscription(
         new_id("sub"),
         account.id,
