@@ -204,3 +204,20 @@ def test_point_05_one_currency_per_account_and_per_coupon(world, as_operator, cl
     assert (refused.status_code, refused.json()["code"]) == (422, "coupon_currency_mismatch")
     assert ok(as_operator.get(f"/v1/coupons/{coupon['id']}"))["times_redeemed"] == 0
     assert ok(other_owner.get("/v1/subscriptions", params={"account": other["id"]}))["data"] == []
+
+
+def test_point_06_amount_fields_follow_stripes_definitions(world, as_operator, client_for, catalog):
+    # Given a customer with 10 € of credit and a saved card
+    account, owner = new_customer(as_operator, client_for)
+    save_method(world, owner, account["id"])
+    ok(owner.post(f"/v1/accounts/{account['id']}/top_ups", json={"amount": 1000, "currency": "EUR"}), 201)
+    # When it subscribes to a 36 € seat
+    subscription = subscribe(owner, account["id"], catalog.seat["id"])
+    draft = ok(owner.get(f"/v1/invoices/{subscription['latest_invoice']}"))
+    # Then the draft owes 26 €: the credit lowers what is due, nothing is paid yet
+    amounts = ("status", "total", "credit_applied", "amount_due", "amount_paid", "amount_remaining")
+    assert tuple(draft[k] for k in amounts) == ("draft", 3600, 1000, 2600, 0, 2600)
+    # When it is finalized and the card pays the rest
+    invoice = finalized(world, owner, subscription)
+    # Then the card paid 26 €: the credit is not counted as paid
+    assert tuple(invoice[k] for k in amounts) == ("paid", 3600, 1000, 2600, 2600, 0)

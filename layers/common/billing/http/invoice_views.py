@@ -17,7 +17,7 @@ from billing.http.schema import (
     UnitDecimal,
     iso,
 )
-from billing.invoices.models import CreditNote, DraftInvoice, Invoice, InvoiceLine, Section
+from billing.invoices.models import CreditNote, DraftInvoice, Invoice, InvoiceLine, InvoiceStatus, Section
 
 
 class TagShareView(BaseModel):
@@ -91,10 +91,14 @@ class InvoiceView(BaseModel):
     taxes: list[TaxView]
     total: int
     credit_applied: int
-    amount_due: int
-    amount_paid: int
-    amount_remaining: int
-    amount_credited: int
+    amount_due: int = Field(description="Total less the account credit applied at finalization: what was asked for.")
+    amount_paid: int = Field(
+        description="Paid by payments (card, debit, transfer, cheque, later credit) after finalization; credit applied at finalization is not counted."
+    )
+    amount_remaining: int = Field(
+        description="What is still to pay: amount_due less amount_paid and credit notes (a draft: its amount_due)."
+    )
+    amount_credited: int = Field(description="Taken off by credit notes.")
     previous_unpaid: int
     vat_mention: str | None
     proration_date: str | None = None
@@ -134,8 +138,10 @@ class InvoiceView(BaseModel):
             total=draft.total,
             credit_applied=draft.credit_applied,
             amount_due=draft.amount_due,
-            amount_paid=invoice.amount_paid if invoice else 0,
-            amount_remaining=invoice.amount_remaining if invoice else draft.amount_due,
+            # Stripe's definitions (docs/decisions.md): credit applied at finalization lowers amount_due and is
+            # not "paid"; amount_remaining is what is still to pay, a draft's whole amount_due included.
+            amount_paid=max(0, invoice.amount_paid - draft.credit_applied) if invoice else 0,
+            amount_remaining=_remaining(draft, invoice),
             amount_credited=invoice.amount_credited if invoice else 0,
             previous_unpaid=draft.previous_unpaid,
             vat_mention=draft.vat_mention,
@@ -145,6 +151,12 @@ class InvoiceView(BaseModel):
     @classmethod
     def of(cls, invoice: Invoice) -> InvoiceView:
         return cls.of_draft(invoice.draft, invoice)
+
+
+def _remaining(draft: DraftInvoice, invoice: Invoice | None) -> int:
+    if invoice is None or invoice.status is InvoiceStatus.DRAFT:
+        return draft.amount_due
+    return invoice.amount_remaining
 
 
 class CreditNoteCreate(Strict):
