@@ -138,7 +138,7 @@ class ErrorCode(StrEnum):
 # What each code means, for docs/errors.md (generated; a test keeps it current).
 MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.ACCESS_DENIED: "This API key may not call this route.",
-    ErrorCode.ACCOUNT_CURRENCY_MISMATCH: "This account is billed in <expected>: everything it buys is in that currency.",
+    ErrorCode.ACCOUNT_CURRENCY_MISMATCH: "This account is billed in <expected>: all it buys is in that currency.",
     ErrorCode.ACCOUNT_NOT_FOUND: "No account <account_id>.",
     ErrorCode.ACCOUNT_RESTRICTED: "This account is <status>: pay what is overdue before subscribing again.",
     ErrorCode.AMOUNT_REQUIRED: "Without a price, give unit_amount, currency and description.",
@@ -148,7 +148,7 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.BODY_TOO_LARGE: "Request bodies are limited to <limit> bytes.",
     ErrorCode.CARD_DECLINED: "The card was declined (a 402 may carry Stripe's own decline code instead).",
     ErrorCode.CONCURRENT_UPDATE: "The account changed meanwhile; read it again and retry.",
-    ErrorCode.COUPON_CURRENCY_MISMATCH: "The coupon takes <currency> off: it cannot apply to a subscription in another currency.",
+    ErrorCode.COUPON_CURRENCY_MISMATCH: "The coupon is in <currency>: not for a subscription in another currency.",
     ErrorCode.COUPON_EXHAUSTED: "Coupon <id> has been fully redeemed.",
     ErrorCode.COUPON_EXISTS: "Coupon <id> already exists.",
     ErrorCode.COUPON_EXPIRED: "Coupon <id> can no longer be redeemed.",
