@@ -92,9 +92,7 @@ class InvoiceView(BaseModel):
     total: int
     credit_applied: int
     amount_due: int = Field(description="Total less the account credit applied at finalization: what was asked for.")
-    amount_paid: int = Field(
-        description="Paid by payments (card, debit, transfer, cheque, later credit) after finalization; credit applied at finalization is not counted."
-    )
+    amount_paid: int = Field(description="Paid after finalization; the credit applied then is not counted.")
     amount_remaining: int = Field(
         description="What is still to pay: amount_due less amount_paid and credit notes (a draft: its amount_due)."
     )
