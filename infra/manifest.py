@@ -136,12 +136,14 @@ EVENT_RULES = {
             EventType.PAYMENT_METHOD_ADDED,
             EventType.INVOICE_PAYMENT_REMINDER,
             EventType.RECEIPTS_DIGEST_DUE,
+            EventType.ACCOUNT_STATUS_CHANGED,
         ),
         "Documents",
     ),
     "CollectionOnFinalize": ((EventType.INVOICE_FINALIZED,), "Payments"),  # payments start collecting it
     "ChargesOnDue": ((EventType.INVOICE_CHARGE_DUE,), "Payments"),
     "ReferralOnPaid": ((EventType.INVOICE_PAID,), "Payments"),  # a referee's first paid invoice credits its referrer
+    "ResumeOnGoodStanding": ((EventType.ACCOUNT_STATUS_CHANGED,), "Payments"),  # billing stopped by dunning resumes
 }
 # Stripe allows 25 requests/s: two copies of the payments function, each paced (billing/payments/pacing.py).
 PAYMENTS_CONCURRENCY = 2

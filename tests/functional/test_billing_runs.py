@@ -14,6 +14,7 @@ from billing.runs.process_due import process_due
 from billing.runs.run_billing import run_billing
 from billing.runs.shards import DUE_SHARDS
 from tests.api_setup import make_catalog, minutes_events, new_customer, ok
+from tests.functional.payments_setup import save_method
 
 
 @pytest.fixture
@@ -43,8 +44,9 @@ def pdf_text(client, invoice_id: str) -> str:
 
 
 def test_story_aircall_monthly_over_three_months(as_operator, client_for, catalog, server_now, event_tap):
-    # Given an Aircall-like monthly plan: 3 seats and metered minutes
+    # Given an Aircall-like monthly plan: 3 seats and metered minutes, paid by a saved card
     account, owner = new_customer(as_operator, client_for)
+    save_method(owner.world, owner, account["id"])  # unpaid, dunning would stop renewals after 30 days
     subscription = ok(
         owner.post(
             "/v1/subscriptions",
@@ -67,7 +69,7 @@ def test_story_aircall_monthly_over_three_months(as_operator, client_for, catalo
     # Then a creation invoice and three cycle invoices were finalized, numbered in order
     invoices = invoices_of(owner, account["id"])
     assert [i["billing_reason"] for i in invoices] == ["subscription_create"] + ["subscription_cycle"] * 3
-    assert all(i["status"] == "open" for i in invoices)  # finalized after their grace hour
+    assert all(i["status"] == "paid" for i in invoices)  # finalized after their grace hour, then charged
     # One series per seller: other accounts' invoices interleave, so per account numbers only increase
     # (gaplessness across the series: test_fifty_concurrent_finalizations_take_fifty_consecutive_numbers).
     numbers = [(i["number"].rsplit("-", 2)[1], int(i["number"].rsplit("-", 1)[1])) for i in invoices]
@@ -188,8 +190,9 @@ def test_story_alwaysdata_invoice_hours_later_thirty_days_to_pay_overdue_on_day_
 
 
 def test_anchor_on_the_31st_across_february(as_operator, client_for, catalog, server_now):
-    # Given a monthly subscription anchored on 31 January
+    # Given a monthly subscription anchored on 31 January, paid by a saved card
     account, owner = new_customer(as_operator, client_for)
+    save_method(owner.world, owner, account["id"])
     now = server_now()
     year = now.year if now < datetime(now.year, 1, 31, 9, tzinfo=UTC) else now.year + 1  # the next 31 January
     anchor = datetime(year, 1, 31, 9, tzinfo=UTC)

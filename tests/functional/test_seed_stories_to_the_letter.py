@@ -221,3 +221,51 @@ def test_point_06_amount_fields_follow_stripes_definitions(world, as_operator, c
     invoice = finalized(world, owner, subscription)
     # Then the card paid 26 €: the credit is not counted as paid
     assert tuple(invoice[k] for k in amounts) == ("paid", 3600, 1000, 2600, 2600, 0)
+
+
+def test_point_07_a_suspended_account_is_not_renewed_nor_changed_and_is_told_at_each_step(
+    world, as_operator, client_for, catalog
+):
+    # Given an account whose first invoice is never paid (no saved method), and a second subscription
+    # taken ten days later, while the account is only in "warning"
+    account, owner = new_customer(as_operator, client_for)
+    start = world.clock.now()
+    subscribe(owner, account["id"], catalog.seat["id"])
+    world.advance_to(start + timedelta(days=10))
+    assert ok(owner.get(f"/v1/accounts/{account['id']}"))["status"] == "warning"
+    second = subscribe(owner, account["id"], catalog.seat["id"])
+    # When 31 days have passed since the first invoice was due
+    world.advance_to(start + timedelta(days=31, hours=2))
+    # Then the account is suspended: no new subscription, no change of seats
+    assert ok(owner.get(f"/v1/accounts/{account['id']}"))["status"] == "suspended"
+    refused = owner.post("/v1/subscriptions", json={"account": account["id"], "items": [{"price": catalog.seat["id"]}]})
+    assert (refused.status_code, refused.json()["code"]) == (422, "account_restricted")
+    item = second["items"][0]["id"]
+    refused = owner.patch(f"/v1/subscriptions/{second['id']}", json={"items": [{"id": item, "quantity": 3}]})
+    assert (refused.status_code, refused.json()["code"]) == (422, "account_restricted")
+    # When the second subscription's period ends while suspended
+    world.advance_to(datetime.fromisoformat(second["current_period_end"]) + timedelta(hours=2))
+    # Then it is not renewed: no invoice for a new period, billing stopped
+    stopped = ok(owner.get(f"/v1/subscriptions/{second['id']}"))
+    assert stopped["status"] == "unpaid"
+    invoices = ok(owner.get("/v1/invoices", params={"account": account["id"], "limit": 100}))["data"]
+    assert [i["billing_reason"] for i in invoices if i["subscription"] == second["id"]] == ["subscription_create"]
+    # And the billing contact was told of each state, in French
+    subjects = [mail.subject for mail in world.mailer.sent if mail.to == "compta@exemple.fr"]
+    for subject in ("Facture impayée sur votre compte", "Votre compte est restreint", "Votre compte est suspendu"):
+        assert subjects.count(subject) == 1, subjects
+    # When the customer pays everything it owes with a card typed for it
+    owed = ok(owner.get(f"/v1/accounts/{account['id']}/balance"))["amount_owed"]
+    body = {"account": account["id"], "amount": owed, "currency": "EUR", "payment_method": typed_card(world)}
+    ok(owner.post("/v1/payments", json=body), 201)
+    world.settle()
+    # Then the account is active again, is told so, and the stopped subscription bills a new period
+    assert ok(owner.get(f"/v1/accounts/{account['id']}"))["status"] == "active"
+    assert "Votre compte est rétabli" in [mail.subject for mail in world.mailer.sent]
+    resumed = ok(owner.get(f"/v1/subscriptions/{second['id']}"))
+    assert resumed["status"] == "active"
+    start_again = datetime.fromisoformat(resumed["current_period_start"])
+    assert start_again >= datetime.fromisoformat(stopped["current_period_end"])
+    invoices = ok(owner.get("/v1/invoices", params={"account": account["id"], "limit": 100}))["data"]
+    reasons = [i["billing_reason"] for i in invoices if i["subscription"] == second["id"]]
+    assert reasons == ["subscription_cycle", "subscription_create"]

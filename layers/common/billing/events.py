@@ -35,7 +35,9 @@ class EventType(StrEnum):
     REFERRAL_CREDITED = "referral.credited"
     RECEIPTS_DIGEST_DUE = "receipts.digest_due"
     SUBSCRIPTION_ENDED = "subscription.ended"
+    SUBSCRIPTION_PAUSED = "subscription.paused"
     SUBSCRIPTION_RENEWED = "subscription.renewed"
+    SUBSCRIPTION_RESUMED = "subscription.resumed"
     SUBSCRIPTION_TRIAL_ENDING = "subscription.trial_ending"
     SUBSCRIPTION_USAGE_CLOSED = "subscription.usage_closed"
 
@@ -61,6 +63,8 @@ MEANINGS: dict[EventType, str] = {
     EventType.REFERRAL_CREDITED: "A referrer's balance was credited: the account it referred paid its first invoice.",
     EventType.RECEIPTS_DIGEST_DUE: "An account's monthly receipt digest is due (receipts zipped in one email).",
     EventType.SUBSCRIPTION_ENDED: "A subscription ended (canceled at period end, or its last period closed).",
+    EventType.SUBSCRIPTION_PAUSED: "A period ended while the account was suspended: no new period was charged.",
+    EventType.SUBSCRIPTION_RESUMED: "The account paid what was overdue: billing started again with a new period.",
     EventType.SUBSCRIPTION_RENEWED: "A subscription entered its next period and its invoice was drafted.",
     EventType.SUBSCRIPTION_TRIAL_ENDING: "A subscription's trial ends in three days.",
     EventType.SUBSCRIPTION_USAGE_CLOSED: "A subscription's usage period closed and its usage was invoiced.",

@@ -54,3 +54,39 @@ DIGEST_BODY = {
     "fr": "Bonjour,\n\nVoici vos reçus de paiement de {month} (PDF joints dans l'archive) :\n{lines}\n\n{seller}",
     "en": "Hello,\n\nHere are your payment receipts for {month} (PDFs in the attached archive):\n{lines}\n\n{seller}",
 }
+# One email per dunning state the account enters (Kill Bill's overdue states each carry a message).
+STATUS_SUBJECT = {
+    "fr": {
+        "warning": "Facture impayée sur votre compte",
+        "restricted": "Votre compte est restreint",
+        "suspended": "Votre compte est suspendu",
+        "active": "Votre compte est rétabli",
+    },
+    "en": {
+        "warning": "An invoice on your account is unpaid",
+        "restricted": "Your account is restricted",
+        "suspended": "Your account is suspended",
+        "active": "Your account is restored",
+    },
+}
+STATUS_BODY = {
+    "fr": {
+        "warning": "Bonjour,\n\nUne ou plusieurs factures de votre compte sont échues et impayées ({owed} restant dû). "
+        "Merci de les régler pour éviter la restriction de votre compte.\n\n{seller}",
+        "restricted": "Bonjour,\n\nDes factures restant impayées ({owed} restant dû), votre compte est restreint : "
+        "aucun nouvel abonnement ni aucune modification d'abonnement n'est possible jusqu'au paiement.\n\n{seller}",
+        "suspended": "Bonjour,\n\nDes factures restant impayées ({owed} restant dû), votre compte est suspendu : "
+        "vos abonnements ne sont plus renouvelés ni facturés jusqu'au paiement, après lequel ils reprennent."
+        "\n\n{seller}",
+        "active": "Bonjour,\n\nMerci pour votre règlement : votre compte est de nouveau actif.\n\n{seller}",
+    },
+    "en": {
+        "warning": "Hello,\n\nOne or more invoices on your account are past due ({owed} still due). Please pay them "
+        "to avoid your account being restricted.\n\n{seller}",
+        "restricted": "Hello,\n\nAs invoices remain unpaid ({owed} still due), your account is restricted: no new "
+        "subscription and no change to a subscription until they are paid.\n\n{seller}",
+        "suspended": "Hello,\n\nAs invoices remain unpaid ({owed} still due), your account is suspended: your "
+        "subscriptions are no longer renewed or billed until payment, after which they resume.\n\n{seller}",
+        "active": "Hello,\n\nThank you for your payment: your account is active again.\n\n{seller}",
+    },
+}

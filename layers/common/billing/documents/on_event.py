@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from billing.documents.notify_account_status import notify_account_status
 from billing.documents.notify_method_added import notify_method_added
 from billing.documents.notify_payment_failed import notify_payment_failed
 from billing.documents.publish_credit_note import publish_credit_note
@@ -26,6 +27,7 @@ REACTIONS: dict[EventType, Reaction] = {
     EventType.CREDIT_NOTE_CREATED: lambda services, detail: publish_credit_note(services, str(detail["credit_note"])),
     EventType.RECEIPT_CREATED: lambda services, detail: publish_receipt(services, str(detail["receipt"])),
     EventType.PAYMENT_FAILED: notify_payment_failed,
+    EventType.ACCOUNT_STATUS_CHANGED: notify_account_status,
     EventType.PAYMENT_METHOD_ADDED: lambda services, detail: notify_method_added(
         services, str(detail["account"]), str(detail["payment_method"]), str(detail["label"])
     ),

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from billing.accounts.models import AccountStatus
+from billing.accounts.standing import DEFAULT_OVERDUE_STATES, OverdueStates
 from billing.events import DomainEvent, EventType
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class DunningPolicy:
     restricted_after_days: int = 15
     suspended_after_days: int = 30
     minimum_overdue: int = 0  # owing this much or less (minor units) never changes the account's state
+    states: OverdueStates = DEFAULT_OVERDUE_STATES  # what each state blocks (accounts/standing.py)
 
     def steps(self, collection_method: str) -> tuple[DunningStep, ...]:
         steps = [DunningStep(0, StepAction.OVERDUE)] if collection_method == "send_invoice" else []

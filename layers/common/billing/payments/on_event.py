@@ -14,6 +14,7 @@ from billing.payments.models import Payment
 from billing.payments.provider_events import handle_event
 from billing.payments.record_payment import PaymentServices
 from billing.payments.reward_referrer import reward_referrer
+from billing.subscriptions.resume_subscriptions import resume_subscriptions
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,9 @@ REACTIONS: dict[EventType, Reaction] = {
         services, str(detail["invoice"]), int(detail["attempt"])
     ),
     EventType.INVOICE_PAID: lambda services, detail: reward_referrer(services, str(detail["invoice"])),
+    EventType.ACCOUNT_STATUS_CHANGED: lambda services, detail: resume_subscriptions(
+        services.store, services.accounts, services.clock, services.policy.states, str(detail["account"])
+    ),
 }
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from datetime import timedelta
 
+from billing.accounts.standing import Blocked
 from billing.batch import WriteBatch
 from billing.errors import ConflictError
 from billing.events import DomainEvent, EventType
@@ -21,7 +22,7 @@ from billing.payments.account_state import status_change
 from billing.payments.collection import collect_due
 from billing.payments.dunning import DEFAULT_POLICY
 from billing.subscriptions.draft_invoice import draft_invoice
-from billing.subscriptions.engine.renew_subscription import close_usage_period, renew_subscription
+from billing.subscriptions.engine.renew_subscription import close_usage_period, renew_subscription, stop_renewal
 from billing.subscriptions.models import Subscription, SubscriptionStatus
 from billing.subscriptions.services import Services
 
@@ -103,15 +104,22 @@ def _step(services: Services, subscription: Subscription) -> WriteBatch | None:
     else:
         period = subscription.usage_period
         events = services.usage.events(subscription.id, period.start, period.end)
-        done = renew_subscription(subscription, subscription.current_period.end, events)
-        event_type = (
-            EventType.SUBSCRIPTION_RENEWED
-            if done.subscription.status is not SubscriptionStatus.CANCELED
-            else EventType.SUBSCRIPTION_ENDED
-        )
+        if not subscription.cancel_at_period_end and services.overdue.blocks(account.status, Blocked.BILLING):
+            # Dunning stopped billing: the ended period is closed, no new one is charged until paid.
+            done = stop_renewal(subscription, subscription.current_period.end, events)
+            event_type = EventType.SUBSCRIPTION_PAUSED
+        else:
+            done = renew_subscription(subscription, subscription.current_period.end, events)
+            event_type = (
+                EventType.SUBSCRIPTION_RENEWED
+                if done.subscription.status is not SubscriptionStatus.CANCELED
+                else EventType.SUBSCRIPTION_ENDED
+            )
     result = done.subscription
     if done.lines:
-        result, _ = draft_invoice(services, account, result, done.lines, done.billing_reason, now, batch, done.period)
+        result, _ = draft_invoice(
+            services.store, account, result, done.lines, done.billing_reason, now, batch, done.period
+        )
     batch.subscriptions.append(result)
     batch.events.append(
         DomainEvent(

@@ -25,7 +25,7 @@ def cancel(
     if canceled.final_lines:
         account = account_of(services, subscription.account_id)
         result, invoice = draft_invoice(
-            services, account, result, canceled.final_lines, BillingReason.SUBSCRIPTION_UPDATE, now, batch
+            services.store, account, result, canceled.final_lines, BillingReason.SUBSCRIPTION_UPDATE, now, batch
         )
     batch.subscriptions.append(result)
     return services.store.commit(batch).subscriptions[-1], invoice

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from billing.accounts.access import Permission, Principal, require_access
 from billing.accounts.models import Account
+from billing.accounts.standing import Blocked, require_allowed
 from billing.batch import LedgerAppend, WriteBatch
 from billing.errors import ErrorCode, InvalidInputError
 from billing.ids import new_id
@@ -60,6 +61,8 @@ def change_subscription(
     subscription = get_subscription(services, principal, subscription_id)
     require_access(principal, subscription.account_id, Permission.BILLING_MANAGE)
     account = account_of(services, subscription.account_id)
+    if not preview:
+        require_allowed(account, Blocked.CHANGES, services.overdue)
     prices = prices_of(services, request.items)
     now = services.clock.now()
     at = request.proration_date or now
@@ -73,7 +76,7 @@ def change_subscription(
     result, invoice, preview_draft = updated.subscription, None, None
     if updated.invoice_now:
         result, invoice = draft_invoice(
-            services, account, result, updated.invoice_now, BillingReason.SUBSCRIPTION_UPDATE, at, batch
+            services.store, account, result, updated.invoice_now, BillingReason.SUBSCRIPTION_UPDATE, at, batch
         )
         preview_draft = invoice.draft
     elif preview:

@@ -4,6 +4,7 @@ the billing run."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from billing.accounts.models import Account
 from billing.batch import WriteBatch
@@ -16,11 +17,13 @@ from billing.invoices.invoice_items import one_off_line
 from billing.invoices.models import DRAFT_GRACE, BillingReason, Invoice, InvoiceLine
 from billing.periods import Period
 from billing.subscriptions.models import Subscription
-from billing.subscriptions.services import Services
+
+if TYPE_CHECKING:  # the joined store names parts of every package
+    from billing.store import BillingStore
 
 
 def draft_invoice(
-    services: Services,
+    store: BillingStore,
     account: Account,
     subscription: Subscription,
     lines: list[InvoiceLine],
@@ -34,8 +37,8 @@ def draft_invoice(
     The draft waits for its grace period (late usage and adjustments can still land), then the billing
     run finalizes it. ``invoice.created`` goes to the outbox in the same batch.
     """
-    pending = services.store.pending_items(account.id)
-    ledger, _ = services.store.ledger(account.id, subscription.currency)
+    pending = store.pending_items(account.id)
+    ledger, _ = store.ledger(account.id, subscription.currency)
     context = invoice_context(account, ledger, now, subscription.discount)
     draft = assemble_invoice(
         context,

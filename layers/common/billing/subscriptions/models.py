@@ -99,8 +99,8 @@ class Subscription:
 
     def next_due(self) -> datetime | None:
         """When the billing run must act on it: the end of its period or of its usage period."""
-        if self.status is SubscriptionStatus.CANCELED or self.managed_by is not None:
-            return None
+        if self.status in (SubscriptionStatus.CANCELED, SubscriptionStatus.UNPAID) or self.managed_by is not None:
+            return None  # ended, billing stopped by dunning (resumed when paid), or billed elsewhere
         due = min(self.current_period.end, self.usage_period.end)
         if self.status is SubscriptionStatus.TRIALING and self.trial_end and not self.trial_ending_notified:
             due = min(due, self.trial_end - timedelta(days=3))

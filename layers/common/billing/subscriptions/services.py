@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from billing.accounts.models import Account
 from billing.accounts.ports import AccountRepository
+from billing.accounts.standing import DEFAULT_OVERDUE_STATES, OverdueStates
 from billing.clock import Clock
 from billing.errors import BusinessRuleError, ErrorCode, InvalidInputError, NotFoundError
 from billing.ledger.read_balance import DEFAULT_CURRENCY
@@ -24,6 +25,7 @@ class Services:
     accounts: AccountRepository
     usage: UsageStore
     clock: Clock
+    overdue: OverdueStates = DEFAULT_OVERDUE_STATES  # what each dunning state blocks (the dunning policy's)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from billing.accounts.access import Permission, Principal, require_access, require_operator
-from billing.accounts.models import Account, AccountStatus
+from billing.accounts.standing import Blocked, require_allowed
 from billing.batch import WriteBatch
 from billing.discounts.models import AppliedDiscount, Coupon
 from billing.discounts.redeem import redeem_coupon, redeem_promotion_code
@@ -83,22 +83,12 @@ def require_coupon_currency(coupon: Coupon, currency: str) -> None:
         )
 
 
-def _may_purchase(account: Account) -> None:
-    """Dunning's ``restricted`` and ``suspended`` states allow no new purchase until what is overdue is paid."""
-    if account.status in (AccountStatus.RESTRICTED, AccountStatus.SUSPENDED):
-        raise BusinessRuleError(
-            ErrorCode.ACCOUNT_RESTRICTED,
-            f"This account is {account.status.value}: pay what is overdue before subscribing again.",
-            "account",
-        )
-
-
 def subscribe(services: Services, principal: Principal, request: SubscribeRequest) -> Subscribed:
     require_access(principal, request.account_id, Permission.BILLING_MANAGE)
     if request.managed_by is not None:
         require_operator(principal)  # marketplace subscriptions are imported by the seller, not created
     account = account_of(services, request.account_id)
-    _may_purchase(account)
+    require_allowed(account, Blocked.PURCHASES, services.overdue)
     if any(item.price_id is None for item in request.items):
         raise InvalidInputError(ErrorCode.PRICE_REQUIRED, "Each item names a price.", "items.price")
     prices = prices_of(services, request.items)
@@ -130,7 +120,7 @@ def subscribe(services: Services, principal: Principal, request: SubscribeReques
         subscription = replace(subscription, referral_code=batch.promotion_codes[0][0].code)
     if started.lines:
         subscription, invoice = draft_invoice(
-            services, account, subscription, started.lines, BillingReason.SUBSCRIPTION_CREATE, now, batch
+            services.store, account, subscription, started.lines, BillingReason.SUBSCRIPTION_CREATE, now, batch
         )
     batch.subscriptions.append(subscription)
     services.store.commit(batch)

@@ -81,3 +81,38 @@ def close_usage_period(subscription: Subscription, at: datetime, events: Iterabl
         lines += usage_lines(subscription, period, events)
     closed = subscription.evolve(usage_period=next_period(subscription.usage_cycle, period), pending_lines=())
     return Renewed(closed, lines, BillingReason.SUBSCRIPTION_USAGE, period)
+
+
+def stop_renewal(subscription: Subscription, at: datetime, events: Iterable[UsageEvent] = ()) -> Renewed:
+    """The period ends while the account's billing is stopped (dunning's ``suspended``): what the ended
+    period owes (its usage, pending prorations) is invoiced, no new period is charged, and the
+    subscription waits as ``unpaid`` until ``resume_billing``."""
+    require_changeable(subscription)
+    at = utc(at)
+    ending = subscription.current_period
+    if at < ending.end:
+        raise BusinessRuleError(ErrorCode.NOT_DUE, f"The period ends at {ending.end.isoformat()}.", "at")
+    lines: list[InvoiceLine] = list(subscription.pending_lines)
+    if subscription.is_billing and subscription.metered_items and subscription.usage_period.end == ending.end:
+        lines += usage_lines(subscription, subscription.usage_period, events)
+    stopped = subscription.evolve(status=SubscriptionStatus.UNPAID, pending_lines=(), scheduled_items=None)
+    return Renewed(stopped, lines, BillingReason.SUBSCRIPTION_CYCLE, ending)
+
+
+def resume_billing(subscription: Subscription, at: datetime) -> Renewed:
+    """Billing starts again at ``at`` (the account paid what was overdue): the time it was stopped is not
+    billed; the first period runs from ``at`` to the cycle's next boundary, prorated like a first partial
+    period, so the anchor day stays the same."""
+    at = utc(at)
+    items = subscription.scheduled_items or subscription.items
+    period = Period(at, subscription.cycle.period_at(at).end)
+    charged, recurring = charge_items(items, period, subscription.id, subscription.cycle.period_at(at))
+    usage_period = Period(at, subscription.usage_cycle.period_at(at).end)
+    resumed = subscription.evolve(
+        items=charged,
+        current_period=period,
+        usage_period=usage_period,
+        status=SubscriptionStatus.ACTIVE,
+        scheduled_items=None,
+    )
+    return Renewed(resumed, recurring, BillingReason.SUBSCRIPTION_CYCLE, period)
