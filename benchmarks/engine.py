@@ -115,5 +115,5 @@ def ingestion_throughput(batches: int = 20) -> float:
         events = [
             IncomingEvent(e.id, e.subscription, e.meter, e.quantity, e.timestamp, tags_of(e.tags)) for e in batch.events
         ]
-        ingest_usage(stores, stores, FixedClock(now), operator, events)  # type: ignore[arg-type]
+        ingest_usage(stores, stores, stores, FixedClock(now), operator, events)  # type: ignore[arg-type]
     return batches * 1000 / (time.perf_counter() - started)

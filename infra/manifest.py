@@ -137,6 +137,7 @@ EVENT_RULES = {
             EventType.INVOICE_PAYMENT_REMINDER,
             EventType.RECEIPTS_DIGEST_DUE,
             EventType.ACCOUNT_STATUS_CHANGED,
+            EventType.SUBSCRIPTION_TRIAL_ENDING,
         ),
         "Documents",
     ),

@@ -143,9 +143,10 @@ def test_balance_adjustment_credits_and_settles_the_oldest_invoice(as_operator, 
 
 
 def test_one_off_items_wait_for_the_next_invoice_or_bill_now(as_operator, client_for, catalog):
-    # Given a subscribed customer and a one-off item added by an operator
+    # Given a subscribed customer whose first invoice is finalized, and a one-off item added by an operator
     account, owner = new_customer(as_operator, client_for)
     subscription = subscribe(owner, account["id"], catalog, seats=1)
+    ok(as_operator.post(f"/v1/invoices/{subscription['latest_invoice']}/finalize"))
     ok(
         as_operator.post(
             "/v1/invoice_items",

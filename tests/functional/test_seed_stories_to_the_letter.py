@@ -269,3 +269,112 @@ def test_point_07_a_suspended_account_is_not_renewed_nor_changed_and_is_told_at_
     invoices = ok(owner.get("/v1/invoices", params={"account": account["id"], "limit": 100}))["data"]
     reasons = [i["billing_reason"] for i in invoices if i["subscription"] == second["id"]]
     assert reasons == ["subscription_cycle", "subscription_create"]
+
+
+def minutes(subscription_id: str, at: datetime, count: int, prefix: str) -> dict:
+    event = {"subscription": subscription_id, "meter": "outbound_minutes", "quantity": 1}
+    return {"events": [event | {"id": f"{prefix}-{n}", "timestamp": at.isoformat()} for n in range(count)]}
+
+
+def test_point_08_a_draft_takes_items_and_late_usage_during_its_grace_hour(world, as_operator, client_for, catalog):
+    # Given alwaysdata's customer: a seat and metered minutes, 100 minutes used in the first month
+    account, owner = new_customer(as_operator, client_for)
+    save_method(world, owner, account["id"])
+    items = [{"price": catalog.seat["id"]}, {"price": catalog.minutes["id"]}]
+    subscription = ok(owner.post("/v1/subscriptions", json={"account": account["id"], "items": items}), 201)
+    end = datetime.fromisoformat(subscription["current_period_end"])
+    world.advance_to(end - timedelta(days=1))
+    ok(owner.post("/v1/usage_events", json=minutes(subscription["id"], world.clock.now(), 100, "early")))
+    # When the month ends, the renewal invoice is drafted, to be finalized an hour later
+    world.advance_to(end + timedelta(minutes=5))
+    draft = ok(owner.get(f"/v1/subscriptions/{subscription['id']}"))["latest_invoice"]
+    assert ok(owner.get(f"/v1/invoices/{draft}"))["status"] == "draft"
+    # And 20 minutes of the last hour of the month arrive late, while an operator adds a one-off item
+    late = ok(owner.post("/v1/usage_events", json=minutes(subscription["id"], end - timedelta(minutes=30), 20, "late")))
+    assert (late["accepted"], late["rejected"]) == (20, 0)
+    body = {"account": account["id"], "unit_amount_decimal": "9000", "currency": "EUR", "description": "Migration"}
+    item = ok(as_operator.post("/v1/invoice_items", json=body), 201)
+    # Then both land on the draft: 120 minutes at 0.05 €, the item, the seat, VAT on all
+    assert item["invoice"] == draft
+    revised = ok(owner.get(f"/v1/invoices/{draft}"))
+    assert [line["quantity"] for line in revised["sections"]["usage"]] == ["120"]
+    assert [line["amount"] for line in revised["sections"]["one_off"]] == [9000]
+    assert revised["total"] == (3000 + 600 + 9000) * 12 // 10
+    # When the grace hour is over
+    world.advance_to(end + timedelta(hours=1, minutes=5))
+    # Then it is finalized with them, numbered and paid; usage after that is refused as invoiced
+    final = ok(owner.get(f"/v1/invoices/{draft}"))
+    assert (final["status"], final["total"], final["number"] is not None) == ("paid", revised["total"], True)
+    again = ok(owner.post("/v1/usage_events", json=minutes(subscription["id"], end - timedelta(minutes=1), 1, "too")))
+    assert [e["code"] for e in again["errors"]] == ["usage_period_closed"]
+
+
+def test_point_08_a_draft_is_voided_without_a_number(world, as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    draft = subscribe(owner, account["id"], catalog.seat["id"])["latest_invoice"]
+    voided = ok(as_operator.post(f"/v1/invoices/{draft}/void"))
+    assert (voided["status"], voided["number"], voided["amount_remaining"]) == ("void", None, 0)
+    assert ok(owner.get(f"/v1/accounts/{account['id']}/balance"))["amount_owed"] == 0
+    world.advance_to(world.clock.now() + timedelta(hours=2))
+    assert ok(owner.get(f"/v1/invoices/{draft}"))["status"] == "void"
+    refused = as_operator.post(
+        "/v1/invoice_items",
+        json={
+            "account": account["id"],
+            "invoice": draft,
+            "quantity": 1,
+            "unit_amount_decimal": "100",
+            "currency": "EUR",
+            "description": "x",
+        },
+    )
+    assert (refused.status_code, refused.json()["code"]) == (409, "invoice_not_draft")
+
+
+def test_point_10_latest_invoice_is_real_on_every_read(world, as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    save_method(world, owner, account["id"])
+    subscription = subscribe(owner, account["id"], catalog.seat["id"])
+    first = subscription["latest_invoice"]
+    assert first is not None
+    assert ok(owner.get(f"/v1/subscriptions/{subscription['id']}"))["latest_invoice"] == first
+    listed = ok(owner.get("/v1/subscriptions", params={"account": account["id"]}))["data"]
+    assert [s["latest_invoice"] for s in listed] == [first]
+    # When the month renews, the renewal invoice becomes the latest
+    world.advance_to(datetime.fromisoformat(subscription["current_period_end"]) + timedelta(minutes=5))
+    renewed = ok(owner.get(f"/v1/subscriptions/{subscription['id']}"))["latest_invoice"]
+    assert renewed not in (None, first)
+    assert ok(owner.get(f"/v1/invoices/{renewed}"))["billing_reason"] == "subscription_cycle"
+    # And a change that invoices a proration makes its invoice the latest
+    item = subscription["items"][0]["id"]
+    changed = ok(
+        owner.patch(
+            f"/v1/subscriptions/{subscription['id']}",
+            json={"items": [{"id": item, "quantity": 2}], "proration_behavior": "always_invoice"},
+        )
+    )
+    assert changed["latest_invoice"] not in (None, first, renewed)
+    assert ok(owner.get(f"/v1/subscriptions/{subscription['id']}"))["latest_invoice"] == changed["latest_invoice"]
+
+
+def test_point_11_trial_ending_is_visible_and_emailed_three_days_before(world, as_operator, client_for, catalog):
+    # Given a 14-day trial on a seat, with a saved card
+    account, owner = new_customer(as_operator, client_for)
+    save_method(world, owner, account["id"])
+    subscription = subscribe(owner, account["id"], catalog.seat["id"], trial_period_days=14)
+    assert (subscription["status"], subscription["trial_ending_notified"]) == ("trialing", False)
+    trial_end = datetime.fromisoformat(subscription["trial_end"])
+    # When 10 days have passed, nothing yet
+    world.advance_to(trial_end - timedelta(days=4))
+    assert not [m for m in world.mailer.sent if "essai" in m.subject]
+    # When it is three days before the end
+    world.advance_to(trial_end - timedelta(days=3) + timedelta(hours=1))
+    # Then the subscription says so, and the billing contact was told once what starts, when and how
+    assert ok(owner.get(f"/v1/subscriptions/{subscription['id']}"))["trial_ending_notified"] is True
+    world.advance_to(trial_end - timedelta(days=2))
+    notices = [m for m in world.mailer.sent if "essai" in m.subject]
+    assert len(notices) == 1
+    assert notices[0].to == "compta@exemple.fr"
+    assert "30,00\u00a0€ HT par mois" in notices[0].text
+    assert "visa •••• 4242" in notices[0].text
+    assert "Seat" in notices[0].text

@@ -90,3 +90,17 @@ STATUS_BODY = {
         "active": "Hello,\n\nThank you for your payment: your account is active again.\n\n{seller}",
     },
 }
+# Three days before a trial ends (Stripe's customer.subscription.trial_will_end): what starts and when.
+TRIAL_SUBJECT = {"fr": "Votre période d'essai se termine le {date}", "en": "Your trial ends on {date}"}
+TRIAL_BODY = {
+    "fr": "Bonjour,\n\nVotre période d'essai ({plan}) se termine le {date}. L'abonnement sera alors facturé "
+    "{amount} HT par {interval}.\n{how}\nPour ne pas continuer, résiliez-le avant cette date.\n\n{seller}",
+    "en": "Hello,\n\nYour trial ({plan}) ends on {date}. The subscription will then be billed {amount} excl. "
+    "tax per {interval}.\n{how}\nTo stop, cancel it before that date.\n\n{seller}",
+}
+TRIAL_HOW = {
+    ("fr", True): "Le montant sera prélevé sur {method}.",
+    ("en", True): "The amount will be charged to {method}.",
+    ("fr", False): "Aucun moyen de paiement n'est enregistré : ajoutez-en un pour que l'abonnement continue.",
+    ("en", False): "No payment method is saved: add one for the subscription to go on.",
+}

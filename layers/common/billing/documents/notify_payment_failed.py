@@ -6,10 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from babel.dates import format_date
-
 from billing.documents.emails import FAILED_BODY, FAILED_SUBJECT, NEXT
-from billing.documents.services import DocumentServices, claim_once, money_text
+from billing.documents.services import DocumentServices, claim_once, date_text, money_text
 
 
 def notify_payment_failed(services: DocumentServices, detail: Mapping[str, Any]) -> bool:
@@ -28,10 +26,7 @@ def notify_payment_failed(services: DocumentServices, detail: Mapping[str, Any])
         invoice_text = f" (facture {invoice.number})" if locale == "fr" else f" (invoice {invoice.number})"
     next_at = detail.get("next_attempt_at")
     retry, no_retry = NEXT[locale]
-    if next_at:
-        next_text = retry.format(date=format_date(datetime.fromisoformat(str(next_at)), "long", locale=locale))
-    else:
-        next_text = no_retry
+    next_text = retry.format(date=date_text(datetime.fromisoformat(str(next_at)), account)) if next_at else no_retry
     services.mailer.send(
         to=str(account.profile.billing_email),
         subject=FAILED_SUBJECT[locale].format(amount=amount),

@@ -10,6 +10,7 @@ from typing import Any
 from billing.documents.notify_account_status import notify_account_status
 from billing.documents.notify_method_added import notify_method_added
 from billing.documents.notify_payment_failed import notify_payment_failed
+from billing.documents.notify_trial_ending import notify_trial_ending
 from billing.documents.publish_credit_note import publish_credit_note
 from billing.documents.publish_invoice import publish_invoice
 from billing.documents.publish_receipt import publish_receipt
@@ -28,6 +29,7 @@ REACTIONS: dict[EventType, Reaction] = {
     EventType.RECEIPT_CREATED: lambda services, detail: publish_receipt(services, str(detail["receipt"])),
     EventType.PAYMENT_FAILED: notify_payment_failed,
     EventType.ACCOUNT_STATUS_CHANGED: notify_account_status,
+    EventType.SUBSCRIPTION_TRIAL_ENDING: notify_trial_ending,
     EventType.PAYMENT_METHOD_ADDED: lambda services, detail: notify_method_added(
         services, str(detail["account"]), str(detail["payment_method"]), str(detail["label"])
     ),

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from babel.dates import format_date
 from babel.numbers import format_currency
 
 from billing.batch import WriteBatch
 from billing.documents.document import invoice_document
 from billing.documents.emails import HOW_TO_PAY, INVOICE_BODY, INVOICE_SUBJECT
-from billing.documents.services import DocumentServices, invoice_pdf_key
+from billing.documents.services import DocumentServices, date_text, invoice_pdf_key
 from billing.errors import ConflictError, ErrorCode
 from billing.money import minor_unit_exponent
 
@@ -38,7 +37,7 @@ def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int =
     locale = account.profile.locale.value
     exponent = minor_unit_exponent(invoice.draft.currency)
     amount = format_currency(Decimal(invoice.amount_remaining).scaleb(-exponent), invoice.draft.currency, locale=locale)
-    due = format_date(invoice.due_at or invoice.draft.created, "long", locale=locale)
+    due = date_text(invoice.due_at or invoice.draft.created, account)
     how = HOW_TO_PAY[(locale, invoice.collection_method)].format(
         iban=services.seller.iban, bic=services.seller.bic, number=invoice.number
     )

@@ -9,7 +9,7 @@ from datetime import datetime
 from babel.dates import format_date
 
 from billing.documents.emails import DIGEST_BODY, DIGEST_SUBJECT
-from billing.documents.services import DocumentServices, claim_once, money_text
+from billing.documents.services import DocumentServices, claim_once, date_text, money_text
 from billing.ports import PageRequest
 
 
@@ -38,7 +38,7 @@ def send_receipt_digest(services: DocumentServices, account_id: str, month: str)
             if receipt.pdf_key:
                 zipped.writestr(f"{receipt.number}.pdf", services.storage.get(receipt.pdf_key))
     lines = "\n".join(
-        f"- {r.number}, {format_date(r.created, 'short', locale=locale)}, {money_text(r.amount, r.currency, locale)}"
+        f"- {r.number}, {date_text(r.created, account, 'short')}, {money_text(r.amount, r.currency, locale)}"
         for r in receipts
     )
     services.mailer.send(

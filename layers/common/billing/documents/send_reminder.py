@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from babel.dates import format_date
-
 from billing.documents.emails import HOW_TO_PAY, REMINDER_BODY, REMINDER_SUBJECT
-from billing.documents.services import DocumentServices, claim_once, money_text
+from billing.documents.services import DocumentServices, claim_once, date_text, money_text
 
 
 def send_reminder(services: DocumentServices, invoice_id: str, days_from_due: int) -> bool:
@@ -26,7 +24,7 @@ def send_reminder(services: DocumentServices, invoice_id: str, days_from_due: in
         text=REMINDER_BODY[locale].format(
             number=invoice.number,
             amount=money_text(invoice.amount_remaining, invoice.draft.currency, locale),
-            due=format_date(invoice.due_at or invoice.draft.created, "long", locale=locale),
+            due=date_text(invoice.due_at or invoice.draft.created, account),
             how=how,
             seller=services.seller.legal_name,
         ),

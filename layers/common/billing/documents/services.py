@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from babel.numbers import format_currency
 
+from billing.accounts.models import Account
 from billing.accounts.ports import AccountRepository
 from billing.batch import WriteBatch
 from billing.documents.ports import Mailer, PdfRenderer
@@ -47,3 +51,10 @@ def claim_once(services: DocumentServices, name: str) -> bool:
 
 def money_text(amount: int, currency: str, locale: str) -> str:
     return format_currency(Decimal(amount).scaleb(-minor_unit_exponent(currency)), currency, locale=locale)
+
+
+def date_text(instant: datetime, account: Account, width: str = "long") -> str:
+    """A date as the reader says it, on the reader's calendar: an instant just after midnight UTC is still
+    the evening before in New York, and the email must name the same day as the PDF."""
+    zone = ZoneInfo(account.profile.time_zone)
+    return format_date(instant.astimezone(zone), width, locale=account.profile.locale.value)

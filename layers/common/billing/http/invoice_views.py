@@ -205,6 +205,11 @@ class InvoiceItemCreate(Strict):
     currency: Currency | None = None
     description: Text | None = None
     invoice_now: bool = False
+    invoice: Identifier | None = Field(
+        default=None,
+        description="A draft to add the item to; by default the account's open draft (during its grace period), "
+        "else the account's next invoice.",
+    )
 
 
 class InvoiceItemView(BaseModel):

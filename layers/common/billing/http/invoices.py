@@ -130,6 +130,7 @@ def post_invoice_item(body: InvoiceItemCreate) -> InvoiceItemView:
             body.currency,
             body.description,
             body.invoice_now,
+            body.invoice,
         )
         return InvoiceItemView(
             id=item.id,

@@ -82,10 +82,13 @@ class SubscriptionView(BaseModel):
     pending_proration_lines: int
     scheduled_change: list[ItemView] | None
     created: str
-    latest_invoice: str | None = None
+    latest_invoice: str | None = Field(description="The last invoice drafted for this subscription.")
+    trial_ending_notified: bool = Field(
+        description="The customer was told, three days before trial_end, that the trial ends and billing starts."
+    )
 
     @classmethod
-    def of(cls, subscription: Subscription, latest_invoice: str | None = None) -> SubscriptionView:
+    def of(cls, subscription: Subscription) -> SubscriptionView:
         def items(source: tuple[Any, ...]) -> list[ItemView]:
             return [ItemView(id=i.id, price=i.price.id, quantity=i.quantity) for i in source]
 
@@ -117,7 +120,8 @@ class SubscriptionView(BaseModel):
             pending_proration_lines=len(subscription.pending_lines),
             scheduled_change=items(subscription.scheduled_items) if subscription.scheduled_items else None,
             created=isoformat(subscription.created),
-            latest_invoice=latest_invoice,
+            latest_invoice=subscription.latest_invoice,
+            trial_ending_notified=subscription.trial_ending_notified,
         )
 
 

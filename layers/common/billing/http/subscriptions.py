@@ -58,7 +58,7 @@ def post_subscription(body: SubscriptionCreate) -> SubscriptionView:
             managed_by=body.managed_by,
         )
         done = subscribe(s.billing, caller(router), request)
-        view = SubscriptionView.of(done.subscription, done.invoice.id if done.invoice else None)
+        view = SubscriptionView.of(done.subscription)
         return view.model_dump(mode="json")
 
     return SubscriptionView.model_validate(once(router, body.model_dump(mode="json"), create))
@@ -97,7 +97,7 @@ def patch_subscription(subscription_id: SUBSCRIPTION_ID, body: SubscriptionUpdat
         at_period_end=body.at_period_end,
     )
     changed, _ = change_subscription(services(router).billing, caller(router), subscription_id, request)
-    return SubscriptionView.of(changed.subscription, changed.invoice.id if changed.invoice else None)
+    return SubscriptionView.of(changed.subscription)
 
 
 @router.post(
@@ -111,8 +111,8 @@ def post_cancel(subscription_id: SUBSCRIPTION_ID, body: CancelRequest) -> Subscr
     s = services(router)
 
     def run() -> dict[str, object]:
-        subscription, invoice = cancel(s.billing, caller(router), subscription_id, body.at_period_end)
-        return SubscriptionView.of(subscription, invoice.id if invoice else None).model_dump(mode="json")
+        subscription, _ = cancel(s.billing, caller(router), subscription_id, body.at_period_end)
+        return SubscriptionView.of(subscription).model_dump(mode="json")
 
     return SubscriptionView.model_validate(once(router, body.model_dump(mode="json"), run))
 

@@ -33,7 +33,7 @@ def post_usage_events(body: UsageBatch) -> IngestView:
             IncomingEvent(e.id, e.subscription, e.meter, e.quantity, e.timestamp, tags_of(e.tags), e.unique_value)
             for e in body.events
         ]
-        result = ingest_usage(s.store, s.usage, s.clock, caller(router), events)
+        result = ingest_usage(s.store, s.accounts, s.usage, s.clock, caller(router), events)
         metrics.add_metric(name="UsageEventsAccepted", unit="Count", value=result.accepted)
         return IngestView(
             accepted=result.accepted,

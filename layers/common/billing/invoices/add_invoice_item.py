@@ -10,11 +10,13 @@ from billing.accounts.models import Account
 from billing.accounts.ports import AccountRepository
 from billing.batch import WriteBatch
 from billing.clock import Clock
-from billing.errors import ErrorCode, InvalidInputError, NotFoundError
+from billing.errors import BusinessRuleError, ErrorCode, InvalidInputError, NotFoundError
 from billing.ids import new_id
 from billing.invoices.invoice_context import invoice_context
-from billing.invoices.invoice_items import InvoiceItem, invoice_now, item_from_price
-from billing.invoices.models import DRAFT_GRACE, Invoice
+from billing.invoices.invoice_items import InvoiceItem, invoice_now, item_from_price, one_off_line
+from billing.invoices.models import DRAFT_GRACE, Invoice, InvoiceStatus
+from billing.invoices.revise_draft import require_draft, revised_draft
+from billing.ports import PageRequest
 
 if TYPE_CHECKING:  # the joined store names parts of every package
     from billing.store import BillingStore
@@ -32,7 +34,10 @@ def add_invoice_item(
     currency: str | None = None,
     description: str | None = None,
     invoice_at_once: bool = False,
+    invoice_id: str | None = None,
 ) -> tuple[InvoiceItem, Invoice | None]:
+    """An item goes on ``invoice_id`` (a draft), else on the account's open draft in its currency (its
+    grace period is for exactly this), else waits for the account's next invoice; or is invoiced at once."""
     require_operator(principal)
     account: Account | None = accounts.get(account_id)
     if account is None:
@@ -49,6 +54,10 @@ def add_invoice_item(
             )
         item = InvoiceItem(new_id("ii"), account_id, currency.upper(), description, unit_amount, quantity)
     if not invoice_at_once:
+        open_draft = _target_draft(store, account_id, item.currency, invoice_id)
+        if open_draft is not None:
+            revised = revised_draft(store, account, open_draft, [*open_draft.draft.lines, one_off_line(item)])
+            return item, store.commit(WriteBatch(invoices=[revised])).invoices[0]
         store.commit(WriteBatch(pending_items=[item]))
         return item, None
     now = clock.now()
@@ -59,3 +68,18 @@ def add_invoice_item(
     )
     store.commit(WriteBatch(invoices=[invoice]))
     return item, invoice
+
+
+def _target_draft(store: BillingStore, account_id: str, currency: str, invoice_id: str | None) -> Invoice | None:
+    if invoice_id is not None:
+        invoice = store.get_invoice(invoice_id)
+        if invoice is None or invoice.account_id != account_id:
+            raise NotFoundError(ErrorCode.INVOICE_NOT_FOUND, f"No invoice {invoice_id} on this account.", "invoice")
+        require_draft(invoice)
+        if invoice.draft.currency != currency:
+            raise BusinessRuleError(
+                ErrorCode.ACCOUNT_CURRENCY_MISMATCH, f"Invoice {invoice_id} is in {invoice.draft.currency}.", "currency"
+            )
+        return invoice
+    drafts = store.list_invoices(account_id, InvoiceStatus.DRAFT.value, PageRequest(limit=10)).items
+    return next((d for d in drafts if d.draft.currency == currency), None)  # the newest first

@@ -1,4 +1,4 @@
-"""Void an open invoice."""
+"""Void an open invoice, or a draft."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ from billing.ledger.account_ledger import EntryKind, LedgerEntry
 
 
 def void_invoice(store: InvoiceStore, clock: Clock, principal: Principal, invoice_id: str) -> Invoice:
-    """Void an open invoice: it is no longer owed; anything already paid on it returns as credit."""
+    """Void an open invoice: it is no longer owed; anything already paid on it returns as credit.
+    A draft is voided without a number: nothing was posted, nothing is owed, no number is used up."""
     require_operator(principal)
     invoice = get_invoice(store, principal, invoice_id)
+    if invoice.status is InvoiceStatus.DRAFT:
+        return store.commit(WriteBatch(invoices=[replace(invoice, status=InvoiceStatus.VOID)])).invoices[0]
     if invoice.status is not InvoiceStatus.OPEN:
         raise ConflictError(
             ErrorCode.INVOICE_NOT_OPEN, f"Only open invoices can be voided ({invoice.status}).", "invoice_id"

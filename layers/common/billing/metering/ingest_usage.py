@@ -3,6 +3,10 @@
 Accepted and duplicate events are both stored exactly once: events are keyed by (subscription, id),
 so a replayed batch rewrites nothing new. Timestamps are accepted from 35 days back to 5 minutes
 ahead (Stripe's window). Every refusal says which event and why; the others still go in.
+
+Usage of a period whose invoice is still a draft (its grace hour) is accepted and lands on that draft:
+the draft's usage line is rated again over the period's events, late ones included, before the events
+are stored; if the draft was finalized meanwhile, they are refused as for any invoiced period.
 """
 
 from __future__ import annotations
@@ -11,19 +15,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from billing.accounts.access import Permission, Principal
+from billing.accounts.ports import AccountRepository
+from billing.batch import WriteBatch
 from billing.clock import Clock
-from billing.errors import BillingError, ErrorCode
+from billing.errors import BillingError, ConflictError, ErrorCode
+from billing.invoices.models import Invoice, InvoiceLine, InvoiceStatus, Section
+from billing.invoices.revise_draft import revised_draft
+from billing.ports import PageRequest
 from billing.subscriptions.models import Subscription, SubscriptionStatus
-from billing.subscriptions.ports import SubscriptionStore
 from billing.usage.models import Tags, UsageEvent
 from billing.usage.ports import UsageStore
+from billing.usage.rate_usage import usage_line
+
+if TYPE_CHECKING:  # the joined store names parts of every package
+    from billing.store import BillingStore
 
 MAX_BATCH = 1000
 MAX_AGE = timedelta(days=35)
 MAX_AHEAD = timedelta(minutes=5)
 MAX_TAGS = 5  # AWS Marketplace's allocation model: up to 5 tags
+_CLOSED = ("usage_period_closed", "The usage period of this timestamp is already invoiced.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +79,8 @@ def _refusal(
     if event.timestamp > now + MAX_AHEAD:
         return "timestamp_in_future", "Usage more than 5 minutes ahead is refused."
     if event.timestamp < subscription.usage_period.start:
-        # That period is invoiced already: say so rather than accept usage no invoice will carry.
-        return "usage_period_closed", "The usage period of this timestamp is already invoiced."
+        # That period is invoiced already (unless its draft is still open: see ingest_usage).
+        return _CLOSED
     if (
         subscription.status is SubscriptionStatus.CANCELED
         and subscription.ended_at
@@ -87,7 +101,12 @@ def _may_write(principal: Principal, subscription: Subscription) -> bool:
 
 
 def ingest_usage(
-    store: SubscriptionStore, usage: UsageStore, clock: Clock, principal: Principal, events: Sequence[IncomingEvent]
+    store: BillingStore,
+    accounts: AccountRepository,
+    usage: UsageStore,
+    clock: Clock,
+    principal: Principal,
+    events: Sequence[IncomingEvent],
 ) -> Ingested:
     if len(events) > MAX_BATCH:
         raise BillingError(ErrorCode.BATCH_TOO_LARGE, f"At most {MAX_BATCH} events per request.", "events")
@@ -95,8 +114,15 @@ def ingest_usage(
     subscriptions = store.get_subscriptions({event.subscription_id for event in events})
     result = Ingested()
     candidates: dict[tuple[str, str], UsageEvent] = {}
+    drafts = _DraftLines(store, subscriptions)
+    late: dict[str, list[tuple[int, UsageEvent]]] = {}  # draft id → its late events (index in the batch)
     for index, event in enumerate(events):
         refusal = _refusal(event, subscriptions.get(event.subscription_id), principal, now)
+        draft = drafts.covering(event) if refusal is not None and refusal[0] == "usage_period_closed" else None
+        if draft is not None and (event.subscription_id, event.id) not in candidates:
+            late.setdefault(draft.id, []).append((index, _usage_event(event)))
+            candidates[(event.subscription_id, event.id)] = _usage_event(event)
+            continue
         if refusal is not None:
             result.rejected += 1
             result.errors.append(EventError(index, event.id, *refusal))
@@ -105,18 +131,82 @@ def ingest_usage(
         if key in candidates:
             result.duplicates += 1
             continue
-        candidates[key] = UsageEvent(
-            event.id,
-            event.subscription_id,
-            event.meter,
-            event.quantity,
-            event.timestamp,
-            event.tags,
-            event.unique_value,
-        )
+        candidates[key] = _usage_event(event)
     known = usage.known_event_ids(candidates) if candidates else set()
+    for draft_id, arrived in late.items():
+        new = [(index, e) for index, e in arrived if (e.subscription_id, e.id) not in known]
+        if new and not _land_on_draft(store, accounts, usage, drafts.invoices[draft_id], [e for _, e in new]):
+            for index, refused in new:  # finalized meanwhile: invoiced, like any closed period
+                del candidates[(refused.subscription_id, refused.id)]
+                result.rejected += 1
+                result.errors.append(EventError(index, refused.id, *_CLOSED))
     fresh = [event for key, event in candidates.items() if key not in known]
     usage.add_events(fresh)
     result.accepted += len(fresh)
     result.duplicates += len(candidates) - len(fresh)
     return result
+
+
+def _usage_event(event: IncomingEvent) -> UsageEvent:
+    return UsageEvent(
+        event.id, event.subscription_id, event.meter, event.quantity, event.timestamp, event.tags, event.unique_value
+    )
+
+
+class _DraftLines:
+    """The usage lines of each subscription's draft invoices, read once per batch and only if needed."""
+
+    def __init__(self, store: BillingStore, subscriptions: dict[str, Subscription]) -> None:
+        self._store = store
+        self._subscriptions = subscriptions
+        self._by_account: dict[str, list[Invoice]] = {}
+        self.invoices: dict[str, Invoice] = {}
+
+    def covering(self, event: IncomingEvent) -> Invoice | None:
+        subscription = self._subscriptions[event.subscription_id]
+        account = subscription.account_id
+        if account not in self._by_account:
+            page = self._store.list_invoices(account, InvoiceStatus.DRAFT.value, PageRequest(limit=20))
+            self._by_account[account] = page.items
+            self.invoices.update({invoice.id: invoice for invoice in page.items})
+        for invoice in self._by_account[account]:
+            for line in invoice.draft.section(Section.USAGE):
+                if (
+                    line.subscription_id == subscription.id
+                    and line.period
+                    and _meter_of(subscription, line) == event.meter
+                    and line.period.start <= event.timestamp < line.period.end
+                ):
+                    return invoice
+        return None
+
+
+def _meter_of(subscription: Subscription, line: InvoiceLine) -> str | None:
+    item = subscription.item(line.item_id) if line.item_id else None
+    return item.price.meter.event_name if item and item.price.meter else None
+
+
+def _land_on_draft(
+    store: BillingStore, accounts: AccountRepository, usage: UsageStore, invoice: Invoice, late: list[UsageEvent]
+) -> bool:
+    """Rate the draft's usage lines again with the late events; False if it is no longer a draft."""
+    account = accounts.get(invoice.account_id)
+    subscription = store.get_subscription(invoice.draft.subscription_id or "")
+    if account is None or subscription is None:
+        return False
+    lines = []
+    for line in invoice.draft.lines:
+        item = subscription.item(line.item_id) if line.item_id else None
+        mine = [e for e in late if line.period and line.period.start <= e.timestamp < line.period.end]
+        if line.section is not Section.USAGE or item is None or line.period is None or not mine:
+            lines.append(line)
+            continue
+        stored = usage.events(subscription.id, line.period.start, line.period.end)
+        known = {e.id for e in stored}
+        period_events = [*stored, *(e for e in mine if e.id not in known)]
+        lines.append(usage_line(item.price, line.period, period_events, subscription.id, item.id, line.item_name))
+    try:
+        store.commit(WriteBatch(invoices=[revised_draft(store, account, invoice, lines)]))
+    except ConflictError:
+        return False
+    return True

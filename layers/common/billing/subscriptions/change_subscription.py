@@ -135,5 +135,5 @@ def _switch(
         finalize_at=at + DRAFT_GRACE,
     )
     batch.invoices.append(invoice)
-    batch.subscriptions.append(result)
+    batch.subscriptions.append(result.evolve(latest_invoice=invoice.id))
     return Changed(services.store.commit(batch).subscriptions[-1], invoice, at), draft

@@ -56,7 +56,9 @@ def draft_invoice(
         days_until_due=subscription.days_until_due,
         finalize_at=now + DRAFT_GRACE,
     )
-    subscription = subscription.evolve(discount=remaining_discount(subscription.discount, bool(draft.discounts)))
+    subscription = subscription.evolve(
+        discount=remaining_discount(subscription.discount, bool(draft.discounts)), latest_invoice=invoice.id
+    )
     batch.invoices.append(invoice)
     batch.consumed_items.extend(pending)
     batch.events.append(

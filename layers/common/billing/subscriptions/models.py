@@ -82,6 +82,7 @@ class Subscription:
     managed_by: str | None = None  # "aws_marketplace": read-only here
     referral_code: str | None = None  # the referral code it was bought with: its referrer is credited once
     trial_ending_notified: bool = False
+    latest_invoice: str | None = None  # the id of the last invoice drafted for it (Stripe's latest_invoice)
     version: int = 0
 
     @property
