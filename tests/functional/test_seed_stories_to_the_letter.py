@@ -378,3 +378,29 @@ def test_point_11_trial_ending_is_visible_and_emailed_three_days_before(world, a
     assert "30,00\u00a0€ HT par mois" in notices[0].text
     assert "visa •••• 4242" in notices[0].text
     assert "Seat" in notices[0].text
+
+
+def test_point_09_overdue_is_visible_on_the_invoice_in_lists_and_filters(world, as_operator, client_for, catalog):
+    # Given a customer paying by transfer, 30 days after each invoice
+    account, owner = new_customer(as_operator, client_for)
+    terms = {"collection_method": "send_invoice", "days_until_due": 30}
+    invoice = finalized(world, owner, subscribe(owner, account["id"], catalog.seat["id"], **terms))
+    assert (invoice["status"], invoice["overdue"], invoice["past_due_since"]) == ("open", False, None)
+    overdue = {"account": account["id"], "overdue": "true"}
+    assert ok(owner.get("/v1/invoices", params=overdue))["data"] == []
+    # When its due date passes unpaid
+    world.advance_to(datetime.fromisoformat(invoice["due_at"]) + timedelta(hours=1))
+    # Then the invoice itself says it is overdue, since its due date, and the filter finds it
+    late = ok(owner.get(f"/v1/invoices/{invoice['id']}"))
+    assert (late["status"], late["overdue"], late["past_due_since"]) == ("open", True, invoice["due_at"])
+    assert [i["id"] for i in ok(owner.get("/v1/invoices", params=overdue))["data"]] == [invoice["id"]]
+    listed = ok(owner.get("/v1/invoices", params={"account": account["id"]}))["data"]
+    assert [i["overdue"] for i in listed if i["id"] == invoice["id"]] == [True]
+    not_overdue = ok(owner.get("/v1/invoices", params={"account": account["id"], "overdue": "false"}))["data"]
+    assert invoice["id"] not in [i["id"] for i in not_overdue]
+    # When it is paid by transfer
+    body = {"amount": -invoice["amount_remaining"], "currency": "EUR", "reason": "Virement reçu"}
+    ok(as_operator.post(f"/v1/accounts/{account['id']}/balance_transactions", json=body), 201)
+    # Then it is no longer overdue
+    paid = ok(owner.get(f"/v1/invoices/{invoice['id']}"))
+    assert (paid["status"], paid["overdue"], paid["past_due_since"]) == ("paid", False, None)

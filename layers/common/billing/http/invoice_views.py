@@ -100,11 +100,22 @@ class InvoiceView(BaseModel):
     previous_unpaid: int
     vat_mention: str | None
     proration_date: str | None = None
+    overdue: bool = Field(default=False, description="Open and past due: see past_due_since.")
+    past_due_since: str | None = Field(
+        default=None,
+        description="A send_invoice invoice: its due date, once passed; charged automatically: its first failed "
+        "charge. Null while not overdue.",
+    )
 
     @classmethod
     def of_draft(
-        cls, draft: DraftInvoice, invoice: Invoice | None = None, proration_date: datetime | None = None
+        cls,
+        draft: DraftInvoice,
+        invoice: Invoice | None = None,
+        proration_date: datetime | None = None,
+        now: datetime | None = None,
     ) -> InvoiceView:
+        past_due = invoice.past_due_since(now) if invoice and now else None
         return cls(
             id=invoice.id if invoice else None,
             number=invoice.number if invoice else None,
@@ -144,11 +155,13 @@ class InvoiceView(BaseModel):
             previous_unpaid=draft.previous_unpaid,
             vat_mention=draft.vat_mention,
             proration_date=iso(proration_date),
+            overdue=past_due is not None,
+            past_due_since=iso(past_due),
         )
 
     @classmethod
-    def of(cls, invoice: Invoice) -> InvoiceView:
-        return cls.of_draft(invoice.draft, invoice)
+    def of(cls, invoice: Invoice, now: datetime) -> InvoiceView:
+        return cls.of_draft(invoice.draft, invoice, now=now)
 
 
 def _remaining(draft: DraftInvoice, invoice: Invoice | None) -> int:

@@ -30,11 +30,17 @@ ACCOUNT_QUERY = Annotated[str, Query(pattern=r"^acct_[0-9a-z]{1,40}$")]
     tags=["Invoices"],
 )
 def get_invoices(
-    account: ACCOUNT_QUERY, status: InvoiceStatus | None = None, limit: Limit = 20, cursor: Cursor = None
+    account: ACCOUNT_QUERY,
+    status: InvoiceStatus | None = None,
+    overdue: bool | None = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
 ) -> ListOf[InvoiceView]:
-    """An account's invoices, newest first (billing history)."""
-    found = list_invoices(services(router).store, caller(router), account, status, page(limit, cursor))
-    return ListOf[InvoiceView](data=[InvoiceView.of(i) for i in found.items], next_cursor=found.next_cursor)
+    """An account's invoices, newest first (billing history); ``overdue=true``: only the open ones past due."""
+    s = services(router)
+    now = s.clock.now()
+    found = list_invoices(s.store, caller(router), account, status, page(limit, cursor), overdue, now)
+    return ListOf[InvoiceView](data=[InvoiceView.of(i, now) for i in found.items], next_cursor=found.next_cursor)
 
 
 @router.get(
@@ -44,7 +50,8 @@ def get_invoices(
 )
 def get_one_invoice(invoice_id: INVOICE_ID) -> InvoiceView:
     """One invoice, its lines grouped by section (recurring, proration, usage, one-off)."""
-    return InvoiceView.of(get_invoice(services(router).store, caller(router), invoice_id))
+    s = services(router)
+    return InvoiceView.of(get_invoice(s.store, caller(router), invoice_id), s.clock.now())
 
 
 @router.post(
@@ -59,7 +66,7 @@ def post_finalize(invoice_id: INVOICE_ID) -> InvoiceView:
 
     def finalize() -> dict[str, object]:
         finalized = finalize_invoice(s.store, s.clock, caller(router), invoice_id)
-        return InvoiceView.of(finalized).model_dump(mode="json")
+        return InvoiceView.of(finalized, s.clock.now()).model_dump(mode="json")
 
     return InvoiceView.model_validate(once(router, {}, finalize))
 
@@ -77,7 +84,9 @@ def post_void(invoice_id: INVOICE_ID) -> InvoiceView:
         once(
             router,
             {},
-            lambda: InvoiceView.of(void_invoice(s.store, s.clock, caller(router), invoice_id)).model_dump(mode="json"),
+            lambda: InvoiceView.of(
+                void_invoice(s.store, s.clock, caller(router), invoice_id), s.clock.now()
+            ).model_dump(mode="json"),
         )
     )
 

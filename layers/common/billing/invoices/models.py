@@ -138,6 +138,14 @@ class Invoice:
             return min((at for at in (self.next_charge_at, self.dunning_at) if at is not None), default=None)
         return None
 
+    def past_due_since(self, now: datetime) -> datetime | None:
+        """Since when an open invoice is overdue, or None: a sent invoice once its due date has passed; an
+        automatically charged one once its charge failed (until then it is being collected, not late)."""
+        if self.status is not InvoiceStatus.OPEN or self.due_at is None:
+            return None
+        since = self.due_at if self.collection_method == "send_invoice" else self.first_failure_at
+        return since if since is not None and since < now else None
+
     @property
     def account_id(self) -> str:
         return self.draft.account_id
