@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 import pytest
 
 from billing.accounts.access import Permission, Role
-from billing.accounts.models import Account, ApiKey
+from billing.accounts.models import Account, AccountStatus, ApiKey
 from billing.accounts.profile import BillingProfile
 from billing.errors import ConflictError
 from billing.ids import new_id
+from billing.ports import PageRequest
 from tests.builders import french_company
 
 NOW = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
@@ -65,3 +66,26 @@ def test_keys_are_found_by_hash_listed_and_removed_together(repositories):
     assert keys.find_by_hash("f" * 64) is None
     assert keys.list_keys(account_id) == []
     keys.remove_key(key)  # revoking twice is not an error
+
+
+def test_accounts_are_listed_newest_first_and_filtered_by_status_and_email(repositories):
+    accounts, _ = repositories
+    email = f"{new_id('x')}@Listing.example"
+    made = []
+    for minute in range(3):
+        profile = BillingProfile.model_validate(french_company(billing_email=email))
+        account = Account(id=new_id("acct"), profile=profile, created_at=NOW.replace(minute=minute))
+        accounts.add(account)
+        made.append(account.id)
+    suspended = accounts.get(made[0])
+    accounts.save(replace(suspended, status=AccountStatus.SUSPENDED))
+    found, cursor = [], None
+    while True:  # a filtered page may be short or empty and still have a next one
+        page = accounts.list_accounts(PageRequest(limit=50, cursor=cursor), email=email.lower())
+        found += [a.id for a in page.items]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert found == made[::-1]
+    page = accounts.list_accounts(PageRequest(limit=1000), status="suspended", email=email.upper())
+    assert [a.id for a in page.items] == [made[0]]

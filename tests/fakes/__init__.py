@@ -10,6 +10,7 @@ from typing import Any
 
 from billing.accounts.models import Account, ApiKey
 from billing.errors import ConflictError
+from billing.ports import Page, PageRequest
 
 
 class InMemoryAccounts:
@@ -22,6 +23,16 @@ class InMemoryAccounts:
 
     def get(self, account_id: str) -> Account | None:
         return self.items.get(account_id)
+
+    def list_accounts(self, page: PageRequest, status: str | None = None, email: str | None = None) -> Page[Account]:
+        from tests.fakes.billing_store import listed_page  # that module imports this one
+
+        def keep(account: Account) -> bool:
+            return (status is None or account.status.value == status) and (
+                email is None or str(account.profile.billing_email).lower() == email.lower()
+            )
+
+        return listed_page(list(self.items.values()), lambda a: f"{a.created_at.isoformat()}#{a.id}", page, keep)
 
     def save(self, account: Account) -> Account:
         stored = self.items[account.id]

@@ -82,7 +82,7 @@ def _decode(cursor: str | None) -> int:
         raise InvalidInputError(ErrorCode.INVALID_CURSOR, "This cursor is not one we issued.", "cursor") from error
 
 
-def _page(items: list[T], sort_key: Callable[[T], str], page: PageRequest, keep: Callable[[T], bool]) -> Page[T]:
+def listed_page(items: list[T], sort_key: Callable[[T], str], page: PageRequest, keep: Callable[[T], bool]) -> Page[T]:
     """Newest first; the filter applies after the limit, as a DynamoDB query's FilterExpression does."""
     ordered = sorted(items, key=sort_key, reverse=True)
     start = _decode(page.cursor)
@@ -108,7 +108,7 @@ class InMemoryBillingStore:
         return self.tables.products.get(product_id)
 
     def list_products(self, page: PageRequest) -> Page[Product]:
-        return _page(list(self.tables.products.values()), lambda p: _listed(p.created, p.id), page, bool)
+        return listed_page(list(self.tables.products.values()), lambda p: _listed(p.created, p.id), page, bool)
 
     def get_price(self, price_id: str) -> Price | None:
         return self.tables.prices.get(price_id)
@@ -117,21 +117,21 @@ class InMemoryBillingStore:
         return {i: self.tables.prices[i] for i in set(price_ids) if i in self.tables.prices}
 
     def list_prices(self, page: PageRequest) -> Page[Price]:
-        return _page(list(self.tables.prices.values()), lambda p: _listed(p.created, p.id), page, bool)
+        return listed_page(list(self.tables.prices.values()), lambda p: _listed(p.created, p.id), page, bool)
 
     def get_coupon(self, coupon_id: str) -> tuple[Coupon, int] | None:
         return self.tables.coupons.get(coupon_id)
 
     def list_coupons(self, page: PageRequest) -> Page[Coupon]:
         coupons = [coupon for coupon, _ in self.tables.coupons.values()]
-        return _page(coupons, lambda c: _listed(c.created, c.id), page, bool)
+        return listed_page(coupons, lambda c: _listed(c.created, c.id), page, bool)
 
     def find_promotion_code(self, code: str) -> tuple[PromotionCode, int] | None:
         return self.tables.promotion_codes.get(code.upper())
 
     def list_promotion_codes(self, page: PageRequest) -> Page[PromotionCode]:
         codes = [code for code, _ in self.tables.promotion_codes.values()]
-        return _page(codes, lambda c: _listed(c.created, c.id), page, bool)
+        return listed_page(codes, lambda c: _listed(c.created, c.id), page, bool)
 
     def get_subscription(self, subscription_id: str) -> Subscription | None:
         return self.tables.subscriptions.get(subscription_id)
@@ -142,14 +142,14 @@ class InMemoryBillingStore:
 
     def list_subscriptions(self, account_id: str, page: PageRequest) -> Page[Subscription]:
         mine = [s for s in self.tables.subscriptions.values() if s.account_id == account_id]
-        return _page(mine, lambda s: _listed(s.created, s.id), page, bool)
+        return listed_page(mine, lambda s: _listed(s.created, s.id), page, bool)
 
     def get_invoice(self, invoice_id: str) -> Invoice | None:
         return self.tables.invoices.get(invoice_id)
 
     def list_invoices(self, account_id: str, status: str | None, page: PageRequest) -> Page[Invoice]:
         mine = [i for i in self.tables.invoices.values() if i.account_id == account_id]
-        return _page(
+        return listed_page(
             mine, lambda i: _listed(i.draft.created, i.id), page, lambda i: status is None or i.status.value == status
         )
 
@@ -192,7 +192,7 @@ class InMemoryBillingStore:
 
     def list_credit_notes(self, account_id: str, page: PageRequest) -> Page[CreditNote]:
         mine = [n for n in self.tables.credit_notes.values() if n.account_id == account_id]
-        return _page(mine, lambda n: _listed(n.created, n.id), page, bool)
+        return listed_page(mine, lambda n: _listed(n.created, n.id), page, bool)
 
     def get_payment_profile(self, account_id: str) -> PaymentProfile | None:
         return self.tables.payment_profiles.get(account_id)
@@ -202,14 +202,14 @@ class InMemoryBillingStore:
 
     def list_payments(self, account_id: str, page: PageRequest) -> Page[Payment]:
         mine = [p for p in self.tables.payments.values() if p.account_id == account_id]
-        return _page(mine, lambda p: _listed(p.created, p.id), page, bool)
+        return listed_page(mine, lambda p: _listed(p.created, p.id), page, bool)
 
     def get_receipt(self, receipt_id: str) -> Receipt | None:
         return self.tables.receipts.get(receipt_id)
 
     def list_receipts(self, account_id: str, page: PageRequest) -> Page[Receipt]:
         mine = [r for r in self.tables.receipts.values() if r.account_id == account_id]
-        return _page(mine, lambda r: _listed(r.created, r.id), page, bool)
+        return listed_page(mine, lambda r: _listed(r.created, r.id), page, bool)
 
     def get_digest(self, digest_id: str) -> ReceiptDigest | None:
         return self.tables.digests.get(digest_id)

@@ -13,7 +13,12 @@ from tests.builders import french_company
 from tests.functional.payments_setup import save_method
 
 # Readable by every key on purpose: the price list a customer chooses a plan from.
-PUBLIC_CATALOG = {("GET", "/v1/products"), ("GET", "/v1/prices"), ("GET", "/v1/prices/{price_id}")}
+PUBLIC_CATALOG = {
+    ("GET", "/v1/products"),
+    ("GET", "/v1/products/{product_id}"),
+    ("GET", "/v1/prices"),
+    ("GET", "/v1/prices/{price_id}"),
+}
 
 
 @pytest.fixture
@@ -77,6 +82,7 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
     # route → (json body, query, expected status)
     calls = {
         ("POST", "/v1/accounts"): (french_company(), None, 403),
+        ("GET", "/v1/accounts"): (None, None, 403),
         ("GET", "/v1/accounts/{account_id}"): (None, None, 404),
         ("PATCH", "/v1/accounts/{account_id}"): ({"locale": "en"}, None, 404),
         ("POST", "/v1/accounts/{account_id}/api_keys"): ({"role": "owner"}, None, 404),
@@ -105,12 +111,21 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
         ("GET", "/v1/subscriptions/{subscription_id}"): (None, None, 404),
         ("PATCH", "/v1/subscriptions/{subscription_id}"): ({"items": [{"price": seat, "quantity": 1}]}, None, 404),
         ("POST", "/v1/subscriptions/{subscription_id}/cancel"): ({}, None, 404),
+        ("POST", "/v1/subscriptions/{subscription_id}/discount"): ({"coupon": victim["coupon"]["id"]}, None, 404),
+        ("DELETE", "/v1/subscriptions/{subscription_id}/discount"): (None, None, 404),
+        ("POST", "/v1/subscriptions/{subscription_id}/collection_method"): (
+            {"collection_method": "send_invoice"},
+            None,
+            404,
+        ),
         ("POST", "/v1/invoices/preview"): ({"subscription": subscription["id"]}, None, 404),
         ("GET", "/v1/invoices"): (None, {"account": account}, 404),
         ("GET", "/v1/invoices/{invoice_id}"): (None, None, 404),
         ("POST", "/v1/invoices/{invoice_id}/finalize"): (None, None, 403),
         ("POST", "/v1/invoices/{invoice_id}/void"): (None, None, 403),
         ("POST", "/v1/credit_notes"): ({"invoice": invoice["id"], "amount": 1, "reason": "x"}, None, 403),
+        ("GET", "/v1/credit_notes"): (None, {"account": account}, 404),
+        ("GET", "/v1/credit_notes/{credit_note_id}"): (None, None, 404),
         ("POST", "/v1/invoice_items"): (
             {"account": account, "unit_amount_decimal": "1", "currency": "EUR", "description": "x"},
             None,

@@ -404,3 +404,96 @@ def test_point_09_overdue_is_visible_on_the_invoice_in_lists_and_filters(world, 
     # Then it is no longer overdue
     paid = ok(owner.get(f"/v1/invoices/{invoice['id']}"))
     assert (paid["status"], paid["overdue"], paid["past_due_since"]) == ("paid", False, None)
+
+
+def test_point_12_credit_notes_products_and_accounts_can_be_read(world, as_operator, client_for, catalog):
+    # Given two credit notes on a finalized invoice
+    account, owner = new_customer(as_operator, client_for, billing_email="Factures@Cloud.example")
+    invoice = finalized(world, owner, subscribe(owner, account["id"], catalog.seat["id"]))
+    notes = []
+    for amount, reason in ((600, "Geste commercial"), (1200, "Siège retiré")):
+        body = {"invoice": invoice["id"], "amount": amount, "reason": reason}
+        notes.append(ok(as_operator.post("/v1/credit_notes", json=body), 201))
+        world.advance_to(world.clock.now() + timedelta(minutes=1))
+    # Then each reads on its own, and they are listed by account and by invoice, newest first
+    one = ok(owner.get(f"/v1/credit_notes/{notes[0]['id']}"))
+    assert (one["number"], one["amount"], one["invoice"], one["amount_refunded"]) == (
+        notes[0]["number"],
+        600,
+        invoice["id"],
+        0,
+    )
+    by_account = ok(owner.get("/v1/credit_notes", params={"account": account["id"]}))["data"]
+    assert [n["amount"] for n in by_account] == [1200, 600]
+    by_invoice = ok(owner.get("/v1/credit_notes", params={"account": account["id"], "invoice": invoice["id"]}))
+    assert len(by_invoice["data"]) == 2
+    other = ok(owner.get("/v1/credit_notes", params={"account": account["id"], "invoice": "in_0000000000"}))
+    assert other["data"] == []
+    # And a product reads on its own, by any key
+    product = ok(owner.get(f"/v1/products/{catalog.product['id']}"))
+    assert product["name"] == "Téléphonie cloud"
+    assert owner.get("/v1/products/prod_missing").status_code == 404
+    # And operators list accounts, newest first, by status and billing email (any case)
+    found = ok(as_operator.get("/v1/accounts", params={"email": "factures@cloud.example"}))["data"]
+    assert [a["id"] for a in found] == [account["id"]]
+    active = ok(as_operator.get("/v1/accounts", params={"status": "active", "limit": 100}))["data"]
+    assert account["id"] in [a["id"] for a in active]
+    assert ok(as_operator.get("/v1/accounts", params={"status": "suspended", "limit": 100}))["data"] == []
+    world.advance_to(world.clock.now() + timedelta(minutes=1))
+    newer, _ = new_customer(as_operator, client_for)
+    first = ok(as_operator.get("/v1/accounts", params={"limit": 1}))
+    assert [a["id"] for a in first["data"]] == [newer["id"]]
+    second = ok(as_operator.get("/v1/accounts", params={"limit": 1, "cursor": first["next_cursor"]}))
+    assert [a["id"] for a in second["data"]] == [account["id"]]
+    assert owner.get("/v1/accounts").status_code == 403
+
+
+def test_point_12_a_coupon_is_added_to_and_removed_from_a_running_subscription(world, as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    subscription = subscribe(owner, account["id"], catalog.seat["id"])
+    coupon = ok(as_operator.post("/v1/coupons", json={"duration": "forever", "percent_off": "50"}), 201)
+    assert ok(as_operator.get(f"/v1/coupons/{coupon['id']}"))["times_redeemed"] == 0
+    # When the customer adds it to the running subscription
+    added = ok(owner.post(f"/v1/subscriptions/{subscription['id']}/discount", json={"coupon": coupon["id"]}))
+    # Then the next invoice is half price, and the coupon counts one redemption
+    assert added["discount"]["coupon"] == coupon["id"]
+    upcoming = ok(owner.post("/v1/invoices/preview", json={"subscription": subscription["id"]}))
+    assert (upcoming["subtotal"], upcoming["total"]) == (3000, 1800)
+    assert ok(as_operator.get(f"/v1/coupons/{coupon['id']}"))["times_redeemed"] == 1
+    # When it is removed
+    removed = ok(owner.delete(f"/v1/subscriptions/{subscription['id']}/discount"))
+    # Then the next invoice is at full price again
+    assert removed["discount"] is None
+    assert ok(owner.post("/v1/invoices/preview", json={"subscription": subscription["id"]}))["total"] == 3600
+    refused = owner.post(f"/v1/subscriptions/{subscription['id']}/discount", json={})
+    assert (refused.status_code, refused.json()["code"]) == (400, "discount_required")
+    usd = ok(as_operator.post("/v1/coupons", json={"duration": "once", "amount_off": 500, "currency": "USD"}), 201)
+    refused = owner.post(f"/v1/subscriptions/{subscription['id']}/discount", json={"coupon": usd["id"]})
+    assert (refused.status_code, refused.json()["code"]) == (422, "coupon_currency_mismatch")
+
+
+def test_point_12_a_subscription_switches_to_invoice_payments_and_back(world, as_operator, client_for, catalog):
+    # Given Cloudcraft's customer paying by card
+    account, owner = new_customer(as_operator, client_for)
+    save_method(world, owner, account["id"])
+    subscription = subscribe(owner, account["id"], catalog.seat["id"])
+    # When it switches to invoice payments, to pay by cheque or wire
+    path = f"/v1/subscriptions/{subscription['id']}/collection_method"
+    switched = ok(owner.post(path, json={"collection_method": "send_invoice"}))
+    assert (switched["collection_method"], switched["days_until_due"]) == ("send_invoice", 30)
+    # Then its next invoice is sent with 30 days to pay, not charged
+    world.advance_to(datetime.fromisoformat(subscription["current_period_end"]) + timedelta(hours=2))
+    latest = ok(owner.get(f"/v1/subscriptions/{subscription['id']}"))["latest_invoice"]
+    renewal = ok(owner.get(f"/v1/invoices/{latest}"))
+    assert (renewal["billing_reason"], renewal["status"], renewal["collection_method"]) == (
+        "subscription_cycle",
+        "open",
+        "send_invoice",
+    )
+    due = datetime.fromisoformat(renewal["due_at"]) - datetime.fromisoformat(renewal["finalized_at"])
+    assert due == timedelta(days=30)
+    # When it switches back to the card
+    back = ok(owner.post(path, json={"collection_method": "charge_automatically"}))
+    assert (back["collection_method"], back["days_until_due"]) == ("charge_automatically", None)
+    bad = owner.post(path, json={"collection_method": "cheque"})
+    assert (bad.status_code, bad.json()["code"]) == (400, "invalid_parameter")

@@ -35,6 +35,7 @@ class ErrorCode(StrEnum):
     CURRENCY_MISMATCH = "currency_mismatch"
     CURRENCY_REQUIRED = "currency_required"
     DESCRIPTION_REQUIRED = "description_required"
+    DISCOUNT_REQUIRED = "discount_required"
     DOCUMENT_CONFLICT = "document_conflict"
     DUPLICATE_ITEM = "duplicate_item"
     EMPTY_INVOICE = "empty_invoice"
@@ -159,6 +160,7 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.CURRENCY_MISMATCH: "This account is billed in <expected>.",
     ErrorCode.CURRENCY_REQUIRED: "No amount to take a currency from.",
     ErrorCode.DESCRIPTION_REQUIRED: "An invoice item needs a description.",
+    ErrorCode.DISCOUNT_REQUIRED: "Give a coupon or a promotion code.",
     ErrorCode.DOCUMENT_CONFLICT: "Invoice <invoice_id> kept changing; the message will retry.",
     ErrorCode.DUPLICATE_ITEM: "Item ids are unique.",
     ErrorCode.EMPTY_INVOICE: "An invoice needs at least one line.",

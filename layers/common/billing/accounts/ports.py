@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # keeps the authorizer's import light: it never loads the billing profile model
     from billing.accounts.models import Account, ApiKey
+    from billing.ports import Page, PageRequest
 
 
 class AccountRepository(Protocol):
@@ -20,6 +21,11 @@ class AccountRepository(Protocol):
 
         Raises ``ConflictError`` when another writer saved first.
         """
+        ...
+
+    def list_accounts(self, page: PageRequest, status: str | None = None, email: str | None = None) -> Page[Account]:
+        """Every account, newest first; ``status`` and ``email`` (the billing email, any case) filter a page
+        after it is read, as a DynamoDB FilterExpression does: a page may hold fewer than its limit."""
         ...
 
 

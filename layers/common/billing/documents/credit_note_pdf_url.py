@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from billing.accounts.access import Permission, Principal, require_access
-from billing.errors import ConflictError, ErrorCode, NotFoundError
+from billing.accounts.access import Principal
+from billing.errors import ConflictError, ErrorCode
+from billing.invoices.get_credit_note import get_credit_note
 from billing.invoices.ports import InvoiceStore
 from billing.ports import DocumentStorage
 
@@ -11,14 +12,7 @@ MAX_DOCUMENTS = 500  # a zip built within one request; larger exports belong to 
 
 
 def credit_note_pdf_url(store: InvoiceStore, storage: DocumentStorage, principal: Principal, note_id: str) -> str:
-    note = store.get_credit_note(note_id)
-    missing = NotFoundError(ErrorCode.CREDIT_NOTE_NOT_FOUND, f"No credit note {note_id}.", "credit_note_id")
-    if note is None:
-        raise missing
-    try:
-        require_access(principal, note.account_id, Permission.BILLING_READ)
-    except NotFoundError as error:
-        raise missing from error
+    note = get_credit_note(store, principal, note_id)
     if note.pdf_key is None:
         raise ConflictError(ErrorCode.PDF_NOT_READY, "The PDF is being made; retry in a few seconds.", "credit_note_id")
     return storage.url(note.pdf_key, f"{note.number}.pdf")

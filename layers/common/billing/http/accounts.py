@@ -6,13 +6,15 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from billing.accounts.access import Role
 from billing.accounts.create_account import create_account
 from billing.accounts.get_account import get_account
 from billing.accounts.issue_api_key import issue_api_key
+from billing.accounts.list_accounts import list_accounts
 from billing.accounts.list_api_keys import list_api_keys
+from billing.accounts.models import AccountStatus
 from billing.accounts.profile import BillingProfile, BillingProfileChanges
 from billing.accounts.revoke_api_key import revoke_api_key
 from billing.accounts.update_account import update_account
@@ -25,7 +27,7 @@ from billing.http.account_views import (
     ApiKeyList,
     ApiKeyView,
 )
-from billing.http.routing import BEARER, caller, once, services
+from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, page, services
 
 router = Router()
 ACCOUNT_ID = Annotated[str, Path(pattern=ACCOUNT_ID_PATTERN, examples=["acct_0a1b2c3d4e5f60718293"])]
@@ -47,6 +49,23 @@ def post_account(body: BillingProfile) -> AccountView:
         return AccountView.of(account).model_dump(mode="json")
 
     return AccountView.model_validate(once(router, body.model_dump(mode="json"), create))
+
+
+@router.get(
+    "/v1/accounts",
+    security=BEARER,
+    tags=["Accounts"],
+)
+def get_accounts(
+    status: AccountStatus | None = None,
+    email: Annotated[str | None, Query(max_length=254, description="The billing email, in any case.")] = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> ListOf[AccountView]:
+    """Every account, newest first (operators); filtered by dunning status or billing email, a page may
+    hold fewer accounts than its limit and still have a next one."""
+    found = list_accounts(services(router).accounts, caller(router), page(limit, cursor), status, email)
+    return ListOf[AccountView](data=[AccountView.of(a) for a in found.items], next_cursor=found.next_cursor)
 
 
 @router.get(

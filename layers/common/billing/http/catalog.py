@@ -15,6 +15,7 @@ from billing.catalog.create_product import create_product
 from billing.catalog.create_promotion_code import create_promotion_code
 from billing.catalog.get_coupon import get_coupon
 from billing.catalog.get_price import get_price
+from billing.catalog.get_product import get_product
 from billing.catalog.models import Meter, Package, Price, Product, Recurring, Tier
 from billing.discounts.models import Coupon, PromotionCode
 from billing.errors import ErrorCode, InvalidInputError
@@ -35,6 +36,7 @@ from billing.ids import new_id
 
 router = Router()
 PRICE_ID = Annotated[str, Path(pattern=r"^price_[0-9a-z]{1,40}$")]
+PRODUCT_ID = Annotated[str, Path(pattern=r"^prod_[0-9a-z]{1,40}$")]
 COUPON_ID = Annotated[str, Path(pattern=r"^coupon_[0-9a-z]{1,40}$")]
 
 
@@ -138,6 +140,15 @@ def get_products(limit: Limit = 20, cursor: Cursor = None) -> ListOf[ProductView
     """List products, newest first."""
     found = services(router).store.list_products(page(limit, cursor))
     return ListOf[ProductView](data=[product_view(p) for p in found.items], next_cursor=found.next_cursor)
+
+
+@router.get(
+    "/v1/products/<product_id>",
+    security=BEARER,
+    tags=["Catalog"],
+)
+def get_one_product(product_id: PRODUCT_ID) -> ProductView:
+    return product_view(get_product(services(router).store, product_id))
 
 
 def _price(body: PriceCreate) -> Price:

@@ -191,11 +191,13 @@ class CreditNoteView(BaseModel):
     reason: str
     created: str
     amount_refunded: int = Field(
-        default=0, description="With refund: below amount if Stripe was unreachable (the rest stays as credit)."
+        default=0,
+        description="Given back on the card or debit; below amount if Stripe was unreachable (the rest stays as "
+        "balance credit).",
     )
 
     @classmethod
-    def of(cls, note: CreditNote, refunded: int = 0) -> CreditNoteView:
+    def of(cls, note: CreditNote, refunded: int | None = None) -> CreditNoteView:
         return cls(
             id=note.id,
             number=note.number,
@@ -206,7 +208,7 @@ class CreditNoteView(BaseModel):
             amount=note.amount,
             reason=note.reason,
             created=isoformat(note.created),
-            amount_refunded=refunded,
+            amount_refunded=note.amount_refunded if refunded is None else refunded,
         )
 
 

@@ -12,8 +12,10 @@ from billing.http.invoice_views import CreditNoteCreate, CreditNoteView, Invoice
 from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, page, services
 from billing.invoices.add_invoice_item import add_invoice_item
 from billing.invoices.finalize_invoice import finalize_invoice
+from billing.invoices.get_credit_note import get_credit_note
 from billing.invoices.get_invoice import get_invoice
 from billing.invoices.issue_credit_note import issue_credit_note
+from billing.invoices.list_credit_notes import list_credit_notes
 from billing.invoices.list_invoices import list_invoices
 from billing.invoices.models import InvoiceStatus
 from billing.invoices.void_invoice import void_invoice
@@ -114,6 +116,31 @@ def post_credit_note(body: CreditNoteCreate) -> CreditNoteView:
         return CreditNoteView.of(note, refunded).model_dump(mode="json")
 
     return CreditNoteView.model_validate(once(router, body.model_dump(mode="json"), run))
+
+
+@router.get(
+    "/v1/credit_notes",
+    security=BEARER,
+    tags=["Invoices"],
+)
+def get_credit_notes(
+    account: ACCOUNT_QUERY,
+    invoice: Annotated[str | None, Query(pattern=r"^in_[0-9a-z]{1,40}$")] = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> ListOf[CreditNoteView]:
+    """An account's credit notes, newest first; ``invoice`` keeps those of one invoice."""
+    found = list_credit_notes(services(router).store, caller(router), account, invoice, page(limit, cursor))
+    return ListOf[CreditNoteView](data=[CreditNoteView.of(n) for n in found.items], next_cursor=found.next_cursor)
+
+
+@router.get(
+    "/v1/credit_notes/<credit_note_id>",
+    security=BEARER,
+    tags=["Invoices"],
+)
+def get_one_credit_note(credit_note_id: Annotated[str, Path(pattern=r"^cn_[0-9a-z]{1,40}$")]) -> CreditNoteView:
+    return CreditNoteView.of(get_credit_note(services(router).store, caller(router), credit_note_id))
 
 
 @router.post(

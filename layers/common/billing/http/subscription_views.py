@@ -50,6 +50,18 @@ class SubscriptionUpdate(Strict):
     at_period_end: bool = Field(default=False, description="Schedule the change (a downgrade) for the period end.")
 
 
+class DiscountCreate(Strict):
+    coupon: Identifier | None = None
+    promotion_code: Annotated[str, Field(min_length=3, max_length=40)] | None = None
+
+
+class CollectionMethodChange(Strict):
+    collection_method: CollectionMethod
+    days_until_due: Annotated[int, Field(ge=0, le=365)] | None = Field(
+        default=None, description="send_invoice only: the payment terms (default: the current ones, else 30)."
+    )
+
+
 class CancelRequest(Strict):
     at_period_end: bool = False
 

@@ -11,19 +11,24 @@ from billing.http.invoice_views import InvoiceView
 from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, page, services
 from billing.http.subscription_views import (
     CancelRequest,
+    CollectionMethodChange,
+    DiscountCreate,
     ItemChange,
     PreviewRequest,
     SubscriptionCreate,
     SubscriptionUpdate,
     SubscriptionView,
 )
+from billing.subscriptions.add_discount import add_discount
 from billing.subscriptions.cancel import cancel
 from billing.subscriptions.change_subscription import ChangeRequest, change_subscription
 from billing.subscriptions.get_subscription import get_subscription
 from billing.subscriptions.list_subscriptions import list_subscriptions
 from billing.subscriptions.preview_upcoming import preview_upcoming
+from billing.subscriptions.remove_discount import remove_discount
 from billing.subscriptions.services import ItemRequest
 from billing.subscriptions.subscribe import SubscribeRequest, subscribe
+from billing.subscriptions.switch_collection_method import switch_collection_method
 
 router = Router()
 SUBSCRIPTION_ID = Annotated[str, Path(pattern=r"^sub_[0-9a-z]{1,40}$")]
@@ -115,6 +120,47 @@ def post_cancel(subscription_id: SUBSCRIPTION_ID, body: CancelRequest) -> Subscr
         return SubscriptionView.of(subscription).model_dump(mode="json")
 
     return SubscriptionView.model_validate(once(router, body.model_dump(mode="json"), run))
+
+
+@router.post(
+    "/v1/subscriptions/<subscription_id>/discount",
+    status_code=200,
+    security=BEARER,
+    tags=["Subscriptions"],
+)
+def post_discount(subscription_id: SUBSCRIPTION_ID, body: DiscountCreate) -> SubscriptionView:
+    """Put a coupon or a promotion code on the subscription, in place of its discount, from its next invoice."""
+    s = services(router)
+
+    def run() -> dict[str, object]:
+        added = add_discount(s.billing, caller(router), subscription_id, body.coupon, body.promotion_code)
+        return SubscriptionView.of(added).model_dump(mode="json")
+
+    return SubscriptionView.model_validate(once(router, body.model_dump(mode="json"), run))
+
+
+@router.delete(
+    "/v1/subscriptions/<subscription_id>/discount",
+    security=BEARER,
+    tags=["Subscriptions"],
+)
+def delete_discount(subscription_id: SUBSCRIPTION_ID) -> SubscriptionView:
+    """Take the discount off: the next invoices are at full price (drafted ones keep theirs)."""
+    return SubscriptionView.of(remove_discount(services(router).billing, caller(router), subscription_id))
+
+
+@router.post(
+    "/v1/subscriptions/<subscription_id>/collection_method",
+    status_code=200,
+    security=BEARER,
+    tags=["Subscriptions"],
+)
+def post_collection_method(subscription_id: SUBSCRIPTION_ID, body: CollectionMethodChange) -> SubscriptionView:
+    """Switch between automatic charges and invoices paid by transfer or cheque, from the next invoice."""
+    switched = switch_collection_method(
+        services(router).billing, caller(router), subscription_id, body.collection_method, body.days_until_due
+    )
+    return SubscriptionView.of(switched)
 
 
 @router.post(

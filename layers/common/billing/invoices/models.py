@@ -172,4 +172,5 @@ class CreditNote:
     created: datetime
     invoice_date: datetime | None = None  # the original invoice's date, printed on the credit note
     pdf_key: str | None = None
+    amount_refunded: int = 0  # given back on the card or debit (the rest is balance credit)
     version: int = 0

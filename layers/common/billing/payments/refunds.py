@@ -4,7 +4,9 @@ debit that paid it, at Stripe, and the ledger books the refund against that cred
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
+from billing.batch import WriteBatch
 from billing.errors import BillingError, ConflictError, ErrorCode, ProviderUnavailableError
 from billing.invoices.models import CreditNote, Invoice, InvoiceStatus
 from billing.payments.models import Payment, PaymentStatus, RefundSnapshot
@@ -67,4 +69,19 @@ def refund_credit_note(services: PaymentServices, note: CreditNote, invoice: Inv
             book_refunds(services, payment.id, (RefundSnapshot(refund_id, share),))
         except BillingError:
             log.warning("refund %s not booked now; its webhook will book it", refund_id)
-    return note.amount - remaining
+    refunded = note.amount - remaining
+    _record_refunded(services, note.id, refunded)
+    return refunded
+
+
+def _record_refunded(services: PaymentServices, note_id: str, refunded: int) -> None:
+    """Kept on the note for its readers; the refunds themselves are booked on the payments."""
+    for _ in range(3):
+        stored = services.store.get_credit_note(note_id)
+        if stored is None or refunded == 0:
+            return
+        try:
+            services.store.commit(WriteBatch(credit_notes=[replace(stored, amount_refunded=refunded)]))
+            return
+        except ConflictError:
+            continue  # its PDF key landed meanwhile: read it again
