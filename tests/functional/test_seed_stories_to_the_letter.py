@@ -497,3 +497,42 @@ def test_point_12_a_subscription_switches_to_invoice_payments_and_back(world, as
     assert (back["collection_method"], back["days_until_due"]) == ("charge_automatically", None)
     bad = owner.post(path, json={"collection_method": "cheque"})
     assert (bad.status_code, bad.json()["code"]) == (400, "invalid_parameter")
+
+
+def test_point_13_proration_granularity_per_subscription_and_per_change(world, as_operator, client_for, catalog):
+    # Given a seat prorated by the second
+    account, owner = new_customer(as_operator, client_for)
+    subscription = subscribe(owner, account["id"], catalog.seat["id"], proration_granularity="second")
+    assert subscription["proration_granularity"] == "second"
+    start = datetime.fromisoformat(subscription["current_period_start"])
+    end = datetime.fromisoformat(subscription["current_period_end"])
+    at = (start + timedelta(days=10, hours=12)).isoformat()
+    item = subscription["items"][0]["id"]
+    change = {"subscription": subscription["id"], "items": [{"id": item, "quantity": 2}], "proration_date": at}
+    # When a second seat is previewed half-way through a day
+    by_second = ok(owner.post("/v1/invoices/preview", json=change))["sections"]["proration"]
+    by_day = ok(owner.post("/v1/invoices/preview", json=change | {"proration_granularity": "day"}))["sections"][
+        "proration"
+    ]
+    # Then the subscription's own setting counts seconds, and a change may count days instead
+    seconds = int((end - datetime.fromisoformat(at)).total_seconds())
+    assert by_second[-1]["proration"] == {"remaining": seconds, "total": int((end - start).total_seconds())}
+    days = (end.date() - datetime.fromisoformat(at).date()).days
+    assert by_day[-1]["proration"] == {"remaining": days, "total": (end - start).days}
+    # And the change made by the day leaves the subscription counting seconds
+    body = {"items": [{"id": item, "quantity": 2}], "proration_date": at, "proration_granularity": "day"}
+    world.advance_to(datetime.fromisoformat(at))
+    changed = ok(owner.patch(f"/v1/subscriptions/{subscription['id']}", json=body))
+    assert changed["proration_granularity"] == "second"
+    # And a first partial period set by billing_cycle_anchor follows the setting too
+    anchor = (world.clock.now() + timedelta(days=5, hours=6)).isoformat()
+    other, other_owner = new_customer(as_operator, client_for)
+    anchored = subscribe(
+        other_owner, other["id"], catalog.seat["id"], billing_cycle_anchor=anchor, proration_granularity="second"
+    )
+    first = ok(other_owner.get(f"/v1/invoices/{anchored['latest_invoice']}"))
+    lines = first["sections"]["recurring"] + first["sections"]["proration"]
+    prorated = [line["proration"] for line in lines if line["proration"]]
+    assert prorated and prorated[0]["remaining"] == int(
+        (datetime.fromisoformat(anchor) - world.clock.now()).total_seconds()
+    )

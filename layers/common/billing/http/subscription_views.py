@@ -13,7 +13,7 @@ from billing.http.schema import (
     Strict,
     iso,
 )
-from billing.subscriptions.models import CollectionMethod, ProrationBehavior, Subscription
+from billing.subscriptions.models import CollectionMethod, Granularity, ProrationBehavior, Subscription
 
 
 class ItemCreate(Strict):
@@ -32,6 +32,11 @@ class SubscriptionCreate(Strict):
     billing_cycle_anchor: AwareDatetime | None = None
     start_date: AwareDatetime | None = None
     managed_by: Literal["aws_marketplace"] | None = Field(default=None, description="Operators only.")
+    proration_granularity: Granularity = Field(
+        default=Granularity.DAY,
+        description="How changes and the first partial period (billing_cycle_anchor) are prorated: by whole "
+        "days (16/31 days) or by the second.",
+    )
 
 
 class ItemChange(Strict):
@@ -48,6 +53,9 @@ class SubscriptionUpdate(Strict):
         default=None, description="Confirm a preview with the proration_date it returned."
     )
     at_period_end: bool = Field(default=False, description="Schedule the change (a downgrade) for the period end.")
+    proration_granularity: Granularity | None = Field(
+        default=None, description="For this change only; by default the subscription's own."
+    )
 
 
 class DiscountCreate(Strict):
@@ -95,6 +103,7 @@ class SubscriptionView(BaseModel):
     scheduled_change: list[ItemView] | None
     created: str
     latest_invoice: str | None = Field(description="The last invoice drafted for this subscription.")
+    proration_granularity: str = Field(description="day or second: how its changes are prorated.")
     trial_ending_notified: bool = Field(
         description="The customer was told, three days before trial_end, that the trial ends and billing starts."
     )
@@ -133,6 +142,7 @@ class SubscriptionView(BaseModel):
             scheduled_change=items(subscription.scheduled_items) if subscription.scheduled_items else None,
             created=isoformat(subscription.created),
             latest_invoice=subscription.latest_invoice,
+            proration_granularity=subscription.granularity.value,
             trial_ending_notified=subscription.trial_ending_notified,
         )
 
@@ -145,3 +155,4 @@ class PreviewRequest(Strict):
     items: Annotated[list[ItemChange], Field(min_length=1, max_length=20)] | None = None
     proration_behavior: ProrationBehavior = ProrationBehavior.CREATE_PRORATIONS
     proration_date: AwareDatetime | None = None
+    proration_granularity: Granularity | None = None

@@ -61,6 +61,7 @@ def post_subscription(body: SubscriptionCreate) -> SubscriptionView:
             billing_cycle_anchor=body.billing_cycle_anchor,
             start_date=body.start_date,
             managed_by=body.managed_by,
+            granularity=body.proration_granularity,
         )
         done = subscribe(s.billing, caller(router), request)
         view = SubscriptionView.of(done.subscription)
@@ -100,6 +101,7 @@ def patch_subscription(subscription_id: SUBSCRIPTION_ID, body: SubscriptionUpdat
         proration_behavior=body.proration_behavior,
         proration_date=body.proration_date,
         at_period_end=body.at_period_end,
+        granularity=body.proration_granularity,
     )
     changed, _ = change_subscription(services(router).billing, caller(router), subscription_id, request)
     return SubscriptionView.of(changed.subscription)
@@ -178,7 +180,10 @@ def post_preview(body: PreviewRequest) -> InvoiceView:
     if body.items is None:
         return InvoiceView.of_draft(preview_upcoming(s.billing, caller(router), body.subscription))
     request = ChangeRequest(
-        items=_items(body.items), proration_behavior=body.proration_behavior, proration_date=body.proration_date
+        items=_items(body.items),
+        proration_behavior=body.proration_behavior,
+        proration_date=body.proration_date,
+        granularity=body.proration_granularity,
     )
     changed, draft = change_subscription(s.billing, caller(router), body.subscription, request, preview=True)
     assert draft is not None

@@ -21,7 +21,7 @@ from billing.subscriptions.engine.preview_invoice import preview_next_invoice
 from billing.subscriptions.engine.switch_interval import switch_interval
 from billing.subscriptions.engine.update_subscription import ItemUpdate, update_subscription
 from billing.subscriptions.get_subscription import get_subscription
-from billing.subscriptions.models import ProrationBehavior, Subscription
+from billing.subscriptions.models import Granularity, ProrationBehavior, Subscription
 from billing.subscriptions.services import ItemRequest, Services, account_of, prices_of
 
 
@@ -31,6 +31,7 @@ class ChangeRequest:
     proration_behavior: ProrationBehavior = ProrationBehavior.CREATE_PRORATIONS
     proration_date: datetime | None = None
     at_period_end: bool = False
+    granularity: Granularity | None = None  # this change only; by default the subscription's own
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +59,10 @@ def change_subscription(
     Owners may change their own plan; members need ``billing.manage``. A change of licensed interval
     switches the plan at once (Cloudcraft), with the unused time credited to the balance.
     """
-    subscription = get_subscription(services, principal, subscription_id)
-    require_access(principal, subscription.account_id, Permission.BILLING_MANAGE)
+    stored = get_subscription(services, principal, subscription_id)
+    require_access(principal, stored.account_id, Permission.BILLING_MANAGE)
+    # A granularity for this change prorates it, and only it: the subscription keeps its own.
+    subscription = stored.evolve(granularity=request.granularity or stored.granularity)
     account = account_of(services, subscription.account_id)
     if not preview:
         require_allowed(account, Blocked.CHANGES, services.overdue)
@@ -70,10 +73,10 @@ def change_subscription(
     new_months = {p.recurring.months for p in prices.values() if p.recurring and not p.is_metered}  # type: ignore[attr-defined]
     batch = WriteBatch()
     if new_months and new_months != {subscription.cycle.months}:
-        return _switch(services, account, subscription, updates, at, preview, batch)
+        return _switch(services, account, subscription, updates, at, preview, batch, stored.granularity)
 
     updated = update_subscription(subscription, updates, at, request.proration_behavior, request.at_period_end)
-    result, invoice, preview_draft = updated.subscription, None, None
+    result, invoice, preview_draft = updated.subscription.evolve(granularity=stored.granularity), None, None
     if updated.invoice_now:
         result, invoice = draft_invoice(
             services.store, account, result, updated.invoice_now, BillingReason.SUBSCRIPTION_UPDATE, at, batch
@@ -97,6 +100,7 @@ def _switch(
     at: datetime,
     preview: bool,
     batch: WriteBatch,
+    granularity: Granularity,
 ) -> tuple[Changed, DraftInvoice | None]:
     ledger, head = services.store.ledger(account.id, subscription.currency)
     context = invoice_context(account, ledger, at)
@@ -114,7 +118,7 @@ def _switch(
     if switched.balance_credit:
         ledger.post(entry)
         batch.ledger.append(LedgerAppend(account.id, (entry,), head))
-    result = switched.subscription
+    result = switched.subscription.evolve(granularity=granularity)
     draft_context = invoice_context(account, ledger, at, result.discount)
     draft = assemble_invoice(
         draft_context,

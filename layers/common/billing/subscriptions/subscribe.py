@@ -14,7 +14,7 @@ from billing.ids import new_id
 from billing.invoices.models import BillingReason, Invoice
 from billing.subscriptions.draft_invoice import draft_invoice
 from billing.subscriptions.engine.create_subscription import NewItem, create_subscription
-from billing.subscriptions.models import CollectionMethod, Subscription
+from billing.subscriptions.models import CollectionMethod, Granularity, Subscription
 from billing.subscriptions.redeem_discount import redeem_discount, require_coupon_currency
 from billing.subscriptions.services import ItemRequest, Services, account_of, prices_of, require_billing_currency
 
@@ -31,6 +31,7 @@ class SubscribeRequest:
     billing_cycle_anchor: datetime | None = None
     start_date: datetime | None = None
     managed_by: str | None = None
+    granularity: Granularity = Granularity.DAY
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,7 @@ def subscribe(services: Services, principal: Principal, request: SubscribeReques
         days_until_due=request.days_until_due,
         discount=discount,
         managed_by=request.managed_by,
+        granularity=request.granularity,
     )
     subscription, invoice = started.subscription, None
     if discount is not None and request.promotion_code and batch.promotion_codes[0][0].is_referral:
