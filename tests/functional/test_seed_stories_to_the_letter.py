@@ -533,6 +533,5 @@ def test_point_13_proration_granularity_per_subscription_and_per_change(world, a
     first = ok(other_owner.get(f"/v1/invoices/{anchored['latest_invoice']}"))
     lines = first["sections"]["recurring"] + first["sections"]["proration"]
     prorated = [line["proration"] for line in lines if line["proration"]]
-    assert prorated and prorated[0]["remaining"] == int(
-        (datetime.fromisoformat(anchor) - world.clock.now()).total_seconds()
-    )
+    assert prorated
+    assert prorated[0]["remaining"] == int((datetime.fromisoformat(anchor) - world.clock.now()).total_seconds())
