@@ -134,6 +134,8 @@ EVENT_RULES = {
             EventType.RECEIPT_CREATED,
             EventType.PAYMENT_FAILED,
             EventType.PAYMENT_METHOD_ADDED,
+            EventType.PAYMENT_METHOD_DEFAULT_CHANGED,
+            EventType.PAYMENT_METHOD_REMOVED,
             EventType.INVOICE_PAYMENT_REMINDER,
             EventType.RECEIPTS_DIGEST_DUE,
             EventType.ACCOUNT_STATUS_CHANGED,

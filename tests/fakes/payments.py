@@ -38,6 +38,7 @@ from billing.payments.models import (
 WEBHOOK_SECRET = "whsec_fake"
 _CARDS = {
     "pm_card_visa": ("visa", "4242"),
+    "pm_card_mastercard": ("mastercard", "4444"),
     "pm_card_visa_chargeDeclined": ("visa", "0002"),
     "pm_card_chargeCustomerFail": ("visa", "0341"),
     "pm_card_authenticationRequired": ("visa", "3184"),
@@ -108,7 +109,8 @@ class FakePaymentGateway:
                 "4000002500003155": "pm_card_authenticationRequired",
                 "4000000000000341": "pm_card_chargeCustomerFail",
             }
-            details = {"brand": "visa", "last4": number[-4:], "exp_month": 12, "exp_year": 2030}
+            brand = "mastercard" if number.startswith("5") else "visa"
+            details = {"brand": brand, "last4": number[-4:], "exp_month": 12, "exp_year": 2030}
             self.methods[new_id] = {"type": "card", "card": details, "_token": token.get(number, "pm_card_visa")}
         else:
             iban = str(data["sepa_debit"]["iban"])

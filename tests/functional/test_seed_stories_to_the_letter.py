@@ -535,3 +535,46 @@ def test_point_13_proration_granularity_per_subscription_and_per_change(world, a
     prorated = [line["proration"] for line in lines if line["proration"]]
     assert prorated
     assert prorated[0]["remaining"] == int((datetime.fromisoformat(anchor) - world.clock.now()).total_seconds())
+
+
+def test_point_14_the_billing_contact_is_told_of_every_change_to_the_methods(world, as_operator, client_for):
+    # Given IBM's customer saving a first card, then a second one
+    account, owner = new_customer(as_operator, client_for)
+    first = save_method(world, owner, account["id"])
+    second = save_method(world, owner, account["id"], "pm_card_mastercard")
+    methods = ok(owner.get(f"/v1/accounts/{account['id']}/payment_methods"))
+    # Then the first one saved is the default
+    assert methods["default_payment_method"] == first["id"]
+    # When the customer makes the second one the default
+    path = f"/v1/accounts/{account['id']}/payment_methods"
+    ok(owner.post(f"{path}/{second['id']}/default"))
+    ok(owner.post(f"{path}/{second['id']}/default"))  # again: nothing changes
+    world.settle()
+    # Then the billing contact is told once, naming the card
+    told = [m for m in world.mailer.sent if m.subject == "Moyen de paiement par défaut modifié"]
+    assert len(told) == 1
+    assert "mastercard •••• 4444" in told[0].text
+    # When it removes the default card
+    ok(owner.delete(f"{path}/{second['id']}"))
+    world.settle()
+    # Then it is told which card was removed and which one is charged now
+    removed = [m for m in world.mailer.sent if m.subject == "Moyen de paiement supprimé"]
+    assert len(removed) == 1
+    assert ("mastercard •••• 4444" in removed[0].text, "visa •••• 4242" in removed[0].text) == (True, True)
+    # When the last one goes too, it is told that nothing is saved any more
+    ok(owner.delete(f"{path}/{first['id']}"))
+    world.settle()
+    removed = [m for m in world.mailer.sent if m.subject == "Moyen de paiement supprimé"]
+    assert "Aucun moyen de paiement" in removed[-1].text
+
+
+def test_point_14_a_us_account_is_offered_ach_from_its_first_setup(world, as_operator, client_for):
+    american = {"vat_number": None, "siren": None, "locale": "en", "billing_email": "ap@example.com"}
+    american["address"] = {"line1": "1 Main St", "postal_code": "94105", "city": "San Francisco", "country": "US"}
+    account, owner = new_customer(as_operator, client_for, **american)
+    intent = ok(owner.post(f"/v1/accounts/{account['id']}/setup_intents"), 201)
+    assert intent["payment_method_types"] == ["card", "us_bank_account"]
+    french, french_owner = new_customer(as_operator, client_for)
+    intent = ok(french_owner.post(f"/v1/accounts/{french['id']}/setup_intents"), 201)
+    assert "us_bank_account" not in intent["payment_method_types"]
+    assert "sepa_debit" in intent["payment_method_types"]

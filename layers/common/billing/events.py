@@ -31,6 +31,8 @@ class EventType(StrEnum):
     PAYMENT_REQUIRES_ACTION = "payment.requires_action"
     PAYMENT_SUCCEEDED = "payment.succeeded"
     PAYMENT_METHOD_ADDED = "payment_method.added"
+    PAYMENT_METHOD_DEFAULT_CHANGED = "payment_method.default_changed"
+    PAYMENT_METHOD_REMOVED = "payment_method.removed"
     RECEIPT_CREATED = "receipt.created"
     REFERRAL_CREDITED = "referral.credited"
     RECEIPTS_DIGEST_DUE = "receipts.digest_due"
@@ -59,6 +61,8 @@ MEANINGS: dict[EventType, str] = {
     EventType.PAYMENT_REQUIRES_ACTION: "A payment waits for the customer to authenticate (3-D Secure) in the browser.",
     EventType.PAYMENT_SUCCEEDED: "A payment succeeded and was booked to the ledger.",
     EventType.PAYMENT_METHOD_ADDED: "A payment method was saved for the account; the customer is told.",
+    EventType.PAYMENT_METHOD_DEFAULT_CHANGED: "Automatic charges now use another saved method; the customer is told.",
+    EventType.PAYMENT_METHOD_REMOVED: "A saved payment method was removed; the customer is told, and which is default.",
     EventType.RECEIPT_CREATED: "A receipt was issued for a successful payment; its PDF is rendered and emailed.",
     EventType.REFERRAL_CREDITED: "A referrer's balance was credited: the account it referred paid its first invoice.",
     EventType.RECEIPTS_DIGEST_DUE: "An account's monthly receipt digest is due (receipts zipped in one email).",

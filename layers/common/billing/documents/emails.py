@@ -41,6 +41,26 @@ METHOD_BODY = {
     "en": "Hello,\n\nThe payment method {label} was added to your account. If you did not add it, contact "
     "us.\n\n{seller}",
 }
+# IBM: every change to the payment methods is confirmed by email to the billing contact.
+DEFAULT_SUBJECT = {"fr": "Moyen de paiement par défaut modifié", "en": "Default payment method changed"}
+DEFAULT_BODY = {
+    "fr": "Bonjour,\n\nLes prélèvements automatiques utiliseront désormais {label}. Si vous n'êtes pas à "
+    "l'origine de ce changement, contactez-nous.\n\n{seller}",
+    "en": "Hello,\n\nAutomatic charges will now use {label}. If you did not make this change, contact us.\n\n{seller}",
+}
+REMOVED_SUBJECT = {"fr": "Moyen de paiement supprimé", "en": "Payment method removed"}
+REMOVED_BODY = {
+    "fr": "Bonjour,\n\nLe moyen de paiement {label} a été supprimé de votre compte. {after} Si vous n'êtes pas "
+    "à l'origine de cette suppression, contactez-nous.\n\n{seller}",
+    "en": "Hello,\n\nThe payment method {label} was removed from your account. {after} If you did not remove "
+    "it, contact us.\n\n{seller}",
+}
+REMOVED_AFTER = {
+    ("fr", True): "Les prélèvements automatiques utiliseront {default}.",
+    ("en", True): "Automatic charges will use {default}.",
+    ("fr", False): "Aucun moyen de paiement n'est plus enregistré : les factures seront à régler vous-même.",
+    ("en", False): "No payment method is saved any more: invoices will have to be paid by you.",
+}
 REMINDER_SUBJECT = {
     "fr": ("Rappel : facture {number} à régler", "Facture {number} en retard de paiement"),
     "en": ("Reminder: invoice {number} is due soon", "Invoice {number} is overdue"),

@@ -8,7 +8,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from billing.documents.notify_account_status import notify_account_status
+from billing.documents.notify_default_changed import notify_default_changed
 from billing.documents.notify_method_added import notify_method_added
+from billing.documents.notify_method_removed import notify_method_removed
 from billing.documents.notify_payment_failed import notify_payment_failed
 from billing.documents.notify_trial_ending import notify_trial_ending
 from billing.documents.publish_credit_note import publish_credit_note
@@ -33,6 +35,8 @@ REACTIONS: dict[EventType, Reaction] = {
     EventType.PAYMENT_METHOD_ADDED: lambda services, detail: notify_method_added(
         services, str(detail["account"]), str(detail["payment_method"]), str(detail["label"])
     ),
+    EventType.PAYMENT_METHOD_DEFAULT_CHANGED: notify_default_changed,
+    EventType.PAYMENT_METHOD_REMOVED: notify_method_removed,
     EventType.RECEIPTS_DIGEST_DUE: lambda services, detail: send_receipt_digest(
         services, str(detail["account"]), str(detail["month"])
     ),

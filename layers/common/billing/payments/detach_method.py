@@ -6,8 +6,9 @@ from dataclasses import replace
 
 from billing.accounts.access import Principal
 from billing.batch import WriteBatch
+from billing.events import EventType
 from billing.payments.models import PaymentProfile
-from billing.payments.payment_profiles import known_profile
+from billing.payments.payment_profiles import known_profile, method_event
 from billing.payments.record_payment import PaymentServices
 
 
@@ -20,4 +21,5 @@ def detach_method(services: PaymentServices, principal: Principal, account_id: s
     if default == method_id:
         default = max(remaining, key=lambda m: m.created).id if remaining else None
     saved = replace(profile, methods=remaining, default_method=default)
-    return services.store.commit(WriteBatch(payment_profiles=[saved])).payment_profiles[0]
+    event = method_event(services, EventType.PAYMENT_METHOD_REMOVED, profile, method_id, default)
+    return services.store.commit(WriteBatch(payment_profiles=[saved], events=[event])).payment_profiles[0]

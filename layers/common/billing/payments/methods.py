@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from babel.numbers import get_territory_currencies
+
 from billing.payments.models import MethodType
 
 # SEPA Direct Debit: euro payments in the SEPA zone (EU/EEA, CH, GB and a few more).
@@ -59,3 +61,9 @@ def method_types_for(country: str, currency: str) -> tuple[str, ...]:
     if currency in PAYPAL_CURRENCIES and country in SEPA_COUNTRIES:
         types.append(MethodType.PAYPAL.value)
     return tuple(types)
+
+
+def local_currency(country: str) -> str:
+    """The currency of a country (CLDR, through babel), euro where it has none we know."""
+    found = get_territory_currencies(country.upper(), tender=True, non_tender=False)
+    return found[0] if found else "EUR"

@@ -85,3 +85,28 @@ def known_profile(services: PaymentServices, principal: Principal, account_id: s
     if profile is None or profile.method(method_id) is None:
         raise NotFoundError(ErrorCode.PAYMENT_METHOD_NOT_FOUND, f"No payment method {method_id}.", "payment_method_id")
     return profile
+
+
+def method_event(
+    services: PaymentServices,
+    kind: EventType,
+    before: PaymentProfile,
+    method_id: str,
+    default_after: str | None,
+) -> DomainEvent:
+    """A change to the saved methods, for the billing contact's email: the method and the default after it.
+    The profile's version read makes the id unique per change and stable when the same change is retried."""
+    method = before.method(method_id)
+    default = before.method(default_after) if default_after else None
+    return DomainEvent(
+        id=f"{kind.value}:{before.account_id}:{method_id}:{before.version}",
+        type=kind,
+        at=services.clock.now(),
+        account_id=before.account_id,
+        detail={
+            "account": before.account_id,
+            "payment_method": method_id,
+            "label": method.label if method else method_id,
+            "default_label": default.label if default else None,
+        },
+    )

@@ -52,23 +52,23 @@ def prices_of(services: Services, items: Sequence[ItemRequest]) -> dict[str, obj
     return dict(found)
 
 
-def billing_currency(services: Services, account_id: str) -> str | None:
+def billing_currency(store: BillingStore, account_id: str) -> str | None:
     """The currency an account is billed in: its ledger's, else its invoices' (drafts too), else its live
     subscriptions'; None for an account that has bought nothing yet (its first purchase decides)."""
-    ledger, _ = services.store.ledger(account_id, DEFAULT_CURRENCY)
+    ledger, _ = store.ledger(account_id, DEFAULT_CURRENCY)
     if ledger.entries:
         return ledger.currency
-    invoices = services.store.list_invoices(account_id, None, PageRequest(limit=1)).items
+    invoices = store.list_invoices(account_id, None, PageRequest(limit=1)).items
     if invoices:
         return invoices[0].draft.currency
-    subscriptions = services.store.list_subscriptions(account_id, PageRequest(limit=100)).items
+    subscriptions = store.list_subscriptions(account_id, PageRequest(limit=100)).items
     return next((s.currency for s in subscriptions if s.ended_at is None), None)
 
 
 def require_billing_currency(services: Services, account_id: str, currency: str) -> None:
     """One currency per account: a draft in another could never be finalized with the rest (issue: the
     worker failed on it every run and the money was never billed)."""
-    expected = billing_currency(services, account_id)
+    expected = billing_currency(services.store, account_id)
     if expected is not None and expected != currency:
         raise BusinessRuleError(
             ErrorCode.ACCOUNT_CURRENCY_MISMATCH,
