@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_date
 from pypdf import PdfReader
 
 from tests.api_setup import make_catalog, new_customer, ok
@@ -578,3 +580,90 @@ def test_point_14_a_us_account_is_offered_ach_from_its_first_setup(world, as_ope
     intent = ok(french_owner.post(f"/v1/accounts/{french['id']}/setup_intents"), 201)
     assert "us_bank_account" not in intent["payment_method_types"]
     assert "sepa_debit" in intent["payment_method_types"]
+
+
+def test_point_15_the_payment_sentence_names_the_saved_method_and_promises_no_debit_without_one(
+    world, as_operator, client_for, catalog
+):
+    # Given a customer with a saved card, and one with nothing saved, both charged automatically
+    saved, saved_owner = new_customer(as_operator, client_for, billing_email="compta@carte.fr")
+    save_method(world, saved_owner, saved["id"])
+    finalized(world, saved_owner, subscribe(saved_owner, saved["id"], catalog.seat["id"]))
+    bare, bare_owner = new_customer(as_operator, client_for, billing_email="compta@rien.fr")
+    invoice = finalized(world, bare_owner, subscribe(bare_owner, bare["id"], catalog.seat["id"]))
+    world.settle()
+    # Then the first email names the card to be charged
+    [with_card] = [m for m in world.mailer.sent if m.to == "compta@carte.fr" and m.subject.startswith("Votre facture")]
+    assert "Le montant sera prélevé sur visa •••• 4242." in with_card.text
+    # And the second promises no debit: it says nothing is saved, and how to pay instead
+    [without] = [m for m in world.mailer.sent if m.to == "compta@rien.fr" and m.subject.startswith("Votre facture")]
+    assert "Aucun moyen de paiement n'est enregistré" in without.text
+    assert "prélevé" not in without.text
+    # And so does its PDF, which gives the seller's bank details instead of a debit
+    text = " ".join(invoice_pdf_text(world, bare_owner, invoice["id"]).split())
+    assert "Aucun moyen de paiement enregistré" in text
+    assert "IBAN" in text
+    assert "prélèvement automatique" not in text
+
+
+def test_point_15_the_emails_due_date_is_the_pdfs_in_the_buyers_time_zone(world, as_operator, client_for, catalog):
+    # Given a New York customer whose invoice is finalized at 04:30 UTC: still the evening before in New York
+    american = {"vat_number": None, "siren": None, "locale": "en", "billing_email": "ap@example.com"}
+    american |= {"time_zone": "America/New_York"}
+    american["address"] = {"line1": "1 Main St", "postal_code": "10001", "city": "New York", "country": "US"}
+    tomorrow = (world.clock.now() + timedelta(days=1)).replace(hour=3, minute=29, second=0, microsecond=0)
+    world.advance_to(tomorrow)
+    account, owner = new_customer(as_operator, client_for, **american)
+    save_method(world, owner, account["id"])
+    invoice = finalized(world, owner, subscribe(owner, account["id"], catalog.seat["id"]))
+    world.settle()
+    # Then the email and the PDF name the same day, New York's
+    new_york = datetime.fromisoformat(invoice["finalized_at"]).astimezone(ZoneInfo("America/New_York")).date()
+    assert new_york < datetime.fromisoformat(invoice["finalized_at"]).date()
+    [email] = [m for m in world.mailer.sent if m.to == "ap@example.com" and m.subject.startswith("Your invoice")]
+    assert f"due on {format_date(new_york, 'long', locale='en')}" in email.text
+    text = " ".join(invoice_pdf_text(world, owner, invoice["id"]).split())
+    assert f"on {format_date(new_york, 'short', locale='en')}" in text
+
+
+def test_point_15_amounts_and_line_wording_are_in_the_accounts_language(world, as_operator, client_for, catalog):
+    # Given a French customer with a 5 € coupon, and an English one with the same
+    coupon = {"duration": "forever", "amount_off": 500, "currency": "EUR", "name": "Bienvenue"}
+    coupon = ok(as_operator.post("/v1/coupons", json=coupon), 201)
+    account, owner = new_customer(as_operator, client_for)
+    subscription = subscribe(owner, account["id"], catalog.seat["id"], coupon=coupon["id"])
+    seat = subscription["items"][0]["id"]
+    english, english_owner = new_customer(as_operator, client_for, locale="en")
+    english_subscription = subscribe(english_owner, english["id"], catalog.seat["id"], coupon=coupon["id"])
+    # Then the invoice's JSON writes the coupon as each of them writes amounts
+    invoice = ok(owner.get(f"/v1/invoices/{subscription['latest_invoice']}"))
+    assert [d["description"] for d in invoice["discounts"]] == ["Bienvenue (−5,00\xa0€)"]
+    english_invoice = ok(english_owner.get(f"/v1/invoices/{english_subscription['latest_invoice']}"))
+    assert [d["description"] for d in english_invoice["discounts"]] == ["Bienvenue (−€5.00)"]
+    # When the French customer adds a seat mid-month
+    world.advance_to(world.clock.now() + timedelta(days=10))
+    ok(owner.patch(f"/v1/subscriptions/{subscription['id']}", json={"items": [{"id": seat, "quantity": 2}]}))
+    # Then the proration lines read in French in the JSON, as on the PDF
+    upcoming = ok(owner.post("/v1/invoices/preview", json={"subscription": subscription["id"]}))
+    wording = [line["description"] for line in upcoming["sections"]["proration"]]
+    assert wording
+    assert all(w.startswith(("Temps restant : ", "Temps non utilisé : ")) for w in wording)
+    assert all("jours)" in w for w in wording)
+
+
+def test_point_15_the_last_owner_key_cannot_be_revoked(as_operator, client_for):
+    # Given an account with its only owner key
+    account, owner = new_customer(as_operator, client_for)
+    [key] = ok(owner.get(f"/v1/accounts/{account['id']}/api_keys"))["data"]
+    # When that key revokes itself, then it is refused and still works
+    refused = owner.delete(f"/v1/accounts/{account['id']}/api_keys/{key['id']}")
+    assert (refused.status_code, refused.json()["code"]) == (409, "last_owner_key")
+    assert ok(owner.get(f"/v1/accounts/{account['id']}"))["id"] == account["id"]
+    # When a second owner key exists, then the first one may go
+    second = client_for(ok(owner.post(f"/v1/accounts/{account['id']}/api_keys", json={"role": "owner"}), 201)["secret"])
+    assert owner.delete(f"/v1/accounts/{account['id']}/api_keys/{key['id']}").status_code == 204
+    assert owner.get(f"/v1/accounts/{account['id']}").status_code == 401
+    # And the remaining one is now the last
+    [last] = ok(second.get(f"/v1/accounts/{account['id']}/api_keys"))["data"]
+    refused = second.delete(f"/v1/accounts/{account['id']}/api_keys/{last['id']}")
+    assert (refused.status_code, refused.json()["code"]) == (409, "last_owner_key")

@@ -78,6 +78,7 @@ class ErrorCode(StrEnum):
     INVOICE_NOT_PAID = "invoice_not_paid"
     ITEM_NOT_FOUND = "item_not_found"
     ITEMS_REQUIRED = "items_required"
+    LAST_OWNER_KEY = "last_owner_key"
     LEDGER_ENTRY_CONFLICT = "ledger_entry_conflict"
     MANAGED_BY_MARKETPLACE = "managed_by_marketplace"
     METER_REQUIRED = "meter_required"
@@ -203,6 +204,7 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.INVOICE_NOT_PAID: "An open invoice is settled by the credit note itself: nothing to refund.",
     ErrorCode.ITEM_NOT_FOUND: "No item <id> on this subscription.",
     ErrorCode.ITEMS_REQUIRED: "A subscription has at least one item.",
+    ErrorCode.LAST_OWNER_KEY: "The last owner key of an account cannot be revoked: create another owner key first.",
     ErrorCode.LEDGER_ENTRY_CONFLICT: "Entry <id> was already posted with another amount.",
     ErrorCode.MANAGED_BY_MARKETPLACE: "This subscription is managed in AWS Marketplace: change it there.",
     ErrorCode.METER_REQUIRED: "A metered price names its meter.",

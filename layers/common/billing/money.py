@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
-from babel.numbers import get_currency_precision
+from babel.numbers import format_currency, get_currency_precision
 
 from billing.errors import ErrorCode, InvalidInputError
 
@@ -91,3 +91,8 @@ def format_minor(amount: int, currency: str) -> str:
     """``1234, "EUR"`` → ``"12.34 EUR"``: for messages and logs, not for documents (babel does those)."""
     exponent = minor_unit_exponent(currency)
     return f"{Decimal(amount).scaleb(-exponent):.{exponent}f} {currency}"
+
+
+def format_money(amount: int, currency: str, locale: str) -> str:
+    """``500, "EUR", "fr"`` → ``"5,00 €"``: amounts as a reader of that language writes them (babel)."""
+    return format_currency(Decimal(amount).scaleb(-minor_unit_exponent(currency)), currency, locale=locale)

@@ -1,8 +1,10 @@
+"""Revoke an API key at once; an account keeps at least one owner key."""
+
 from __future__ import annotations
 
-from billing.accounts.access import Principal, require_owner
+from billing.accounts.access import Principal, Role, require_owner
 from billing.accounts.ports import ApiKeyRepository
-from billing.errors import ErrorCode, NotFoundError
+from billing.errors import ConflictError, ErrorCode, NotFoundError
 
 
 def revoke_api_key(keys: ApiKeyRepository, principal: Principal, account_id: str, key_id: str) -> None:
@@ -10,4 +12,12 @@ def revoke_api_key(keys: ApiKeyRepository, principal: Principal, account_id: str
     key = keys.get_key(account_id, key_id)
     if key is None:
         raise NotFoundError(ErrorCode.API_KEY_NOT_FOUND, f"No API key {key_id}.", "key_id")
+    if key.role is Role.OWNER and not principal.is_operator:
+        owners = [k for k in keys.list_keys(account_id) if k.role is Role.OWNER]
+        if len(owners) <= 1:  # the account would have no key left to manage itself (operators may, to rotate)
+            raise ConflictError(
+                ErrorCode.LAST_OWNER_KEY,
+                "The last owner key of an account cannot be revoked: create another owner key first.",
+                "key_id",
+            )
     keys.remove_key(key)

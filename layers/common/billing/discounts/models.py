@@ -7,8 +7,10 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from babel.numbers import format_decimal
+
 from billing.errors import ErrorCode, InvalidInputError
-from billing.money import format_minor
+from billing.money import format_money
 
 
 class Duration(StrEnum):
@@ -45,10 +47,11 @@ class Coupon:
                 "duration_in_months",
             )
 
-    def describe(self) -> str:
-        what = f"{self.percent_off.normalize():f} %" if self.percent_off is not None else ""
+    def describe(self, locale: str) -> str:
+        """ "Bienvenue (−10 %)", "Bienvenue (−5,00 €)": as the buyer writes numbers and amounts."""
+        what = f"{format_decimal(self.percent_off.normalize(), locale=locale)} %" if self.percent_off else ""
         if self.amount_off is not None and self.currency is not None:
-            what = format_minor(self.amount_off, self.currency)
+            what = format_money(self.amount_off, self.currency, locale)
         return f"{self.name or self.id} (−{what})"
 
 

@@ -20,6 +20,7 @@ from babel.numbers import format_currency, format_decimal
 from billing.accounts.models import Account
 from billing.documents.labels import labels
 from billing.documents.seller import Seller
+from billing.invoices.line_wording import describe_line
 from billing.invoices.models import CreditNote, Invoice, InvoiceLine, Section
 from billing.money import minor_unit_exponent
 from billing.payments.models import PaymentPurpose, Receipt
@@ -105,21 +106,8 @@ def _seller(seller: Seller, words: dict[str, str]) -> list[str]:
     return lines
 
 
-def _description(line: InvoiceLine, fmt: _Formatter, words: dict[str, str]) -> str:
-    """Lines are phrased here from their structured fields, in the buyer's language."""
-    if line.item_name is None or line.section in (Section.USAGE, Section.ONE_OFF):
-        return line.item_name or line.description
-    quantity = fmt.number(line.quantity)
-    if line.section is Section.PRORATION:
-        phrase = words["unused" if line.amount < 0 else "remaining"].format(quantity=quantity, name=line.item_name)
-        if line.proration is not None and line.proration[1] <= 366:  # counted in days
-            phrase += f" ({words['days'].format(left=line.proration[0], total=line.proration[1])})"
-        return phrase
-    return words["seats"].format(quantity=quantity, name=line.item_name)
-
-
 def _row(line: InvoiceLine, rate: Decimal, fmt: _Formatter, words: dict[str, str]) -> Row:
-    description = _description(line, fmt, words)
+    description = describe_line(line, fmt.locale)
     period = f"{fmt.date(line.period.start)} – {fmt.date(line.period.end)}" if line.period else ""
     return Row(
         description=description,
@@ -131,7 +119,8 @@ def _row(line: InvoiceLine, rate: Decimal, fmt: _Formatter, words: dict[str, str
     )
 
 
-def invoice_document(invoice: Invoice, account: Account, seller: Seller) -> Document:
+def invoice_document(invoice: Invoice, account: Account, seller: Seller, method: str | None = None) -> Document:
+    """``method``: the saved method automatic charges use (its label), None if nothing is saved."""
     draft = invoice.draft
     fmt = _Formatter(account, draft.currency)
     words = labels(fmt.locale)
@@ -168,12 +157,15 @@ def invoice_document(invoice: Invoice, account: Account, seller: Seller) -> Docu
         notes.append(draft.vat_mention)
     notes.append(words["services"])
     reference = invoice.number or invoice.id
-    if invoice.collection_method == "send_invoice":
+    if invoice.collection_method == "charge_automatically" and method is not None:
+        if draft.amount_due:
+            notes.append(words["pay_card"].format(method=method, date=fmt.date(invoice.payable_on)))
+    else:  # sent to be paid, or charged automatically with nothing saved: no debit is promised
+        if invoice.collection_method == "charge_automatically":
+            notes.append(words["pay_none"])
         notes.append(words["pay_transfer"].format(iban=seller.iban, bic=seller.bic, reference=reference))
         if seller.cheque_address:
             notes.append(words["pay_cheque"].format(name=seller.legal_name, address=", ".join(seller.cheque_address)))
-    elif draft.amount_due:
-        notes.append(words["pay_card"].format(date=fmt.date(invoice.due_at or invoice.finalized_at)))
     rate_text = seller.late_penalty_rate if fmt.locale == "fr" else seller.late_penalty_rate_en
     notes.append(words["penalties"].format(rate=rate_text, indemnity=seller.recovery_indemnity_eur))
     if draft.previous_unpaid:

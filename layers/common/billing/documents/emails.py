@@ -13,8 +13,13 @@ INVOICE_BODY = {
 HOW_TO_PAY = {
     ("fr", "send_invoice"): "Par virement (IBAN {iban}, BIC {bic}, référence {number}) ou par chèque.",
     ("en", "send_invoice"): "By bank transfer (IBAN {iban}, BIC {bic}, reference {number}) or cheque.",
-    ("fr", "charge_automatically"): "Le montant sera prélevé sur votre moyen de paiement enregistré.",
-    ("en", "charge_automatically"): "The amount will be charged to your payment method on file.",
+    ("fr", "charge_automatically"): "Le montant sera prélevé sur {method}.",
+    ("en", "charge_automatically"): "The amount will be charged to {method}.",
+    # Charged automatically, but nothing is saved: no debit is promised; how to pay instead.
+    ("fr", "nothing_saved"): "Aucun moyen de paiement n'est enregistré : réglez-la par carte depuis votre espace "
+    "client, ou par virement (IBAN {iban}, BIC {bic}, référence {number}).",
+    ("en", "nothing_saved"): "No payment method is saved: pay it by card from your account, or by bank transfer "
+    "(IBAN {iban}, BIC {bic}, reference {number}).",
 }
 RECEIPT_SUBJECT = {"fr": "Reçu de paiement {number} — {amount}", "en": "Payment receipt {number} — {amount}"}
 RECEIPT_BODY = {

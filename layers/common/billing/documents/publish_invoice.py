@@ -9,8 +9,8 @@ from babel.numbers import format_currency
 
 from billing.batch import WriteBatch
 from billing.documents.document import invoice_document
-from billing.documents.emails import HOW_TO_PAY, INVOICE_BODY, INVOICE_SUBJECT
-from billing.documents.services import DocumentServices, date_text, invoice_pdf_key
+from billing.documents.emails import INVOICE_BODY, INVOICE_SUBJECT
+from billing.documents.services import DocumentServices, date_text, default_method_label, how_to_pay, invoice_pdf_key
 from billing.errors import ConflictError, ErrorCode
 from billing.money import minor_unit_exponent
 
@@ -24,7 +24,8 @@ def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int =
         account = services.accounts.get(invoice.account_id)
         if account is None:
             return False
-        pdf = services.render(invoice_document(invoice, account, services.seller))
+        method = default_method_label(services, account.id)
+        pdf = services.render(invoice_document(invoice, account, services.seller, method))
         key = invoice_pdf_key(invoice)
         services.storage.put(key, pdf)
         try:
@@ -37,10 +38,8 @@ def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int =
     locale = account.profile.locale.value
     exponent = minor_unit_exponent(invoice.draft.currency)
     amount = format_currency(Decimal(invoice.amount_remaining).scaleb(-exponent), invoice.draft.currency, locale=locale)
-    due = date_text(invoice.due_at or invoice.draft.created, account)
-    how = HOW_TO_PAY[(locale, invoice.collection_method)].format(
-        iban=services.seller.iban, bic=services.seller.bic, number=invoice.number
-    )
+    due = date_text(invoice.payable_on, account)
+    how = how_to_pay(services, invoice, locale, method)
     services.mailer.send(
         to=str(account.profile.billing_email),
         subject=INVOICE_SUBJECT[locale].format(number=invoice.number, amount=amount),

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from billing.documents.emails import HOW_TO_PAY, REMINDER_BODY, REMINDER_SUBJECT
-from billing.documents.services import DocumentServices, claim_once, date_text, money_text
+from billing.documents.emails import REMINDER_BODY, REMINDER_SUBJECT
+from billing.documents.services import (
+    DocumentServices,
+    claim_once,
+    date_text,
+    default_method_label,
+    how_to_pay,
+    money_text,
+)
 
 
 def send_reminder(services: DocumentServices, invoice_id: str, days_from_due: int) -> bool:
@@ -15,16 +22,14 @@ def send_reminder(services: DocumentServices, invoice_id: str, days_from_due: in
     if account is None or not claim_once(services, f"email:reminder:{invoice.id}:{days_from_due}"):
         return False
     locale = account.profile.locale.value
-    how = HOW_TO_PAY[(locale, invoice.collection_method)].format(
-        iban=services.seller.iban, bic=services.seller.bic, number=invoice.number
-    )
+    how = how_to_pay(services, invoice, locale, default_method_label(services, account.id))
     services.mailer.send(
         to=str(account.profile.billing_email),
         subject=REMINDER_SUBJECT[locale][days_from_due > 0].format(number=invoice.number),
         text=REMINDER_BODY[locale].format(
             number=invoice.number,
             amount=money_text(invoice.amount_remaining, invoice.draft.currency, locale),
-            due=date_text(invoice.due_at or invoice.draft.created, account),
+            due=date_text(invoice.payable_on, account),
             how=how,
             seller=services.seller.legal_name,
         ),

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from babel.numbers import format_currency
 
 from billing.accounts.models import Account
 from billing.accounts.ports import AccountRepository
 from billing.batch import WriteBatch
+from billing.documents.emails import HOW_TO_PAY
 from billing.documents.ports import Mailer, PdfRenderer
 from billing.documents.seller import Seller
 from billing.errors import ConflictError
 from billing.invoices.models import Invoice
-from billing.money import minor_unit_exponent
+from billing.money import format_money
 from billing.ports import DocumentStorage
 
 if TYPE_CHECKING:  # the joined store names parts of every package
@@ -50,7 +49,7 @@ def claim_once(services: DocumentServices, name: str) -> bool:
 
 
 def money_text(amount: int, currency: str, locale: str) -> str:
-    return format_currency(Decimal(amount).scaleb(-minor_unit_exponent(currency)), currency, locale=locale)
+    return format_money(amount, currency, locale)
 
 
 def date_text(instant: datetime, account: Account, width: str = "long") -> str:
@@ -58,3 +57,20 @@ def date_text(instant: datetime, account: Account, width: str = "long") -> str:
     the evening before in New York, and the email must name the same day as the PDF."""
     zone = ZoneInfo(account.profile.time_zone)
     return format_date(instant.astimezone(zone), width, locale=account.profile.locale.value)
+
+
+def default_method_label(services: DocumentServices, account_id: str) -> str | None:
+    """The saved method automatic charges use ("visa •••• 4242", "sepa debit •••• 3000"), if any."""
+    profile = services.store.get_payment_profile(account_id)
+    method = profile.method(profile.default_method) if profile and profile.default_method else None
+    return method.label if method else None
+
+
+def how_to_pay(services: DocumentServices, invoice: Invoice, locale: str, method: str | None) -> str:
+    """The email's payment sentence: names the method charged, and never promises a debit with none saved."""
+    way = invoice.collection_method
+    if way == "charge_automatically" and method is None:
+        way = "nothing_saved"
+    return HOW_TO_PAY[(locale, way)].format(
+        iban=services.seller.iban, bic=services.seller.bic, number=invoice.number, method=method
+    )

@@ -16,6 +16,7 @@ from decimal import Decimal
 from billing.discounts.apply_discount import discount_amount
 from billing.discounts.models import AppliedDiscount
 from billing.errors import ErrorCode, InvalidInputError
+from billing.invoices.line_wording import describe_line
 from billing.invoices.models import BillingReason, DiscountLine, DraftInvoice, InvoiceLine, TaxLine
 from billing.money import allocate, round_minor, same_currency
 from billing.periods import Period
@@ -45,8 +46,12 @@ def assemble_invoice(
     period: Period | None = None,
     currency: str | None = None,
 ) -> DraftInvoice:
-    # Each line's rate is decided here, with the buyer's VAT treatment of the day, and kept on the line.
-    lines = tuple(replace(line, vat_rate=context.vat.rate_for(line.tax_rate)) for line in lines)
+    # Each line's rate is decided here, with the buyer's VAT treatment of the day, and kept on the line;
+    # so is its wording, in the buyer's language (the API shows what the PDF prints).
+    lines = tuple(
+        replace(line, vat_rate=context.vat.rate_for(line.tax_rate), description=describe_line(line, context.locale))
+        for line in lines
+    )
     if not lines and currency is None:
         raise InvalidInputError(ErrorCode.EMPTY_INVOICE, "An invoice needs at least one line.", "lines")
     currency = same_currency([line.currency for line in lines] or [currency or ""])
@@ -58,7 +63,9 @@ def assemble_invoice(
         discount_total = discount_amount(context.discount.coupon, max(0, subtotal), currency)
         if discount_total:
             discounts.append(
-                DiscountLine(context.discount.coupon.id, context.discount.coupon.describe(), discount_total)
+                DiscountLine(
+                    context.discount.coupon.id, context.discount.coupon.describe(context.locale), discount_total
+                )
             )
 
     taxes = _taxes(lines, discount_total, context.vat)

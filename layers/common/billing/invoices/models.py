@@ -151,6 +151,11 @@ class Invoice:
         return self.draft.account_id
 
     @property
+    def payable_on(self) -> datetime:
+        """The date the PDF and every email name for payment: the due date, else the day it was issued."""
+        return self.due_at or self.finalized_at or self.draft.created
+
+    @property
     def amount_remaining(self) -> int:
         if self.status in (InvoiceStatus.DRAFT, InvoiceStatus.VOID):
             return 0
