@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import urllib.parse
@@ -13,7 +14,8 @@ from billing.accounts.key_secrets import SECRET_PREFIX
 from billing.documents.seller import LOCAL_SELLER
 from local.emulators import LOOPBACK, Emulators, start_emulators
 from local.gateway import Gateway, serve
-from local.provision import provision, provision_messaging
+from local.mailbox import emails_request
+from local.provision import LOCAL_STRIPE_KEY, provision, provision_messaging
 from local.scheduler import LocalTriggers, clock_request
 
 POWERTOOLS_ENV = {
@@ -64,7 +66,10 @@ class LocalBackend:
         gateway = Gateway()
         self.triggers = LocalTriggers(gateway, self.resources, self.tables["Main"], self._emulators.aws_endpoint)
         triggers = self.triggers
-        gateway.local_routes[("POST", "/_local/clock")] = lambda body: clock_request(triggers, body)
+        gateway.local_routes[("POST", "/_local/clock")] = lambda _, body: clock_request(triggers, body)
+        aws_endpoint = self._emulators.aws_endpoint
+        gateway.local_routes[("GET", "/_local/emails")] = lambda query, _: emails_request(aws_endpoint, query)
+        gateway.local_routes[("GET", "/_local/endpoints")] = lambda *_: self.endpoints_answer()
         if self.tick_seconds:
             threading.Thread(target=triggers.tick_forever, args=(self.tick_seconds,), daemon=True).start()
         self._server = serve(gateway, LOOPBACK, self.port)
@@ -85,6 +90,18 @@ class LocalBackend:
     def stripe_endpoint_url(self) -> str:
         assert self._emulators is not None
         return self._emulators.stripe_endpoint
+
+    def endpoints_answer(self) -> tuple[int, dict[str, str], bytes]:
+        """``GET /_local/endpoints``: where the emulators listen (their ports change at each start), for scripts
+        that play the browser's part (Stripe.js confirming a SetupIntent) or read AWS directly."""
+        endpoints = {
+            "api": f"{self.url}/v1",
+            "aws": self.aws_endpoint_url,
+            "stripe": self.stripe_endpoint_url,
+            "stripe_secret_key": LOCAL_STRIPE_KEY,
+            "emails": f"{self.url}/_local/emails",
+        }
+        return 200, {"Content-Type": "application/json"}, json.dumps(endpoints).encode()
 
     def stop(self) -> None:
         if self.triggers is not None:

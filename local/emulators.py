@@ -15,7 +15,10 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
-from moto.server import ThreadedMotoServer
+from moto.moto_server.threaded_moto_server import MotoRequestHandler, make_server
+from moto.server import DomainDispatcherApplication, ThreadedMotoServer, create_backend_app
+
+from local.mailbox import stamp_moto_ses_sends, with_ses_mailbox
 
 LOOPBACK = "127.0.0.1"
 REGION = "eu-west-3"
@@ -117,6 +120,17 @@ def _snapshot_tables_once_per_transaction(backend: Any, lock: threading.RLock) -
     backend.transact_write_items = transact_write_items
 
 
+class MotoWithMailbox(ThreadedMotoServer):
+    """moto's threaded server, its app wrapped to answer LocalStack's ``/_aws/ses`` too (local/mailbox.py).
+    Overrides moto's private entry point: moto offers no hook to add a route to its server."""
+
+    def _server_entry(self) -> None:
+        app = with_ses_mailbox(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
+        self._server_ready_event.set()
+        self._server.serve_forever()
+
+
 @dataclass
 class Emulators:
     aws_endpoint: str
@@ -138,9 +152,10 @@ def start_emulators(aws_endpoint: str | None = None) -> Emulators:
     """Start moto and localstripe; with ``aws_endpoint`` (e.g. a LocalStack), moto is not started."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
     moto_port = free_port()
-    moto = ThreadedMotoServer(ip_address=LOOPBACK, port=moto_port, verbose=False)
+    moto = MotoWithMailbox(ip_address=LOOPBACK, port=moto_port, verbose=False)
     if aws_endpoint is None:
         serialize_moto_dynamodb_writes()
+        stamp_moto_ses_sends()
         moto.start()
         aws_endpoint = f"http://{LOOPBACK}:{moto_port}"
     stripe_port = free_port()

@@ -114,7 +114,7 @@ class Functions(dict[str, LocalFunction]):
         return function
 
 
-LocalRoute = Callable[[bytes], tuple[int, dict[str, str], bytes]]
+LocalRoute = Callable[[dict[str, list[str]], bytes], tuple[int, dict[str, str], bytes]]  # (query, body)
 
 
 class Gateway:
@@ -140,7 +140,7 @@ class Gateway:
             return self.gateway_problem("REQUEST_TOO_LARGE")
         local = self.local_routes.get((method, url.path))
         if local is not None:
-            return local(body)
+            return local(parse_qs(url.query), body)
         found = self.match(method, url.path)
         if found is None:
             return self.gateway_problem("MISSING_AUTHENTICATION_TOKEN")

@@ -114,13 +114,16 @@ def provision_messaging(endpoint: str, prefix: str = "billing-local") -> dict[st
     return resources
 
 
+LOCAL_STRIPE_KEY = "sk_test_local"  # localstripe accepts any key
+
+
 def provision_stripe_keys(endpoint: str, prefix: str) -> dict[str, str]:
     """The secret the deployed stack holds, with a test key (localstripe accepts any) and a fresh
     webhook signing secret, which localstripe is told to sign with."""
     webhook_secret = f"whsec_{secrets.token_hex(16)}"
     client = boto3.client("secretsmanager", endpoint_url=endpoint)
     name = f"{prefix}-stripe-keys"
-    value = json.dumps({"api_key": "sk_test_local", "webhook_secret": webhook_secret})
+    value = json.dumps({"api_key": LOCAL_STRIPE_KEY, "webhook_secret": webhook_secret})
     try:
         client.create_secret(Name=name, SecretString=value)
     except client.exceptions.ResourceExistsException:

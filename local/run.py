@@ -32,6 +32,8 @@ Billing backend running locally.
   Stripe (fake)  {backend.stripe_endpoint_url}   (test card: pm_card_visa)
   Webhooks       {backend.url}/webhooks/stripe, signed with {backend.resources["stripe-webhook-secret"]}
   Clock          POST {backend.url}/_local/clock {{"advance_to": "2027-01-01T00:00:00Z"}} (local only)
+  Emails sent    GET  {backend.url}/_local/emails?to=compta@exemple.fr (local only)
+  Endpoints      GET  {backend.url}/_local/endpoints (the emulators' URLs, for scripts)
 
 Try: curl -H "Authorization: Bearer {backend.operator_key}" {backend.url}/v1/openapi.json
 Ctrl-C stops everything.""",

@@ -2,20 +2,17 @@
 
 Test-side only: the adapters under test write through their normal AWS calls; these helpers look at
 the result the way an AWS consumer would (SQS ReceiveMessage) or, for SES, which has no read API,
-through the emulator's own introspection endpoint (moto's model data, LocalStack's ``/_aws/ses``).
+through LocalStack's ``/_aws/ses`` endpoint (which local/mailbox.py gives moto too).
 """
 
 from __future__ import annotations
 
-import email
 import json
 import time
-import urllib.request
-from email.message import EmailMessage
-from email.policy import default
 
 import boto3
 
+from local.mailbox import sent_emails
 from tests.fakes.outside import SentMail
 
 
@@ -41,25 +38,9 @@ def drain(backend, queue_url: str, expected: int, wait_seconds: float = 10.0) ->
     return bodies
 
 
-def _raw_messages(endpoint: str) -> list[tuple[list[str], str]]:
-    """(destinations, raw MIME) of every message SES accepted, from the emulator's introspection."""
-    try:  # LocalStack
-        with urllib.request.urlopen(f"{endpoint}/_aws/ses") as answer:
-            return [(m["Destination"]["ToAddresses"], m["RawData"]) for m in json.load(answer)["messages"]]
-    except OSError:
-        pass
-    with urllib.request.urlopen(f"{endpoint}/moto-api/data.json") as answer:  # moto
-        sent = json.load(answer).get("ses", {}).get("RawMessage", [])
-    return [(m["destinations"], m["raw_data"]) for m in sent]
-
-
 def emulated_mailbox(backend, to: str) -> list[SentMail]:
     mails = []
-    for destinations, raw in _raw_messages(backend.aws_endpoint_url):
-        if to not in destinations:
-            continue
-        message = email.message_from_string(raw, policy=default)
-        assert isinstance(message, EmailMessage)
+    for _, message in sent_emails(backend.aws_endpoint_url, to):
         body = message.get_body(("plain",))
         attachments = [(part.get_filename(), part.get_content()) for part in message.iter_attachments()]
         mails.append(
