@@ -9,7 +9,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test lint types contracts pytest synth bench docs lock clean
+.PHONY: install run stories test lint types contracts pytest synth bench docs lock clean
 
 install: $(STAMP)
 
@@ -22,6 +22,10 @@ $(STAMP): requirements/dev.lock pyproject.toml
 
 run: install
 	$(BIN)/python -m local.run
+
+# With `make run` going (same BILLING_OPERATOR_KEY): replays four sellers' stories, printing their amounts.
+stories: install
+	$(BIN)/python -m local.replay_seed_stories
 
 test: lint types contracts pytest
 

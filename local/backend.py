@@ -16,7 +16,7 @@ from local.emulators import LOOPBACK, Emulators, start_emulators
 from local.gateway import Gateway, serve
 from local.mailbox import emails_request
 from local.provision import LOCAL_STRIPE_KEY, provision, provision_messaging
-from local.scheduler import LocalTriggers, clock_request
+from local.scheduler import LocalTriggers, clock_reading, clock_request
 
 POWERTOOLS_ENV = {
     "POWERTOOLS_SERVICE_NAME": "billing",
@@ -67,6 +67,7 @@ class LocalBackend:
         self.triggers = LocalTriggers(gateway, self.resources, self.tables["Main"], self._emulators.aws_endpoint)
         triggers = self.triggers
         gateway.local_routes[("POST", "/_local/clock")] = lambda _, body: clock_request(triggers, body)
+        gateway.local_routes[("GET", "/_local/clock")] = lambda *_: clock_reading(triggers)
         aws_endpoint = self._emulators.aws_endpoint
         gateway.local_routes[("GET", "/_local/emails")] = lambda query, _: emails_request(aws_endpoint, query)
         gateway.local_routes[("GET", "/_local/endpoints")] = lambda *_: self.endpoints_answer()
@@ -99,6 +100,7 @@ class LocalBackend:
             "aws": self.aws_endpoint_url,
             "stripe": self.stripe_endpoint_url,
             "stripe_secret_key": LOCAL_STRIPE_KEY,
+            "stripe_webhook_secret": self.resources["stripe-webhook-secret"],  # to replay a delivery
             "emails": f"{self.url}/_local/emails",
         }
         return 200, {"Content-Type": "application/json"}, json.dumps(endpoints).encode()

@@ -188,6 +188,11 @@ class LocalTriggers:
         install_clock(None)
 
 
+def clock_reading(triggers: LocalTriggers) -> tuple[int, dict[str, str], bytes]:
+    """``GET /_local/clock``: the backend's time (ahead of the machine's once moved forward)."""
+    return 200, {"Content-Type": "application/json"}, json.dumps({"now": triggers.clock.now().isoformat()}).encode()
+
+
 def clock_request(triggers: LocalTriggers, body: bytes) -> tuple[int, dict[str, str], bytes]:
     try:
         target = datetime.fromisoformat(json.loads(body or b"{}")["advance_to"].replace("Z", "+00:00"))

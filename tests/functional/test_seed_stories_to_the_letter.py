@@ -290,7 +290,10 @@ def test_point_08_a_draft_takes_items_and_late_usage_during_its_grace_hour(world
     # When the month ends, the renewal invoice is drafted, to be finalized an hour later
     world.advance_to(end + timedelta(minutes=5))
     draft = ok(owner.get(f"/v1/subscriptions/{subscription['id']}"))["latest_invoice"]
-    assert ok(owner.get(f"/v1/invoices/{draft}"))["status"] == "draft"
+    drafted = ok(owner.get(f"/v1/invoices/{draft}"))
+    assert drafted["status"] == "draft"
+    grace = datetime.fromisoformat(drafted["automatically_finalizes_at"]) - datetime.fromisoformat(drafted["created"])
+    assert grace == timedelta(hours=1)
     # And 20 minutes of the last hour of the month arrive late, while an operator adds a one-off item
     late = ok(owner.post("/v1/usage_events", json=minutes(subscription["id"], end - timedelta(minutes=30), 20, "late")))
     assert (late["accepted"], late["rejected"]) == (20, 0)

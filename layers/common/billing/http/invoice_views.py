@@ -81,6 +81,9 @@ class InvoiceView(BaseModel):
     billing_reason: str
     created: str
     finalized_at: str | None
+    automatically_finalizes_at: str | None = Field(
+        default=None, description="A draft: when its grace period ends and it is finalized (it may change until then)."
+    )
     due_at: str | None
     collection_method: str | None
     period_start: str | None
@@ -126,6 +129,9 @@ class InvoiceView(BaseModel):
             billing_reason=draft.billing_reason.value,
             created=isoformat(draft.created),
             finalized_at=iso(invoice.finalized_at) if invoice else None,
+            automatically_finalizes_at=iso(invoice.finalize_at)
+            if invoice and invoice.status is InvoiceStatus.DRAFT
+            else None,
             due_at=iso(invoice.due_at) if invoice else None,
             collection_method=invoice.collection_method if invoice else None,
             period_start=iso(draft.period.start) if draft.period else None,
