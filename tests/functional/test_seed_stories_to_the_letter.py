@@ -607,6 +607,9 @@ def test_point_15_the_payment_sentence_names_the_saved_method_and_promises_no_de
     assert "Aucun moyen de paiement enregistré" in text
     assert "IBAN" in text
     assert "prélèvement automatique" not in text
+    # And the failure notice says why in French, not in the bank's English
+    [failed] = [m for m in world.mailer.sent if m.to == "compta@rien.fr" and m.subject.startswith("Échec")]
+    assert "n'a pas abouti : aucun moyen de paiement n'est enregistré" in failed.text
 
 
 def test_point_15_the_emails_due_date_is_the_pdfs_in_the_buyers_time_zone(world, as_operator, client_for, catalog):

@@ -35,6 +35,35 @@ FAILED_BODY = {
     "en": "Hello,\n\nThe payment of {amount}{invoice} failed: {reason}\n{next}\nTo update your payment method, "
     "open your account's billing settings (Payment methods → Add) and make it the default.\n\n{seller}",
 }
+# Why a payment failed, in the reader's language, from Stripe's decline (or error) code: the bank's message
+# comes in English whatever the customer reads. Unknown codes get the generic sentence.
+FAILURE_REASONS: dict[str, dict[str, str]] = {
+    "no_payment_method": {
+        "fr": "aucun moyen de paiement n'est enregistré pour le prélèvement automatique.",
+        "en": "no payment method is saved for automatic payment.",
+    },
+    "insufficient_funds": {"fr": "provision insuffisante.", "en": "insufficient funds."},
+    "expired_card": {"fr": "la carte a expiré.", "en": "the card has expired."},
+    "incorrect_cvc": {"fr": "le cryptogramme est incorrect.", "en": "the security code is incorrect."},
+    "incorrect_number": {"fr": "le numéro de carte est incorrect.", "en": "the card number is incorrect."},
+    "lost_card": {"fr": "la carte est déclarée perdue.", "en": "the card was reported lost."},
+    "stolen_card": {"fr": "la carte est déclarée volée.", "en": "the card was reported stolen."},
+    "authentication_required": {
+        "fr": "votre banque demande une authentification (3-D Secure) : payez depuis votre espace client.",
+        "en": "your bank asks you to authenticate (3-D Secure): pay from your account.",
+    },
+    "processing_error": {
+        "fr": "une erreur est survenue chez la banque.",
+        "en": "an error occurred at the bank.",
+    },
+    "": {"fr": "la banque a refusé le paiement.", "en": "the bank declined the payment."},
+}
+
+
+def failure_reason(code: str | None, locale: str) -> str:
+    return FAILURE_REASONS.get(code or "", FAILURE_REASONS[""])[locale]
+
+
 NEXT = {
     "fr": ("Nous réessaierons le {date}.", "Nous ne réessaierons pas automatiquement ; merci de régler la facture."),
     "en": ("We will try again on {date}.", "We will not retry automatically; please pay the invoice."),

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from billing.documents.emails import FAILED_BODY, FAILED_SUBJECT, NEXT
+from billing.documents.emails import FAILED_BODY, FAILED_SUBJECT, NEXT, failure_reason
 from billing.documents.services import DocumentServices, claim_once, date_text, money_text
 
 
@@ -33,7 +33,7 @@ def notify_payment_failed(services: DocumentServices, detail: Mapping[str, Any])
         text=FAILED_BODY[locale].format(
             amount=amount,
             invoice=invoice_text,
-            reason=payment.failure.message if payment.failure else "",
+            reason=failure_reason(payment.failure.code if payment.failure else None, locale),
             next=next_text,
             seller=services.seller.legal_name,
         ),
