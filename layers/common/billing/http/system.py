@@ -59,8 +59,11 @@ def document(app: Any) -> dict[str, Any]:
                     "headers": {"Location": {"schema": {"type": "string"}}},
                 }
             statuses = _ERROR_STATUSES if operation.get("security") else {"400": _ERROR_STATUSES["400"]}
+            if "422" not in statuses:  # Powertools' own validation answer: ours is a 400 problem
+                responses.pop("422", None)
             for status, description in statuses.items():
                 responses[status] = {"description": description, "content": problem}
-    schema["components"]["schemas"].pop("HTTPValidationError", None)
-    schema["components"]["schemas"].pop("ValidationError", None)
+    # Powertools' validation error models: never answered (problem+json replaces them), so not documented.
+    for name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        schema["components"]["schemas"].pop(name, None)
     return schema
