@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
 
@@ -30,3 +32,23 @@ def test_every_reference_in_the_document_points_somewhere(anonymous):
 
     dangling = {ref for ref in refs(document) if ref.removeprefix("#/components/schemas/") not in schemas}
     assert dangling == set()
+
+
+def test_every_operation_has_a_written_summary_a_description_and_a_resource_action_id(anonymous):
+    document = anonymous.get("/v1/openapi.json").json()
+    operations = [(m.upper(), p, op) for p, item in document["paths"].items() for m, op in item.items()]
+    undocumented = [
+        f"{method} {path}"
+        for method, path, op in operations
+        if not op.get("description") or op.get("summary", "").startswith(method)
+    ]
+    assert undocumented == [], undocumented
+    ids = [op["operationId"] for _, _, op in operations]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"[a-z]+(_[a-z]+)+", i) for i in ids), ids
+    named = {(method, path): op["operationId"] for method, path, op in operations}
+    assert named[("GET", "/v1/invoices/{invoice_id}")] == "invoices_retrieve"
+    assert named[("GET", "/v1/invoices")] == "invoices_list"
+    assert named[("POST", "/v1/accounts/{account_id}/api_keys")] == "accounts_api_keys_create"
+    assert named[("POST", "/v1/invoices/{invoice_id}/finalize")] == "invoices_finalize"
+    assert named[("DELETE", "/v1/subscriptions/{subscription_id}/discount")] == "subscriptions_discount_delete"

@@ -148,6 +148,7 @@ def get_products(limit: Limit = 20, cursor: Cursor = None) -> ListOf[ProductView
     tags=["Catalog"],
 )
 def get_one_product(product_id: PRODUCT_ID) -> ProductView:
+    """Read one product: its name, description and whether it is still sold (any key)."""
     return product_view(get_product(services(router).store, product_id))
 
 
@@ -209,6 +210,7 @@ def get_prices(limit: Limit = 20, cursor: Cursor = None) -> ListOf[PriceView]:
     tags=["Catalog"],
 )
 def get_one_price(price_id: PRICE_ID) -> PriceView:
+    """Read one price: amount, currency, interval, usage type and tiers (any key)."""
     return price_view(get_price(services(router).store, price_id))
 
 
@@ -245,6 +247,7 @@ def post_coupon(body: CouponCreate) -> CouponView:
     tags=["Discounts"],
 )
 def get_coupons(limit: Limit = 20, cursor: Cursor = None) -> ListOf[CouponView]:
+    """List coupons, newest first (operators)."""
     require_operator(caller(router))
     found = services(router).store.list_coupons(page(limit, cursor))
     return ListOf[CouponView](data=[coupon_view(c) for c in found.items], next_cursor=found.next_cursor)
@@ -294,6 +297,7 @@ def post_promotion_code(body: PromotionCodeCreate) -> PromotionCodeView:
     tags=["Discounts"],
 )
 def get_promotion_codes(limit: Limit = 20, cursor: Cursor = None) -> ListOf[PromotionCodeView]:
+    """List promotion and referral codes, newest first (operators)."""
     require_operator(caller(router))
     found = services(router).store.list_promotion_codes(page(limit, cursor))
     return ListOf[PromotionCodeView](data=[promotion_code_view(c) for c in found.items], next_cursor=found.next_cursor)

@@ -31,6 +31,7 @@ def get_invoice_pdf(invoice_id: Annotated[str, Path(pattern=r"^in_[0-9a-z]{1,40}
 
 @router.get("/v1/credit_notes/<credit_note_id>/pdf", status_code=302, security=BEARER, tags=["Documents"])
 def get_credit_note_pdf(credit_note_id: Annotated[str, Path(pattern=r"^cn_[0-9a-z]{1,40}$")]) -> Response[None]:
+    """Redirect to the credit note PDF (a link valid 5 minutes); members see their own account's."""
     s = services(router)
     return _redirect(credit_note_pdf_url(s.store, s.documents, caller(router), credit_note_id))
 

@@ -140,6 +140,7 @@ def get_credit_notes(
     tags=["Invoices"],
 )
 def get_one_credit_note(credit_note_id: Annotated[str, Path(pattern=r"^cn_[0-9a-z]{1,40}$")]) -> CreditNoteView:
+    """Read one credit note: the invoice it corrects, its lines and amounts; members see their own account's."""
     return CreditNoteView.of(get_credit_note(services(router).store, caller(router), credit_note_id))
 
 

@@ -49,6 +49,7 @@ def post_setup_intent(account_id: ACCOUNT_ID) -> SetupIntentView:
 
 @router.get("/v1/accounts/<account_id>/payment_methods", security=BEARER, tags=["Payment methods"])
 def get_payment_methods(account_id: ACCOUNT_ID) -> PaymentMethodsView:
+    """List an account's saved payment methods, the default first (members of the account, operators)."""
     return PaymentMethodsView.of(list_methods(services(router).payments, caller(router), account_id))
 
 
@@ -132,6 +133,7 @@ def get_payments(account: ACCOUNT_QUERY, limit: Limit = 20, cursor: Cursor = Non
 
 @router.get("/v1/payments/<payment_id>", security=BEARER, tags=["Payments"])
 def get_one_payment(payment_id: PAYMENT_ID) -> PaymentView:
+    """Read one payment: amount, status, the invoices it paid, and why it failed if it did."""
     return PaymentView.of(get_payment(services(router).payments, caller(router), payment_id))
 
 
@@ -144,6 +146,7 @@ def get_receipts(account: ACCOUNT_QUERY, limit: Limit = 20, cursor: Cursor = Non
 
 @router.get("/v1/receipts/<receipt_id>", security=BEARER, tags=["Receipts"])
 def get_one_receipt(receipt_id: RECEIPT_ID) -> ReceiptView:
+    """Read one receipt: the payment it acknowledges and the invoices it settled."""
     return ReceiptView.of(get_receipt(services(router).store, caller(router), receipt_id))
 
 

@@ -76,6 +76,7 @@ def post_subscription(body: SubscriptionCreate) -> SubscriptionView:
     tags=["Subscriptions"],
 )
 def get_subscriptions(account: ACCOUNT_QUERY, limit: Limit = 20, cursor: Cursor = None) -> ListOf[SubscriptionView]:
+    """List an account's subscriptions, newest first, cancelled ones included."""
     found = list_subscriptions(services(router).billing, caller(router), account, page(limit, cursor))
     return ListOf[SubscriptionView](data=[SubscriptionView.of(s) for s in found.items], next_cursor=found.next_cursor)
 
@@ -86,6 +87,7 @@ def get_subscriptions(account: ACCOUNT_QUERY, limit: Limit = 20, cursor: Cursor 
     tags=["Subscriptions"],
 )
 def get_one_subscription(subscription_id: SUBSCRIPTION_ID) -> SubscriptionView:
+    """Read one subscription: items, current period, trial, discount and cancellation."""
     return SubscriptionView.of(get_subscription(services(router).billing, caller(router), subscription_id))
 
 

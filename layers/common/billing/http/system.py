@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import re
 from functools import cache
 from typing import Any
 
@@ -45,9 +47,45 @@ def _problem_schema() -> dict[str, Any]:
     return Problem.model_json_schema(ref_template="#/components/schemas/{model}")
 
 
+# A trailing path segment that names an action on the object before it, not a sub-resource.
+_ACTIONS = frozenset({"cancel", "default", "finalize", "preview", "void"})
+_READ_ACTIONS = {"get": "retrieve", "patch": "update", "post": "update", "delete": "delete"}
+
+
+def operation_id(method: str, path: str) -> str:
+    """A stable ``resource_action`` name, from the route alone: ``invoices_retrieve``, ``invoices_list``,
+    ``accounts_api_keys_create``, ``invoices_finalize``, ``subscriptions_discount_delete``."""
+    segments = [segment for segment in path.split("/")[2:] if segment]
+    literals = [re.sub(r"\W", "_", segment) for segment in segments if not segment.startswith("{")]
+    if segments[-1].startswith("{"):
+        action = _READ_ACTIONS[method]
+    elif literals[-1] in _ACTIONS:
+        return "_".join(literals)
+    else:
+        plural = literals[-1].endswith("s")
+        action = {"get": "list" if plural else "retrieve", "post": "create" if plural else "set"}.get(method, method)
+    return "_".join([*literals, action])
+
+
+def _describe(schema: dict[str, Any], app: Any) -> None:
+    """Summary, description and operationId from the route itself: its docstring's first sentence, the
+    whole docstring, and its path. Powertools gives "GET /v1/…" and ``<function>_<path>_<method>``."""
+    # Powertools keeps its routes in these two lists (no public accessor); Route.operation_id is public.
+    routes = {route.operation_id: route for route in [*app._static_routes, *app._dynamic_routes]}
+    for path, item in schema.get("paths", {}).items():
+        for method, operation in item.items():
+            route = routes.get(operation.get("operationId"))
+            text = inspect.getdoc(route.func) if route is not None else None
+            if text:
+                operation["summary"] = text.split("\n\n")[0].replace("\n", " ").split(". ")[0].rstrip(".")
+                operation["description"] = text
+            operation["operationId"] = operation_id(method, path)
+
+
 def document(app: Any) -> dict[str, Any]:
     """The generated document, with our problem+json answers declared on every operation."""
     schema: dict[str, Any] = app.get_openapi_schema().model_dump(mode="json", by_alias=True, exclude_none=True)
+    _describe(schema, app)
     schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = _problem_schema()
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for item in schema.get("paths", {}).values():
