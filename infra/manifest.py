@@ -121,7 +121,10 @@ _WRITE = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dyn
 WORK_QUEUE = Queue(id="BillingWork", visibility_timeout_s=120)
 DOCUMENTS_QUEUE = Queue(id="Documents", visibility_timeout_s=120)
 PAYMENTS_QUEUE = Queue(id="Payments", visibility_timeout_s=120)
-QUEUES = (WORK_QUEUE, DOCUMENTS_QUEUE, PAYMENTS_QUEUE)
+# Retries of a failing endpoint are the delivery's own (days apart, in the due index); the redrive count
+# only catches a crashing function.
+WEBHOOKS_QUEUE = Queue(id="Webhooks", visibility_timeout_s=60)
+QUEUES = (WORK_QUEUE, DOCUMENTS_QUEUE, PAYMENTS_QUEUE, WEBHOOKS_QUEUE)
 DOCUMENTS_BUCKET = Bucket(id="Documents")
 BUCKETS = (DOCUMENTS_BUCKET,)
 EVENT_BUS = "BillingEvents"
@@ -147,10 +150,15 @@ EVENT_RULES = {
     "ChargesOnDue": ((EventType.INVOICE_CHARGE_DUE,), "Payments"),
     "ReferralOnPaid": ((EventType.INVOICE_PAID,), "Payments"),  # a referee's first paid invoice credits its referrer
     "ResumeOnGoodStanding": ((EventType.ACCOUNT_STATUS_CHANGED,), "Payments"),  # billing stopped by dunning resumes
+    "WebhooksOnEvery": (tuple(EventType), "Webhooks"),  # sellers' endpoints hear every event
 }
 # Stripe allows 25 requests/s: two copies of the payments function, each paced (billing/payments/pacing.py).
 PAYMENTS_CONCURRENCY = 2
-SCHEDULES = (Schedule(id="HourlyBillingRun", expression="rate(1 hour)", function="billing_run"),)
+SCHEDULES = (
+    Schedule(id="HourlyBillingRun", expression="rate(1 hour)", function="billing_run"),
+    # Webhook retries are minutes apart at first: the sweep reads the due deliveries every minute.
+    Schedule(id="WebhookRetries", expression="rate(1 minute)", function="webhook_delivery"),
+)
 _BILLING_TABLES = {"BILLING_TABLE": "Main"}
 _STORE_ACTIONS: dict[str, tuple[str, ...]] = {
     "Main": (
@@ -178,6 +186,7 @@ FUNCTIONS = (
         tables={"BILLING_TABLE": "Main", "BILLING_IDEMPOTENCY_TABLE": "Idempotency"},
         table_actions={"Main": _READ + _WRITE, "Idempotency": ("dynamodb:GetItem", *_WRITE)},
         buckets={"BILLING_DOCUMENTS_BUCKET": "Documents"},
+        queues={"BILLING_WEBHOOKS_QUEUE": "Webhooks"},
         publishes_events=True,
         uses_stripe=True,
     ),
@@ -228,6 +237,16 @@ FUNCTIONS = (
         memory_mb=1024,
         timeout_s=60,
         trigger=QueueTrigger("Documents", batch_size=5),
+    ),
+    Function(
+        name="webhook_delivery",
+        description="Outgoing webhooks: record each event, POST it signed to each endpoint, retry for 3 days",
+        tables=_BILLING_TABLES,
+        table_actions={"Main": _READ + _WRITE},
+        queues={"BILLING_WEBHOOKS_QUEUE": "Webhooks"},
+        timeout_s=30,
+        # One delivery per invocation: an endpoint that never answers delays no other endpoint's events.
+        trigger=QueueTrigger("Webhooks", batch_size=1),
     ),
 )
 
@@ -288,6 +307,16 @@ ROUTES = (
     Route("GET", "/v1/receipts", "api"),
     Route("GET", "/v1/receipts/{receipt_id}", "api"),
     Route("GET", "/v1/receipts/{receipt_id}/pdf", "api"),
+    Route("POST", "/v1/webhook_endpoints", "api"),
+    Route("GET", "/v1/webhook_endpoints", "api"),
+    Route("GET", "/v1/webhook_endpoints/{endpoint_id}", "api"),
+    Route("PATCH", "/v1/webhook_endpoints/{endpoint_id}", "api"),
+    Route("DELETE", "/v1/webhook_endpoints/{endpoint_id}", "api"),
+    Route("POST", "/v1/webhook_endpoints/{endpoint_id}/roll_secret", "api"),
+    Route("GET", "/v1/webhook_endpoints/{endpoint_id}/deliveries", "api"),
+    Route("GET", "/v1/events", "api"),
+    Route("GET", "/v1/events/{event_id}", "api"),
+    Route("POST", "/v1/events/{event_id}/resend", "api"),
     # Stripe authenticates by signature, not by API key.
     Route("POST", "/webhooks/stripe", "stripe_webhook", authorized=False),
 )

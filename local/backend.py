@@ -55,6 +55,7 @@ class LocalBackend:
                 "BILLING_CORS_ORIGINS": os.environ.get("BILLING_CORS_ORIGINS", "http://localhost:5173"),
                 "BILLING_WORK_QUEUE": self.resources["queue:BillingWork"],
                 "BILLING_PAYMENTS_QUEUE": self.resources["queue:Payments"],
+                "BILLING_WEBHOOKS_QUEUE": self.resources["queue:Webhooks"],
                 "BILLING_STRIPE_SECRET": self.resources["secret:stripe"],
                 "BILLING_DOCUMENTS_BUCKET": self.resources["bucket:Documents"],
                 "BILLING_EVENT_BUS": self.resources["bus"],

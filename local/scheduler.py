@@ -34,6 +34,14 @@ def next_run_at(due: datetime, now: datetime) -> datetime:
     return fire
 
 
+def next_minute_at(due: datetime, now: datetime) -> datetime:
+    """The first one-minute sweep that sees something due at ``due`` (webhook retries)."""
+    fire = max(due, now)
+    if fire.second or fire.microsecond:
+        fire = fire.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return fire
+
+
 class MovableClock:
     """Real time plus an offset that only grows: time flows, and can jump forward."""
 
@@ -130,20 +138,25 @@ class LocalTriggers:
             self.gateway.functions[schedule.function].invoke(event)
 
     def earliest_due(self) -> datetime | None:
+        """The first instant the schedules have work: the billing run's next hour with something due,
+        or the minute a webhook retry falls due (the retry sweep runs every minute)."""
+        from billing.adapters.dynamodb_webhooks import WEBHOOK_DUE_PREFIX
         from billing.runs.shards import DUE_SHARDS
 
+        now = self.clock.now()
         earliest = None
-        for shard in range(DUE_SHARDS):
-            items = self._dynamodb.query(
-                TableName=self.table,
-                IndexName="DUE",
-                Limit=1,
-                KeyConditionExpression="duepk = :pk",
-                ExpressionAttributeValues={":pk": {"S": f"DUE#{shard}"}},
-            )["Items"]
-            if items:
-                due = datetime.fromisoformat(items[0]["duesk"]["S"].split("#", 1)[0])
-                earliest = due if earliest is None else min(earliest, due)
+        for prefix, fire_at in (("DUE#", next_run_at), (WEBHOOK_DUE_PREFIX, next_minute_at)):
+            for shard in range(DUE_SHARDS):
+                items = self._dynamodb.query(
+                    TableName=self.table,
+                    IndexName="DUE",
+                    Limit=1,
+                    KeyConditionExpression="duepk = :pk",
+                    ExpressionAttributeValues={":pk": {"S": f"{prefix}{shard}"}},
+                )["Items"]
+                if items:
+                    due = fire_at(datetime.fromisoformat(items[0]["duesk"]["S"].split("#", 1)[0]), now)
+                    earliest = due if earliest is None else min(earliest, due)
         return earliest
 
     def advance_to(self, target: datetime) -> dict[str, Any]:
@@ -152,14 +165,11 @@ class LocalTriggers:
             runs = messages = 0
             messages += self.drain()
             while True:
-                due = self.earliest_due()
-                if due is None:
-                    break
-                fire = next_run_at(due, self.clock.now())
-                if fire > target:
+                fire = self.earliest_due()
+                if fire is None or fire > target:
                     break
                 self.clock.advance_to(fire)
-                log.info("clock %s: billing run (earliest due %s)", fire.isoformat(), due.isoformat())
+                log.info("clock %s: scheduled runs", fire.isoformat())
                 self.fire_schedules()
                 runs += 1
                 messages += self.drain()

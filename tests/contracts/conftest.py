@@ -14,6 +14,7 @@ from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
 from billing.adapters.dynamodb_billing import DynamoBillingStore
 from billing.adapters.dynamodb_tables import bind_table
 from billing.adapters.dynamodb_usage import DynamoUsageStore
+from billing.adapters.dynamodb_webhooks import DynamoWebhookStore
 from billing.adapters.s3_documents import S3Documents
 from billing.adapters.ses_mailer import SesMailer
 from billing.adapters.stripe_payments import StripeGateway
@@ -23,6 +24,7 @@ from tests.fakes import InMemoryAccounts, InMemoryKeys
 from tests.fakes.billing_store import InMemoryBillingStore, InMemoryUsageStore
 from tests.fakes.outside import InMemoryDocuments, RecordingMailer, RecordingPublisher, RecordingQueue
 from tests.fakes.payments import WEBHOOK_SECRET, FakePaymentGateway
+from tests.fakes.webhooks import InMemoryWebhookStore
 
 IMPLEMENTATIONS = ["memory", pytest.param("emulated", marks=pytest.mark.integration)]
 
@@ -103,3 +105,11 @@ def mail(request):
         return recording, lambda to: [m for m in recording.sent if m.to == to]
     backend = request.getfixturevalue("backend")
     return SesMailer(backend.resources["sender"]), lambda to: emulated_mailbox(backend, to)
+
+
+@pytest.fixture(params=IMPLEMENTATIONS)
+def webhook_store(request):
+    if request.param == "memory":
+        return InMemoryWebhookStore()
+    bind_table(request.getfixturevalue("backend").tables["Main"])
+    return DynamoWebhookStore()

@@ -57,6 +57,13 @@ def victim(world, as_operator, client_for):
         "credit_note": credit_note,
         "catalog": catalog,
         "coupon": ok(as_operator.post("/v1/coupons", json={"percent_off": "5", "duration": "once"})),
+        "endpoint": ok(
+            as_operator.post(
+                "/v1/webhook_endpoints", json={"url": "https://example.com/hook", "enabled_events": ["*"]}
+            ),
+            201,
+        ),
+        "event": ok(as_operator.get("/v1/events"))["data"][0],
     }
 
 
@@ -77,6 +84,8 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
         "payment_method_id": victim["method"]["id"],
         "payment_id": victim["payment"]["id"],
         "receipt_id": victim["payment"]["receipt"],
+        "endpoint_id": victim["endpoint"]["id"],
+        "event_id": victim["event"]["id"],
     }
     # What each route must answer the intruder
     # route → (json body, query, expected status)
@@ -106,6 +115,17 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
         ("GET", "/v1/coupons/{coupon_id}"): (None, None, 403),
         ("POST", "/v1/promotion_codes"): ({"code": "FREE100", "coupon": "coupon_x1"}, None, 403),
         ("GET", "/v1/promotion_codes"): (None, None, 403),
+        # Outgoing webhooks concern every account: operators only.
+        ("POST", "/v1/webhook_endpoints"): ({"url": "https://intrus.example/h", "enabled_events": ["*"]}, None, 403),
+        ("GET", "/v1/webhook_endpoints"): (None, None, 403),
+        ("GET", "/v1/webhook_endpoints/{endpoint_id}"): (None, None, 403),
+        ("PATCH", "/v1/webhook_endpoints/{endpoint_id}"): ({"url": "https://intrus.example/h"}, None, 403),
+        ("DELETE", "/v1/webhook_endpoints/{endpoint_id}"): (None, None, 403),
+        ("POST", "/v1/webhook_endpoints/{endpoint_id}/roll_secret"): (None, None, 403),
+        ("GET", "/v1/webhook_endpoints/{endpoint_id}/deliveries"): (None, None, 403),
+        ("GET", "/v1/events"): (None, None, 403),
+        ("GET", "/v1/events/{event_id}"): (None, None, 403),
+        ("POST", "/v1/events/{event_id}/resend"): ({}, None, 403),
         ("POST", "/v1/subscriptions"): ({"account": account, "items": [{"price": seat}]}, None, 404),
         ("GET", "/v1/subscriptions"): (None, {"account": account}, 404),
         ("GET", "/v1/subscriptions/{subscription_id}"): (None, None, 404),

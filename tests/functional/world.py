@@ -37,14 +37,19 @@ from billing.runs.run_billing import RunReport, run_billing
 from billing.runs.shards import DUE_SHARDS
 from billing.settings import ApiSettings
 from billing.subscriptions.services import Services
+from billing.webhooks.deliver_event import deliver_event
+from billing.webhooks.record_event import record_event
+from billing.webhooks.retry_deliveries import retry_deliveries
+from billing.webhooks.services import WebhookServices
 from infra.manifest import EVENT_RULES
 from local.gateway import Gateway
-from local.scheduler import next_run_at
+from local.scheduler import next_minute_at, next_run_at
 from tests.builders import proxy_event
 from tests.fakes import InMemoryAccounts, InMemoryIdempotency, InMemoryKeys
 from tests.fakes.billing_store import InMemoryBillingStore, InMemoryUsageStore
 from tests.fakes.outside import InMemoryDocuments, RecordingMailer, RecordingPublisher, RecordingQueue
 from tests.fakes.payments import FakePaymentGateway
+from tests.fakes.webhooks import InMemoryWebhookStore, ScriptedReceiver
 
 START = datetime(2026, 3, 1, 9, tzinfo=UTC)
 OPERATOR = Principal(role=Role.OPERATOR, key_id="key_operator")
@@ -104,7 +109,15 @@ class World:
         self.payments_queue = RecordingQueue()
         self.documents = InMemoryDocuments()
         self.mailer = RecordingMailer()
+        self.webhook_store = InMemoryWebhookStore()
+        self.receiver = ScriptedReceiver()  # every seller endpoint: answers 200 unless scripted otherwise
+        self.webhooks_queue = RecordingQueue()
+        self.webhook_services = WebhookServices(
+            store=self.webhook_store, clock=self.clock, queue=self.webhooks_queue, sender=self.receiver
+        )
         self.api_services = ApiServices(
+            webhook_store=self.webhook_store,
+            webhook_queue=self.webhooks_queue,
             clock=self.clock,
             accounts=self.accounts,
             keys=self.keys,
@@ -211,6 +224,7 @@ class World:
         """Publish what was committed, run the functions the bus feeds, deliver Stripe's webhooks, until
         nothing is left (a receipt's email follows the payment that a webhook booked, and so on)."""
         while True:
+            self._work_webhooks_queue()
             events = self.pending.take()
             webhooks = self.gateway.take_sent()
             if not events and not webhooks:
@@ -229,6 +243,14 @@ class World:
             elif target == "Payments":
                 envelope = {"detail-type": str(event.type), "source": "billing", "detail": event.bus_detail()}
                 react_to_payments_message(self.payment_services, envelope)
+            elif target == "Webhooks":
+                record_event(self.webhook_services, str(event.type), event.bus_detail(), event.at)
+                self._work_webhooks_queue()
+
+    def _work_webhooks_queue(self) -> None:
+        """The delivery function on each queued message: one attempt each."""
+        for message in self.webhooks_queue.take():
+            deliver_event(self.webhook_services, str(message["event"]), str(message["endpoint"]))
 
     def deliver_webhook(self, payload: bytes, signature: str | None) -> bool:
         """Stripe's delivery through the intake (signature, dedup, queue) and the payments worker."""
@@ -242,21 +264,30 @@ class World:
         self.settle()
 
     def run_billing(self) -> RunReport:
-        """The hourly run, then the worker on every message it queued."""
+        """The scheduled runs: the hourly billing run, then the worker on every message it queued; the
+        webhook retry sweep, then the delivery function on each retry."""
         report = run_billing(self.store, self.work_queue, self.publisher, self.clock, DUE_SHARDS)
         for message in self.work_queue.take():
             process_due(self.billing, str(message["kind"]), str(message["id"]))
+        retry_deliveries(self.webhook_services)
         self.settle()
         return report
 
     def earliest_due(self) -> datetime | None:
-        until = datetime.max.replace(tzinfo=UTC)
+        """When a schedule next has work: the hour after something falls due (billing run), or the
+        minute a webhook retry falls due (the one-minute sweep)."""
+        until, now = datetime.max.replace(tzinfo=UTC), self.clock.now()
         due = [
             self._due_at(kind, object_id)
             for shard in range(DUE_SHARDS)
             for kind, object_id in self.store.due(shard, until)
         ]
-        return min((at for at in due if at is not None), default=None)
+        fires = [next_run_at(at, now) for at in due if at is not None]
+        for event_id, endpoint_id in self.webhook_store.due_deliveries(until):
+            delivery = self.webhook_store.get_delivery(event_id, endpoint_id)
+            if delivery is not None and delivery.next_attempt_at is not None:
+                fires.append(next_minute_at(delivery.next_attempt_at, now))
+        return min(fires, default=None)
 
     def _due_at(self, kind: str, object_id: str) -> datetime | None:
         if kind == "subscription":
@@ -272,8 +303,7 @@ class World:
         """What ``POST /_local/clock`` does (local/scheduler.py): the hourly run at each hour at which
         something falls due, up to ``target``, then once at ``target``."""
         runs = 0
-        while (due := self.earliest_due()) is not None:
-            fire = next_run_at(due, self.clock.now())
+        while (fire := self.earliest_due()) is not None:
             if fire > target:
                 break
             self.clock.advance_to(fire)

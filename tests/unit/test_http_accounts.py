@@ -29,6 +29,8 @@ class Api:
             usage=None,  # type: ignore[arg-type]
             documents=None,  # type: ignore[arg-type]
             payment_gateway=lambda: None,  # type: ignore[arg-type,return-value]
+            webhook_store=None,  # type: ignore[arg-type]
+            webhook_queue=None,  # type: ignore[arg-type]
         )
 
     def call(self, method, path, resource, principal=OPERATOR, body=None, headers=None, params=None):

@@ -7,6 +7,7 @@ uses (the authorizer never loads botocore's DynamoDB document models of billing,
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -34,12 +35,13 @@ def _publish_after_answer(pending: PendingEvents, store: Any, publisher: Any) ->
 
 
 def api() -> Invoke:
-    from billing.adapters.aws_messaging import EventBridgePublisher
+    from billing.adapters.aws_messaging import EventBridgePublisher, SqsQueue
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
     from billing.adapters.dynamodb_billing import DynamoBillingStore
     from billing.adapters.dynamodb_tables import bind_table
     from billing.adapters.dynamodb_usage import DynamoUsageStore
+    from billing.adapters.dynamodb_webhooks import DynamoWebhookStore
     from billing.adapters.idempotency import PowertoolsIdempotency
     from billing.adapters.s3_documents import S3Documents
     from billing.batch import PendingEvents
@@ -62,6 +64,8 @@ def api() -> Invoke:
         return gateway_from_secret(settings.stripe_secret, settings.stripe_api_base)
 
     services = ApiServices(
+        webhook_store=DynamoWebhookStore(),
+        webhook_queue=SqsQueue(settings.webhooks_queue),
         clock=RuntimeClock(),
         accounts=DynamoAccountRepository(),
         keys=DynamoApiKeyRepository(),
@@ -222,3 +226,49 @@ def payments() -> Invoke:
         publish_events(pending.take(), store, publisher)  # a failure fails the record; the outbox keeps them
 
     return sqs_batch(handle)
+
+
+def webhook_delivery() -> Invoke:
+    """Outgoing webhooks: bus events become seller events (one delivery per endpoint), each delivery is
+    one message and one attempt; the one-minute schedule queues the retries that fell due."""
+    from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent
+
+    from billing.adapters.aws_messaging import SqsQueue
+    from billing.adapters.dynamodb_tables import bind_table
+    from billing.adapters.dynamodb_webhooks import DynamoWebhookStore
+    from billing.adapters.http_webhooks import HttpWebhookSender
+    from billing.clock import RuntimeClock
+    from billing.settings import WebhookDeliverySettings
+    from billing.sqs_batch import sqs_batch
+    from billing.webhooks.deliver_event import deliver_event
+    from billing.webhooks.record_event import record_event
+    from billing.webhooks.retry_deliveries import retry_deliveries
+    from billing.webhooks.services import WebhookServices
+
+    settings = WebhookDeliverySettings()
+    bind_table(settings.table)
+    services = WebhookServices(
+        store=DynamoWebhookStore(),
+        clock=RuntimeClock(),
+        queue=SqsQueue(settings.webhooks_queue),
+        sender=HttpWebhookSender(),
+    )
+
+    def handle(record: SQSRecord) -> None:
+        body = record.json_body
+        if "detail-type" in body:  # EventBridge's envelope, delivered by the bus rule
+            event = EventBridgeEvent(body)
+            record_event(services, event.detail_type, event.detail, datetime.fromisoformat(event.time))
+            return
+        delivery = deliver_event(services, body["event"], body["endpoint"])
+        if delivery is not None:
+            metrics.add_metric(name=f"WebhookDelivery_{delivery.status.value}", unit="Count", value=1)
+
+    work = sqs_batch(handle)
+
+    def invoke(event: dict[str, Any], context: Any) -> Any:
+        if "Records" in event:
+            return work(event, context)
+        return {"queued": retry_deliveries(services)}  # the schedule
+
+    return invoke

@@ -39,6 +39,7 @@ class ErrorCode(StrEnum):
     DOCUMENT_CONFLICT = "document_conflict"
     DUPLICATE_ITEM = "duplicate_item"
     EMPTY_INVOICE = "empty_invoice"
+    EVENT_NOT_FOUND = "event_not_found"
     FIRST_TIME_ONLY = "first_time_only"
     FRENCH_IDENTIFIER_OUTSIDE_FRANCE = "french_identifier_outside_france"
     IDEMPOTENCY_KEY_IN_PROGRESS = "idempotency_key_in_progress"
@@ -71,27 +72,28 @@ class ErrorCode(StrEnum):
     INVALID_TRIAL = "invalid_trial"
     INVALID_UNIT_AMOUNT = "invalid_unit_amount"
     INVALID_VAT_NUMBER = "invalid_vat_number"
+    INVALID_WEBHOOK_URL = "invalid_webhook_url"
     INVOICE_NOT_DRAFT = "invoice_not_draft"
     INVOICE_NOT_FINALIZED = "invoice_not_finalized"
     INVOICE_NOT_FOUND = "invoice_not_found"
     INVOICE_NOT_OPEN = "invoice_not_open"
     INVOICE_NOT_PAID = "invoice_not_paid"
-    ITEM_NOT_FOUND = "item_not_found"
     ITEMS_REQUIRED = "items_required"
+    ITEM_NOT_FOUND = "item_not_found"
     LAST_OWNER_KEY = "last_owner_key"
     LEDGER_ENTRY_CONFLICT = "ledger_entry_conflict"
     MANAGED_BY_MARKETPLACE = "managed_by_marketplace"
-    METER_REQUIRED = "meter_required"
     METERED_NEEDS_INTERVAL = "metered_needs_interval"
+    METER_REQUIRED = "meter_required"
     MISSING_API_KEY = "missing_api_key"
     MISSING_SIGNATURE = "missing_signature"
     MIXED_INTERVALS = "mixed_intervals"
     NAIVE_DATETIME = "naive_datetime"
     NEGATIVE_INVOICE = "negative_invoice"
-    NO_PAYMENT_METHOD = "no_payment_method"
     NOT_AN_EU_COUNTRY = "not_an_eu_country"
     NOT_DUE = "not_due"
     NOT_REFUNDABLE = "not_refundable"
+    NO_PAYMENT_METHOD = "no_payment_method"
     ONE_DISCOUNT = "one_discount"
     ONE_OFF_PRICE = "one_off_price"
     OPERATOR_ONLY = "operator_only"
@@ -104,8 +106,8 @@ class ErrorCode(StrEnum):
     PAYMENT_NOT_BOOKED = "payment_not_booked"
     PAYMENT_NOT_FOUND = "payment_not_found"
     PDF_NOT_READY = "pdf_not_ready"
-    PERMISSION_DENIED = "permission_denied"
     PERMISSIONS_REQUIRED = "permissions_required"
+    PERMISSION_DENIED = "permission_denied"
     PRICE_NOT_FOUND = "price_not_found"
     PRICE_REQUIRED = "price_required"
     PRODUCT_NOT_FOUND = "product_not_found"
@@ -135,6 +137,8 @@ class ErrorCode(StrEnum):
     TOO_MANY_CHANGES = "too_many_changes"
     TOO_MANY_DOCUMENTS = "too_many_documents"
     UNIT_AMOUNT_REQUIRED = "unit_amount_required"
+    UNKNOWN_EVENT_TYPE = "unknown_event_type"
+    WEBHOOK_ENDPOINT_NOT_FOUND = "webhook_endpoint_not_found"
 
 
 # What each code means, for docs/errors.md (generated; a test keeps it current).
@@ -165,6 +169,7 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.DOCUMENT_CONFLICT: "Invoice <invoice_id> kept changing; the message will retry.",
     ErrorCode.DUPLICATE_ITEM: "Item ids are unique.",
     ErrorCode.EMPTY_INVOICE: "An invoice needs at least one line.",
+    ErrorCode.EVENT_NOT_FOUND: "No event <event_id> (events are kept 30 days).",
     ErrorCode.FIRST_TIME_ONLY: "This code is for new customers only.",
     ErrorCode.FRENCH_IDENTIFIER_OUTSIDE_FRANCE: "<param> applies to French companies only (address.country must be FR)",
     ErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS: "A request with this Idempotency-Key is still running; retry shortly.",
@@ -197,6 +202,7 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.INVALID_TRIAL: "trial_period_days must be 1 to 730.",
     ErrorCode.INVALID_UNIT_AMOUNT: "Unit amounts carry at most <limit> decimals.",
     ErrorCode.INVALID_VAT_NUMBER: "VAT number is not valid (<reason>)",
+    ErrorCode.INVALID_WEBHOOK_URL: "A webhook endpoint URL is an absolute http or https URL.",
     ErrorCode.INVOICE_NOT_DRAFT: "Invoice <invoice_id> is already <status>.",
     ErrorCode.INVOICE_NOT_FINALIZED: "Credit notes apply to finalized invoices.",
     ErrorCode.INVOICE_NOT_FOUND: "No invoice <invoice_id>.",
@@ -261,6 +267,8 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.TOO_MANY_CHANGES: "This change is too large for one transaction.",
     ErrorCode.TOO_MANY_DOCUMENTS: "At most <limit> documents per zip.",
     ErrorCode.UNIT_AMOUNT_REQUIRED: "Give unit_amount or unit_amount_decimal.",
+    ErrorCode.UNKNOWN_EVENT_TYPE: "<type> is not an event type we send (docs/events.md lists them), nor *.",
+    ErrorCode.WEBHOOK_ENDPOINT_NOT_FOUND: "No webhook endpoint <endpoint_id>.",
 }
 
 

@@ -33,6 +33,7 @@ class ApiSettings(TableSettings, StripeSettings):
     idempotency_table: str = Field(min_length=3)
     documents_bucket: str = ""
     event_bus: str = ""
+    webhooks_queue: str = ""  # the queue's URL: resent events are delivered from it
     # Comma-separated in the environment (BILLING_CORS_ORIGINS), not JSON.
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     # Big enough for a 1,000-event usage batch, small enough to refuse abuse before parsing.
@@ -68,3 +69,7 @@ class PaymentsSettings(TableSettings, StripeSettings):
 
 class WebhookSettings(TableSettings, StripeSettings):
     payments_queue: str = Field(min_length=8)  # the queue's URL
+
+
+class WebhookDeliverySettings(TableSettings):
+    webhooks_queue: str = Field(min_length=8)  # the queue's URL: its own messages, one delivery each

@@ -17,10 +17,9 @@ from billing.adapters.dynamodb_items import (
     DocItem,
     coupon_key,
     credit_note_key,
-    decode_cursor,
     digest_key,
-    encode_cursor,
     invoice_key,
+    listing,
     outbox_key,
     payment_key,
     payment_profile_key,
@@ -67,15 +66,8 @@ class DynamoBillingStore:
         return [load(kind, item.doc.as_dict()) for item in DocItem.batch_get(keys)] if keys else []
 
     def _list(self, gsi1pk: str, kind: type[T], page: PageRequest, condition: Any = None) -> Page[T]:
-        results = DocItem.gsi1.query(
-            gsi1pk,
-            scan_index_forward=False,  # newest first
-            limit=page.limit,
-            last_evaluated_key=decode_cursor(page.cursor),
-            filter_condition=condition,
-        )
-        items = [load(kind, item.doc.as_dict()) for item in results]
-        return Page(items, encode_cursor(results.last_evaluated_key))
+        items, cursor = listing(gsi1pk, page, condition)
+        return Page([load(kind, item.doc.as_dict()) for item in items], cursor)
 
     def get_product(self, product_id: str) -> Product | None:
         found = self._get(product_key(product_id), Product)

@@ -21,6 +21,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjec
 from billing.adapters.dynamodb_tables import TableItem, account_pk
 from billing.errors import ErrorCode, InvalidInputError
 from billing.events import DomainEvent
+from billing.ports import PageRequest
 from billing.runs.shards import shard_of
 
 
@@ -92,6 +93,18 @@ def usage_key(subscription_id: str, event_id: str) -> tuple[str, str]:
 
 def outbox_key(event: DomainEvent) -> tuple[str, str]:
     return f"OUTBOX#{shard_of(event.id)}", f"{event.at.isoformat()}#{event.id}"
+
+
+def listing(gsi1pk: str, page: PageRequest, condition: Any = None) -> tuple[list[DocItem], str | None]:
+    """One page of a GSI1 listing, newest first, and the cursor of the next (``None`` at the end)."""
+    results = DocItem.gsi1.query(
+        gsi1pk,
+        scan_index_forward=False,
+        limit=page.limit,
+        last_evaluated_key=decode_cursor(page.cursor),
+        filter_condition=condition,
+    )
+    return list(results), encode_cursor(results.last_evaluated_key)
 
 
 def encode_cursor(key: dict[str, Any] | None) -> str | None:

@@ -9,7 +9,18 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from billing.errors import ErrorCode, PayloadTooLargeError
-from billing.http import accounts, balance, catalog, documents, invoices, payments, subscriptions, system, usage
+from billing.http import (
+    accounts,
+    balance,
+    catalog,
+    documents,
+    invoices,
+    payments,
+    subscriptions,
+    system,
+    usage,
+    webhook_endpoints,
+)
 from billing.http.problems import register_problem_handlers
 from billing.settings import ApiSettings
 
@@ -23,6 +34,7 @@ ROUTERS = (
     usage.router,
     documents.router,
     payments.router,
+    webhook_endpoints.router,
 )
 
 

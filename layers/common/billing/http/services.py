@@ -10,9 +10,11 @@ from billing.accounts.ports import AccountRepository, ApiKeyRepository
 from billing.clock import Clock
 from billing.payments.ports import PaymentGateway
 from billing.payments.record_payment import PaymentServices
-from billing.ports import DocumentStorage, Idempotency
+from billing.ports import DocumentStorage, Idempotency, WorkQueue
 from billing.subscriptions.services import Services
 from billing.usage.ports import UsageStore
+from billing.webhooks.ports import WebhookStore
+from billing.webhooks.services import WebhookServices
 
 if TYPE_CHECKING:  # the joined store names parts of every package
     from billing.store import BillingStore
@@ -29,6 +31,12 @@ class ApiServices:
     documents: DocumentStorage
     # Built on the first payment request: Stripe's client and keys cost nothing to other routes.
     payment_gateway: Callable[[], PaymentGateway]
+    webhook_store: WebhookStore
+    webhook_queue: WorkQueue  # resends: one delivery attempt per message
+
+    @property
+    def webhooks(self) -> WebhookServices:
+        return WebhookServices(store=self.webhook_store, clock=self.clock, queue=self.webhook_queue)
 
     @property
     def billing(self) -> Services:

@@ -48,7 +48,7 @@ def _problem_schema() -> dict[str, Any]:
 
 
 # A trailing path segment that names an action on the object before it, not a sub-resource.
-_ACTIONS = frozenset({"cancel", "default", "finalize", "preview", "void"})
+_ACTIONS = frozenset({"cancel", "default", "finalize", "preview", "resend", "roll_secret", "void"})
 _READ_ACTIONS = {"get": "retrieve", "patch": "update", "post": "update", "delete": "delete"}
 
 
