@@ -253,6 +253,7 @@ FUNCTIONS = (
 ROUTES = (
     Route("GET", "/v1/health", "api", authorized=False),
     Route("GET", "/v1/openapi.json", "api", authorized=False),
+    Route("GET", "/v1/docs", "api", authorized=False),  # the reference page (Swagger UI, no CDN)
     Route("POST", "/v1/accounts", "api"),
     Route("GET", "/v1/accounts", "api"),
     Route("GET", "/v1/accounts/{account_id}", "api"),

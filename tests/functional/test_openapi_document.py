@@ -52,3 +52,16 @@ def test_every_operation_has_a_written_summary_a_description_and_a_resource_acti
     assert named[("POST", "/v1/accounts/{account_id}/api_keys")] == "accounts_api_keys_create"
     assert named[("POST", "/v1/invoices/{invoice_id}/finalize")] == "invoices_finalize"
     assert named[("DELETE", "/v1/subscriptions/{subscription_id}/discount")] == "subscriptions_discount_delete"
+
+
+def test_the_reference_page_renders_this_document_with_no_asset_from_a_cdn(anonymous):
+    page = anonymous.get("/v1/docs")
+    assert page.status_code == 200
+    assert page.headers["Content-Type"].startswith("text/html")
+    html = page.text
+    assert "<title>Billing API reference</title>" in html
+    assert "SwaggerUIBundle(" in html  # the script is inlined
+    assert "webhook_endpoints_create" in html  # the spec is ours, with our operation ids
+    assert "<script src=" not in html
+    assert "<link rel='stylesheet'" not in html
+    assert anonymous.get("/v1/docs", params={"format": "json"}).json()["info"]["title"] == "Billing API"

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import inspect
+import json
 import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from billing.http.account_views import Health
@@ -40,6 +43,27 @@ def register_openapi(app: Any) -> None:
     @app.get("/v1/openapi.json", include_in_schema=False)
     def openapi() -> dict[str, Any]:
         return document(app)
+
+    @app.get("/v1/docs", include_in_schema=False)
+    def reference() -> Response[str]:
+        """The API reference, rendered by Swagger UI in the browser from this very document."""
+        if (app.current_event.query_string_parameters or {}).get("format") == "json":
+            return Response(200, "application/json", json.dumps(document(app)))
+        return Response(200, "text/html; charset=utf-8", reference_page(json.dumps(document(app))))
+
+
+@cache
+def reference_page(spec: str) -> str:
+    """Swagger UI with its script and stylesheet inlined from the copies Powertools ships in its wheel
+    (from PyPI, like every dependency): the page loads nothing from a CDN."""
+    from aws_lambda_powertools.event_handler.openapi import swagger_ui
+    from aws_lambda_powertools.event_handler.openapi.swagger_ui import generate_swagger_html
+
+    assets = Path(swagger_ui.__file__).parent
+    script = (assets / "swagger-ui-bundle.min.js").read_text(encoding="utf-8")
+    style = (assets / "swagger-ui.min.css").read_text(encoding="utf-8")
+    page = generate_swagger_html(spec.replace("</", "<\\/"), script, style, "", None)
+    return page.replace("<title>Swagger UI</title>", "<title>Billing API reference</title>", 1)
 
 
 @cache
