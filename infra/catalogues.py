@@ -33,7 +33,27 @@ def events_markdown() -> str:
         (f"`{kind}`", events.MEANINGS[kind], ", ".join(consumers.get(kind, [])) or "-")
         for kind in sorted(events.EventType)
     ]
-    return _document("Events", intro, _table(("detail-type", "what happened", "consumed here by"), rows))
+    webhooks = [
+        "Sellers receive the same events on their webhook endpoints (`/v1/webhook_endpoints`, docs/webhooks.md)",
+        'as `{id, object: "event", type, created, account, api_version, data: {object}}`, where',
+        "`data.object` holds `object` (the resource: `invoice`, `payment`, …), `account`, and the fields below.",
+        "The OpenAPI document (`/v1/openapi.json`) lists each under `webhooks`, with the same fields.",
+    ]
+    shapes: list[str] = []
+    for kind in sorted(events.EventType):
+        fields = [
+            (f"`{name}`", json_type.replace("|", " or "), meaning)
+            for name, (json_type, meaning) in events.FIELDS[kind].items()
+        ]
+        shapes += [f"### `{kind}`", "", events.MEANINGS[kind], "", *_table(("field", "type", "meaning"), fields), ""]
+    return _document(
+        "Events",
+        intro,
+        _table(("detail-type", "what happened", "consumed here by"), rows),
+        ["## What each event carries"],
+        webhooks,
+        shapes[:-1],
+    )
 
 
 def errors_markdown() -> str:

@@ -11,6 +11,7 @@ from pytest_socket import disable_socket, enable_socket
 
 from billing.accounts.issue_api_key import issue_operator_key
 from billing.clock import SystemClock
+from billing.events import FIELDS
 from tests.functional.world import Client, World
 
 
@@ -50,3 +51,21 @@ def server_now(world):
 @pytest.fixture
 def event_tap(world):
     return world.event_log
+
+
+_JSON_TYPES = {"string": str, "integer": int, "boolean": bool, "date-time": str, "null": type(None)}
+
+
+@pytest.fixture(autouse=True)
+def every_event_matches_its_declared_shape(world):
+    """After each test, every event it published carries only declared fields, of their declared types
+    (billing/events.py FIELDS: docs/events.md and the OpenAPI webhooks are generated from it)."""
+    yield
+    for event in world.publisher.published:
+        declared = FIELDS[event.type]
+        undeclared = set(event.detail) - set(declared)
+        assert not undeclared, f"{event.type} carries undeclared {sorted(undeclared)}: declare them in FIELDS"
+        for name, value in event.detail.items():
+            allowed = tuple(_JSON_TYPES[t] for t in declared[name][0].split("|"))
+            assert isinstance(value, allowed), (event.type, name, value)
+            assert not isinstance(value, bool) or bool in allowed, (event.type, name, value)  # bool is an int

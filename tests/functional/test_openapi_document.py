@@ -65,3 +65,16 @@ def test_the_reference_page_renders_this_document_with_no_asset_from_a_cdn(anony
     assert "<script src=" not in html
     assert "<link rel='stylesheet'" not in html
     assert anonymous.get("/v1/docs", params={"format": "json"}).json()["info"]["title"] == "Billing API"
+
+
+def test_every_event_type_is_a_webhook_of_the_document_with_its_declared_fields(anonymous):
+    from billing.events import FIELDS, EventType
+
+    webhooks = anonymous.get("/v1/openapi.json").json()["webhooks"]
+    assert set(webhooks) == {str(t) for t in EventType}
+    finalized = webhooks["invoice.finalized"]["post"]
+    body = finalized["requestBody"]["content"]["application/json"]["schema"]
+    fields = body["properties"]["data"]["properties"]["object"]["properties"]
+    assert set(fields) == {"object", "account", *FIELDS[EventType.INVOICE_FINALIZED]}
+    assert fields["due_at"] == {"type": ["string", "null"], "format": "date-time", "description": "when payment is due"}
+    assert finalized["parameters"][0]["name"] == "Billing-Signature"

@@ -17,7 +17,7 @@ REACTIONS_OF = {"documents": "billing.documents.on_event", "payments": "billing.
 
 def test_every_code_and_event_type_has_a_meaning():
     assert set(errors.MEANINGS) == set(errors.ErrorCode)
-    assert set(events.MEANINGS) == set(events.EventType)
+    assert set(events.MEANINGS) == set(events.EventType) == set(events.FIELDS)
     assert all(text.strip() for text in [*errors.MEANINGS.values(), *events.MEANINGS.values()])
 
 

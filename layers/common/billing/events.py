@@ -75,6 +75,130 @@ MEANINGS: dict[EventType, str] = {
 }
 
 
+# What each event's detail carries (and so a webhook's ``data.object``): field → (JSON type, meaning).
+# docs/events.md and the OpenAPI document's webhooks are generated from it; the functional tests check
+# every event they publish against it, so a new field cannot go out undeclared.
+Fields = dict[str, tuple[str, str]]
+_MONEY: Fields = {"currency": ("string", "ISO 4217 code, upper case")}
+_INVOICE: Fields = {"invoice": ("string", "the invoice's id (in_…)")}
+_NUMBER: Fields = {"number": ("string", "the invoice's gapless number, e.g. F-2026-000042")}
+_PAYMENT: Fields = {
+    "payment": ("string", "the payment's id (py_…)"),
+    "amount": ("integer", "in minor units (cents)"),
+    **_MONEY,
+    "purpose": ("string", "invoice, or top_up (prepaid credit)"),
+    "invoice": ("string|null", "the invoice it was for, if any"),
+    "status": ("string", "processing, requires_action, succeeded, failed, refunded or disputed"),
+}
+_PERIOD: Fields = {
+    "subscription": ("string", "the subscription's id (sub_…)"),
+    "period_start": ("date-time", "the period concerned"),
+    "period_end": ("date-time", "its end (exclusive)"),
+}
+_METHOD: Fields = {
+    "account": ("string", "the account's id"),
+    "payment_method": ("string", "Stripe's payment method id (pm_…)"),
+    "label": ("string", "how the customer knows it, e.g. Visa •••• 4242"),
+}
+FIELDS: dict[EventType, Fields] = {
+    EventType.ACCOUNT_STATUS_CHANGED: {
+        "account": ("string", "the account's id"),
+        "status": ("string", "active, warning, restricted or suspended"),
+        "previous_status": ("string", "the status before"),
+    },
+    EventType.CREDIT_NOTE_CREATED: {
+        "credit_note": ("string", "the credit note's id (cn_…)"),
+        "number": ("string", "its gapless number, e.g. AV-2026-000003"),
+        **_INVOICE,
+        "amount": ("integer", "credited, tax included, in minor units"),
+        **_MONEY,
+    },
+    EventType.INVOICE_CHARGE_DUE: {
+        **_INVOICE,
+        "amount_due": ("integer", "to charge, in minor units"),
+        **_MONEY,
+        "attempt": ("integer", "1 for the first try, then each retry"),
+    },
+    EventType.INVOICE_CREATED: {
+        **_INVOICE,
+        "subscription": ("string|null", "the subscription it bills, if any"),
+        "billing_reason": (
+            "string",
+            "subscription_create, subscription_cycle, subscription_update, subscription_usage or manual",
+        ),
+        "total": ("integer", "tax included, in minor units"),
+        **_MONEY,
+    },
+    EventType.INVOICE_FINALIZED: {
+        **_INVOICE,
+        **_NUMBER,
+        "subscription": ("string|null", "the subscription it bills, if any"),
+        "total": ("integer", "tax included, in minor units"),
+        "amount_due": ("integer", "what remains to pay after credit, in minor units"),
+        **_MONEY,
+        "collection_method": ("string", "charge_automatically or send_invoice"),
+        "due_at": ("date-time|null", "when payment is due"),
+    },
+    EventType.INVOICE_OVERDUE: {
+        **_INVOICE,
+        **_NUMBER,
+        "amount_remaining": ("integer", "unpaid, in minor units"),
+        **_MONEY,
+        "due_at": ("date-time", "when it was due"),
+    },
+    EventType.INVOICE_PAID: {**_INVOICE, **_NUMBER, "payment": ("string|null", "the payment that completed it")},
+    EventType.INVOICE_PAYMENT_REMINDER: {
+        **_INVOICE,
+        **_NUMBER,
+        "amount_remaining": ("integer", "unpaid, in minor units"),
+        **_MONEY,
+        "due_at": ("date-time", "when it was due"),
+        "days_from_due": ("integer", "negative before the due date, positive after"),
+    },
+    EventType.PAYMENT_DISPUTED: {**_PAYMENT, "dispute": ("string", "Stripe's dispute id (dp_…)")},
+    EventType.PAYMENT_FAILED: {
+        **_PAYMENT,
+        "attempt": ("integer|null", "which automatic attempt failed"),
+        "failure_code": ("string", "Stripe's decline code, or ours (no_payment_method)"),
+        "failure_message": ("string", "why, in English"),
+        "hard_decline": ("boolean", "true: retrying the same method is pointless"),
+        "next_attempt_at": ("date-time|null", "the next automatic attempt, if any"),
+    },
+    EventType.PAYMENT_PROCESSING: _PAYMENT,
+    EventType.PAYMENT_REFUNDED: {**_PAYMENT, "amount_refunded": ("integer", "refunded so far, in minor units")},
+    EventType.PAYMENT_REQUIRES_ACTION: _PAYMENT,
+    EventType.PAYMENT_SUCCEEDED: {**_PAYMENT, "receipt": ("string", "the receipt issued (rcpt_…)")},
+    EventType.PAYMENT_METHOD_ADDED: {**_METHOD, "type": ("string", "card, sepa_debit, us_bank_account, paypal…")},
+    EventType.PAYMENT_METHOD_DEFAULT_CHANGED: {**_METHOD, "default_label": ("string", "the new default's label")},
+    EventType.PAYMENT_METHOD_REMOVED: {**_METHOD, "default_label": ("string|null", "the default left, if any")},
+    EventType.RECEIPT_CREATED: {
+        "receipt": ("string", "the receipt's id (rcpt_…)"),
+        "number": ("string", "its number, e.g. R-2026-000001"),
+        "payment": ("string", "the payment it acknowledges"),
+        "amount": ("integer", "paid, in minor units"),
+    },
+    EventType.REFERRAL_CREDITED: {
+        "referee": ("string", "the account that was referred"),
+        **_INVOICE,
+        "amount": ("integer", "credited to the referrer, in minor units"),
+        **_MONEY,
+    },
+    EventType.RECEIPTS_DIGEST_DUE: {
+        "account": ("string", "the account's id"),
+        "month": ("string", "YYYY-MM"),
+    },
+    EventType.SUBSCRIPTION_ENDED: {**_PERIOD, "status": ("string", "canceled")},
+    EventType.SUBSCRIPTION_PAUSED: {**_PERIOD, "status": ("string", "the subscription's status")},
+    EventType.SUBSCRIPTION_RENEWED: {**_PERIOD, "status": ("string", "the subscription's status")},
+    EventType.SUBSCRIPTION_RESUMED: _PERIOD,
+    EventType.SUBSCRIPTION_TRIAL_ENDING: {
+        "subscription": ("string", "the subscription's id (sub_…)"),
+        "trial_end": ("date-time", "when the trial ends and the first invoice is drafted"),
+    },
+    EventType.SUBSCRIPTION_USAGE_CLOSED: {**_PERIOD, "status": ("string", "the subscription's status")},
+}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)  # named fields: many of one type
 class DomainEvent:
     id: str  # derived from what happened: the same fact always has the same id

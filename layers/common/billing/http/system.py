@@ -12,8 +12,10 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from billing.events import FIELDS, MEANINGS, EventType
 from billing.http.account_views import Health
 from billing.http.problems import Problem
+from billing.webhooks.signing import SIGNATURE_HEADER
 
 router = Router()
 
@@ -106,10 +108,78 @@ def _describe(schema: dict[str, Any], app: Any) -> None:
             operation["operationId"] = operation_id(method, path)
 
 
+def _field_schema(json_type: str, meaning: str) -> dict[str, Any]:
+    types = ["string" if t == "date-time" else t for t in json_type.split("|")]
+    schema: dict[str, Any] = {"type": types[0] if len(types) == 1 else types, "description": meaning}
+    if "date-time" in json_type:
+        schema["format"] = "date-time"
+    return schema
+
+
+def event_schema(event_type: EventType) -> dict[str, Any]:
+    """What an endpoint receives for one event type: the envelope, and ``data.object`` from FIELDS."""
+    resource = str(event_type).split(".", 1)[0]
+    fields = {name: _field_schema(*declared) for name, declared in FIELDS[event_type].items()}
+    body = {
+        "type": "object",
+        "required": ["object"],
+        "properties": {
+            "object": {"const": resource, "description": "the kind of object the event is about"},
+            "account": {"type": "string", "description": "the customer account it concerns"},
+            **fields,
+        },
+    }
+    return {
+        "type": "object",
+        "required": ["id", "object", "type", "created", "account", "api_version", "data"],
+        "properties": {
+            "id": {"type": "string", "description": "evt_…: the same on every retry; deduplicate on it"},
+            "object": {"const": "event"},
+            "type": {"const": str(event_type)},
+            "created": {"type": "integer", "description": "when it happened, Unix seconds"},
+            "account": {"type": "string"},
+            "api_version": {"type": "string"},
+            "data": {"type": "object", "required": ["object"], "properties": {"object": body}},
+        },
+    }
+
+
+def _webhooks() -> dict[str, Any]:
+    """OpenAPI 3.1's ``webhooks``: each event type as the POST a registered endpoint receives."""
+    signature = {
+        "name": SIGNATURE_HEADER,
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string", "example": "t=1796655600,v1=5257a869e7ec…"},
+        "description": "t=<Unix seconds>,v1=<hex HMAC-SHA256 of '<t>.<raw body>' keyed by the endpoint secret>",
+    }
+    return {
+        str(event_type): {
+            "post": {
+                "operationId": "webhook_" + str(event_type).replace(".", "_"),
+                "summary": MEANINGS[event_type].split(";")[0].rstrip("."),
+                "description": MEANINGS[event_type],
+                "tags": ["Webhooks"],
+                "parameters": [signature],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": event_schema(event_type)}},
+                },
+                "responses": {
+                    "200": {"description": "Any 2xx acknowledges it; anything else, or no answer in 10 s, is retried."}
+                },
+            }
+        }
+        for event_type in sorted(EventType)
+    }
+
+
 def document(app: Any) -> dict[str, Any]:
-    """The generated document, with our problem+json answers declared on every operation."""
+    """The generated document, with our problem+json answers declared on every operation and the events
+    endpoints receive as its webhooks."""
     schema: dict[str, Any] = app.get_openapi_schema().model_dump(mode="json", by_alias=True, exclude_none=True)
     _describe(schema, app)
+    schema["webhooks"] = _webhooks()
     schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = _problem_schema()
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for item in schema.get("paths", {}).values():
