@@ -24,6 +24,7 @@ class ErrorCode(StrEnum):
     BODY_TOO_LARGE = "body_too_large"
     CARD_DECLINED = "card_declined"
     CONCURRENT_UPDATE = "concurrent_update"
+    CONFLICTING_PARAMETERS = "conflicting_parameters"
     COUPON_CURRENCY_MISMATCH = "coupon_currency_mismatch"
     COUPON_EXHAUSTED = "coupon_exhausted"
     COUPON_EXISTS = "coupon_exists"
@@ -154,6 +155,7 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.BODY_TOO_LARGE: "Request bodies are limited to <limit> bytes.",
     ErrorCode.CARD_DECLINED: "The card was declined (a 402 may carry Stripe's own decline code instead).",
     ErrorCode.CONCURRENT_UPDATE: "The account changed meanwhile; read it again and retry.",
+    ErrorCode.CONFLICTING_PARAMETERS: "<param> is given twice, under Stripe's name and ours, with different values.",
     ErrorCode.COUPON_CURRENCY_MISMATCH: "The coupon is in <currency>: not for a subscription in another currency.",
     ErrorCode.COUPON_EXHAUSTED: "Coupon <id> has been fully redeemed.",
     ErrorCode.COUPON_EXISTS: "Coupon <id> already exists.",

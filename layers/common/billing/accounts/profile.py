@@ -7,7 +7,7 @@ from typing import Annotated, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, EmailStr, Field, model_validator
 from pydantic_core import PydanticCustomError
 from stdnum import exceptions as stdnum_errors
 from stdnum.ch import vat as ch_vat
@@ -114,7 +114,10 @@ class BillingProfile(Strict):
 
     legal_name: ShortText
     address: Address
-    billing_email: EmailStr
+    billing_email: EmailStr = Field(
+        validation_alias=AliasChoices("billing_email", "email"),
+        description="Where invoices and receipts are sent; Stripe's name, email, is accepted too.",
+    )
     locale: Locale_ = Locale_.FR
     vat_number: VatNumber | None = None
     siren: Siren | None = Field(default=None, description="French companies only.")
@@ -144,7 +147,9 @@ class BillingProfileChanges(Strict):
 
     legal_name: ShortText | None = None
     address: Address | None = None
-    billing_email: EmailStr | None = None
+    billing_email: EmailStr | None = Field(
+        default=None, validation_alias=AliasChoices("billing_email", "email"), description="Or email, as in Stripe."
+    )
     locale: Locale_ | None = None
     vat_number: VatNumber | None = None
     siren: Siren | None = None

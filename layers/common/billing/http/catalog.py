@@ -51,7 +51,11 @@ def price_view(price: Price) -> PriceView:
         currency=price.currency,
         nickname=price.nickname,
         unit_amount_decimal=f"{price.unit_amount.normalize():f}",
-        recurring={"interval": price.recurring.interval.value, "interval_count": price.recurring.interval_count}
+        recurring={
+            "interval": price.recurring.interval.value,
+            "interval_count": price.recurring.interval_count,
+            "usage_type": price.usage_type.value,  # where Stripe's prices carry it (also at the top level)
+        }
         if price.recurring
         else None,
         usage_type=price.usage_type.value,

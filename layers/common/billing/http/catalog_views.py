@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from billing.catalog.models import Aggregation, BillingScheme, Interval, TiersMode, UsageType
 from billing.discounts.models import Duration
@@ -18,6 +18,7 @@ from billing.http.schema import (
     Strict,
     Text,
     UnitDecimal,
+    take_stripe_places,
 )
 
 
@@ -34,9 +35,17 @@ class ProductView(BaseModel):
     created: str | None
 
 
+class MeterIn(Strict):
+    event_name: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:\-]+$")]
+    aggregation: Aggregation = Aggregation.SUM
+    unique_by: Annotated[str, Field(max_length=100)] | None = None
+
+
 class RecurringIn(Strict):
     interval: Interval
     interval_count: Annotated[int, Field(ge=1, le=36)] = 1
+    usage_type: UsageType | None = Field(default=None, description="Where Stripe puts it: the same as usage_type.")
+    meter: MeterIn | None = Field(default=None, description="Where Stripe puts it: the same as meter.")
 
 
 class TierIn(Strict):
@@ -49,12 +58,6 @@ class PackageIn(Strict):
     size: Annotated[int, Field(ge=1, le=10**9)]
     amount_decimal: UnitDecimal
     free_units: Annotated[int, Field(ge=0, le=10**12)] = 0
-
-
-class MeterIn(Strict):
-    event_name: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:\-]+$")]
-    aggregation: Aggregation = Aggregation.SUM
-    unique_by: Annotated[str, Field(max_length=100)] | None = None
 
 
 class PriceCreate(Strict):
@@ -71,6 +74,12 @@ class PriceCreate(Strict):
     package: PackageIn | None = None
     meter: MeterIn | None = None
     tax_rate: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] | None = None
+
+    @model_validator(mode="after")
+    def _stripe_places(self) -> Self:
+        """Stripe nests usage_type and meter under recurring: accept them there too."""
+        take_stripe_places(self, self.recurring, ("usage_type", "meter"))
+        return self
 
 
 class TierView(BaseModel):

@@ -12,8 +12,10 @@ from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from billing.clock import isoformat
+from billing.errors import ErrorCode
 
 Currency = Annotated[str, Field(pattern=r"^[A-Za-z]{3}$", examples=["EUR"])]
 Amount = Annotated[int, Field(ge=0, le=10**12)]
@@ -32,3 +34,20 @@ class Strict(BaseModel):
 
 def iso(value: datetime | None) -> str | None:
     return None if value is None else isoformat(value)
+
+
+def take_stripe_places(model: BaseModel, nested: BaseModel | None, names: tuple[str, ...]) -> None:
+    """Copy the ``names`` given in ``nested`` (where Stripe puts them) onto ``model`` (where we do); the
+    same field given in both places with different values is refused rather than one silently winning."""
+    given = nested.model_fields_set if nested is not None else set()
+    for name in (name for name in names if name in given):
+        value = getattr(nested, name)
+        if value is None:
+            continue
+        if name in model.model_fields_set and getattr(model, name) != value:
+            raise PydanticCustomError(
+                ErrorCode.CONFLICTING_PARAMETERS,
+                "{param} is given twice, under Stripe's name and ours, with different values.",
+                {"param": name},
+            )
+        setattr(model, name, value)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from billing.clock import isoformat
 from billing.http.schema import (
@@ -12,6 +12,7 @@ from billing.http.schema import (
     Quantity,
     Strict,
     iso,
+    take_stripe_places,
 )
 from billing.subscriptions.models import CollectionMethod, Granularity, ProrationBehavior, Subscription
 
@@ -150,9 +151,25 @@ class SubscriptionView(BaseModel):
 # --- invoices ----------------------------------------------------------------------------------------
 
 
+class SubscriptionDetails(Strict):
+    """Stripe's ``subscription_details`` of an invoice preview: the same fields as at the top level."""
+
+    items: Annotated[list[ItemChange], Field(min_length=1, max_length=20)] | None = None
+    proration_behavior: ProrationBehavior | None = None
+    proration_date: AwareDatetime | None = None
+
+
 class PreviewRequest(Strict):
     subscription: Identifier
     items: Annotated[list[ItemChange], Field(min_length=1, max_length=20)] | None = None
     proration_behavior: ProrationBehavior = ProrationBehavior.CREATE_PRORATIONS
     proration_date: AwareDatetime | None = None
     proration_granularity: Granularity | None = None
+    subscription_details: SubscriptionDetails | None = Field(
+        default=None, description="Stripe's place for items, proration_behavior and proration_date."
+    )
+
+    @model_validator(mode="after")
+    def _stripe_places(self) -> Self:
+        take_stripe_places(self, self.subscription_details, ("items", "proration_behavior", "proration_date"))
+        return self
