@@ -78,3 +78,21 @@ def test_every_event_type_is_a_webhook_of_the_document_with_its_declared_fields(
     assert set(fields) == {"object", "account", *FIELDS[EventType.INVOICE_FINALIZED]}
     assert fields["due_at"] == {"type": ["string", "null"], "format": "date-time", "description": "when payment is due"}
     assert finalized["parameters"][0]["name"] == "Billing-Signature"
+
+
+def test_every_field_and_parameter_is_described(anonymous):
+    document = anonymous.get("/v1/openapi.json").json()
+    bare = [
+        f"{name}.{field}"
+        for name, component in document["components"]["schemas"].items()
+        for field, prop in (component.get("properties") or {}).items()
+        if not prop.get("description")
+    ]
+    bare += [
+        f"{method.upper()} {path} ?{parameter['name']}"
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        for parameter in operation.get("parameters", [])
+        if not parameter.get("description")
+    ]
+    assert bare == [], bare

@@ -56,8 +56,9 @@ def test_a_receiver_failing_twice_gets_the_same_signed_event_three_times(world, 
     endpoint = register(as_operator)
     assert endpoint["secret"].startswith("whsec_")
     world.receiver.script[HOOK] = [500, 500]
-    # When an invoice is finalized, and time passes
+    # When an invoice is finalized, and the minutes of two retries pass
     account = subscribe_and_finalize(world, as_operator, client_for, catalog)
+    advance(world, as_operator, timedelta(minutes=10))
     # Then one event arrived three times, each signed, with the same id
     events = verified(world, endpoint["secret"])
     assert [e["type"] for e in events] == ["invoice.finalized"] * 3

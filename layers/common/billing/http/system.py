@@ -13,6 +13,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from billing.events import FIELDS, MEANINGS, EventType
+from billing.http import glossary
 from billing.http.account_views import Health
 from billing.http.problems import Problem
 from billing.webhooks.signing import SIGNATURE_HEADER
@@ -174,6 +175,21 @@ def _webhooks() -> dict[str, Any]:
     }
 
 
+def _describe_fields(schema: dict[str, Any]) -> None:
+    """Every property and parameter described: its own text, else the glossary's for its name."""
+    for name, component in schema.get("components", {}).get("schemas", {}).items():
+        for field, prop in (component.get("properties") or {}).items():
+            text = glossary.FIELDS.get(f"{name}.{field}") or glossary.FIELDS.get(field)
+            if "description" not in prop and text:
+                prop["description"] = text
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                text = glossary.PARAMETERS.get(parameter["name"])
+                if "description" not in parameter and text:
+                    parameter["description"] = text
+
+
 def document(app: Any) -> dict[str, Any]:
     """The generated document, with our problem+json answers declared on every operation and the events
     endpoints receive as its webhooks."""
@@ -198,4 +214,5 @@ def document(app: Any) -> dict[str, Any]:
     # Powertools' validation error models: never answered (problem+json replaces them), so not documented.
     for name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         schema["components"]["schemas"].pop(name, None)
+    _describe_fields(schema)
     return schema
