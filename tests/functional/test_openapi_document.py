@@ -96,3 +96,26 @@ def test_every_field_and_parameter_is_described(anonymous):
         if not parameter.get("description")
     ]
     assert bare == [], bare
+
+
+def test_every_request_body_has_an_example_its_own_model_accepts(anonymous):
+    import importlib
+    import pkgutil
+
+    import billing.http
+    from billing.http.examples import EXAMPLES
+
+    document = anonymous.get("/v1/openapi.json").json()
+    bodies = {
+        f"{method.upper()} {path}": operation["requestBody"]["content"]["application/json"]
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if "requestBody" in operation
+    }
+    assert [route for route, content in bodies.items() if "example" not in content] == []
+    # Each example passes the validation the route itself applies (the body's pydantic model)
+    modules = [importlib.import_module(f"billing.http.{m.name}") for m in pkgutil.iter_modules(billing.http.__path__)]
+    models = {name: getattr(module, name) for module in modules for name in EXAMPLES if hasattr(module, name)}
+    assert set(models) == set(EXAMPLES)
+    for name, example in EXAMPLES.items():
+        models[name].model_validate(example)

@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from billing.events import FIELDS, MEANINGS, EventType
 from billing.http import glossary
 from billing.http.account_views import Health
+from billing.http.examples import EXAMPLES
 from billing.http.problems import Problem
 from billing.webhooks.signing import SIGNATURE_HEADER
 
@@ -175,6 +176,18 @@ def _webhooks() -> dict[str, Any]:
     }
 
 
+def _add_examples(schema: dict[str, Any]) -> None:
+    """Each request body's example, by the name of its model (billing/http/examples.py)."""
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if content is None:
+                continue
+            model = content["schema"].get("$ref", "").rsplit("/", 1)[-1]
+            if model in EXAMPLES:
+                content["example"] = EXAMPLES[model]
+
+
 def _describe_fields(schema: dict[str, Any]) -> None:
     """Every property and parameter described: its own text, else the glossary's for its name."""
     for name, component in schema.get("components", {}).get("schemas", {}).items():
@@ -215,4 +228,5 @@ def document(app: Any) -> dict[str, Any]:
     for name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         schema["components"]["schemas"].pop(name, None)
     _describe_fields(schema)
+    _add_examples(schema)
     return schema
