@@ -6,6 +6,8 @@ signatures over HTTP) is tested in tests/contracts and tests/integration.
 
 from __future__ import annotations
 
+from functools import cache
+
 import pytest
 from pytest_socket import disable_socket, enable_socket
 
@@ -69,3 +71,31 @@ def every_event_matches_its_declared_shape(world):
             allowed = tuple(_JSON_TYPES[t] for t in declared[name][0].split("|"))
             assert isinstance(value, allowed), (event.type, name, value)
             assert not isinstance(value, bool) or bool in allowed, (event.type, name, value)  # bool is an int
+
+
+@cache
+def _documented_codes() -> dict[tuple[str, str], frozenset[str]]:
+    from billing.http.app import build_app
+    from billing.http.system import GENERIC_CODES, document
+    from billing.settings import ApiSettings
+
+    paths = document(build_app(ApiSettings(table="memory", idempotency_table="memory")))["paths"]
+    return {
+        (method.upper(), path): frozenset(operation.get("x-problem-codes", ())) | frozenset(GENERIC_CODES)
+        for path, item in paths.items()
+        for method, operation in item.items()
+    }
+
+
+@pytest.fixture(autouse=True)
+def every_refusal_is_listed_for_its_operation(world):
+    """After each test, every problem code an operation answered is one its documentation lists (the
+    route docstring's "Errors:", in the OpenAPI document's x-problem-codes) or one any operation may."""
+    yield
+    documented = _documented_codes()
+    unlisted = sorted(
+        f"{method} {path}: {code}"
+        for method, path, code in world.problems_answered
+        if (method, path) in documented and code not in documented[(method, path)]
+    )
+    assert unlisted == [], "add these to the route's docstring (Errors:)"

@@ -119,3 +119,12 @@ def test_every_request_body_has_an_example_its_own_model_accepts(anonymous):
     assert set(models) == set(EXAMPLES)
     for name, example in EXAMPLES.items():
         models[name].model_validate(example)
+
+
+def test_every_listed_problem_code_exists(anonymous):
+    from billing.errors import ErrorCode
+
+    document = anonymous.get("/v1/openapi.json").json()
+    listed = {c for item in document["paths"].values() for op in item.values() for c in op["x-problem-codes"]}
+    assert listed <= {str(code) for code in ErrorCode}
+    assert "invoice_not_found" in document["paths"]["/v1/invoices/{invoice_id}"]["get"]["x-problem-codes"]

@@ -140,6 +140,7 @@ class World:
             seller=LOCAL_SELLER,
         )
         self.app = build_app(ApiSettings(table="memory", idempotency_table="memory"))
+        self.problems_answered: set[tuple[str, str, str]] = set()  # (method, route, code), for the catalogue
 
     # --- the API ----------------------------------------------------------------------------------
     def call(
@@ -165,7 +166,10 @@ class World:
         self.app.append_context(services=self.api_services)
         response = self.app.resolve(event, None)
         self.settle()
-        return self._answer(response)
+        answer = self._answer(response)
+        if answer.status >= 400 and isinstance(answer.body, dict):
+            self.problems_answered.add((method, route.path, str(answer.body.get("code"))))
+        return answer
 
     @staticmethod
     def _answer(response: dict[str, Any]) -> Answer:

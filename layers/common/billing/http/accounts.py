@@ -41,7 +41,10 @@ KEY_ID = Annotated[str, Path(pattern=KEY_ID_PATTERN, examples=["key_0a1b2c3d4e5f
     tags=["Accounts"],
 )
 def post_account(body: BillingProfile) -> AccountView:
-    """Open an account with its billing profile (operators)."""
+    """Open an account with its billing profile (operators).
+
+    Errors: ``invalid_vat_number``, ``operator_only``.
+    """
     s = services(router)
 
     def create() -> dict[str, object]:
@@ -63,7 +66,10 @@ def get_accounts(
     cursor: Cursor = None,
 ) -> ListOf[AccountView]:
     """Every account, newest first (operators); filtered by dunning status or billing email, a page may
-    hold fewer accounts than its limit and still have a next one."""
+    hold fewer accounts than its limit and still have a next one.
+
+    Errors: ``invalid_cursor``, ``operator_only``.
+    """
     found = list_accounts(services(router).accounts, caller(router), page(limit, cursor), status, email)
     return ListOf[AccountView](data=[AccountView.of(a) for a in found.items], next_cursor=found.next_cursor)
 
@@ -74,7 +80,10 @@ def get_accounts(
     tags=["Accounts"],
 )
 def get_account_route(account_id: ACCOUNT_ID) -> AccountView:
-    """Read an account's billing profile."""
+    """Read an account's billing profile.
+
+    Errors: ``account_not_found``.
+    """
     return AccountView.of(get_account(services(router).accounts, caller(router), account_id))
 
 
@@ -84,7 +93,10 @@ def get_account_route(account_id: ACCOUNT_ID) -> AccountView:
     tags=["Accounts"],
 )
 def patch_account(account_id: ACCOUNT_ID, body: BillingProfileChanges) -> AccountView:
-    """Change some fields of the billing profile; nested objects are replaced whole."""
+    """Change some fields of the billing profile; nested objects are replaced whole.
+
+    Errors: ``account_not_found``, ``permission_denied``.
+    """
     account = update_account(services(router).accounts, caller(router), account_id, body)
     return AccountView.of(account)
 
@@ -96,7 +108,10 @@ def patch_account(account_id: ACCOUNT_ID, body: BillingProfileChanges) -> Accoun
     tags=["API keys"],
 )
 def post_api_key(account_id: ACCOUNT_ID, body: ApiKeyCreate) -> ApiKeyCreated:
-    """Create an owner or member key; the secret is in this answer only."""
+    """Create an owner or member key; the secret is in this answer only.
+
+    Errors: ``account_not_found``, ``owner_only``.
+    """
     s = services(router)
 
     def issue() -> dict[str, object]:
@@ -114,7 +129,10 @@ def post_api_key(account_id: ACCOUNT_ID, body: ApiKeyCreate) -> ApiKeyCreated:
     tags=["API keys"],
 )
 def get_api_keys(account_id: ACCOUNT_ID) -> ApiKeyList:
-    """List an account's keys (never their secrets)."""
+    """List an account's keys (never their secrets).
+
+    Errors: ``account_not_found``.
+    """
     keys = list_api_keys(services(router).keys, caller(router), account_id)
     return ApiKeyList(data=[ApiKeyView.of(key) for key in keys])
 
@@ -126,6 +144,9 @@ def get_api_keys(account_id: ACCOUNT_ID) -> ApiKeyList:
     tags=["API keys"],
 )
 def delete_api_key(account_id: ACCOUNT_ID, key_id: KEY_ID) -> Response[None]:
-    """Revoke a key at once."""
+    """Revoke a key at once.
+
+    Errors: ``account_not_found``, ``api_key_not_found``, ``last_owner_key``.
+    """
     revoke_api_key(services(router).keys, caller(router), account_id, key_id)
     return Response(status_code=204)

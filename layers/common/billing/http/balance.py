@@ -24,7 +24,10 @@ ACCOUNT_ID = Annotated[str, Path(pattern=ACCOUNT_ID_PATTERN)]
     tags=["Balance"],
 )
 def get_balance(account_id: ACCOUNT_ID) -> BalanceView:
-    """The balance is the sum of the account's ledger entries (one read)."""
+    """The balance is the sum of the account's ledger entries (one read).
+
+    Errors: ``account_not_found``.
+    """
     balance = balance_of(read_ledger(services(router).store, caller(router), account_id))
     return BalanceView(
         account=account_id,
@@ -43,7 +46,10 @@ def get_balance(account_id: ACCOUNT_ID) -> BalanceView:
 def get_balance_transactions(
     account_id: ACCOUNT_ID, limit: Limit = 20, cursor: Cursor = None
 ) -> ListOf[BalanceTransactionView]:
-    """Ledger entries, newest first."""
+    """Ledger entries, newest first.
+
+    Errors: ``account_not_found``, ``invalid_cursor``.
+    """
     entries = list(reversed(read_ledger(services(router).store, caller(router), account_id).entries))
     try:
         start = int(cursor) if cursor else 0
@@ -61,7 +67,10 @@ def get_balance_transactions(
     tags=["Balance"],
 )
 def post_adjustment(account_id: ACCOUNT_ID, body: AdjustmentCreate) -> BalanceTransactionView:
-    """A manual adjustment with its reason (operators); a credit settles open invoices first."""
+    """A manual adjustment with its reason (operators); a credit settles open invoices first.
+
+    Errors: ``account_not_found``, ``operator_only``.
+    """
     s = services(router)
 
     def run() -> dict[str, object]:

@@ -125,7 +125,10 @@ def promotion_code_view(code: PromotionCode) -> PromotionCodeView:
     tags=["Catalog"],
 )
 def post_product(body: ProductCreate) -> ProductView:
-    """Create a product (operators)."""
+    """Create a product (operators).
+
+    Errors: ``operator_only``.
+    """
     s = services(router)
 
     def create() -> dict[str, object]:
@@ -141,7 +144,10 @@ def post_product(body: ProductCreate) -> ProductView:
     tags=["Catalog"],
 )
 def get_products(limit: Limit = 20, cursor: Cursor = None) -> ListOf[ProductView]:
-    """List products, newest first."""
+    """List products, newest first.
+
+    Errors: ``invalid_cursor``.
+    """
     found = services(router).store.list_products(page(limit, cursor))
     return ListOf[ProductView](data=[product_view(p) for p in found.items], next_cursor=found.next_cursor)
 
@@ -152,7 +158,10 @@ def get_products(limit: Limit = 20, cursor: Cursor = None) -> ListOf[ProductView
     tags=["Catalog"],
 )
 def get_one_product(product_id: PRODUCT_ID) -> ProductView:
-    """Read one product: its name, description and whether it is still sold (any key)."""
+    """Read one product: its name, description and whether it is still sold (any key).
+
+    Errors: ``product_not_found``.
+    """
     return product_view(get_product(services(router).store, product_id))
 
 
@@ -188,7 +197,11 @@ def _price(body: PriceCreate) -> Price:
     tags=["Catalog"],
 )
 def post_price(body: PriceCreate) -> PriceView:
-    """Create a price (operators). Prices never change: a new price is a new id."""
+    """Create a price (operators). Prices never change: a new price is a new id.
+
+    Errors: ``conflicting_parameters``, ``invalid_currency``, ``invalid_tiers``, ``operator_only``,
+    ``product_not_found``, ``unit_amount_required``.
+    """
     s = services(router)
 
     def create() -> dict[str, object]:
@@ -203,7 +216,10 @@ def post_price(body: PriceCreate) -> PriceView:
     tags=["Catalog"],
 )
 def get_prices(limit: Limit = 20, cursor: Cursor = None) -> ListOf[PriceView]:
-    """List prices, newest first."""
+    """List prices, newest first.
+
+    Errors: ``invalid_cursor``.
+    """
     found = services(router).store.list_prices(page(limit, cursor))
     return ListOf[PriceView](data=[price_view(p) for p in found.items], next_cursor=found.next_cursor)
 
@@ -214,7 +230,10 @@ def get_prices(limit: Limit = 20, cursor: Cursor = None) -> ListOf[PriceView]:
     tags=["Catalog"],
 )
 def get_one_price(price_id: PRICE_ID) -> PriceView:
-    """Read one price: amount, currency, interval, usage type and tiers (any key)."""
+    """Read one price: amount, currency, interval, usage type and tiers (any key).
+
+    Errors: ``price_not_found``.
+    """
     return price_view(get_price(services(router).store, price_id))
 
 
@@ -225,7 +244,10 @@ def get_one_price(price_id: PRICE_ID) -> PriceView:
     tags=["Discounts"],
 )
 def post_coupon(body: CouponCreate) -> CouponView:
-    """Create a coupon (operators): percent or amount off, once, repeating or forever."""
+    """Create a coupon (operators): percent or amount off, once, repeating or forever.
+
+    Errors: ``coupon_exists``, ``invalid_coupon``, ``operator_only``.
+    """
     s = services(router)
 
     def create() -> dict[str, object]:
@@ -251,7 +273,10 @@ def post_coupon(body: CouponCreate) -> CouponView:
     tags=["Discounts"],
 )
 def get_coupons(limit: Limit = 20, cursor: Cursor = None) -> ListOf[CouponView]:
-    """List coupons, newest first (operators)."""
+    """List coupons, newest first (operators).
+
+    Errors: ``invalid_cursor``, ``operator_only``.
+    """
     require_operator(caller(router))
     found = services(router).store.list_coupons(page(limit, cursor))
     return ListOf[CouponView](data=[coupon_view(c) for c in found.items], next_cursor=found.next_cursor)
@@ -263,7 +288,10 @@ def get_coupons(limit: Limit = 20, cursor: Cursor = None) -> ListOf[CouponView]:
     tags=["Discounts"],
 )
 def get_one_coupon(coupon_id: COUPON_ID) -> CouponView:
-    """Read one coupon (operators): its terms and how often it was redeemed."""
+    """Read one coupon (operators): its terms and how often it was redeemed.
+
+    Errors: ``coupon_not_found``, ``operator_only``.
+    """
     return coupon_view(get_coupon(services(router).store, caller(router), coupon_id))
 
 
@@ -274,7 +302,10 @@ def get_one_coupon(coupon_id: COUPON_ID) -> CouponView:
     tags=["Discounts"],
 )
 def post_promotion_code(body: PromotionCodeCreate) -> PromotionCodeView:
-    """Create a promotion code, or a referral code with ``referrer_account`` (operators)."""
+    """Create a promotion code, or a referral code with ``referrer_account`` (operators).
+
+    Errors: ``coupon_not_found``, ``operator_only``, ``referrer_credit_required``, ``referrer_not_found``.
+    """
     s = services(router)
 
     def create() -> dict[str, object]:
@@ -301,7 +332,10 @@ def post_promotion_code(body: PromotionCodeCreate) -> PromotionCodeView:
     tags=["Discounts"],
 )
 def get_promotion_codes(limit: Limit = 20, cursor: Cursor = None) -> ListOf[PromotionCodeView]:
-    """List promotion and referral codes, newest first (operators)."""
+    """List promotion and referral codes, newest first (operators).
+
+    Errors: ``invalid_cursor``, ``operator_only``.
+    """
     require_operator(caller(router))
     found = services(router).store.list_promotion_codes(page(limit, cursor))
     return ListOf[PromotionCodeView](data=[promotion_code_view(c) for c in found.items], next_cursor=found.next_cursor)

@@ -24,14 +24,20 @@ def _redirect(url: str) -> Response[None]:
 
 @router.get("/v1/invoices/<invoice_id>/pdf", status_code=302, security=BEARER, tags=["Documents"])
 def get_invoice_pdf(invoice_id: Annotated[str, Path(pattern=r"^in_[0-9a-z]{1,40}$")]) -> Response[None]:
-    """Redirect to the invoice PDF (a link valid 5 minutes)."""
+    """Redirect to the invoice PDF (a link valid 5 minutes).
+
+    Errors: ``invoice_not_found``.
+    """
     s = services(router)
     return _redirect(invoice_pdf_url(s.store, s.documents, caller(router), invoice_id))
 
 
 @router.get("/v1/credit_notes/<credit_note_id>/pdf", status_code=302, security=BEARER, tags=["Documents"])
 def get_credit_note_pdf(credit_note_id: Annotated[str, Path(pattern=r"^cn_[0-9a-z]{1,40}$")]) -> Response[None]:
-    """Redirect to the credit note PDF (a link valid 5 minutes); members see their own account's."""
+    """Redirect to the credit note PDF (a link valid 5 minutes); members see their own account's.
+
+    Errors: ``credit_note_not_found``.
+    """
     s = services(router)
     return _redirect(credit_note_pdf_url(s.store, s.documents, caller(router), credit_note_id))
 
@@ -42,6 +48,9 @@ def get_documents_zip(
     start: Annotated[AwareDatetime, Query(alias="from")],
     end: Annotated[AwareDatetime, Query(alias="to")],
 ) -> Response[None]:
-    """Every invoice and credit note of the period in one zip (a link valid 5 minutes)."""
+    """Every invoice and credit note of the period in one zip (a link valid 5 minutes).
+
+    Errors: ``account_not_found``.
+    """
     s = services(router)
     return _redirect(documents_zip_url(s.store, s.documents, caller(router), account_id, start, end))

@@ -38,7 +38,10 @@ def get_invoices(
     limit: Limit = 20,
     cursor: Cursor = None,
 ) -> ListOf[InvoiceView]:
-    """An account's invoices, newest first (billing history); ``overdue=true``: only the open ones past due."""
+    """An account's invoices, newest first (billing history); ``overdue=true``: only the open ones past due.
+
+    Errors: ``account_not_found``, ``invalid_cursor``.
+    """
     s = services(router)
     now = s.clock.now()
     found = list_invoices(s.store, caller(router), account, status, page(limit, cursor), overdue, now)
@@ -51,7 +54,10 @@ def get_invoices(
     tags=["Invoices"],
 )
 def get_one_invoice(invoice_id: INVOICE_ID) -> InvoiceView:
-    """One invoice, its lines grouped by section (recurring, proration, usage, one-off)."""
+    """One invoice, its lines grouped by section (recurring, proration, usage, one-off).
+
+    Errors: ``invoice_not_found``.
+    """
     s = services(router)
     return InvoiceView.of(get_invoice(s.store, caller(router), invoice_id), s.clock.now())
 
@@ -63,7 +69,10 @@ def get_one_invoice(invoice_id: INVOICE_ID) -> InvoiceView:
     tags=["Invoices"],
 )
 def post_finalize(invoice_id: INVOICE_ID) -> InvoiceView:
-    """Finalize a draft now (operators): numbered, immutable, on the ledger."""
+    """Finalize a draft now (operators): numbered, immutable, on the ledger.
+
+    Errors: ``invoice_not_found``, ``operator_only``.
+    """
     s = services(router)
 
     def finalize() -> dict[str, object]:
@@ -80,7 +89,10 @@ def post_finalize(invoice_id: INVOICE_ID) -> InvoiceView:
     tags=["Invoices"],
 )
 def post_void(invoice_id: INVOICE_ID) -> InvoiceView:
-    """Void an open invoice (operators)."""
+    """Void an open invoice (operators).
+
+    Errors: ``invoice_not_found``, ``invoice_not_open``, ``operator_only``.
+    """
     s = services(router)
     return InvoiceView.model_validate(
         once(
@@ -101,7 +113,11 @@ def post_void(invoice_id: INVOICE_ID) -> InvoiceView:
 )
 def post_credit_note(body: CreditNoteCreate) -> CreditNoteView:
     """Credit a finalized invoice (operators), never beyond what remains creditable; with ``refund``, the
-    amount goes back on the card or debit that paid it (otherwise it stays as balance credit)."""
+    amount goes back on the card or debit that paid it (otherwise it stays as balance credit).
+
+    Errors: ``credit_exceeds_invoice``, ``invalid_amount``, ``invoice_not_found``, ``invoice_not_paid``,
+    ``not_refundable``, ``operator_only``.
+    """
     s = services(router)
 
     def run() -> dict[str, object]:
@@ -129,7 +145,10 @@ def get_credit_notes(
     limit: Limit = 20,
     cursor: Cursor = None,
 ) -> ListOf[CreditNoteView]:
-    """An account's credit notes, newest first; ``invoice`` keeps those of one invoice."""
+    """An account's credit notes, newest first; ``invoice`` keeps those of one invoice.
+
+    Errors: ``account_not_found``, ``invalid_cursor``.
+    """
     found = list_credit_notes(services(router).store, caller(router), account, invoice, page(limit, cursor))
     return ListOf[CreditNoteView](data=[CreditNoteView.of(n) for n in found.items], next_cursor=found.next_cursor)
 
@@ -140,7 +159,10 @@ def get_credit_notes(
     tags=["Invoices"],
 )
 def get_one_credit_note(credit_note_id: Annotated[str, Path(pattern=r"^cn_[0-9a-z]{1,40}$")]) -> CreditNoteView:
-    """Read one credit note: the invoice it corrects, its lines and amounts; members see their own account's."""
+    """Read one credit note: the invoice it corrects, its lines and amounts; members see their own account's.
+
+    Errors: ``credit_note_not_found``.
+    """
     return CreditNoteView.of(get_credit_note(services(router).store, caller(router), credit_note_id))
 
 
@@ -151,7 +173,11 @@ def get_one_credit_note(credit_note_id: Annotated[str, Path(pattern=r"^cn_[0-9a-
     tags=["Invoices"],
 )
 def post_invoice_item(body: InvoiceItemCreate) -> InvoiceItemView:
-    """A one-off item (operators): on the account's next invoice, or invoiced now with ``invoice_now``."""
+    """A one-off item (operators): on the account's next invoice, or invoiced now with ``invoice_now``.
+
+    Errors: ``account_not_found``, ``amount_required``, ``description_required``, ``invoice_not_draft``,
+    ``operator_only``, ``price_not_found``.
+    """
     s = services(router)
 
     def run() -> dict[str, object]:

@@ -42,14 +42,20 @@ RECEIPT_ID = Annotated[str, Path(pattern=r"^rcpt_[0-9a-z]{1,40}$")]
 @router.post("/v1/accounts/<account_id>/setup_intents", status_code=201, security=BEARER, tags=["Payment methods"])
 def post_setup_intent(account_id: ACCOUNT_ID) -> SetupIntentView:
     """A SetupIntent for Stripe.js to save a card, SEPA mandate, ACH account or PayPal (by the account's
-    country and currency); the method is stored when Stripe confirms it (``setup_intent.succeeded``)."""
+    country and currency); the method is stored when Stripe confirms it (``setup_intent.succeeded``).
+
+    Errors: ``account_not_found``.
+    """
     intent = create_setup_intent(services(router).payments, caller(router), account_id)
     return SetupIntentView.of(account_id, intent)
 
 
 @router.get("/v1/accounts/<account_id>/payment_methods", security=BEARER, tags=["Payment methods"])
 def get_payment_methods(account_id: ACCOUNT_ID) -> PaymentMethodsView:
-    """List an account's saved payment methods, the default first (members of the account, operators)."""
+    """List an account's saved payment methods, the default first (members of the account, operators).
+
+    Errors: ``account_not_found``.
+    """
     return PaymentMethodsView.of(list_methods(services(router).payments, caller(router), account_id))
 
 
@@ -59,7 +65,10 @@ def get_payment_methods(account_id: ACCOUNT_ID) -> PaymentMethodsView:
     tags=["Payment methods"],
 )
 def post_default_method(account_id: ACCOUNT_ID, payment_method_id: METHOD_ID) -> PaymentMethodsView:
-    """Automatic charges use the default method."""
+    """Automatic charges use the default method.
+
+    Errors: ``account_not_found``, ``payment_method_not_found``.
+    """
     profile = set_default_method(services(router).payments, caller(router), account_id, payment_method_id)
     return PaymentMethodsView.of(profile)
 
@@ -68,7 +77,10 @@ def post_default_method(account_id: ACCOUNT_ID, payment_method_id: METHOD_ID) ->
     "/v1/accounts/<account_id>/payment_methods/<payment_method_id>", security=BEARER, tags=["Payment methods"]
 )
 def delete_payment_method(account_id: ACCOUNT_ID, payment_method_id: METHOD_ID) -> PaymentMethodsView:
-    """Detach at Stripe and forget it; the newest remaining method becomes the default."""
+    """Detach at Stripe and forget it; the newest remaining method becomes the default.
+
+    Errors: ``account_not_found``, ``payment_method_not_found``.
+    """
     profile = detach_method(services(router).payments, caller(router), account_id, payment_method_id)
     return PaymentMethodsView.of(profile)
 
@@ -76,7 +88,11 @@ def delete_payment_method(account_id: ACCOUNT_ID, payment_method_id: METHOD_ID) 
 @router.post("/v1/payments", status_code=201, security=BEARER, tags=["Payments"])
 def post_payment(body: PaymentCreate) -> PaymentView:
     """Pay any amount now: the oldest open invoices first, partial payments allowed, any excess becomes
-    balance credit. ``manual`` (operators) records a bank transfer or cheque through the same allocation."""
+    balance credit. ``manual`` (operators) records a bank transfer or cheque through the same allocation.
+
+    Errors: ``account_not_found``, ``card_declined``, ``currency_mismatch``, ``invalid_amount``,
+    ``invalid_payment_method``, ``no_payment_method``, ``operator_only``, ``payment_already_recorded``.
+    """
     s = services(router)
 
     def run() -> dict[str, object]:
@@ -99,7 +115,10 @@ def post_payment(body: PaymentCreate) -> PaymentView:
 
 @router.post("/v1/accounts/<account_id>/top_ups", status_code=201, security=BEARER, tags=["Payments"])
 def post_top_up(account_id: ACCOUNT_ID, body: TopUpCreate) -> PaymentView:
-    """Prepaid credit: applied automatically to the next invoices (and to any still unpaid)."""
+    """Prepaid credit: applied automatically to the next invoices (and to any still unpaid).
+
+    Errors: ``account_not_found``, ``card_declined``.
+    """
 
     def run() -> dict[str, object]:
         return _pay_now(account_id, body, PaymentPurpose.TOP_UP)
@@ -126,33 +145,48 @@ def _pay_now(account_id: str, body: PaymentCreate | TopUpCreate, purpose: Paymen
 
 @router.get("/v1/payments", security=BEARER, tags=["Payments"])
 def get_payments(account: ACCOUNT_QUERY, limit: Limit = 20, cursor: Cursor = None) -> ListOf[PaymentView]:
-    """An account's payments, newest first, failed ones included."""
+    """An account's payments, newest first, failed ones included.
+
+    Errors: ``account_not_found``, ``invalid_cursor``.
+    """
     found = list_payments(services(router).payments, caller(router), account, page(limit, cursor))
     return ListOf[PaymentView](data=[PaymentView.of(p) for p in found.items], next_cursor=found.next_cursor)
 
 
 @router.get("/v1/payments/<payment_id>", security=BEARER, tags=["Payments"])
 def get_one_payment(payment_id: PAYMENT_ID) -> PaymentView:
-    """Read one payment: amount, status, the invoices it paid, and why it failed if it did."""
+    """Read one payment: amount, status, the invoices it paid, and why it failed if it did.
+
+    Errors: ``payment_not_found``.
+    """
     return PaymentView.of(get_payment(services(router).payments, caller(router), payment_id))
 
 
 @router.get("/v1/receipts", security=BEARER, tags=["Receipts"])
 def get_receipts(account: ACCOUNT_QUERY, limit: Limit = 20, cursor: Cursor = None) -> ListOf[ReceiptView]:
-    """Billing history: one receipt per successful payment, newest first."""
+    """Billing history: one receipt per successful payment, newest first.
+
+    Errors: ``account_not_found``, ``invalid_cursor``.
+    """
     found = list_receipts(services(router).store, caller(router), account, page(limit, cursor))
     return ListOf[ReceiptView](data=[ReceiptView.of(r) for r in found.items], next_cursor=found.next_cursor)
 
 
 @router.get("/v1/receipts/<receipt_id>", security=BEARER, tags=["Receipts"])
 def get_one_receipt(receipt_id: RECEIPT_ID) -> ReceiptView:
-    """Read one receipt: the payment it acknowledges and the invoices it settled."""
+    """Read one receipt: the payment it acknowledges and the invoices it settled.
+
+    Errors: ``receipt_not_found``.
+    """
     return ReceiptView.of(get_receipt(services(router).store, caller(router), receipt_id))
 
 
 @router.get("/v1/receipts/<receipt_id>/pdf", status_code=302, security=BEARER, tags=["Receipts"])
 def get_receipt_pdf(receipt_id: RECEIPT_ID) -> Response[None]:
-    """Redirect to the receipt PDF (a link valid 5 minutes): view, download, print."""
+    """Redirect to the receipt PDF (a link valid 5 minutes): view, download, print.
+
+    Errors: ``receipt_not_found``.
+    """
     s = services(router)
     url = receipt_pdf_url(s.store, s.documents, caller(router), receipt_id)
     return Response(302, "text/plain", None, headers={"Location": url, "Cache-Control": "no-store"})

@@ -46,7 +46,12 @@ def _items(items: list[ItemChange]) -> list[ItemRequest]:
     tags=["Subscriptions"],
 )
 def post_subscription(body: SubscriptionCreate) -> SubscriptionView:
-    """Subscribe an account; without a trial, the first invoice is drafted at once."""
+    """Subscribe an account; without a trial, the first invoice is drafted at once.
+
+    Errors: ``account_currency_mismatch``, ``account_not_found``, ``account_restricted``,
+    ``coupon_currency_mismatch``, ``coupon_not_found``, ``currency_mismatch``, ``operator_only``,
+    ``price_not_found``, ``promotion_code_not_found``.
+    """
     s = services(router)
 
     def create() -> dict[str, object]:
@@ -76,7 +81,10 @@ def post_subscription(body: SubscriptionCreate) -> SubscriptionView:
     tags=["Subscriptions"],
 )
 def get_subscriptions(account: ACCOUNT_QUERY, limit: Limit = 20, cursor: Cursor = None) -> ListOf[SubscriptionView]:
-    """List an account's subscriptions, newest first, cancelled ones included."""
+    """List an account's subscriptions, newest first, cancelled ones included.
+
+    Errors: ``account_not_found``, ``invalid_cursor``.
+    """
     found = list_subscriptions(services(router).billing, caller(router), account, page(limit, cursor))
     return ListOf[SubscriptionView](data=[SubscriptionView.of(s) for s in found.items], next_cursor=found.next_cursor)
 
@@ -87,7 +95,10 @@ def get_subscriptions(account: ACCOUNT_QUERY, limit: Limit = 20, cursor: Cursor 
     tags=["Subscriptions"],
 )
 def get_one_subscription(subscription_id: SUBSCRIPTION_ID) -> SubscriptionView:
-    """Read one subscription: items, current period, trial, discount and cancellation."""
+    """Read one subscription: items, current period, trial, discount and cancellation.
+
+    Errors: ``subscription_not_found``.
+    """
     return SubscriptionView.of(get_subscription(services(router).billing, caller(router), subscription_id))
 
 
@@ -97,7 +108,11 @@ def get_one_subscription(subscription_id: SUBSCRIPTION_ID) -> SubscriptionView:
     tags=["Subscriptions"],
 )
 def patch_subscription(subscription_id: SUBSCRIPTION_ID, body: SubscriptionUpdate) -> SubscriptionView:
-    """Change items, quantities or prices with proration; a new interval switches the plan at once."""
+    """Change items, quantities or prices with proration; a new interval switches the plan at once.
+
+    Errors: ``account_restricted``, ``concurrent_update``, ``interval_change``, ``item_not_found``,
+    ``managed_by_marketplace``, ``price_not_found``, ``subscription_not_found``.
+    """
     request = ChangeRequest(
         items=_items(body.items),
         proration_behavior=body.proration_behavior,
@@ -116,7 +131,10 @@ def patch_subscription(subscription_id: SUBSCRIPTION_ID, body: SubscriptionUpdat
     tags=["Subscriptions"],
 )
 def post_cancel(subscription_id: SUBSCRIPTION_ID, body: CancelRequest) -> SubscriptionView:
-    """Cancel now (unused time credited) or at the period end (tacit renewal stops)."""
+    """Cancel now (unused time credited) or at the period end (tacit renewal stops).
+
+    Errors: ``managed_by_marketplace``, ``subscription_not_found``.
+    """
     s = services(router)
 
     def run() -> dict[str, object]:
@@ -133,7 +151,10 @@ def post_cancel(subscription_id: SUBSCRIPTION_ID, body: CancelRequest) -> Subscr
     tags=["Subscriptions"],
 )
 def post_discount(subscription_id: SUBSCRIPTION_ID, body: DiscountCreate) -> SubscriptionView:
-    """Put a coupon or a promotion code on the subscription, in place of its discount, from its next invoice."""
+    """Put a coupon or a promotion code on the subscription, in place of its discount, from its next invoice.
+
+    Errors: ``coupon_currency_mismatch``, ``discount_required``, ``subscription_not_found``.
+    """
     s = services(router)
 
     def run() -> dict[str, object]:
@@ -149,7 +170,10 @@ def post_discount(subscription_id: SUBSCRIPTION_ID, body: DiscountCreate) -> Sub
     tags=["Subscriptions"],
 )
 def delete_discount(subscription_id: SUBSCRIPTION_ID) -> SubscriptionView:
-    """Take the discount off: the next invoices are at full price (drafted ones keep theirs)."""
+    """Take the discount off: the next invoices are at full price (drafted ones keep theirs).
+
+    Errors: ``subscription_not_found``.
+    """
     return SubscriptionView.of(remove_discount(services(router).billing, caller(router), subscription_id))
 
 
@@ -160,7 +184,10 @@ def delete_discount(subscription_id: SUBSCRIPTION_ID) -> SubscriptionView:
     tags=["Subscriptions"],
 )
 def post_collection_method(subscription_id: SUBSCRIPTION_ID, body: CollectionMethodChange) -> SubscriptionView:
-    """Switch between automatic charges and invoices paid by transfer or cheque, from the next invoice."""
+    """Switch between automatic charges and invoices paid by transfer or cheque, from the next invoice.
+
+    Errors: ``subscription_not_found``.
+    """
     switched = switch_collection_method(
         services(router).billing, caller(router), subscription_id, body.collection_method, body.days_until_due
     )
@@ -177,6 +204,8 @@ def post_preview(body: PreviewRequest) -> InvoiceView:
     """The subscription's next invoice, or the invoice a proposed change would produce.
 
     A change preview returns ``proration_date``: PATCH with it to get exactly this invoice.
+
+    Errors: ``subscription_not_found``.
     """
     s = services(router)
     if body.items is None:

@@ -28,6 +28,22 @@ def health() -> Health:
     return Health()
 
 
+# Codes any operation may answer, whatever it does: listed once in the document's description.
+GENERIC_CODES = (
+    "invalid_api_key",
+    "access_denied",
+    "route_not_found",
+    "invalid_payload",
+    "invalid_parameter",
+    "body_too_large",
+    "invalid_idempotency_key",
+    "idempotency_key_reused",
+    "idempotency_key_in_progress",
+    "throttled",
+    "internal_error",
+)
+
+
 # What any authenticated route may answer besides its success (docs/decisions.md: problem+json).
 _ERROR_STATUSES = {
     "400": "Malformed request",
@@ -107,6 +123,9 @@ def _describe(schema: dict[str, Any], app: Any) -> None:
             if text:
                 operation["summary"] = text.split("\n\n")[0].replace("\n", " ").split(". ")[0].rstrip(".")
                 operation["description"] = text
+                errors = text.split("Errors:", 1)[1] if "Errors:" in text else ""
+                # The codes this operation answers besides those any operation may (GENERIC_CODES).
+                operation["x-problem-codes"] = re.findall(r"``([a-z_]+)``", errors)
             operation["operationId"] = operation_id(method, path)
 
 
@@ -208,6 +227,12 @@ def document(app: Any) -> dict[str, Any]:
     endpoints receive as its webhooks."""
     schema: dict[str, Any] = app.get_openapi_schema().model_dump(mode="json", by_alias=True, exclude_none=True)
     _describe(schema, app)
+    schema["info"]["description"] += (
+        " Every refusal is application/problem+json with a stable `code` (docs/errors.md); each operation"
+        " lists its own in `x-problem-codes`, and any operation may also answer "
+        + ", ".join(f"`{code}`" for code in GENERIC_CODES)
+        + "."
+    )
     schema["webhooks"] = _webhooks()
     schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = _problem_schema()
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}

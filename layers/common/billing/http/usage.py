@@ -63,7 +63,10 @@ def get_usage_summaries(
     granularity: Annotated[Literal["day"], Query()] = "day",
     group_by: Annotated[Literal["tag"] | None, Query()] = None,
 ) -> Response[Any]:
-    """Daily quantities per meter (and per tag set with ``group_by=tag``); CSV with ``Accept: text/csv``."""
+    """Daily quantities per meter (and per tag set with ``group_by=tag``); CSV with ``Accept: text/csv``.
+
+    Errors: ``subscription_not_found``.
+    """
     s = services(router)
     rows = summarize_usage(s.store, s.usage, caller(router), subscription, start, end, group_by == "tag")
     accept = router.current_event.headers.get("Accept") or ""
