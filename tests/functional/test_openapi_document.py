@@ -40,7 +40,9 @@ def test_every_operation_has_a_written_summary_a_description_and_a_resource_acti
     undocumented = [
         f"{method} {path}"
         for method, path, op in operations
-        if not op.get("description") or op.get("summary", "").startswith(method)
+        if not op.get("description")
+        or op.get("summary", "").startswith(method)
+        or "Who may call:" not in op["description"]
     ]
     assert undocumented == [], undocumented
     ids = [op["operationId"] for _, _, op in operations]
@@ -52,6 +54,10 @@ def test_every_operation_has_a_written_summary_a_description_and_a_resource_acti
     assert named[("POST", "/v1/accounts/{account_id}/api_keys")] == "accounts_api_keys_create"
     assert named[("POST", "/v1/invoices/{invoice_id}/finalize")] == "invoices_finalize"
     assert named[("DELETE", "/v1/subscriptions/{subscription_id}/discount")] == "subscriptions_discount_delete"
+    callers = {(m, p): op["description"].split("Who may call: ")[1] for m, p, op in operations}
+    assert callers[("POST", "/v1/prices")].startswith("operators only")
+    assert callers[("GET", "/v1/prices")].startswith("any API key")
+    assert callers[("GET", "/v1/invoices/{invoice_id}")].startswith("operators, and the owner and member keys")
 
 
 def test_the_reference_page_renders_this_document_with_no_asset_from_a_cdn(anonymous):

@@ -126,7 +126,27 @@ def _describe(schema: dict[str, Any], app: Any) -> None:
                 errors = text.split("Errors:", 1)[1] if "Errors:" in text else ""
                 # The codes this operation answers besides those any operation may (GENERIC_CODES).
                 operation["x-problem-codes"] = re.findall(r"``([a-z_]+)``", errors)
+                operation["description"] += "\n\nWho may call: " + _callers(method, path, operation)
             operation["operationId"] = operation_id(method, path)
+
+
+def _callers(method: str, path: str, operation: dict[str, Any]) -> str:
+    """Who may call an operation, from its security, its summary's "(operators)" and its codes (the
+    access rules themselves are in billing/accounts/access.py)."""
+    codes = operation.get("x-problem-codes", [])
+    if not operation.get("security"):
+        return "anyone, without an API key."
+    if "(operators" in operation["summary"]:
+        return "operators only (any other key: 403 operator_only)."
+    if method == "get" and path.startswith(("/v1/products", "/v1/prices")):
+        return "any API key: the catalog is public to customers."
+    keys = "owner keys" if "owner_only" in codes else "owner and member keys"
+    said = f"operators, and the {keys} of the account concerned (another account's objects answer 404)."
+    if "permission_denied" in codes:
+        said += " A member key needs the permission the change takes (403 permission_denied)."
+    if "operator_only" in codes:
+        said += " Some fields are for operators only (403 operator_only)."
+    return said
 
 
 def _field_schema(json_type: str, meaning: str) -> dict[str, Any]:
