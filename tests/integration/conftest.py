@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+
 import pytest
 import requests
+
+from local.emulators import free_port
 
 
 class Client:
@@ -70,3 +77,32 @@ def event_tap(backend):
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
     return read
+
+
+OPERATOR_KEY = "bk_replay-seed-stories-operator-key"
+
+
+@pytest.fixture(scope="module")
+def running_backend():
+    """A backend in its own process, as `make run` starts it, for tests that move its clock: the session's
+    shared backend must not see time jump."""
+    port = free_port()
+    env = os.environ | {"BILLING_PORT": str(port), "BILLING_OPERATOR_KEY": OPERATOR_KEY}
+    env.pop("AWS_ENDPOINT_URL", None)  # its own emulators, as on a newcomer's machine
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local.run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if requests.get(f"{url}/_local/endpoints", timeout=2).ok:
+                break
+        except requests.ConnectionError:
+            pass
+        assert process.poll() is None, "make run's backend stopped"
+        assert time.monotonic() < deadline, "make run's backend did not start"
+        time.sleep(0.3)
+    yield url
+    process.terminate()
+    process.wait(timeout=30)

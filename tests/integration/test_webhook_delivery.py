@@ -1,5 +1,6 @@
-"""Outgoing webhooks through the deployed path, on the local backend: the bus rule, the Webhooks queue,
-the delivery function POSTing over real HTTP to a receiver on loopback, retries on the movable clock."""
+"""Outgoing webhooks through the deployed path, on a local backend of their own (its clock moves): the
+bus rule, the Webhooks queue, the delivery function POSTing over real HTTP to a receiver on loopback,
+retries on the movable clock."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 import stripe
 
 from tests.api_setup import make_catalog, new_customer, ok
+from tests.integration.conftest import OPERATOR_KEY, Client
 
 pytestmark = pytest.mark.integration
 
@@ -52,7 +54,15 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}/never"  # nothing listens: every attempt gets no answer
 
 
-def test_a_receiver_failing_twice_then_answering_and_one_never_answering(as_operator, client_for, server_now):
+def test_a_receiver_failing_twice_then_answering_and_one_never_answering(running_backend):
+    as_operator = Client(running_backend, OPERATOR_KEY)
+
+    def client_for(key: str) -> Client:
+        return Client(running_backend, key)
+
+    def server_now() -> datetime:
+        return datetime.fromisoformat(as_operator.get("/_local/clock").json()["now"])
+
     receiver = Receiver(failures=2)
     register = {"enabled_events": ["invoice.finalized"]}
     flaky = ok(as_operator.post("/v1/webhook_endpoints", json={"url": receiver.url, **register}), 201)
@@ -64,7 +74,7 @@ def test_a_receiver_failing_twice_then_answering_and_one_never_answering(as_oper
         subscription = {"account": account["id"], "items": [{"price": catalog.seat["id"]}]}
         ok(owner.post("/v1/subscriptions", json=subscription), 201)
         later = server_now() + timedelta(hours=2, minutes=15)  # the grace hour, the next run, retries
-        ok(as_operator.post("/_local/clock", json={"advance_to": later.isoformat()}))
+        ok(as_operator.post("/_local/clock", json={"advance_to": later.isoformat()}, timeout=300))
         # Then the receiver got this account's event three times: same id, each signed with its secret
         mine = [
             stripe.Webhook.construct_event(body, header, flaky["secret"], tolerance=None)
