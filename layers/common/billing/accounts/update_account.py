@@ -5,8 +5,10 @@ from billing.accounts.get_account import get_account
 from billing.accounts.models import Account
 from billing.accounts.ports import AccountRepository
 from billing.accounts.profile import BillingProfileChanges
+from billing.conflicts import retried_on_conflict
 
 
+@retried_on_conflict
 def update_account(
     accounts: AccountRepository, principal: Principal, account_id: str, changes: BillingProfileChanges
 ) -> Account:

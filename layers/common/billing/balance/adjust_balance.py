@@ -5,6 +5,7 @@ from __future__ import annotations
 from billing.accounts.access import Principal, require_operator
 from billing.batch import LedgerAppend, WriteBatch
 from billing.clock import Clock
+from billing.conflicts import retried_on_conflict
 from billing.errors import ErrorCode, InvalidInputError
 from billing.ids import new_id
 from billing.invoices.ports import InvoiceStore
@@ -13,6 +14,7 @@ from billing.ledger.account_ledger import EntryKind, LedgerEntry
 from billing.money import minor_unit_exponent
 
 
+@retried_on_conflict
 def adjust_balance(
     store: InvoiceStore, clock: Clock, principal: Principal, account_id: str, amount: int, currency: str, reason: str
 ) -> LedgerEntry:

@@ -10,6 +10,7 @@ from billing.accounts.models import Account
 from billing.accounts.ports import AccountRepository
 from billing.batch import WriteBatch
 from billing.clock import Clock
+from billing.conflicts import retried_on_conflict
 from billing.errors import BusinessRuleError, ErrorCode, InvalidInputError, NotFoundError
 from billing.ids import new_id
 from billing.invoices.invoice_context import invoice_context
@@ -22,6 +23,7 @@ if TYPE_CHECKING:  # the joined store names parts of every package
     from billing.store import BillingStore
 
 
+@retried_on_conflict
 def add_invoice_item(
     store: BillingStore,
     accounts: AccountRepository,

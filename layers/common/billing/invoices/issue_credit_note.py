@@ -7,6 +7,7 @@ from dataclasses import replace
 from billing.accounts.access import Principal, require_operator
 from billing.batch import LedgerAppend, WriteBatch
 from billing.clock import Clock
+from billing.conflicts import retried_on_conflict
 from billing.errors import BusinessRuleError, ConflictError, ErrorCode, InvalidInputError
 from billing.events import DomainEvent, EventType
 from billing.ids import new_id
@@ -18,6 +19,7 @@ from billing.invoices.settle_invoices import paid_events, settled_invoices
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 
 
+@retried_on_conflict
 def issue_credit_note(
     store: InvoiceStore, clock: Clock, principal: Principal, invoice_id: str, amount: int, reason: str
 ) -> CreditNote:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from billing.accounts.access import Principal, require_operator
 from billing.batch import LedgerAppend, WriteBatch
 from billing.clock import Clock
+from billing.conflicts import retried_on_conflict
 from billing.errors import ConflictError, ErrorCode
 from billing.invoices.get_invoice import get_invoice
 from billing.invoices.models import Invoice, InvoiceStatus
@@ -14,6 +15,7 @@ from billing.invoices.ports import InvoiceStore
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 
 
+@retried_on_conflict
 def void_invoice(store: InvoiceStore, clock: Clock, principal: Principal, invoice_id: str) -> Invoice:
     """Void an open invoice: it is no longer owed; anything already paid on it returns as credit.
     A draft is voided without a number: nothing was posted, nothing is owed, no number is used up."""

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from billing.accounts.access import Permission, Principal, require_access
 from billing.batch import WriteBatch
+from billing.conflicts import retried_on_conflict
 from billing.errors import ErrorCode, InvalidInputError
 from billing.subscriptions.engine.guards import require_changeable
 from billing.subscriptions.get_subscription import get_subscription
@@ -15,6 +16,7 @@ from billing.subscriptions.redeem_discount import redeem_discount, require_coupo
 from billing.subscriptions.services import Services
 
 
+@retried_on_conflict
 def add_discount(
     services: Services, principal: Principal, subscription_id: str, coupon: str | None, promotion_code: str | None
 ) -> Subscription:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from billing.accounts.access import Permission, Principal, require_access
 from billing.batch import WriteBatch
+from billing.conflicts import retried_on_conflict
 from billing.invoices.models import BillingReason, Invoice
 from billing.subscriptions.draft_invoice import draft_invoice
 from billing.subscriptions.engine.cancel_subscription import cancel_subscription
@@ -12,6 +13,7 @@ from billing.subscriptions.models import Subscription
 from billing.subscriptions.services import Services, account_of
 
 
+@retried_on_conflict
 def cancel(
     services: Services, principal: Principal, subscription_id: str, at_period_end: bool
 ) -> tuple[Subscription, Invoice | None]:

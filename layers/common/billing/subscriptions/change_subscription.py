@@ -10,6 +10,7 @@ from billing.accounts.access import Permission, Principal, require_access
 from billing.accounts.models import Account
 from billing.accounts.standing import Blocked, require_allowed
 from billing.batch import LedgerAppend, WriteBatch
+from billing.conflicts import retried_on_conflict
 from billing.errors import ErrorCode, InvalidInputError
 from billing.ids import new_id
 from billing.invoices.assemble_invoice import assemble_invoice
@@ -51,6 +52,7 @@ def _updates(subscription: Subscription, items: Sequence[ItemRequest], prices: d
     return updates
 
 
+@retried_on_conflict
 def change_subscription(
     services: Services, principal: Principal, subscription_id: str, request: ChangeRequest, preview: bool = False
 ) -> tuple[Changed, DraftInvoice | None]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from billing.accounts.access import Permission, Principal, require_access
 from billing.batch import WriteBatch
+from billing.conflicts import retried_on_conflict
 from billing.subscriptions.engine.guards import require_changeable
 from billing.subscriptions.get_subscription import get_subscription
 from billing.subscriptions.models import Subscription
 from billing.subscriptions.services import Services
 
 
+@retried_on_conflict
 def remove_discount(services: Services, principal: Principal, subscription_id: str) -> Subscription:
     subscription = get_subscription(services, principal, subscription_id)
     require_access(principal, subscription.account_id, Permission.BILLING_MANAGE)

@@ -9,6 +9,7 @@ from datetime import datetime
 from billing.accounts.access import Permission, Principal, require_access, require_operator
 from billing.accounts.standing import Blocked, require_allowed
 from billing.batch import WriteBatch
+from billing.conflicts import retried_on_conflict
 from billing.errors import ErrorCode, InvalidInputError
 from billing.ids import new_id
 from billing.invoices.models import BillingReason, Invoice
@@ -40,6 +41,7 @@ class Subscribed:
     invoice: Invoice | None
 
 
+@retried_on_conflict
 def subscribe(services: Services, principal: Principal, request: SubscribeRequest) -> Subscribed:
     require_access(principal, request.account_id, Permission.BILLING_MANAGE)
     if request.managed_by is not None:

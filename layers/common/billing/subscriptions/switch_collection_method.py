@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from billing.accounts.access import Permission, Principal, require_access
 from billing.batch import WriteBatch
+from billing.conflicts import retried_on_conflict
 from billing.subscriptions.engine.create_subscription import DEFAULT_DAYS_UNTIL_DUE
 from billing.subscriptions.engine.guards import require_changeable
 from billing.subscriptions.get_subscription import get_subscription
@@ -13,6 +14,7 @@ from billing.subscriptions.models import CollectionMethod, Subscription
 from billing.subscriptions.services import Services
 
 
+@retried_on_conflict
 def switch_collection_method(
     services: Services,
     principal: Principal,

@@ -1,0 +1,69 @@
+"""A change that loses a race against another writer is done again on fresh reads, not answered 409:
+the caller did nothing wrong (issue of reliability: a credit note just after finalization answered
+concurrent_update)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from billing.batch import WriteBatch
+from billing.conflicts import TRIES
+from tests.api_setup import make_catalog, new_customer, ok
+
+
+@pytest.fixture
+def catalog(as_operator):
+    return make_catalog(as_operator)
+
+
+def finalized_invoice(world, as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    body = {"account": account["id"], "items": [{"price": catalog.seat["id"]}], "collection_method": "send_invoice"}
+    subscription = ok(owner.post("/v1/subscriptions", json=body), 201)
+    world.advance_to(world.clock.now() + timedelta(hours=2))
+    return ok(as_operator.get(f"/v1/invoices/{subscription['latest_invoice']}"))
+
+
+def racing_writer(world, invoice_id, times):
+    """Before each of the next ``times`` commits, another writer saves the invoice (as the documents
+    function does when it records the PDF): the commit that follows finds its version moved."""
+    commit, left = world.store.commit, [times]
+
+    def commit_after_a_rival(batch):
+        if left[0] > 0:
+            left[0] -= 1
+            commit(WriteBatch(invoices=[world.store.get_invoice(invoice_id)]))
+        return commit(batch)
+
+    world.store.commit = commit_after_a_rival
+    return left
+
+
+def test_a_credit_note_racing_another_writer_is_issued_once_with_the_next_number(
+    world, as_operator, client_for, catalog
+):
+    invoice = finalized_invoice(world, as_operator, client_for, catalog)
+    left = racing_writer(world, invoice["id"], times=2)
+    note = ok(as_operator.post("/v1/credit_notes", json={"invoice": invoice["id"], "amount": 1000, "reason": "x"}))
+    assert left == [0]  # it lost twice, then won
+    notes = ok(as_operator.get("/v1/credit_notes", params={"account": invoice["account"]}))["data"]
+    assert [n["id"] for n in notes] == [note["id"]]
+    assert note["number"].endswith("000001")  # the losing attempts took no number
+    assert ok(as_operator.get(f"/v1/invoices/{invoice['id']}"))["total"] == invoice["total"]
+
+
+def test_a_change_that_keeps_losing_is_answered_409_and_changes_nothing(world, as_operator, client_for, catalog):
+    invoice = finalized_invoice(world, as_operator, client_for, catalog)
+    racing_writer(world, invoice["id"], times=TRIES)
+    answer = as_operator.post("/v1/credit_notes", json={"invoice": invoice["id"], "amount": 1000, "reason": "x"})
+    assert (answer.status_code, answer.json()["code"]) == (409, "concurrent_update")
+    assert ok(as_operator.get("/v1/credit_notes", params={"account": invoice["account"]}))["data"] == []
+
+
+def test_a_void_racing_another_writer_voids_once(world, as_operator, client_for, catalog):
+    invoice = finalized_invoice(world, as_operator, client_for, catalog)
+    racing_writer(world, invoice["id"], times=1)
+    voided = ok(as_operator.post(f"/v1/invoices/{invoice['id']}/void"))
+    assert voided["status"] == "void"
