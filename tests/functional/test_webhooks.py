@@ -181,3 +181,15 @@ def test_unknown_events_and_endpoints_are_404(as_operator):
     assert (answer.status_code, answer.json()["code"]) == (404, "event_not_found")
     missing = as_operator.get("/v1/webhook_endpoints/we_0123456789abcdef0123/deliveries")
     assert (missing.status_code, missing.json()["code"]) == (404, "webhook_endpoint_not_found")
+
+
+def test_a_retried_creation_or_roll_with_its_idempotency_key_is_done_once(as_operator):
+    headers = {"Idempotency-Key": "register-hook-1"}
+    body = {"url": HOOK, "enabled_events": ["*"]}
+    first = ok(as_operator.post("/v1/webhook_endpoints", json=body, headers=headers), 201)
+    again = ok(as_operator.post("/v1/webhook_endpoints", json=body, headers=headers), 201)
+    assert (again["id"], again["secret"]) == (first["id"], first["secret"])
+    assert len(ok(as_operator.get("/v1/webhook_endpoints"))["data"]) == 1
+    roll = f"/v1/webhook_endpoints/{first['id']}/roll_secret"
+    rolled = ok(as_operator.post(roll, headers={"Idempotency-Key": "roll-1"}))
+    assert ok(as_operator.post(roll, headers={"Idempotency-Key": "roll-1"}))["secret"] == rolled["secret"]

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, page, services
+from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, page, services
 from billing.http.webhook_endpoint_views import (
     DeliveryView,
     EventResend,
@@ -40,9 +40,14 @@ def post_webhook_endpoint(body: WebhookEndpointCreate) -> WebhookEndpointView:
 
     Errors: ``invalid_webhook_url``, ``operator_only``, ``unknown_event_type``.
     """
-    webhooks = services(router).webhooks
-    endpoint = create_webhook_endpoint(webhooks, caller(router), body.url, body.enabled_events, body.description)
-    return WebhookEndpointView.of(endpoint, with_secret=True)
+
+    def create() -> dict[str, object]:
+        webhooks = services(router).webhooks
+        endpoint = create_webhook_endpoint(webhooks, caller(router), body.url, body.enabled_events, body.description)
+        return WebhookEndpointView.of(endpoint, with_secret=True).model_dump(mode="json")
+
+    # A retried creation with its Idempotency-Key gets the same endpoint and secret, not a second one.
+    return WebhookEndpointView.model_validate(once(router, body.model_dump(mode="json"), create))
 
 
 @router.get("/v1/webhook_endpoints", security=BEARER, tags=["Webhooks"])
@@ -99,8 +104,13 @@ def post_roll_secret(endpoint_id: ENDPOINT_ID) -> WebhookEndpointView:
 
     Errors: ``concurrent_update``, ``operator_only``, ``webhook_endpoint_not_found``.
     """
-    endpoint = roll_webhook_secret(services(router).webhooks, caller(router), endpoint_id)
-    return WebhookEndpointView.of(endpoint, with_secret=True)
+
+    def roll() -> dict[str, object]:
+        endpoint = roll_webhook_secret(services(router).webhooks, caller(router), endpoint_id)
+        return WebhookEndpointView.of(endpoint, with_secret=True).model_dump(mode="json")
+
+    # Retried with its Idempotency-Key, the answer is the secret already rolled, not a third one.
+    return WebhookEndpointView.model_validate(once(router, {"endpoint": endpoint_id}, roll))
 
 
 @router.get("/v1/webhook_endpoints/<endpoint_id>/deliveries", security=BEARER, tags=["Webhooks"])
@@ -140,5 +150,9 @@ def post_resend(event_id: EVENT_ID, body: EventResend) -> ListOf[DeliveryView]:
 
     Errors: ``event_not_found``, ``operator_only``, ``webhook_endpoint_not_found``.
     """
-    resent = resend_event(services(router).webhooks, caller(router), event_id, body.endpoint)
-    return ListOf[DeliveryView](data=[DeliveryView.of(d) for d in resent])
+
+    def resend() -> dict[str, object]:
+        resent = resend_event(services(router).webhooks, caller(router), event_id, body.endpoint)
+        return ListOf[DeliveryView](data=[DeliveryView.of(d) for d in resent]).model_dump(mode="json")
+
+    return ListOf[DeliveryView].model_validate(once(router, {"event": event_id, **body.model_dump()}, resend))
