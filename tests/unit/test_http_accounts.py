@@ -91,7 +91,7 @@ def test_invalid_vat_number_is_a_400_problem_naming_the_field(api):
 @pytest.mark.parametrize(
     ("body", "code", "param"),
     [
-        ("{not json", "invalid_parameter", None),
+        ("{not json", "invalid_payload", None),  # docs/errors.md: "The body is not JSON."
         ({"legal_name": "x"}, "invalid_parameter", "address"),
         (
             french_company(address={"line1": "a", "postal_code": "1", "city": "c", "country": "QQ"}),

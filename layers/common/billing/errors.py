@@ -35,6 +35,7 @@ class ErrorCode(StrEnum):
     CREDIT_NOTE_NOT_FOUND = "credit_note_not_found"
     CURRENCY_MISMATCH = "currency_mismatch"
     CURRENCY_REQUIRED = "currency_required"
+    DATE_OUT_OF_RANGE = "date_out_of_range"
     DESCRIPTION_REQUIRED = "description_required"
     DISCOUNT_REQUIRED = "discount_required"
     DOCUMENT_CONFLICT = "document_conflict"
@@ -166,6 +167,7 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.CREDIT_NOTE_NOT_FOUND: "No credit note <note_id>.",
     ErrorCode.CURRENCY_MISMATCH: "This account is billed in <expected>.",
     ErrorCode.CURRENCY_REQUIRED: "No amount to take a currency from.",
+    ErrorCode.DATE_OUT_OF_RANGE: "<param> must fall within <years> years of today.",
     ErrorCode.DESCRIPTION_REQUIRED: "An invoice item needs a description.",
     ErrorCode.DISCOUNT_REQUIRED: "Give a coupon or a promotion code.",
     ErrorCode.DOCUMENT_CONFLICT: "Invoice <invoice_id> kept changing; the message will retry.",

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import format_currency, get_currency_precision, is_currency
 
 from billing.errors import ErrorCode, InvalidInputError
 
@@ -28,7 +28,8 @@ class CurrencyMismatchError(InvalidInputError):
 def minor_unit_exponent(currency: str) -> int:
     """Decimal places of the currency's minor unit (EUR 2, JPY 0, BHD 3), from CLDR via babel."""
     code = currency.upper()
-    if len(code) != 3 or not code.isalpha():
+    # babel answers a precision of 2 for any three letters: ask CLDR whether the code exists at all.
+    if len(code) != 3 or not code.isalpha() or not is_currency(code):
         raise InvalidInputError(ErrorCode.INVALID_CURRENCY, f"{currency!r} is not an ISO 4217 code.", "currency")
     return int(get_currency_precision(code))
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
-from billing.errors import ErrorCode, PayloadTooLargeError
+from billing.errors import ErrorCode, InvalidInputError, PayloadTooLargeError
 from billing.http import (
     accounts,
     balance,
@@ -48,7 +49,9 @@ def build_app(settings: ApiSettings) -> APIGatewayRestResolver:
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
             max_age=600,
         )
-    app = APIGatewayRestResolver(enable_validation=True, cors=cors)
+    app = APIGatewayRestResolver(
+        enable_validation=True, cors=cors, json_body_deserializer=_json_body(settings.max_body_bytes)
+    )
     app.configure_openapi(
         title="Billing API",
         version="1.0.0",
@@ -61,6 +64,22 @@ def build_app(settings: ApiSettings) -> APIGatewayRestResolver:
     system.register_openapi(app)
     register_problem_handlers(app)
     return app
+
+
+def _json_body(limit: int) -> Callable[[str], Any]:
+    """Parse a JSON body, refusing it before parsing when too large, and answering 400 (not 500) when it
+    nests deeper than Python's parser recurses: Powertools' validation parses the body before any
+    middleware of ours runs, so these checks live in the parser it is given."""
+
+    def parse(body: str) -> Any:
+        if len(body.encode()) > limit:
+            raise PayloadTooLargeError(ErrorCode.BODY_TOO_LARGE, f"Request bodies are limited to {limit} bytes.")
+        try:
+            return json.loads(body)
+        except RecursionError as error:
+            raise InvalidInputError(ErrorCode.INVALID_PAYLOAD, "The body nests too deeply.") from error
+
+    return parse
 
 
 def _body_limit(limit: int) -> Callable[..., Response[Any]]:

@@ -60,8 +60,11 @@ def _validation_problem(errors: list[dict[str, Any]]) -> Response[Any]:
         return problem(400, ErrorCode.INVALID_REQUEST, "Invalid request.")
     first = errors[0]
     code = str(first["code"])
-    # Our own validators raise catalogued codes; pydantic's generic types are summarised.
-    if code not in _CATALOGUED:
+    # Our own validators raise catalogued codes; pydantic's generic types are summarised, except a body
+    # that is not JSON at all, which is the payload's fault, not a parameter's.
+    if code == "json_invalid":
+        code = ErrorCode.INVALID_PAYLOAD
+    elif code not in _CATALOGUED:
         code = ErrorCode.INVALID_PARAMETER
     return problem(400, code, str(first["detail"]), first["param"], errors)
 

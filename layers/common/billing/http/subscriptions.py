@@ -49,8 +49,8 @@ def post_subscription(body: SubscriptionCreate) -> SubscriptionView:
     """Subscribe an account; without a trial, the first invoice is drafted at once.
 
     Errors: ``account_currency_mismatch``, ``account_not_found``, ``account_restricted``,
-    ``coupon_currency_mismatch``, ``coupon_not_found``, ``currency_mismatch``, ``operator_only``,
-    ``price_not_found``, ``promotion_code_not_found``.
+    ``coupon_currency_mismatch``, ``coupon_not_found``, ``currency_mismatch``, ``date_out_of_range``,
+    ``operator_only``, ``price_not_found``, ``promotion_code_not_found``.
     """
     s = services(router)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from billing.accounts.access import Permission, Principal, require_access, require_operator
 from billing.accounts.standing import Blocked, require_allowed
@@ -41,6 +41,9 @@ class Subscribed:
     invoice: Invoice | None
 
 
+DATE_RANGE = timedelta(days=5 * 365)
+
+
 @retried_on_conflict
 def subscribe(services: Services, principal: Principal, request: SubscribeRequest) -> Subscribed:
     require_access(principal, request.account_id, Permission.BILLING_MANAGE)
@@ -54,6 +57,12 @@ def subscribe(services: Services, principal: Principal, request: SubscribeReques
     currency = next(iter(prices.values())).currency  # type: ignore[attr-defined]
     require_billing_currency(services, account.id, currency)
     now = services.clock.now()
+    for param, instant in (("start_date", request.start_date), ("billing_cycle_anchor", request.billing_cycle_anchor)):
+        if instant is not None and abs(instant - now) > DATE_RANGE:
+            # A start in year 9999 (or 1900) is a typing error, not a plan: nothing would ever be billed.
+            raise InvalidInputError(
+                ErrorCode.DATE_OUT_OF_RANGE, f"{param} must fall within {DATE_RANGE.days // 365} years of today.", param
+            )
     batch = WriteBatch()
     discount = redeem_discount(services, request.account_id, request.coupon, request.promotion_code, now, batch)
     if discount is not None:
