@@ -1,6 +1,7 @@
-"""A change that loses a race against another writer is done again on fresh reads, not answered 409:
-the caller did nothing wrong (issue of reliability: a credit note just after finalization answered
-concurrent_update)."""
+"""Nothing twice, nothing refused for someone else's doing: a change that loses a race against another
+writer is done again on fresh reads, not answered 409 (a credit note just after finalization answered
+concurrent_update); a retried request with its Idempotency-Key is the first answer, for its own caller
+only."""
 
 from __future__ import annotations
 
@@ -67,3 +68,18 @@ def test_a_void_racing_another_writer_voids_once(world, as_operator, client_for,
     racing_writer(world, invoice["id"], times=1)
     voided = ok(as_operator.post(f"/v1/invoices/{invoice['id']}/void"))
     assert voided["status"] == "void"
+
+
+def test_the_same_idempotency_key_from_two_tenants_gives_each_its_own_answer(as_operator, client_for, catalog):
+    headers = {"Idempotency-Key": "subscribe-2026-03"}
+    answers = []
+    for name in ("Premier SAS", "Second SARL"):
+        account, owner = new_customer(as_operator, client_for, legal_name=name)
+        body = {"account": account["id"], "items": [{"price": catalog.seat["id"]}]}
+        first = ok(owner.post("/v1/subscriptions", json=body, headers=headers), 201)
+        again = ok(owner.post("/v1/subscriptions", json=body, headers=headers), 201)
+        assert again["id"] == first["id"]  # a retry by the same caller is the first answer
+        answers.append((account["id"], first))
+    # Each tenant got a subscription of its own account: a key is scoped to its caller
+    assert [subscription["account"] for _, subscription in answers] == [account for account, _ in answers]
+    assert answers[0][1]["id"] != answers[1][1]["id"]
