@@ -98,4 +98,4 @@ def every_refusal_is_listed_for_its_operation(world):
         for method, path, code in world.problems_answered
         if (method, path) in documented and code not in documented[(method, path)]
     )
-    assert unlisted == [], "add these to the route's docstring (Errors:)"
+    assert unlisted == [], f"add these to the route's docstring (Errors:): {unlisted}"

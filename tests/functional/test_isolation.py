@@ -204,3 +204,60 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
     # Nothing changed for the victim.
     assert ok(as_operator.get(f"/v1/accounts/{account}"))["locale"] == "fr"
     assert ok(as_operator.get(f"/v1/subscriptions/{subscription['id']}"))["status"] == "active"
+
+
+def test_a_read_only_member_key_may_change_nothing(world, victim, as_operator, client_for):
+    """Every write route, called by a member key of the account itself holding only billing.read,
+    answers 403 with the rule it broke, and nothing is stored; previewing an invoice is a read."""
+    account, subscription, invoice = victim["account"]["id"], victim["subscription"], victim["invoice"]
+    key = {"role": "member", "permissions": ["billing.read"]}
+    member = client_for(ok(as_operator.post(f"/v1/accounts/{account}/api_keys", json=key), 201)["secret"])
+    seat, coupon = victim["catalog"].seat["id"], victim["coupon"]["id"]
+    now = datetime.now(UTC) - timedelta(minutes=1)
+    writes = {
+        ("POST", "/v1/accounts"): french_company(),
+        ("PATCH", f"/v1/accounts/{account}"): {"locale": "en"},
+        ("POST", f"/v1/accounts/{account}/api_keys"): {"role": "member"},
+        ("POST", f"/v1/accounts/{account}/balance_transactions"): {"amount": -100, "currency": "EUR", "reason": "x"},
+        ("POST", "/v1/products"): {"name": "x"},
+        ("POST", "/v1/prices"): {
+            "product": victim["catalog"].product["id"], "currency": "EUR", "unit_amount": 1,
+            "recurring": {"interval": "month"}},
+        ("POST", "/v1/coupons"): {"percent_off": "5", "duration": "once"},
+        ("POST", "/v1/promotion_codes"): {"code": "MEMBRE", "coupon": coupon},
+        ("POST", "/v1/subscriptions"): {"account": account, "items": [{"price": seat}]},
+        ("PATCH", f"/v1/subscriptions/{subscription['id']}"): {
+            "items": [{"id": subscription["items"][0]["id"], "quantity": 9}]},
+        ("POST", f"/v1/subscriptions/{subscription['id']}/cancel"): {},
+        ("POST", f"/v1/subscriptions/{subscription['id']}/discount"): {"coupon": coupon},
+        ("DELETE", f"/v1/subscriptions/{subscription['id']}/discount"): None,
+        ("POST", f"/v1/subscriptions/{subscription['id']}/collection_method"): {"collection_method": "send_invoice"},
+        ("POST", f"/v1/invoices/{invoice['id']}/finalize"): None,
+        ("POST", f"/v1/invoices/{invoice['id']}/void"): None,
+        ("POST", "/v1/credit_notes"): {"invoice": invoice["id"], "amount": 1, "reason": "x"},
+        ("POST", "/v1/invoice_items"): {
+            "account": account, "unit_amount_decimal": "100", "currency": "EUR", "description": "x"},
+        ("POST", "/v1/usage_events"): {"events": [{
+            "id": "member-1", "subscription": subscription["id"], "meter": "outbound_minutes",
+            "timestamp": now.isoformat()}]},
+        ("POST", f"/v1/accounts/{account}/setup_intents"): None,
+        ("POST", f"/v1/accounts/{account}/payment_methods/{victim['method']['id']}/default"): None,
+        ("DELETE", f"/v1/accounts/{account}/payment_methods/{victim['method']['id']}"): None,
+        ("POST", "/v1/payments"): {"account": account, "amount": 100, "currency": "EUR"},
+        ("POST", f"/v1/accounts/{account}/top_ups"): {"amount": 100, "currency": "EUR"},
+        ("POST", "/v1/webhook_endpoints"): {"url": "https://intrus.example/h", "enabled_events": ["*"]},
+    }  # fmt: skip
+    answers = {}
+    for (method, path), body in writes.items():
+        before = world.snapshot()
+        answer = getattr(member, method.lower())(path, json=body)
+        answers[(method, path)] = (answer.status_code, answer.json().get("code") if answer.content else None)
+        if path == "/v1/usage_events":  # a batch answers per event, with its own status: 200
+            refusal = answer.json()["errors"][0]["code"]
+            answers[(method, path)] = (403 if refusal == "permission_denied" else answer.status_code, refusal)
+        assert world.snapshot() == before, (method, path)
+    refused = {route: answer for route, answer in answers.items() if answer[0] == 403}
+    assert refused == answers, {route: answer for route, answer in answers.items() if answer[0] != 403}
+    assert {code for _, code in answers.values()} <= {"operator_only", "owner_only", "permission_denied"}
+    preview = member.post("/v1/invoices/preview", json={"subscription": subscription["id"]})
+    assert preview.status_code == 200  # a read

@@ -9,6 +9,7 @@ Time only moves when a test says so.
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -316,6 +317,22 @@ class World:
         self.clock.advance_to(max(target, self.clock.now()))
         self.run_billing()
         return {"now": self.clock.now().isoformat(), "runs": runs + 1}
+
+    def snapshot(self) -> Any:
+        """Everything stored, sent or published, copied: equal before and after means nothing changed."""
+        return copy.deepcopy(
+            (
+                self.store.tables,
+                self.accounts.items,
+                self.usage.items,
+                self.keys.by_hash,
+                self.webhook_store.endpoints,
+                self.webhook_store.events,
+                self.webhook_store.deliveries,
+                len(self.publisher.published),
+                len(self.mailer.sent),
+            )
+        )
 
     def event_log(self) -> list[dict[str, Any]]:
         """The bus's events as a rule's target receives them (EventBridge's envelope)."""

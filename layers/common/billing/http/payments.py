@@ -44,7 +44,7 @@ def post_setup_intent(account_id: ACCOUNT_ID) -> SetupIntentView:
     """A SetupIntent for Stripe.js to save a card, SEPA mandate, ACH account or PayPal (by the account's
     country and currency); the method is stored when Stripe confirms it (``setup_intent.succeeded``).
 
-    Errors: ``account_not_found``.
+    Errors: ``account_not_found``, ``permission_denied``.
     """
     intent = create_setup_intent(services(router).payments, caller(router), account_id)
     return SetupIntentView.of(account_id, intent)
@@ -67,7 +67,7 @@ def get_payment_methods(account_id: ACCOUNT_ID) -> PaymentMethodsView:
 def post_default_method(account_id: ACCOUNT_ID, payment_method_id: METHOD_ID) -> PaymentMethodsView:
     """Automatic charges use the default method.
 
-    Errors: ``account_not_found``, ``payment_method_not_found``.
+    Errors: ``account_not_found``, ``payment_method_not_found``, ``permission_denied``.
     """
     profile = set_default_method(services(router).payments, caller(router), account_id, payment_method_id)
     return PaymentMethodsView.of(profile)
@@ -79,7 +79,7 @@ def post_default_method(account_id: ACCOUNT_ID, payment_method_id: METHOD_ID) ->
 def delete_payment_method(account_id: ACCOUNT_ID, payment_method_id: METHOD_ID) -> PaymentMethodsView:
     """Detach at Stripe and forget it; the newest remaining method becomes the default.
 
-    Errors: ``account_not_found``, ``payment_method_not_found``.
+    Errors: ``account_not_found``, ``payment_method_not_found``, ``permission_denied``.
     """
     profile = detach_method(services(router).payments, caller(router), account_id, payment_method_id)
     return PaymentMethodsView.of(profile)
@@ -91,7 +91,8 @@ def post_payment(body: PaymentCreate) -> PaymentView:
     balance credit. ``manual`` (operators) records a bank transfer or cheque through the same allocation.
 
     Errors: ``account_not_found``, ``card_declined``, ``currency_mismatch``, ``invalid_amount``,
-    ``invalid_payment_method``, ``no_payment_method``, ``operator_only``, ``payment_already_recorded``.
+    ``invalid_payment_method``, ``no_payment_method``, ``operator_only``, ``payment_already_recorded``,
+    ``permission_denied``.
     """
     s = services(router)
 
@@ -117,7 +118,7 @@ def post_payment(body: PaymentCreate) -> PaymentView:
 def post_top_up(account_id: ACCOUNT_ID, body: TopUpCreate) -> PaymentView:
     """Prepaid credit: applied automatically to the next invoices (and to any still unpaid).
 
-    Errors: ``account_not_found``, ``card_declined``.
+    Errors: ``account_not_found``, ``card_declined``, ``permission_denied``.
     """
 
     def run() -> dict[str, object]:

@@ -50,7 +50,7 @@ def post_subscription(body: SubscriptionCreate) -> SubscriptionView:
 
     Errors: ``account_currency_mismatch``, ``account_not_found``, ``account_restricted``,
     ``coupon_currency_mismatch``, ``coupon_not_found``, ``currency_mismatch``, ``date_out_of_range``,
-    ``operator_only``, ``price_not_found``, ``promotion_code_not_found``.
+    ``operator_only``, ``permission_denied``, ``price_not_found``, ``promotion_code_not_found``.
     """
     s = services(router)
 
@@ -111,7 +111,7 @@ def patch_subscription(subscription_id: SUBSCRIPTION_ID, body: SubscriptionUpdat
     """Change items, quantities or prices with proration; a new interval switches the plan at once.
 
     Errors: ``account_restricted``, ``concurrent_update``, ``interval_change``, ``item_not_found``,
-    ``managed_by_marketplace``, ``price_not_found``, ``subscription_not_found``.
+    ``managed_by_marketplace``, ``permission_denied``, ``price_not_found``, ``subscription_not_found``.
     """
     request = ChangeRequest(
         items=_items(body.items),
@@ -133,7 +133,7 @@ def patch_subscription(subscription_id: SUBSCRIPTION_ID, body: SubscriptionUpdat
 def post_cancel(subscription_id: SUBSCRIPTION_ID, body: CancelRequest) -> SubscriptionView:
     """Cancel now (unused time credited) or at the period end (tacit renewal stops).
 
-    Errors: ``managed_by_marketplace``, ``subscription_not_found``.
+    Errors: ``managed_by_marketplace``, ``permission_denied``, ``subscription_not_found``.
     """
     s = services(router)
 
@@ -153,7 +153,7 @@ def post_cancel(subscription_id: SUBSCRIPTION_ID, body: CancelRequest) -> Subscr
 def post_discount(subscription_id: SUBSCRIPTION_ID, body: DiscountCreate) -> SubscriptionView:
     """Put a coupon or a promotion code on the subscription, in place of its discount, from its next invoice.
 
-    Errors: ``coupon_currency_mismatch``, ``discount_required``, ``subscription_not_found``.
+    Errors: ``coupon_currency_mismatch``, ``discount_required``, ``permission_denied``, ``subscription_not_found``.
     """
     s = services(router)
 
@@ -172,7 +172,7 @@ def post_discount(subscription_id: SUBSCRIPTION_ID, body: DiscountCreate) -> Sub
 def delete_discount(subscription_id: SUBSCRIPTION_ID) -> SubscriptionView:
     """Take the discount off: the next invoices are at full price (drafted ones keep theirs).
 
-    Errors: ``subscription_not_found``.
+    Errors: ``permission_denied``, ``subscription_not_found``.
     """
     return SubscriptionView.of(remove_discount(services(router).billing, caller(router), subscription_id))
 
@@ -186,7 +186,7 @@ def delete_discount(subscription_id: SUBSCRIPTION_ID) -> SubscriptionView:
 def post_collection_method(subscription_id: SUBSCRIPTION_ID, body: CollectionMethodChange) -> SubscriptionView:
     """Switch between automatic charges and invoices paid by transfer or cheque, from the next invoice.
 
-    Errors: ``subscription_not_found``.
+    Errors: ``permission_denied``, ``subscription_not_found``.
     """
     switched = switch_collection_method(
         services(router).billing, caller(router), subscription_id, body.collection_method, body.days_until_due

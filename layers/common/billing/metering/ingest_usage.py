@@ -70,8 +70,10 @@ class Ingested:
 def _refusal(
     event: IncomingEvent, subscription: Subscription | None, principal: Principal, now: datetime
 ) -> tuple[str, str] | None:
-    if subscription is None or not _may_write(principal, subscription):
-        return "subscription_not_found", f"No subscription {event.subscription_id}."
+    if subscription is None or not (principal.is_operator or principal.account_id == subscription.account_id):
+        return "subscription_not_found", f"No subscription {event.subscription_id}."  # another's: not seen
+    if not _may_write(principal, subscription):
+        return "permission_denied", "This key may read but not report usage (billing.manage)."
     if event.meter not in {item.price.meter.event_name for item in subscription.metered_items if item.price.meter}:
         return "unknown_meter", f"Subscription {subscription.id} has no metered price on {event.meter!r}."
     if event.timestamp < now - MAX_AGE:
