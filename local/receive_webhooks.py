@@ -38,18 +38,22 @@ EXPECTED = (
 
 
 class Receiver(ThreadingHTTPServer):
-    """Keeps every POST (body, signature header); answers 500 to the first event of ``refuse_once_for``
-    (an account), 200 to everything else."""
+    """Keeps every POST (body, signature header); answers 500 to the first ``refusals`` events of the
+    account ``refuse_for`` (none until it is set), 200 to everything else."""
 
     def __init__(self) -> None:
         self.received: list[tuple[bytes, str]] = []
-        self.refuse_once_for: str | None = None
+        self.refuse_for: str | None = None
+        self.refusals = 0
         super().__init__(("127.0.0.1", 0), _Handler)
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/webhooks"
+
+    def refuse(self, account_id: str, times: int) -> None:
+        self.refuse_for, self.refusals = account_id, times
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -58,9 +62,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         self.server.received.append((body, self.headers.get("Billing-Signature", "")))
-        refuse = self.server.refuse_once_for is not None and json.loads(body)["account"] == self.server.refuse_once_for
+        refuse = self.server.refusals > 0 and json.loads(body)["account"] == self.server.refuse_for
         if refuse:
-            self.server.refuse_once_for = None
+            self.server.refusals -= 1
         self.send_response(500 if refuse else 200)
         self.end_headers()
 
@@ -79,7 +83,7 @@ def story(local: Local, receiver: Receiver, secret: str) -> list[dict[str, Any]]
     product = local.call("POST", "/v1/products", json={"name": "Téléphonie cloud"}, expect=201)
     seat = local.price(product["id"], "Seat", 3000)
     account, key = local.customer("Webhooks SAS")
-    receiver.refuse_once_for = account["id"]
+    receiver.refuse(account["id"], times=1)
     local.save_card(account["id"], key)
     subscription = local.call(
         "POST", "/v1/subscriptions", key, json={"account": account["id"], "items": [{"price": seat["id"]}]}, expect=201

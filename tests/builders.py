@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
 from billing.accounts.access import Principal
+from billing.http.examples import EXAMPLES
 from billing.http.principal import authorizer_context
 
 
 def french_company(**overrides: Any) -> dict[str, Any]:
-    profile: dict[str, Any] = {
-        "legal_name": "Exemple SAS",
-        "address": {"line1": "10 rue de la Paix", "postal_code": "75002", "city": "Paris", "country": "FR"},
-        "billing_email": "compta@exemple.fr",
-        "locale": "fr",
-        # A real, checksum-valid pair (published in stdnum's own test data)
-        "vat_number": "FR40303265045",
-        "siren": "303265045",
-    }
-    return profile | overrides
+    """The OpenAPI document's example profile: a real, checksum-valid VAT/SIREN pair (from stdnum's test data)."""
+    return copy.deepcopy(EXAMPLES["BillingProfile"]) | overrides
 
 
 def proxy_event(

@@ -49,9 +49,16 @@ def test_a_generated_client_opens_an_account_subscribes_it_and_reads_the_invoice
     def call(module: str, **kwargs):
         return importlib.import_module(f"client.api.{module}").sync(**kwargs)
 
+    def customer():
+        """A new account and a generated client holding its owner key."""
+        profile = models.BillingProfile.from_dict(french_company())
+        account = call("accounts.accounts_create", client=operator, body=profile)
+        assert isinstance(account, models.AccountView), account
+        owner_key = models.ApiKeyCreate.from_dict({"role": "owner"})
+        key = call("api_keys.accounts_api_keys_create", account_id=account.id, client=operator, body=owner_key)
+        return account, client_package.AuthenticatedClient(base_url=backend.url, token=key.secret)
+
     assert api is not None
-    account = call("accounts.accounts_create", client=operator, body=models.BillingProfile.from_dict(french_company()))
-    assert isinstance(account, models.AccountView), account
     product = call("catalog.products_create", client=operator, body=models.ProductCreate(name="Téléphonie cloud"))
     price = call(
         "catalog.prices_create",
@@ -61,13 +68,7 @@ def test_a_generated_client_opens_an_account_subscribes_it_and_reads_the_invoice
         ),
     )
     assert isinstance(price, models.PriceView), price
-    key = call(
-        "api_keys.accounts_api_keys_create",
-        account_id=account.id,
-        client=operator,
-        body=models.ApiKeyCreate.from_dict({"role": "owner"}),
-    )
-    owner = client_package.AuthenticatedClient(base_url=backend.url, token=key.secret)
+    account, owner = customer()
     subscription = call(
         "subscriptions.subscriptions_create",
         client=owner,
@@ -78,14 +79,7 @@ def test_a_generated_client_opens_an_account_subscribes_it_and_reads_the_invoice
     assert isinstance(invoice, models.InvoiceView), invoice
     assert (invoice.total, invoice.currency) == (3600, "EUR")  # 30.00 € and 20 % VAT
     # A refusal comes back typed too: another account's invoice is not found, as problem+json
-    stranger = call("accounts.accounts_create", client=operator, body=models.BillingProfile.from_dict(french_company()))
-    other_key = call(
-        "api_keys.accounts_api_keys_create",
-        account_id=stranger.id,
-        client=operator,
-        body=models.ApiKeyCreate.from_dict({"role": "owner"}),
-    )
-    intruder = client_package.AuthenticatedClient(base_url=backend.url, token=other_key.secret)
+    _, intruder = customer()
     refused = call("invoices.invoices_retrieve", invoice_id=invoice.id, client=intruder)
     assert isinstance(refused, models.Problem)
     assert refused.code == "invoice_not_found"

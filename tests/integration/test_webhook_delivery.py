@@ -6,45 +6,16 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import stripe
 
+from local.receive_webhooks import Receiver
 from tests.api_setup import make_catalog, new_customer, ok
 from tests.integration.conftest import OPERATOR_KEY, Client
 
 pytestmark = pytest.mark.integration
-
-
-class Receiver(ThreadingHTTPServer):
-    """Answers 500 to the first ``failures`` POSTs, then 200; keeps every body with its signature."""
-
-    def __init__(self, failures: int) -> None:
-        self.failures = failures
-        self.received: list[tuple[bytes, str]] = []
-        super().__init__(("127.0.0.1", 0), _Handler)
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/hooks"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: Receiver
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.server.received.append((body, self.headers["Billing-Signature"]))
-        failing = len(self.server.received) <= self.server.failures
-        self.send_response(500 if failing else 200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 def closed_port_url() -> str:
@@ -63,7 +34,7 @@ def test_a_receiver_failing_twice_then_answering_and_one_never_answering(running
     def server_now() -> datetime:
         return datetime.fromisoformat(as_operator.get("/_local/clock").json()["now"])
 
-    receiver = Receiver(failures=2)
+    receiver = Receiver()
     register = {"enabled_events": ["invoice.finalized"]}
     flaky = ok(as_operator.post("/v1/webhook_endpoints", json={"url": receiver.url, **register}), 201)
     silent = ok(as_operator.post("/v1/webhook_endpoints", json={"url": closed_port_url(), **register}), 201)
@@ -71,6 +42,7 @@ def test_a_receiver_failing_twice_then_answering_and_one_never_answering(running
         # When an invoice is finalized, and its retries' minutes pass
         catalog = make_catalog(as_operator)
         account, owner = new_customer(as_operator, client_for)
+        receiver.refuse(account["id"], times=2)
         subscription = {"account": account["id"], "items": [{"price": catalog.seat["id"]}]}
         ok(owner.post("/v1/subscriptions", json=subscription), 201)
         later = server_now() + timedelta(hours=2, minutes=15)  # the grace hour, the next run, retries
