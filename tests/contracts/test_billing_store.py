@@ -17,7 +17,7 @@ from billing.ports import PageRequest
 from billing.runs.shards import shard_of
 from billing.subscriptions.engine.create_subscription import NewItem, create_subscription
 from billing.subscriptions.engine.update_subscription import ItemUpdate, update_subscription
-from billing.usage.models import UsageEvent
+from billing.usage.models import DailyUsage, UsageEvent
 from tests.unit.engine.catalog import USER
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -84,6 +84,32 @@ def test_usage_events_are_stored_once_per_id(usage):
     assert usage.known_event_ids([(subscription_id, "e3"), (subscription_id, "nope")]) == {(subscription_id, "e3")}
     stored = usage.events(subscription_id, NOW, NOW.replace(minute=59))
     assert [e.id for e in stored] == [f"e{n}" for n in range(30)]
+
+
+def test_daily_totals_add_up_once_per_fold(usage):
+    account = new_id("acct")
+    subscription_id = new_id("sub")
+    period = NOW.replace(day=1, hour=0)
+
+    def total(day, quantity, events, tags=()):
+        return DailyUsage(account, day, subscription_id, "minutes", period, tags, Decimal(quantity), events)
+
+    first, second = NOW.date(), NOW.date().replace(day=2)
+    tagged = (("team", "Équipe #1"), ("zone", "eu"))
+    usage.fold_daily([total(first, "1.5", 2), total(first, "2", 1, tagged)], "fold-a")
+    usage.fold_daily([total(first, "1.5", 2), total(first, "2", 1, tagged)], "fold-a")  # a retry: nothing added
+    many = [total(second, "0.000001", 1, (("n", str(n)),)) for n in range(120)]  # two transactions
+    usage.fold_daily([total(first, "0.5", 1), *many], "fold-b")
+    rows = usage.daily_usage(account, first, second)
+    assert [(r.day, r.tags, r.quantity, r.events) for r in rows[:2]] == [
+        (first, (), Decimal(2), 3),
+        (first, tagged, Decimal(2), 1),
+    ]
+    assert sorted(r.tags for r in rows[2:]) == sorted(t.tags for t in many)
+    assert {(r.quantity, r.events) for r in rows[2:]} == {(Decimal("0.000001"), 1)}
+    assert usage.daily_usage(account, second, second) == rows[2:]
+    assert usage.daily_usage(new_id("acct"), first, second) == []
+    assert rows[0].period_start == period
 
 
 def test_listings_are_newest_first_and_paged_by_cursor(store):

@@ -12,9 +12,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from billing.accounts.models import Account
@@ -30,7 +30,7 @@ from billing.payments.models import Payment, PaymentProfile, Receipt, ReceiptDig
 from billing.ports import Page, PageRequest
 from billing.runs.shards import shard_of
 from billing.subscriptions.models import Subscription
-from billing.usage.models import UsageEvent
+from billing.usage.models import DailyUsage, UsageEvent
 
 T = TypeVar("T")
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's TransactWriteItems limit
@@ -314,6 +314,8 @@ class InMemoryBillingStore:
 class InMemoryUsageStore:
     def __init__(self) -> None:
         self.items: dict[tuple[str, str], UsageEvent] = {}
+        self.daily: dict[tuple[str, tuple[object, ...]], DailyUsage] = {}
+        self.folds: set[str] = set()
 
     def known_event_ids(self, subscription_event_ids: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
         return {pair for pair in subscription_event_ids if pair in self.items}
@@ -325,3 +327,17 @@ class InMemoryUsageStore:
     def events(self, subscription_id: str, start: datetime, end: datetime) -> list[UsageEvent]:
         mine = [e for (sub, _), e in self.items.items() if sub == subscription_id and start <= e.timestamp < end]
         return sorted(mine, key=lambda e: (e.timestamp.isoformat(), e.id))
+
+    def fold_daily(self, totals: Sequence[DailyUsage], fold_id: str) -> None:
+        if fold_id in self.folds:
+            return
+        self.folds.add(fold_id)
+        for total in totals:
+            known = self.daily.get((total.account_id, total.key))
+            if known is not None:
+                total = replace(known, quantity=known.quantity + total.quantity, events=known.events + total.events)
+            self.daily[(total.account_id, total.key)] = total
+
+    def daily_usage(self, account_id: str, first: date, last: date) -> list[DailyUsage]:
+        mine = [t for (account, _), t in self.daily.items() if account == account_id and first <= t.day <= last]
+        return sorted(mine, key=lambda t: t.key)

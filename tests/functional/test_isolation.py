@@ -169,6 +169,11 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
         ("GET", "/v1/receipts"): (None, {"account": account}, 404),
         ("GET", "/v1/receipts/{receipt_id}"): (None, None, 404),
         ("GET", "/v1/receipts/{receipt_id}/pdf"): (None, None, 404),
+        ("GET", "/v1/accounts/{account_id}/usage_summaries"): (
+            None,
+            {"from": now.isoformat(), "to": (now + timedelta(days=1)).isoformat()},
+            404,
+        ),
         ("GET", "/v1/usage_summaries"): (
             None,
             {"subscription": subscription["id"], "from": now.isoformat(), "to": (now + timedelta(days=1)).isoformat()},

@@ -55,6 +55,7 @@ class ErrorCode(StrEnum):
     INVALID_CURRENCY = "invalid_currency"
     INVALID_CURSOR = "invalid_cursor"
     INVALID_EVENT = "invalid_event"
+    INVALID_GROUP_BY = "invalid_group_by"
     INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key"
     INVALID_INTERVAL_COUNT = "invalid_interval_count"
     INVALID_METHOD = "invalid_method"
@@ -187,6 +188,7 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.INVALID_CURRENCY: "<currency> is not an ISO 4217 code.",
     ErrorCode.INVALID_CURSOR: "This cursor is not one we issued.",
     ErrorCode.INVALID_EVENT: "The payload is not a provider event.",
+    ErrorCode.INVALID_GROUP_BY: "group_by takes meter, subscription and one tag:<key>, comma-separated.",
     ErrorCode.INVALID_IDEMPOTENCY_KEY: "Idempotency-Key must be 1 to 255 characters.",
     ErrorCode.INVALID_INTERVAL_COUNT: "interval_count must be 1 to <limit>.",
     ErrorCode.INVALID_METHOD: "Manual payments are bank_transfer or cheque.",

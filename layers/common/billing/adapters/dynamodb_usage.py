@@ -1,13 +1,59 @@
-"""Usage events in the single table: one item per (subscription, event id), listed by time on GSI1."""
+"""Usage events in the single table: one item per (subscription, event id), listed by time on GSI1;
+and daily totals per account, one item per (day, subscription, meter, usage period, tag set)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+import hashlib
+import json
+import time
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 from billing.adapters.documents import dump, load
 from billing.adapters.dynamodb_items import DocItem, usage_key
-from billing.usage.models import UsageEvent
+from billing.adapters.dynamodb_tables import TableItem, transaction_connection
+from billing.usage.models import DailyUsage, UsageEvent
+
+# Quantities carry at most 6 decimals (the API refuses more): totals are kept as integer millionths, which
+# DynamoDB's ADD sums exactly (PynamoDB's NumberAttribute would read a decimal back as a float).
+_MICROS = Decimal(10) ** 6
+_FOLD_KEPT = timedelta(days=40)  # events older than 35 days are refused: no retry can come later
+_PER_TRANSACTION = 99  # DynamoDB's 100 items, one of them the fold marker
+
+
+class UsageDayItem(TableItem):
+    kind = UnicodeAttribute(default="usage_day")
+    account = UnicodeAttribute()
+    day = UnicodeAttribute()
+    subscription = UnicodeAttribute()
+    meter = UnicodeAttribute()
+    period_start = UnicodeAttribute()
+    tags = UnicodeAttribute()  # canonical JSON of the sorted (key, value) pairs
+    micros = NumberAttribute(default=0)
+    events = NumberAttribute(default=0)
+
+
+class FoldMarker(TableItem):
+    kind = UnicodeAttribute(default="usage_fold")
+    expires_at = NumberAttribute()
+
+
+def _day_pk(account_id: str) -> str:
+    return f"USAGEDAY#{account_id}"
+
+
+def _day_sk(total: DailyUsage) -> str:
+    tags = hashlib.sha256(_tags_json(total).encode()).hexdigest()[:16]
+    return f"{total.day.isoformat()}#{total.subscription_id}#{total.meter}#{total.period_start.isoformat()}#{tags}"
+
+
+def _tags_json(total: DailyUsage) -> str:
+    return json.dumps([list(pair) for pair in total.tags], ensure_ascii=False, separators=(",", ":"))
 
 
 class DynamoUsageStore:
@@ -32,3 +78,69 @@ class DynamoUsageStore:
             f"USAGE#{subscription_id}", DocItem.gsi1sk.between(start.isoformat(), f"{end.isoformat()}#\uffff")
         )
         return [event for item in results if (event := load(UsageEvent, item.doc.as_dict())).timestamp < end]
+
+    def fold_daily(self, totals: Sequence[DailyUsage], fold_id: str) -> None:
+        """One transaction per 99 totals: a marker put only if absent, and an ADD per daily item; a
+        retried fold finds its marker and the whole transaction is canceled, adding nothing."""
+        expires = int(time.time() + _FOLD_KEPT.total_seconds())
+        for chunk, start in enumerate(range(0, len(totals), _PER_TRANSACTION)):
+            marker = FoldMarker(f"USAGEFOLD#{fold_id}#{chunk}", "FOLD", expires_at=expires)
+            _fold_chunk(marker, totals[start : start + _PER_TRANSACTION])
+
+    def daily_usage(self, account_id: str, first: date, last: date) -> list[DailyUsage]:
+        items = UsageDayItem.query(
+            _day_pk(account_id), UsageDayItem.sk.between(first.isoformat(), f"{last.isoformat()}#\uffff")
+        )
+        totals = [
+            DailyUsage(
+                account_id=item.account,
+                day=date.fromisoformat(item.day),
+                subscription_id=item.subscription,
+                meter=item.meter,
+                period_start=datetime.fromisoformat(item.period_start),
+                tags=tuple((key, value) for key, value in json.loads(item.tags)),
+                quantity=(Decimal(int(item.micros)) / _MICROS).normalize(),
+                events=int(item.events),
+            )
+            for item in items
+        ]
+        return sorted(totals, key=lambda total: total.key)  # the items are keyed by a hash of their tags
+
+
+def _fold_chunk(marker: FoldMarker, totals: Sequence[DailyUsage]) -> None:
+    for attempt in range(5):
+        try:
+            with TransactWrite(connection=transaction_connection()) as transaction:
+                transaction.save(marker, condition=FoldMarker.pk.does_not_exist())
+                for total in totals:
+                    _stage_total(transaction, total)
+            return
+        except TransactWriteError as error:
+            reasons = [reason.code if reason else None for reason in error.cancellation_reasons or []]
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                return  # folded before: a retried batch
+            if error.cause_response_code != "TransactionConflictException" and "TransactionConflict" not in reasons:
+                raise
+            time.sleep(0.02 * 2**attempt)  # another batch is folding the same day items: let it finish
+    raise RuntimeError("daily usage kept conflicting; the batch is retried")
+
+
+def _stage_total(transaction: TransactWrite, total: DailyUsage) -> None:
+    micros = total.quantity * _MICROS
+    if micros != micros.to_integral_value():
+        raise ValueError("usage quantities carry at most 6 decimals")
+    item = UsageDayItem(_day_pk(total.account_id), _day_sk(total))
+    transaction.update(
+        item,
+        actions=[
+            UsageDayItem.kind.set("usage_day"),
+            UsageDayItem.account.set(total.account_id),
+            UsageDayItem.day.set(total.day.isoformat()),
+            UsageDayItem.subscription.set(total.subscription_id),
+            UsageDayItem.meter.set(total.meter),
+            UsageDayItem.period_start.set(total.period_start.isoformat()),
+            UsageDayItem.tags.set(_tags_json(total)),
+            UsageDayItem.micros.add(int(micros)),
+            UsageDayItem.events.add(total.events),
+        ],
+    )

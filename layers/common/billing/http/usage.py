@@ -63,12 +63,14 @@ def get_usage_summaries(
     granularity: Annotated[Literal["day"], Query()] = "day",
     group_by: Annotated[Literal["tag"] | None, Query()] = None,
 ) -> Response[Any]:
-    """Daily quantities per meter (and per tag set with ``group_by=tag``); CSV with ``Accept: text/csv``.
+    """Daily quantities and costs per meter (and per tag set with ``group_by=tag``), days of the account's
+    time zone; CSV with ``Accept: text/csv``. Costs are the invoice's: the period rated once, tiers included,
+    then shared out by day and tags (``/v1/accounts/{id}/usage_summaries`` does the same across subscriptions).
 
     Errors: ``subscription_not_found``.
     """
     s = services(router)
-    rows = summarize_usage(s.store, s.usage, caller(router), subscription, start, end, group_by == "tag")
+    rows = summarize_usage(s.store, s.accounts, s.usage, caller(router), subscription, start, end, group_by == "tag")
     accept = router.current_event.headers.get("Accept") or ""
     if "text/csv" in accept:
         return Response(200, "text/csv; charset=utf-8", _csv(rows))
@@ -81,6 +83,8 @@ def get_usage_summaries(
                 tags=dict(r.tags),
                 quantity=f"{r.quantity.normalize():f}",
                 events=r.events,
+                cost=r.cost,
+                currency=r.currency,
             )
             for r in rows
         ],
@@ -94,7 +98,7 @@ def _csv(rows: list[Any]) -> str:
     writer.writerow(["date", "meter", "tags", "quantity", "events", "cost", "currency"])
     for row in rows:
         tags = ";".join(f"{k}={v}" for k, v in row.tags)
-        cost = "" if row.cost is None else f"{Decimal(row.cost).scaleb(-minor_unit_exponent(row.currency)):f}"
+        cost = f"{Decimal(row.cost).scaleb(-minor_unit_exponent(row.currency)):f}"
         writer.writerow(
             [
                 row.day.isoformat(),
@@ -103,7 +107,7 @@ def _csv(rows: list[Any]) -> str:
                 f"{row.quantity.normalize():f}",
                 row.events,
                 cost,
-                row.currency or "",
+                row.currency,
             ]
         )
     return out.getvalue()

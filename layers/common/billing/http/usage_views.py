@@ -51,8 +51,8 @@ class UsageRowView(BaseModel):
     tags: dict[str, str]
     quantity: str
     events: int
-    cost: int | None = Field(default=None, description="Minor units; per-unit prices only.")
-    currency: str | None = None
+    cost: int = Field(description="Minor units: the day's share of what the period's invoice line charges.")
+    currency: str
 
 
 class UsageSummaryView(BaseModel):

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from billing.accounts.access import Permission, Principal
 from billing.accounts.ports import AccountRepository
@@ -26,6 +27,7 @@ from billing.invoices.models import Invoice, InvoiceLine, InvoiceStatus, Section
 from billing.invoices.revise_draft import revised_draft
 from billing.ports import PageRequest
 from billing.subscriptions.models import Subscription, SubscriptionStatus
+from billing.usage.daily_usage import daily_totals, fold_id
 from billing.usage.models import Tags, UsageEvent
 from billing.usage.ports import UsageStore
 from billing.usage.rate_usage import usage_line
@@ -118,12 +120,15 @@ def ingest_usage(
     candidates: dict[tuple[str, str], UsageEvent] = {}
     drafts = _DraftLines(store, subscriptions)
     late: dict[str, list[tuple[int, UsageEvent]]] = {}  # draft id → its late events (index in the batch)
+    late_periods: dict[tuple[str, str], datetime] = {}  # a late event → the start of its draft's period
     for index, event in enumerate(events):
         refusal = _refusal(event, subscriptions.get(event.subscription_id), principal, now)
-        draft = drafts.covering(event) if refusal is not None and refusal[0] == "usage_period_closed" else None
-        if draft is not None and (event.subscription_id, event.id) not in candidates:
+        covering = drafts.covering(event) if refusal is not None and refusal[0] == "usage_period_closed" else None
+        if covering is not None and (event.subscription_id, event.id) not in candidates:
+            draft, period_start = covering
             late.setdefault(draft.id, []).append((index, _usage_event(event)))
             candidates[(event.subscription_id, event.id)] = _usage_event(event)
+            late_periods[(event.subscription_id, event.id)] = period_start
             continue
         if refusal is not None:
             result.rejected += 1
@@ -143,10 +148,32 @@ def ingest_usage(
                 result.rejected += 1
                 result.errors.append(EventError(index, refused.id, *_CLOSED))
     fresh = [event for key, event in candidates.items() if key not in known]
+    if fresh:
+        # Totals first, then events: a retry after a crash in between sees the same fresh events, so the
+        # same fold id, and adds nothing twice; events alone stored would hide them from the totals.
+        zones = _account_zones(accounts, {subscriptions[e.subscription_id].account_id for e in fresh})
+
+        def account_of(subscription_id: str) -> tuple[str, tzinfo]:
+            account_id = subscriptions[subscription_id].account_id
+            return account_id, zones[account_id]
+
+        def period_start_of(event: UsageEvent) -> datetime:
+            late_start = late_periods.get((event.subscription_id, event.id))
+            return late_start or subscriptions[event.subscription_id].usage_period.start
+
+        usage.fold_daily(daily_totals(fresh, account_of, period_start_of), fold_id(fresh))
     usage.add_events(fresh)
     result.accepted += len(fresh)
     result.duplicates += len(candidates) - len(fresh)
     return result
+
+
+def _account_zones(accounts: AccountRepository, account_ids: set[str]) -> dict[str, tzinfo]:
+    zones: dict[str, tzinfo] = {}
+    for account_id in account_ids:
+        account = accounts.get(account_id)
+        zones[account_id] = ZoneInfo(account.profile.time_zone) if account else UTC
+    return zones
 
 
 def _usage_event(event: IncomingEvent) -> UsageEvent:
@@ -164,7 +191,8 @@ class _DraftLines:
         self._by_account: dict[str, list[Invoice]] = {}
         self.invoices: dict[str, Invoice] = {}
 
-    def covering(self, event: IncomingEvent) -> Invoice | None:
+    def covering(self, event: IncomingEvent) -> tuple[Invoice, datetime] | None:
+        """The draft whose usage line covers the event, and that line's period start."""
         subscription = self._subscriptions[event.subscription_id]
         account = subscription.account_id
         if account not in self._by_account:
@@ -179,7 +207,7 @@ class _DraftLines:
                     and _meter_of(subscription, line) == event.meter
                     and line.period.start <= event.timestamp < line.period.end
                 ):
-                    return invoice
+                    return invoice, line.period.start
         return None
 
 

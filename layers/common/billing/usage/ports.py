@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from billing.usage.models import UsageEvent
+    from billing.usage.models import DailyUsage, UsageEvent
 
 
 class UsageStore(Protocol):
@@ -17,3 +17,11 @@ class UsageStore(Protocol):
         ...
 
     def events(self, subscription_id: str, start: datetime, end: datetime) -> list[UsageEvent]: ...
+
+    def fold_daily(self, totals: Sequence[DailyUsage], fold_id: str) -> None:
+        """Add the totals to the stored daily items, once per ``fold_id`` (a retry adds nothing)."""
+        ...
+
+    def daily_usage(self, account_id: str, first: date, last: date) -> list[DailyUsage]:
+        """The account's daily items from ``first`` to ``last`` included, by day."""
+        ...

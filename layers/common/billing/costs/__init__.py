@@ -1,0 +1,1 @@
+"""Cost management for the seller's customers: usage cost by day, forecast, budgets, chargeback."""

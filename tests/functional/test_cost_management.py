@@ -1,0 +1,143 @@
+"""Cost management as a customer of Azure or alwaysdata uses it: account-wide usage and cost by day, month,
+meter, subscription and tag, in the account's days; costs priced as the invoice prices them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from tests.api_setup import make_catalog, new_customer, ok
+from tests.functional.world import World
+
+START = datetime(2026, 11, 1, 9, tzinfo=UTC)
+# 20 units: 5 × 7.00 € + 5 × 6.50 € + 10 × 6.00 € (graduated tiers)
+TIERS = [
+    {"up_to": 5, "unit_amount_decimal": "700"},
+    {"up_to": 10, "unit_amount_decimal": "650"},
+    {"up_to": None, "unit_amount_decimal": "600"},
+]
+
+
+@pytest.fixture
+def world() -> World:
+    return World(START)
+
+
+@pytest.fixture
+def catalog(as_operator):
+    return make_catalog(as_operator)
+
+
+@pytest.fixture
+def builds(as_operator, catalog):
+    price = {
+        "product": catalog.product["id"],
+        "currency": "EUR",
+        "recurring": {"interval": "month", "usage_type": "metered", "meter": {"event_name": "builds"}},
+        "billing_scheme": "tiered",
+        "tiers_mode": "graduated",
+        "tiers": TIERS,
+        "nickname": "Build minutes",
+    }
+    return ok(as_operator.post("/v1/prices", json=price))
+
+
+def subscribe(owner, account, *prices, tags=None):
+    body = {"account": account["id"], "items": [{"price": p["id"]} for p in prices]}
+    if tags:
+        body["tags"] = tags
+    return ok(owner.post("/v1/subscriptions", json=body), 201)
+
+
+def event(subscription, meter, at, quantity, key, **tags):
+    return {
+        "id": key,
+        "subscription": subscription["id"],
+        "meter": meter,
+        "quantity": quantity,
+        "timestamp": at.isoformat(),
+        "tags": tags,
+    }
+
+
+def ten_days_of_builds(world, owner, subscription):
+    """Two units a day for ten days, team a on even days and b on odd ones, sent as the days go by."""
+    for day in range(10):
+        at = START + timedelta(days=day, hours=3)
+        world.advance_to(at + timedelta(minutes=1))
+        team = "a" if day % 2 == 0 else "b"
+        batch = [event(subscription, "builds", at, 2, f"b{day}", team=team)]
+        assert ok(owner.post("/v1/usage_events", json={"events": batch}))["accepted"] == 1
+
+
+def test_daily_rows_share_the_tiered_period_cost_and_add_up_to_the_invoice_line(
+    world, as_operator, client_for, catalog, builds
+):
+    account, owner = new_customer(as_operator, client_for)
+    subscription = subscribe(owner, account, catalog.seat, builds)
+    ten_days_of_builds(world, owner, subscription)
+    window = {"from": "2026-11-01", "to": "2026-11-30", "group_by": "meter,tag:team"}
+
+    # The open period: 20 units so far cost 5 × 7 + 5 × 6.50 + 10 × 6 = 127.50 €, shared by day and team
+    summary = ok(owner.get(f"/v1/accounts/{account['id']}/usage_summaries", params=window))
+    assert (summary["from"], summary["to"], summary["granularity"]) == ("2026-11-01", "2026-11-30", "day")
+    rows = summary["data"]
+    assert len(rows) == 10
+    assert sum(row["cost"] for row in rows) == 12750
+    assert {row["tag"]["team"] for row in rows} == {"a", "b"}
+    assert all(row["currency"] == "EUR" and row["meter"] == "builds" for row in rows)
+
+    # By month: one row per team, the same total
+    monthly = ok(owner.get(f"/v1/accounts/{account['id']}/usage_summaries", params={**window, "granularity": "month"}))[
+        "data"
+    ]
+    assert [(r["period"], r["tag"], r["quantity"], r["cost"]) for r in monthly] == [
+        ("2026-11", {"team": "a"}, "10", 6375),
+        ("2026-11", {"team": "b"}, "10", 6375),
+    ]
+
+    # When the period closes, the invoice's usage line is the sum of the rows
+    world.advance_to(datetime(2026, 12, 1, 12, tzinfo=UTC))
+    invoices = ok(as_operator.get("/v1/invoices", params={"account": account["id"]}))["data"]
+    usage_lines = [line for invoice in invoices for line in invoice["sections"].get("usage", [])]
+    assert [line["amount"] for line in usage_lines] == [12750]
+    closed = ok(owner.get(f"/v1/accounts/{account['id']}/usage_summaries", params=window))["data"]
+    assert sum(row["cost"] for row in closed) == 12750
+
+
+def test_days_follow_the_account_time_zone_and_csv_carries_the_same_rows(
+    world, as_operator, client_for, catalog, builds
+):
+    account, owner = new_customer(as_operator, client_for)
+    ok(owner.patch(f"/v1/accounts/{account['id']}", json={"time_zone": "Pacific/Auckland"}))
+    subscription = subscribe(owner, account, builds)
+    world.advance_to(START + timedelta(hours=12))
+    late_evening_utc = START + timedelta(hours=11, minutes=30)  # 1 Nov 20:30 UTC is 2 Nov in Auckland
+    batch = [event(subscription, "builds", late_evening_utc, 3, "nz")]
+    ok(owner.post("/v1/usage_events", json={"events": batch}))
+    window = {"from": "2026-11-01", "to": "2026-11-02", "group_by": "subscription"}
+    rows = ok(owner.get(f"/v1/accounts/{account['id']}/usage_summaries", params=window))["data"]
+    assert [(r["period"], r["subscription"], r["quantity"], r["cost"]) for r in rows] == [
+        ("2026-11-02", subscription["id"], "3", 2100)
+    ]
+    answer = owner.get(f"/v1/accounts/{account['id']}/usage_summaries", params=window, headers={"Accept": "text/csv"})
+    table = list(csv.DictReader(io.StringIO(answer.text)))
+    assert [(r["period"], r["subscription"], r["quantity"], r["cost"], r["currency"]) for r in table] == [
+        ("2026-11-02", subscription["id"], "3", "21.00", "EUR")
+    ]
+    assert Decimal(table[0]["cost"]) * 100 == rows[0]["cost"]
+
+
+def test_bad_windows_and_groupings_are_refused_and_other_accounts_are_not_seen(world, as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    other, _ = new_customer(as_operator, client_for)
+    base = f"/v1/accounts/{account['id']}/usage_summaries"
+    assert owner.get(base, params={"from": "2026-11-02", "to": "2026-11-01"}).status_code == 400
+    refused = owner.get(base, params={"from": "2026-11-01", "to": "2026-11-30", "group_by": "colour"})
+    assert (refused.status_code, refused.json()["code"]) == (400, "invalid_group_by")
+    hidden = owner.get(f"/v1/accounts/{other['id']}/usage_summaries", params={"from": "2026-11-01", "to": "2026-11-30"})
+    assert (hidden.status_code, hidden.json()["code"]) == (404, "account_not_found")
