@@ -295,6 +295,7 @@ ROUTES = (
     Route("POST", "/v1/usage_events", "api"),
     Route("GET", "/v1/usage_summaries", "api"),
     Route("GET", "/v1/accounts/{account_id}/usage_summaries", "api"),
+    Route("GET", "/v1/accounts/{account_id}/forecast", "api"),
     Route("GET", "/v1/invoices/{invoice_id}/pdf", "api"),
     Route("GET", "/v1/credit_notes/{credit_note_id}/pdf", "api"),
     Route("GET", "/v1/accounts/{account_id}/documents.zip", "api"),

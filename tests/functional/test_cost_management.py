@@ -141,3 +141,26 @@ def test_bad_windows_and_groupings_are_refused_and_other_accounts_are_not_seen(w
     assert (refused.status_code, refused.json()["code"]) == (400, "invalid_group_by")
     hidden = owner.get(f"/v1/accounts/{other['id']}/usage_summaries", params={"from": "2026-11-01", "to": "2026-11-30"})
     assert (hidden.status_code, hidden.json()["code"]) == (404, "account_not_found")
+
+
+def test_the_forecast_applies_tiers_to_the_projected_quantity_with_vat(world, as_operator, client_for, catalog, builds):
+    account, owner = new_customer(as_operator, client_for)
+    subscription = subscribe(owner, account, catalog.seat, builds)
+    ten_days_of_builds(world, owner, subscription)  # 20 units by 10 Nov 09:01, 2 a day
+    world.advance_to(datetime(2026, 11, 11, 9, tzinfo=UTC))  # ten days of thirty gone
+
+    forecast = ok(owner.get(f"/v1/accounts/{account['id']}/forecast"))
+    (mine,) = forecast["subscriptions"]
+    assert mine["elapsed"] == "0.333333"
+    seat, minutes = mine["items"]
+    assert (seat["meter"], seat["amount"]) == (None, {"to_date": 3000, "linear": 3000, "trailing_7_days": 3000})
+    # Linear: 20 units in a third of the period → 60; graduated: 35 + 32.50 + 50 × 6 = 367.50 €
+    assert minutes["quantity"]["to_date"] == "20"
+    assert minutes["quantity"]["linear"] == "60"
+    # Trailing seven days: 14 units in 7 days → 2 a day for the 20 days left: 60 units as well
+    assert minutes["quantity"]["trailing_7_days"] == "60"
+    assert minutes["amount"] == {"to_date": 12750, "linear": 36750, "trailing_7_days": 36750}
+    # The invoice's own assembly: French VAT at 20 %
+    assert mine["cost"]["to_date"] == {"excluding_tax": 15750, "including_tax": 18900}
+    assert mine["cost"]["linear"] == {"excluding_tax": 39750, "including_tax": 47700}
+    assert forecast["totals"] == [{"currency": "EUR", **mine["cost"]}]

@@ -174,6 +174,7 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
             {"from": now.isoformat(), "to": (now + timedelta(days=1)).isoformat()},
             404,
         ),
+        ("GET", "/v1/accounts/{account_id}/forecast"): (None, None, 404),
         ("GET", "/v1/usage_summaries"): (
             None,
             {"subscription": subscription["id"], "from": now.isoformat(), "to": (now + timedelta(days=1)).isoformat()},

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from billing.clock import isoformat
+from billing.costs.forecast_costs import Cost, Forecast, Scenario, SubscriptionForecast
 from billing.costs.summarize_account_usage import AccountUsageSummary, CostRow
 
 
@@ -51,4 +53,88 @@ class AccountUsageSummaryView(BaseModel):
                 "granularity": summary.granularity.value,
                 "data": [CostRowView.of(row) for row in summary.rows],
             }
+        )
+
+
+class CostView(BaseModel):
+    excluding_tax: int = Field(description="Minor units, after discounts.")
+    including_tax: int = Field(description="Minor units, VAT included as the invoice will apply it.")
+
+
+class ScenarioCosts(BaseModel):
+    to_date: CostView = Field(description="The period so far.")
+    linear: CostView = Field(description="Projected to the period's end at the period's average rate so far.")
+    trailing_7_days: CostView = Field(description="Projected at the last seven days' rate.")
+
+    @classmethod
+    def of(cls, costs: dict[Scenario, Cost]) -> ScenarioCosts:
+        return cls.model_validate(
+            {
+                scenario.value: CostView(excluding_tax=c.excluding_tax, including_tax=c.including_tax)
+                for scenario, c in costs.items()
+            }
+        )
+
+
+class ItemForecastView(BaseModel):
+    item: str = Field(description="The subscription item's id (si_…).")
+    name: str
+    meter: str | None = Field(description="null: a recurring item, counted exactly.")
+    quantity: dict[str, str]
+    amount: dict[str, int] = Field(description="Minor units before discount and tax, tiers applied.")
+
+
+class SubscriptionForecastView(BaseModel):
+    subscription: str
+    currency: str
+    period_start: str
+    period_end: str
+    elapsed: str = Field(description="Fraction of the period gone, 0 to 1.")
+    items: list[ItemForecastView]
+    cost: ScenarioCosts = Field(description="The period's cost per scenario, after discount, with and without VAT.")
+
+    @classmethod
+    def of(cls, forecast: SubscriptionForecast) -> SubscriptionForecastView:
+        return cls(
+            subscription=forecast.subscription_id,
+            currency=forecast.currency,
+            period_start=isoformat(forecast.period_start),
+            period_end=isoformat(forecast.period_end),
+            elapsed=f"{forecast.elapsed.normalize():f}",
+            items=[
+                ItemForecastView(
+                    item=item.item_id,
+                    name=item.name,
+                    meter=item.meter,
+                    quantity={s.value: f"{q.normalize():f}" for s, q in item.quantity.items()},
+                    amount={s.value: a for s, a in item.amount.items()},
+                )
+                for item in forecast.items
+            ],
+            cost=ScenarioCosts.of(forecast.cost),
+        )
+
+
+class CurrencyTotalView(ScenarioCosts):
+    currency: str
+
+
+class ForecastView(BaseModel):
+    object: Literal["forecast"] = "forecast"
+    account: str
+    at: str
+    subscriptions: list[SubscriptionForecastView] = Field(description="Every subscription still running.")
+    totals: list[CurrencyTotalView] = Field(description="The subscriptions' costs added up, per currency.")
+
+    @classmethod
+    def of(cls, forecast: Forecast) -> ForecastView:
+        totals = []
+        for currency, costs in sorted(forecast.totals.items()):
+            scenarios = ScenarioCosts.of(costs)
+            totals.append(CurrencyTotalView(currency=currency, **dict(scenarios)))
+        return cls(
+            account=forecast.account_id,
+            at=isoformat(forecast.at),
+            subscriptions=[SubscriptionForecastView.of(s) for s in forecast.subscriptions],
+            totals=totals,
         )

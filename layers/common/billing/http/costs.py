@@ -13,9 +13,10 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import AwareDatetime
 
+from billing.costs.forecast_costs import forecast_costs
 from billing.costs.summarize_account_usage import CostRow, Granularity, GroupBy, summarize_account_usage
 from billing.http.account_views import ACCOUNT_ID_PATTERN
-from billing.http.cost_views import AccountUsageSummaryView
+from billing.http.cost_views import AccountUsageSummaryView, ForecastView
 from billing.http.routing import BEARER, caller, services
 from billing.money import minor_unit_exponent
 
@@ -78,6 +79,20 @@ def get_account_usage_summaries(
     if wants_csv():
         return Response(200, "text/csv; charset=utf-8", _rows_csv(summary.rows))
     return Response(200, "application/json", AccountUsageSummaryView.of(summary).model_dump_json(by_alias=True))
+
+
+@router.get("/v1/accounts/<account_id>/forecast", security=BEARER, tags=["Cost management"])
+def get_forecast(account_id: ACCOUNT_ID) -> ForecastView:
+    """Each subscription's current period: its cost so far and projected to the period's end, excluding
+    and including VAT, per subscription and in total per currency.
+
+    Recurring items count exactly; usage is projected ``linear`` (the period's average rate so far) and
+    ``trailing_7_days`` (the last seven days' rate), with the tiers applied to the projected quantity.
+
+    Errors: ``account_not_found``.
+    """
+    s = services(router)
+    return ForecastView.of(forecast_costs(s.store, s.accounts, s.usage, s.clock, caller(router), account_id))
 
 
 def _rows_csv(rows: tuple[CostRow, ...]) -> str:
