@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from billing.accounts.models import Account
 from billing.batch import Committed, OnCommit, WriteBatch
 from billing.catalog.models import Price, Product
+from billing.costs.budgets import Budget
 from billing.discounts.models import Coupon, PromotionCode
 from billing.errors import ConflictError, ErrorCode, InvalidInputError
 from billing.events import DomainEvent
@@ -57,6 +58,7 @@ class _Tables:
     payment_profiles: dict[str, PaymentProfile] = field(default_factory=dict)
     payments: dict[str, Payment] = field(default_factory=dict)
     receipts: dict[str, Receipt] = field(default_factory=dict)
+    budgets: dict[str, Budget] = field(default_factory=dict)
     digests: dict[str, ReceiptDigest] = field(default_factory=dict)
     claims: set[str] = field(default_factory=set)
     outbox: dict[str, DomainEvent] = field(default_factory=dict)
@@ -173,6 +175,7 @@ class InMemoryBillingStore:
                 if at is not None:
                     scheduled.append((at, kind, object_id))
         scheduled += [(d.due_at, "digest", d.id) for d in self.tables.digests.values()]
+        scheduled += [(at, "budget", b.id) for b in self.tables.budgets.values() if (at := b.next_due()) is not None]
         return [
             (kind, object_id)
             for at, kind, object_id in sorted(scheduled)
@@ -203,6 +206,12 @@ class InMemoryBillingStore:
     def list_payments(self, account_id: str, page: PageRequest) -> Page[Payment]:
         mine = [p for p in self.tables.payments.values() if p.account_id == account_id]
         return listed_page(mine, lambda p: _listed(p.created, p.id), page, bool)
+
+    def get_budget(self, budget_id: str) -> Budget | None:
+        return self.tables.budgets.get(budget_id)
+
+    def list_budgets(self, account_id: str) -> list[Budget]:
+        return sorted((b for b in self.tables.budgets.values() if b.account_id == account_id), key=lambda b: b.created)
 
     def get_receipt(self, receipt_id: str) -> Receipt | None:
         return self.tables.receipts.get(receipt_id)
@@ -286,6 +295,8 @@ class InMemoryBillingStore:
             self._versioned(tables.payments, payment.id, payment, payment.version)
         for receipt in batch.receipts:
             self._versioned(tables.receipts, receipt.id, receipt, receipt.version)
+        for budget in batch.budgets:
+            self._versioned(tables.budgets, budget.id, budget, budget.version)
         for change in batch.account_statuses:
             account = accounts.get(change.account_id)
             if account is None or account.version != change.version:

@@ -164,3 +164,114 @@ def test_the_forecast_applies_tiers_to_the_projected_quantity_with_vat(world, as
     assert mine["cost"]["to_date"] == {"excluding_tax": 15750, "including_tax": 18900}
     assert mine["cost"]["linear"] == {"excluding_tax": 39750, "including_tax": 47700}
     assert forecast["totals"] == [{"currency": "EUR", **mine["cost"]}]
+
+
+def budget_events(world):
+    return [e for e in world.event_log() if e["detail-type"] == "budget.threshold_crossed"]
+
+
+def test_a_budget_announces_each_threshold_once_with_an_email_whatever_arrives_late_or_twice(
+    world, as_operator, client_for, catalog, builds
+):
+    account, owner = new_customer(as_operator, client_for)
+    subscription = subscribe(owner, account, catalog.seat, builds)
+    base = f"/v1/accounts/{account['id']}/budgets"
+    # 100 € a month excluding tax, warned at 50 % and 100 %
+    budget = ok(
+        owner.post(
+            base,
+            json={"name": "Production", "amount": 10000, "thresholds": [{"percent": 50}, {"percent": 100}]},
+        ),
+        201,
+    )
+    assert (budget["scope"], budget["crossed"]) == ({"subscription": None, "meter": None, "tag": None}, [])
+
+    # 30 € of seat, then 2 units a day at 7 € (tiers): 50 % is passed on day 2 (30 + 28 = 58 €)
+    ten_days_of_builds(world, owner, subscription)
+    # A day's batch sent again, and an old event arriving late: counted once, announced once
+    again = [event(subscription, "builds", START + timedelta(days=1, hours=3), 2, "b1", team="b")]
+    assert ok(owner.post("/v1/usage_events", json={"events": again}))["duplicates"] == 1
+    late = [event(subscription, "builds", START + timedelta(hours=5), 1, "late", team="a")]
+    assert ok(owner.post("/v1/usage_events", json={"events": late}))["accepted"] == 1
+
+    crossed = budget_events(world)
+    assert [(e["detail"]["percent"], e["detail"]["basis"], e["detail"]["month"]) for e in crossed] == [
+        (50, "actual", "2026-11"),
+        (100, "actual", "2026-11"),
+    ]
+    assert crossed[0]["detail"]["value"] == 5800  # crossed with day 2's batch: 30 € + 4 units × 7 €
+    assert ok(owner.get(f"{base}/{budget['id']}"))["crossed"] == ["2026-11:actual:50", "2026-11:actual:100"]
+    mails = [m for m in world.mailer.sent if "Budget" in m.subject]
+    assert [m.subject for m in mails] == [
+        "Budget « Production » : 50 % atteint",
+        "Budget « Production » : 100 % atteint",
+    ]
+    assert "novembre 2026" in mails[0].text
+    assert "58,00\xa0€ sur 100,00\xa0€ HT" in mails[0].text
+
+    # The same event delivered twice to the documents function: one email
+    world.deliver_event(next(e for e in world.publisher.published if e.type == "budget.threshold_crossed"))
+    assert len([m for m in world.mailer.sent if "Budget" in m.subject]) == 2
+
+
+def test_forecast_thresholds_and_usage_alerts(world, as_operator, client_for, catalog, builds):
+    account, owner = new_customer(as_operator, client_for, locale="en")
+    subscription = subscribe(owner, account, builds)
+    base = f"/v1/accounts/{account['id']}/budgets"
+    forecast_budget = {
+        "name": "Builds",
+        "amount": 30000,
+        "scope": {"meter": "builds", "tag": {"team": "a"}},
+        "thresholds": [{"percent": 100, "basis": "forecast"}],
+    }
+    ok(owner.post(base, json=forecast_budget), 201)
+    alert = {"name": "Build minutes", "quantity": "15", "scope": {"meter": "builds"}, "thresholds": [{"percent": 100}]}
+    ok(owner.post(base, json=alert), 201)
+
+    ten_days_of_builds(world, owner, subscription)
+    # 20 units by day 10, 15 reached on day 8: the quantity alert
+    (quantity_alert,) = [e["detail"] for e in budget_events(world)]
+    assert (quantity_alert["measure"], quantity_alert["value"], quantity_alert["limit"]) == ("quantity", "16", "15")
+
+    # Team a used 10 of the 20 units; the month heads to 60 units (367.50 €): half is team a's, 183.75 € < 300 €
+    world.advance_to(datetime(2026, 11, 11, 12, tzinfo=UTC))
+    assert len(budget_events(world)) == 1
+    # Team a doubles its pace for a few days: its projected share passes 300 €, announced by the hourly run
+    for day in range(11, 16):
+        at = START + timedelta(days=day, hours=3)
+        world.advance_to(at + timedelta(minutes=1))
+        batch = [event(subscription, "builds", at, 6, f"a{day}", team="a")]
+        ok(owner.post("/v1/usage_events", json={"events": batch}))
+    world.advance_to(datetime(2026, 11, 17, 12, tzinfo=UTC))
+    forecast_events = [e["detail"] for e in budget_events(world) if e["detail"]["basis"] == "forecast"]
+    assert len(forecast_events) == 1
+    assert forecast_events[0]["value"] >= 30000
+    mails = [m.subject for m in world.mailer.sent if "Budget" in m.subject]
+    assert mails == ['Budget "Build minutes": 100% reached', 'Budget "Builds": 100% reached by forecast']
+
+
+def test_budgets_are_kept_changed_deleted_and_checked(world, as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    other, _ = new_customer(as_operator, client_for)
+    base = f"/v1/accounts/{account['id']}/budgets"
+    for body in (
+        {"name": "x", "thresholds": [{"percent": 50}]},  # no limit
+        {"name": "x", "amount": 100, "quantity": "3", "scope": {"meter": "m"}, "thresholds": [{"percent": 50}]},
+        {"name": "x", "quantity": "3", "thresholds": [{"percent": 50}]},  # a quantity without its meter
+        {"name": "x", "amount": 100, "thresholds": [{"percent": 50}, {"percent": 50}]},
+    ):
+        refused = owner.post(base, json=body)
+        assert (refused.status_code, refused.json()["code"]) == (400, "invalid_budget"), body
+    foreign = owner.post(
+        base, json={"name": "x", "amount": 100, "scope": {"subscription": "sub_123"}, "thresholds": [{"percent": 1}]}
+    )
+    assert foreign.status_code == 404
+    assert ok(owner.get(base))["data"] == []
+
+    budget = ok(owner.post(base, json={"name": "Ops", "amount": 5000, "thresholds": [{"percent": 80}]}), 201)
+    changed = ok(owner.patch(f"{base}/{budget['id']}", json={"amount": 8000, "thresholds": [{"percent": 90}]}))
+    assert (changed["amount"], changed["thresholds"]) == (8000, [{"percent": 90, "basis": "actual"}])
+    assert owner.get(f"/v1/accounts/{other['id']}/budgets/{budget['id']}").status_code == 404
+    assert owner.delete(f"{base}/{budget['id']}").status_code == 204
+    assert owner.get(f"{base}/{budget['id']}").status_code == 404
+    assert ok(owner.get(base))["data"] == []

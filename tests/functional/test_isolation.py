@@ -64,6 +64,13 @@ def victim(world, as_operator, client_for):
             201,
         ),
         "event": ok(as_operator.get("/v1/events"))["data"][0],
+        "budget": ok(
+            owner.post(
+                f"/v1/accounts/{account['id']}/budgets",
+                json={"name": "Ops", "amount": 10000, "thresholds": [{"percent": 80}]},
+            ),
+            201,
+        ),
     }
 
 
@@ -86,6 +93,7 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
         "receipt_id": victim["payment"]["receipt"],
         "endpoint_id": victim["endpoint"]["id"],
         "event_id": victim["event"]["id"],
+        "budget_id": victim["budget"]["id"],
     }
     # What each route must answer the intruder
     # route → (json body, query, expected status)
@@ -175,6 +183,15 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
             404,
         ),
         ("GET", "/v1/accounts/{account_id}/forecast"): (None, None, 404),
+        ("POST", "/v1/accounts/{account_id}/budgets"): (
+            {"name": "x", "amount": 1, "thresholds": [{"percent": 1}]},
+            None,
+            404,
+        ),
+        ("GET", "/v1/accounts/{account_id}/budgets"): (None, None, 404),
+        ("GET", "/v1/accounts/{account_id}/budgets/{budget_id}"): (None, None, 404),
+        ("PATCH", "/v1/accounts/{account_id}/budgets/{budget_id}"): ({"amount": 1}, None, 404),
+        ("DELETE", "/v1/accounts/{account_id}/budgets/{budget_id}"): (None, None, 404),
         ("GET", "/v1/usage_summaries"): (
             None,
             {"subscription": subscription["id"], "from": now.isoformat(), "to": (now + timedelta(days=1)).isoformat()},

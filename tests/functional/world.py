@@ -301,6 +301,9 @@ class World:
         if kind == "invoice":
             invoice = self.store.get_invoice(object_id)
             return invoice.next_due() if invoice else None
+        if kind == "budget":
+            budget = self.store.get_budget(object_id)
+            return budget.next_due() if budget else None
         digest = self.store.get_digest(object_id)
         return digest.due_at if digest else None
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:  # the batch carries these objects; it never runs their code (a bottom-layer module)
     from billing.accounts.models import AccountStatus
     from billing.catalog.models import Price, Product
+    from billing.costs.budgets import Budget
     from billing.discounts.models import Coupon, PromotionCode
     from billing.events import DomainEvent
     from billing.invoices.invoice_items import InvoiceItem
@@ -67,6 +68,7 @@ class WriteBatch:
     account_statuses: list[AccountStatusChange] = field(default_factory=list)
     digests: list[ReceiptDigest] = field(default_factory=list)  # scheduled (idempotent: same month, same item)
     digests_sent: list[ReceiptDigest] = field(default_factory=list)  # removed from the schedule
+    budgets: list[Budget] = field(default_factory=list)  # version = the version read
     events: list[DomainEvent] = field(default_factory=list)  # to the outbox, in the same transaction
     claims: list[str] = field(default_factory=list)  # names taken once ever (an email sent): else conflict
 

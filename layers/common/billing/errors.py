@@ -30,6 +30,7 @@ class ErrorCode(StrEnum):
     COUPON_EXISTS = "coupon_exists"
     COUPON_EXPIRED = "coupon_expired"
     COUPON_MISMATCH = "coupon_mismatch"
+    BUDGET_NOT_FOUND = "budget_not_found"
     COUPON_NOT_FOUND = "coupon_not_found"
     CREDIT_EXCEEDS_INVOICE = "credit_exceeds_invoice"
     CREDIT_NOTE_NOT_FOUND = "credit_note_not_found"
@@ -50,6 +51,7 @@ class ErrorCode(StrEnum):
     INTERVAL_CHANGE = "interval_change"
     INVALID_AMOUNT = "invalid_amount"
     INVALID_API_KEY = "invalid_api_key"
+    INVALID_BUDGET = "invalid_budget"
     INVALID_COUNTRY = "invalid_country"
     INVALID_COUPON = "invalid_coupon"
     INVALID_CURRENCY = "invalid_currency"
@@ -163,6 +165,7 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.COUPON_EXISTS: "Coupon <id> already exists.",
     ErrorCode.COUPON_EXPIRED: "Coupon <id> can no longer be redeemed.",
     ErrorCode.COUPON_MISMATCH: "This code belongs to another coupon.",
+    ErrorCode.BUDGET_NOT_FOUND: "No budget <budget_id>.",
     ErrorCode.COUPON_NOT_FOUND: "No coupon <coupon_id>.",
     ErrorCode.CREDIT_EXCEEDS_INVOICE: "At most <creditable> can still be credited on this invoice.",
     ErrorCode.CREDIT_NOTE_NOT_FOUND: "No credit note <note_id>.",
@@ -183,6 +186,7 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.INTERVAL_CHANGE: "Changing the billing interval is a plan switch (switch_interval).",
     ErrorCode.INVALID_AMOUNT: "A credit note amount is positive.",
     ErrorCode.INVALID_API_KEY: "This API key is unknown or revoked.",
+    ErrorCode.INVALID_BUDGET: "A budget has an amount or a quantity alert on a meter, and 1 to 10 thresholds.",
     ErrorCode.INVALID_COUNTRY: "country must be an ISO 3166-1 alpha-2 code",
     ErrorCode.INVALID_COUPON: "A coupon has percent_off or amount_off.",
     ErrorCode.INVALID_CURRENCY: "<currency> is not an ISO 4217 code.",

@@ -17,6 +17,7 @@ class EventType(StrEnum):
     """Every detail-type published on the bus (named like Stripe's events), catalogued in docs/events.md."""
 
     ACCOUNT_STATUS_CHANGED = "account.status_changed"
+    BUDGET_THRESHOLD_CROSSED = "budget.threshold_crossed"
     CREDIT_NOTE_CREATED = "credit_note.created"
     INVOICE_CHARGE_DUE = "invoice.charge_due"
     INVOICE_CREATED = "invoice.created"
@@ -47,6 +48,8 @@ class EventType(StrEnum):
 # What each event says, for docs/events.md (generated; a test keeps it current).
 MEANINGS: dict[EventType, str] = {
     EventType.ACCOUNT_STATUS_CHANGED: "An account was restricted by dunning, or restored once paid.",
+    EventType.BUDGET_THRESHOLD_CROSSED: "A budget threshold was reached this month (once per threshold and month); "
+    "the billing contact is emailed.",
     EventType.CREDIT_NOTE_CREATED: "A credit note was issued; its PDF is rendered and emailed.",
     EventType.INVOICE_CHARGE_DUE: "An invoice is due to be charged automatically (first try or a retry).",
     EventType.INVOICE_CREATED: "A draft invoice was created (subscription start, change, renewal or invoice items).",
@@ -101,6 +104,19 @@ _METHOD: Fields = {
     "label": ("string", "how the customer knows it, e.g. Visa •••• 4242"),
 }
 FIELDS: dict[EventType, Fields] = {
+    EventType.BUDGET_THRESHOLD_CROSSED: {
+        "budget": ("string", "the budget's id (budget_…)"),
+        "account": ("string", "the account's id"),
+        "name": ("string", "the budget's name"),
+        "month": ("string", "the calendar month of the account's time zone, e.g. 2026-11"),
+        "percent": ("integer", "the threshold reached, in percent of the limit"),
+        "basis": ("string", "actual (what happened) or forecast (where the month is heading)"),
+        "measure": ("string", "cost (minor units, excluding tax) or quantity (a usage alert)"),
+        "value": ("integer|string", "the month's cost in minor units, or its quantity as a decimal string"),
+        "limit": ("integer|string", "the budget's limit, in the same measure"),
+        "currency": ("string", "ISO 4217 code"),
+        "meter": ("string|null", "the meter watched, if any"),
+    },
     EventType.ACCOUNT_STATUS_CHANGED: {
         "account": ("string", "the account's id"),
         "status": ("string", "active, warning, restricted or suspended"),

@@ -15,6 +15,7 @@ from pynamodb.transactions import TransactWrite
 from billing.adapters.documents import load
 from billing.adapters.dynamodb_items import (
     DocItem,
+    budget_key,
     coupon_key,
     credit_note_key,
     digest_key,
@@ -34,6 +35,7 @@ from billing.adapters.dynamodb_tables import account_pk, transaction_connection
 from billing.adapters.dynamodb_writes import stage
 from billing.batch import Committed, OnCommit, WriteBatch
 from billing.catalog.models import Price, Product
+from billing.costs.budgets import Budget
 from billing.discounts.models import Coupon, PromotionCode
 from billing.errors import ConflictError, ErrorCode, InvalidInputError
 from billing.events import DomainEvent
@@ -173,6 +175,20 @@ class DynamoBillingStore:
 
     def list_payments(self, account_id: str, page: PageRequest) -> Page[Payment]:
         return self._list(f"{account_pk(account_id)}#PAYMENT", Payment, page)
+
+    def get_budget(self, budget_id: str) -> Budget | None:
+        found = self._get(budget_key(budget_id), Budget)
+        return None if found is None else found[0]
+
+    def list_budgets(self, account_id: str) -> list[Budget]:
+        budgets: list[Budget] = []
+        page = PageRequest(limit=100)
+        while True:
+            found = self._list(f"{account_pk(account_id)}#BUDGET", Budget, page)
+            budgets += found.items
+            if not found.next_cursor:
+                return sorted(budgets, key=lambda b: b.created)
+            page = PageRequest(limit=100, cursor=found.next_cursor)
 
     def get_receipt(self, receipt_id: str) -> Receipt | None:
         found = self._get(receipt_key(receipt_id), Receipt)

@@ -77,6 +77,7 @@ receipt_key = _by_id("RECEIPT")
 digest_key = _by_id("DIGEST")
 webhook_key = _by_id("WEBHOOK")
 credit_note_key = _by_id("CREDITNOTE")
+budget_key = _by_id("BUDGET")
 
 
 def promotion_key(code: str) -> tuple[str, str]:

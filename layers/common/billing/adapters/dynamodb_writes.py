@@ -20,6 +20,7 @@ from billing.adapters.documents import dump
 from billing.adapters.dynamodb_accounts import AccountItem
 from billing.adapters.dynamodb_items import (
     DocItem,
+    budget_key,
     coupon_key,
     credit_note_key,
     digest_key,
@@ -102,6 +103,8 @@ DOCUMENTS: dict[str, Document] = {
     "payment_profiles": Document("payment_profile", lambda p: payment_profile_key(p.account_id), lambda _: None),
     "payments": Document("payment", lambda p: payment_key(p.id), _account_listing("PAYMENT")),
     "receipts": Document("receipt", lambda r: receipt_key(r.id), _account_listing("RECEIPT")),
+    # Budgets with forecast thresholds are due every hour (the billing run evaluates them).
+    "budgets": Document("budget", lambda b: budget_key(b.id), _account_listing("BUDGET"), due=lambda b: b.next_due()),
 }
 
 

@@ -158,3 +158,23 @@ TRIAL_HOW = {
     ("fr", False): "Aucun moyen de paiement n'est enregistré : ajoutez-en un pour que l'abonnement continue.",
     ("en", False): "No payment method is saved: add one for the subscription to go on.",
 }
+# A budget threshold reached (once per threshold and month): what, how far, and for which month.
+BUDGET_SUBJECT = {
+    "fr": "Budget « {name} » : {percent} % atteint{basis}",
+    "en": 'Budget "{name}": {percent}% reached{basis}',
+}
+BUDGET_BASIS = {
+    ("fr", "actual"): "",
+    ("en", "actual"): "",
+    ("fr", "forecast"): " en prévision",
+    ("en", "forecast"): " by forecast",
+}
+BUDGET_BODY = {
+    "fr": "Bonjour,\n\nLe budget « {name} » ({scope}) de {month} a atteint {percent} % de sa limite{basis} : "
+    "{value} sur {limit}{tax}.\nVous pouvez suivre le détail jour par jour et la prévision de fin de période "
+    "dans votre espace de facturation.\n\n{seller}",
+    "en": 'Hello,\n\nThe budget "{name}" ({scope}) for {month} has reached {percent}% of its limit{basis}: '
+    "{value} of {limit}{tax}.\nDay-by-day usage and the end-of-period forecast are in your billing space.\n\n{seller}",
+}
+BUDGET_TAX = {"fr": " HT", "en": " excl. tax"}
+BUDGET_SCOPE = {"fr": "tout le compte", "en": "whole account"}

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from billing.documents.notify_account_status import notify_account_status
+from billing.documents.notify_budget_crossed import notify_budget_crossed
 from billing.documents.notify_default_changed import notify_default_changed
 from billing.documents.notify_method_added import notify_method_added
 from billing.documents.notify_method_removed import notify_method_removed
@@ -32,6 +33,7 @@ REACTIONS: dict[EventType, Reaction] = {
     EventType.PAYMENT_FAILED: notify_payment_failed,
     EventType.ACCOUNT_STATUS_CHANGED: notify_account_status,
     EventType.SUBSCRIPTION_TRIAL_ENDING: notify_trial_ending,
+    EventType.BUDGET_THRESHOLD_CROSSED: notify_budget_crossed,
     EventType.PAYMENT_METHOD_ADDED: lambda services, detail: notify_method_added(
         services, str(detail["account"]), str(detail["payment_method"]), str(detail["label"])
     ),

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from billing.clock import isoformat
+from billing.costs.budgets import Basis, Budget, BudgetScope
 from billing.costs.forecast_costs import Cost, Forecast, Scenario, SubscriptionForecast
 from billing.costs.summarize_account_usage import AccountUsageSummary, CostRow
+from billing.http.schema import Currency, Identifier, Name, Strict
 
 
 class CostRowView(BaseModel):
@@ -138,3 +141,93 @@ class ForecastView(BaseModel):
             subscriptions=[SubscriptionForecastView.of(s) for s in forecast.subscriptions],
             totals=totals,
         )
+
+
+class ThresholdIn(Strict):
+    percent: Annotated[int, Field(ge=1, le=1000, description="Of the limit: 50, 80, 100, 120…")]
+    basis: Basis = Field(default=Basis.ACTUAL, description="actual (what happened) or forecast (where it heads).")
+
+
+class ScopeIn(Strict):
+    subscription: Identifier | None = Field(default=None, description="Only this subscription.")
+    meter: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+        default=None, description="Only this meter's usage (required by a quantity alert)."
+    )
+    tag: (
+        Annotated[
+            dict[Annotated[str, Field(min_length=1, max_length=64)], Annotated[str, Field(max_length=256)]],
+            Field(min_length=1, max_length=1, description="Only usage carrying this tag: {key: value}."),
+        ]
+        | None
+    ) = None
+
+    def to_scope(self) -> BudgetScope:
+        tag = next(iter(self.tag.items())) if self.tag else None
+        return BudgetScope(self.subscription, self.meter, tag)
+
+
+class BudgetCreate(Strict):
+    name: Name
+    amount: Annotated[int, Field(ge=1, le=10**13)] | None = Field(
+        default=None, description="A monthly cost limit in minor units, excluding tax."
+    )
+    quantity: Annotated[Decimal, Field(gt=0, le=Decimal(10**12), decimal_places=6)] | None = Field(
+        default=None, description="A usage alert instead: the month's quantity of scope.meter."
+    )
+    currency: Currency = "EUR"
+    scope: ScopeIn = Field(default_factory=ScopeIn, description="Empty: the whole account.")
+    thresholds: Annotated[list[ThresholdIn], Field(min_length=1, max_length=10)]
+
+
+class BudgetChanges(Strict):
+    name: Name | None = None
+    amount: Annotated[int, Field(ge=1, le=10**13)] | None = None
+    quantity: Annotated[Decimal, Field(gt=0, le=Decimal(10**12), decimal_places=6)] | None = None
+    scope: ScopeIn | None = None
+    thresholds: Annotated[list[ThresholdIn], Field(min_length=1, max_length=10)] | None = None
+
+
+class ThresholdView(BaseModel):
+    percent: int
+    basis: Basis
+
+
+class BudgetView(BaseModel):
+    id: str
+    object: Literal["budget"] = "budget"
+    account: str
+    name: str
+    amount: int | None
+    quantity: str | None
+    currency: str
+    scope: dict[str, str | dict[str, str] | None] = Field(
+        description="The subscription, meter and tag it is limited to (null: all)."
+    )
+    thresholds: list[ThresholdView]
+    crossed: list[str] = Field(description="Announced crossings: <month>:<basis>:<percent>, e.g. 2026-11:actual:80.")
+    created: str
+
+    @classmethod
+    def of(cls, budget: Budget) -> BudgetView:
+        scope = budget.scope
+        return cls(
+            id=budget.id,
+            account=budget.account_id,
+            name=budget.name,
+            amount=budget.amount,
+            quantity=None if budget.quantity is None else f"{budget.quantity.normalize():f}",
+            currency=budget.currency,
+            scope={
+                "subscription": scope.subscription_id,
+                "meter": scope.meter,
+                "tag": None if scope.tag is None else {scope.tag[0]: scope.tag[1]},
+            },
+            thresholds=[ThresholdView(percent=t.percent, basis=t.basis) for t in budget.thresholds],
+            crossed=list(budget.crossed),
+            created=isoformat(budget.created),
+        )
+
+
+class BudgetList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[BudgetView]

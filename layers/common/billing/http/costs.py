@@ -13,15 +13,28 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import AwareDatetime
 
+from billing.costs.budgets import Budget, Threshold
+from billing.costs.create_budget import create_budget
 from billing.costs.forecast_costs import forecast_costs
+from billing.costs.get_budget import get_budget, list_budgets
 from billing.costs.summarize_account_usage import CostRow, Granularity, GroupBy, summarize_account_usage
+from billing.costs.update_budget import delete_budget, update_budget
+from billing.errors import ErrorCode, NotFoundError
 from billing.http.account_views import ACCOUNT_ID_PATTERN
-from billing.http.cost_views import AccountUsageSummaryView, ForecastView
-from billing.http.routing import BEARER, caller, services
+from billing.http.cost_views import (
+    AccountUsageSummaryView,
+    BudgetChanges,
+    BudgetCreate,
+    BudgetList,
+    BudgetView,
+    ForecastView,
+)
+from billing.http.routing import BEARER, caller, once, services
 from billing.money import minor_unit_exponent
 
 router = Router()
 ACCOUNT_ID = Annotated[str, Path(pattern=ACCOUNT_ID_PATTERN)]
+BUDGET_ID = Annotated[str, Path(pattern=r"^budget_[0-9a-z]{1,40}$")]
 DateOrInstant = AwareDatetime | date
 
 
@@ -93,6 +106,95 @@ def get_forecast(account_id: ACCOUNT_ID) -> ForecastView:
     """
     s = services(router)
     return ForecastView.of(forecast_costs(s.store, s.accounts, s.usage, s.clock, caller(router), account_id))
+
+
+@router.post("/v1/accounts/<account_id>/budgets", status_code=201, security=BEARER, tags=["Cost management"])
+def post_budget(account_id: ACCOUNT_ID, body: BudgetCreate) -> BudgetView:
+    """A monthly budget (``amount``, excluding tax) or usage alert (``quantity`` of ``scope.meter``) over
+    the account, a subscription, a meter or a tag value, with thresholds in percent of the actual or
+    forecast value. Each threshold is announced once per month: a ``budget.threshold_crossed`` event and
+    an email to the billing contact. Actual thresholds are checked as usage arrives, forecast ones hourly.
+
+    Errors: ``account_not_found``, ``permission_denied``, ``invalid_budget``, ``subscription_not_found``,
+    ``invalid_currency``.
+    """
+    s = services(router)
+
+    def create() -> dict[str, object]:
+        budget = create_budget(
+            s.store,
+            caller(router),
+            s.clock.now(),
+            account_id,
+            body.name,
+            body.currency,
+            body.scope.to_scope(),
+            [Threshold(t.percent, t.basis) for t in body.thresholds],
+            body.amount,
+            body.quantity,
+        )
+        return BudgetView.of(budget).model_dump(mode="json")
+
+    return BudgetView.model_validate(once(router, body.model_dump(mode="json"), create))
+
+
+@router.get("/v1/accounts/<account_id>/budgets", security=BEARER, tags=["Cost management"])
+def get_budgets(account_id: ACCOUNT_ID) -> BudgetList:
+    """The account's budgets and usage alerts, oldest first.
+
+    Errors: ``account_not_found``.
+    """
+    budgets = list_budgets(services(router).store, caller(router), account_id)
+    return BudgetList(data=[BudgetView.of(b) for b in budgets])
+
+
+@router.get("/v1/accounts/<account_id>/budgets/<budget_id>", security=BEARER, tags=["Cost management"])
+def get_budget_route(account_id: ACCOUNT_ID, budget_id: BUDGET_ID) -> BudgetView:
+    """One budget, with the crossings announced so far.
+
+    Errors: ``budget_not_found``.
+    """
+    return BudgetView.of(_budget_of(account_id, budget_id))
+
+
+@router.patch("/v1/accounts/<account_id>/budgets/<budget_id>", security=BEARER, tags=["Cost management"])
+def patch_budget(account_id: ACCOUNT_ID, budget_id: BUDGET_ID, body: BudgetChanges) -> BudgetView:
+    """Change the name, limit, scope or thresholds; crossings announced this month stay announced.
+
+    Errors: ``budget_not_found``, ``permission_denied``, ``invalid_budget``, ``subscription_not_found``.
+    """
+    _budget_of(account_id, budget_id)
+    budget = update_budget(
+        services(router).store,
+        caller(router),
+        budget_id,
+        body.name,
+        body.scope.to_scope() if body.scope else None,
+        [Threshold(t.percent, t.basis) for t in body.thresholds] if body.thresholds else None,
+        body.amount,
+        body.quantity,
+    )
+    return BudgetView.of(budget)
+
+
+@router.delete(
+    "/v1/accounts/<account_id>/budgets/<budget_id>", status_code=204, security=BEARER, tags=["Cost management"]
+)
+def delete_budget_route(account_id: ACCOUNT_ID, budget_id: BUDGET_ID) -> Response[None]:
+    """Stop watching: no more announcements.
+
+    Errors: ``budget_not_found``, ``permission_denied``.
+    """
+    _budget_of(account_id, budget_id)
+    delete_budget(services(router).store, caller(router), budget_id)
+    return Response(status_code=204)
+
+
+def _budget_of(account_id: str, budget_id: str) -> Budget:
+    budget = get_budget(services(router).store, caller(router), budget_id)
+    if budget.account_id != account_id:
+        raise NotFoundError(ErrorCode.BUDGET_NOT_FOUND, f"No budget {budget_id}.", "budget_id")
+    return budget
 
 
 def _rows_csv(rows: tuple[CostRow, ...]) -> str:

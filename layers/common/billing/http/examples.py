@@ -10,6 +10,14 @@ ACCOUNT = "acct_4f1c2b7e9a0d3c5b6a71"
 SUBSCRIPTION = "sub_9c0e6d1a2b3f4e5d6c78"
 
 EXAMPLES: dict[str, dict[str, Any]] = {
+    "BudgetCreate": {
+        "name": "Production",
+        "amount": 50000,
+        "currency": "EUR",
+        "scope": {"tag": {"env": "prod"}},
+        "thresholds": [{"percent": 50}, {"percent": 80}, {"percent": 100}, {"percent": 100, "basis": "forecast"}],
+    },
+    "BudgetChanges": {"amount": 80000, "thresholds": [{"percent": 80}, {"percent": 100}]},
     "BillingProfile": {
         "legal_name": "Exemple SAS",
         "address": {"line1": "10 rue de la Paix", "postal_code": "75002", "city": "Paris", "country": "FR"},

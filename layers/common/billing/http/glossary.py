@@ -8,6 +8,11 @@ always integer minor units of ``currency``, ``created`` always an ISO 8601 insta
 from __future__ import annotations
 
 FIELDS: dict[str, str] = {
+    "basis": "actual (what the month counted so far) or forecast (where the month is heading).",
+    "crossed": "Crossings announced, as <month>:<basis>:<percent> (e.g. 2026-11:actual:80).",
+    "scope": "What a budget watches: a subscription, a meter, a tag value (null: all of the account).",
+    "tag": "{key: value}: one tag's value (null value: usage without that tag).",
+    "thresholds": "Where the budget is announced, each once per month: percent of the limit, actual or forecast.",
     "accepted": "How many events of the batch were stored.",
     "account": "The customer account's id (acct_…).",
     "active": "Whether it can still be redeemed.",
@@ -115,6 +120,7 @@ FIELDS: dict[str, str] = {
     "payment_method_types": "The method types the customer may save, by country and currency.",
     "pdf_ready": "Whether the PDF can be downloaded yet.",
     "pending_proration_lines": "Proration credits and debits waiting for the next invoice.",
+    "percent": "A threshold, in percent of the budget's limit (50, 80, 100, 120…).",
     "percent_off": "A percentage discount, as a decimal string.",
     "period_end": "The end of the period the line covers (exclusive, ISO 8601).",
     "period_start": "The start of the period the line covers (ISO 8601).",
@@ -198,6 +204,7 @@ PARAMETERS: dict[str, str] = {
     "account_id": "The account's id (acct_…).",
     "coupon_id": "The coupon's id.",
     "credit_note_id": "The credit note's id (cn_…).",
+    "budget_id": "The budget's id (budget_…).",
     "endpoint_id": "The webhook endpoint's id (we_…).",
     "event_id": "The event's id (evt_…).",
     "from": "The start of the range (ISO 8601 instant or date).",

@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from billing.accounts.access import Permission, Principal
+from billing.accounts.models import Account
 from billing.accounts.ports import AccountRepository
 from billing.batch import WriteBatch
 from billing.clock import Clock
+from billing.costs.evaluate_budgets import evaluate_budgets
 from billing.errors import BillingError, ConflictError, ErrorCode
 from billing.invoices.models import Invoice, InvoiceLine, InvoiceStatus, Section
 from billing.invoices.revise_draft import revised_draft
@@ -148,14 +150,14 @@ def ingest_usage(
                 result.rejected += 1
                 result.errors.append(EventError(index, refused.id, *_CLOSED))
     fresh = [event for key, event in candidates.items() if key not in known]
+    touched = _accounts(accounts, {subscriptions[e.subscription_id].account_id for e in candidates.values()})
     if fresh:
         # Totals first, then events: a retry after a crash in between sees the same fresh events, so the
         # same fold id, and adds nothing twice; events alone stored would hide them from the totals.
-        zones = _account_zones(accounts, {subscriptions[e.subscription_id].account_id for e in fresh})
-
         def account_of(subscription_id: str) -> tuple[str, tzinfo]:
             account_id = subscriptions[subscription_id].account_id
-            return account_id, zones[account_id]
+            account = touched.get(account_id)
+            return account_id, ZoneInfo(account.profile.time_zone) if account else UTC
 
         def period_start_of(event: UsageEvent) -> datetime:
             late_start = late_periods.get((event.subscription_id, event.id))
@@ -163,17 +165,17 @@ def ingest_usage(
 
         usage.fold_daily(daily_totals(fresh, account_of, period_start_of), fold_id(fresh))
     usage.add_events(fresh)
+    # Budgets hear of the batch (a replayed one too: a crash after storing is caught up by the retry).
+    for account in touched.values():
+        evaluate_budgets(store, usage, account, now)
     result.accepted += len(fresh)
     result.duplicates += len(candidates) - len(fresh)
     return result
 
 
-def _account_zones(accounts: AccountRepository, account_ids: set[str]) -> dict[str, tzinfo]:
-    zones: dict[str, tzinfo] = {}
-    for account_id in account_ids:
-        account = accounts.get(account_id)
-        zones[account_id] = ZoneInfo(account.profile.time_zone) if account else UTC
-    return zones
+def _accounts(accounts: AccountRepository, account_ids: set[str]) -> dict[str, Account]:
+    found = {account_id: accounts.get(account_id) for account_id in sorted(account_ids)}
+    return {account_id: account for account_id, account in found.items() if account is not None}
 
 
 def _usage_event(event: IncomingEvent) -> UsageEvent:

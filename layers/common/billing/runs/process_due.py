@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from billing.accounts.standing import Blocked
 from billing.batch import WriteBatch
+from billing.costs.evaluate_budgets import evaluate_budgets
 from billing.errors import ConflictError
 from billing.events import DomainEvent, EventType
 from billing.invoices.finalize_invoice import finalize_draft
@@ -37,6 +38,18 @@ def process_due(services: Services, kind: str, object_id: str) -> None:
     act = _BY_KIND.get(kind)
     if act is not None:
         act(services, object_id)
+
+
+def _budget(services: Services, budget_id: str) -> None:
+    """A budget with forecast thresholds: where is the month heading (every hour)."""
+    budget = services.store.get_budget(budget_id)
+    now = services.clock.now()
+    due = budget.next_due() if budget else None
+    if budget is None or due is None or due > now:
+        return
+    account = services.accounts.get(budget.account_id)
+    if account is not None:
+        evaluate_budgets(services.store, services.usage, account, now, forecasts=True)
 
 
 def _digest(services: Services, digest_id: str) -> None:
@@ -168,4 +181,5 @@ _BY_KIND: dict[str, Callable[[Services, str], None]] = {
     "subscription": _subscription,
     "invoice": _invoice,
     "digest": _digest,
+    "budget": _budget,
 }
