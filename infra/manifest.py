@@ -297,6 +297,7 @@ ROUTES = (
     Route("GET", "/v1/usage_summaries", "api"),
     Route("GET", "/v1/accounts/{account_id}/usage_summaries", "api"),
     Route("GET", "/v1/accounts/{account_id}/forecast", "api"),
+    Route("GET", "/v1/accounts/{account_id}/cost_allocation", "api"),
     Route("POST", "/v1/accounts/{account_id}/budgets", "api"),
     Route("GET", "/v1/accounts/{account_id}/budgets", "api"),
     Route("GET", "/v1/accounts/{account_id}/budgets/{budget_id}", "api"),

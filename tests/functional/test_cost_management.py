@@ -275,3 +275,44 @@ def test_budgets_are_kept_changed_deleted_and_checked(world, as_operator, client
     assert owner.delete(f"{base}/{budget['id']}").status_code == 204
     assert owner.get(f"{base}/{budget['id']}").status_code == 404
     assert ok(owner.get(base))["data"] == []
+
+
+def test_chargeback_by_tag_adds_up_to_the_invoices_to_the_cent(world, as_operator, client_for, catalog, builds):
+    account, owner = new_customer(as_operator, client_for)
+    coupon = ok(as_operator.post("/v1/coupons", json={"percent_off": "10", "duration": "forever"}))
+    support = subscribe(owner, account, catalog.seat, builds, tags={"team": "a"})
+    body = {"account": account["id"], "items": [{"price": builds["id"]}], "coupon": coupon["id"]}
+    shared = ok(owner.post("/v1/subscriptions", json=body), 201)  # no tags: its seat-less usage by event tags
+    world.advance_to(START + timedelta(days=2))
+    batch = [
+        event(support, "builds", START + timedelta(days=1), 3, "s1", team="a"),
+        event(shared, "builds", START + timedelta(days=1), 7, "h1", team="b"),
+        event(shared, "builds", START + timedelta(days=1, hours=1), 1, "h2"),  # untagged
+    ]
+    ok(owner.post("/v1/usage_events", json={"events": batch}))
+    params = {"period": "2026-11", "by": "tag:team"}
+    showback = ok(owner.get(f"/v1/accounts/{account['id']}/cost_allocation", params=params))["showback"]
+    assert [(r["value"], r["excluding_tax"]) for r in showback] == [
+        ("a", 3000 + 2100),
+        ("b", 4769),
+        (None, 681),
+    ]  # 8 units: 54.50 € shared 7:1
+
+    world.advance_to(datetime(2026, 12, 1, 12, tzinfo=UTC))
+    allocation = ok(owner.get(f"/v1/accounts/{account['id']}/cost_allocation", params={**params, "period": "2026-12"}))
+    invoices = [ok(as_operator.get(f"/v1/invoices/{i}")) for i in allocation["invoices"]]
+    assert len(invoices) == 2
+    rows = allocation["chargeback"]
+    assert {r["value"] for r in rows} == {"a", "b", None}
+    assert sum(r["including_tax"] for r in rows) == sum(i["total"] for i in invoices)
+    assert sum(r["tax"] for r in rows) == sum(t["amount"] for i in invoices for t in i["taxes"])
+    answer = owner.get(
+        f"/v1/accounts/{account['id']}/cost_allocation",
+        params={**params, "period": "2026-12"},
+        headers={"Accept": "text/csv"},
+    )
+    table = list(csv.DictReader(io.StringIO(answer.text)))
+    charged = [r for r in table if r["kind"] == "chargeback"]
+    assert sum(Decimal(r["including_tax"]) for r in charged) * 100 == sum(i["total"] for i in invoices)
+    refused = owner.get(f"/v1/accounts/{account['id']}/cost_allocation", params={"period": "2026-11", "by": "team"})
+    assert (refused.status_code, refused.json()["code"]) == (400, "invalid_group_by")

@@ -183,6 +183,7 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
             404,
         ),
         ("GET", "/v1/accounts/{account_id}/forecast"): (None, None, 404),
+        ("GET", "/v1/accounts/{account_id}/cost_allocation"): (None, {"period": "2026-11", "by": "tag:team"}, 404),
         ("POST", "/v1/accounts/{account_id}/budgets"): (
             {"name": "x", "amount": 1, "thresholds": [{"percent": 1}]},
             None,

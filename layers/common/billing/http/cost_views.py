@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from billing.clock import isoformat
+from billing.costs.allocate_costs import AllocationRow, CostAllocation
 from billing.costs.budgets import Basis, Budget, BudgetScope
 from billing.costs.forecast_costs import Cost, Forecast, Scenario, SubscriptionForecast
 from billing.costs.summarize_account_usage import AccountUsageSummary, CostRow
@@ -231,3 +232,44 @@ class BudgetView(BaseModel):
 class BudgetList(BaseModel):
     object: Literal["list"] = "list"
     data: list[BudgetView]
+
+
+class AllocationRowView(BaseModel):
+    value: str | None = Field(description="The tag's value; null: usage or subscriptions without the tag.")
+    currency: str
+    excluding_tax: int = Field(description="Minor units, after discounts.")
+    tax: int = Field(description="Minor units of VAT.")
+    including_tax: int = Field(description="Minor units.")
+
+    @classmethod
+    def of(cls, row: AllocationRow) -> AllocationRowView:
+        return cls(
+            value=row.value,
+            currency=row.currency,
+            excluding_tax=row.excluding_tax,
+            tax=row.tax,
+            including_tax=row.including_tax,
+        )
+
+
+class CostAllocationView(BaseModel):
+    object: Literal["cost_allocation"] = "cost_allocation"
+    account: str
+    period: str = Field(description="The month, in the account's time zone.")
+    by: str = Field(description="tag:<key>.")
+    chargeback: list[AllocationRowView] = Field(
+        description="The invoices finalized in the month, shared out by tag: the rows add up to their totals."
+    )
+    showback: list[AllocationRowView] = Field(description="The month so far, excluding tax (open usage periods).")
+    invoices: list[str] = Field(description="The invoices allocated.")
+
+    @classmethod
+    def of(cls, allocation: CostAllocation) -> CostAllocationView:
+        return cls(
+            account=allocation.account_id,
+            period=allocation.month,
+            by=f"tag:{allocation.tag_key}",
+            chargeback=[AllocationRowView.of(r) for r in allocation.chargeback],
+            showback=[AllocationRowView.of(r) for r in allocation.showback],
+            invoices=list(allocation.invoices),
+        )

@@ -13,6 +13,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import AwareDatetime
 
+from billing.costs.allocate_costs import CostAllocation, allocate_costs, parse_month, parse_tag_key
 from billing.costs.budgets import Budget, Threshold
 from billing.costs.create_budget import create_budget
 from billing.costs.forecast_costs import forecast_costs
@@ -27,6 +28,7 @@ from billing.http.cost_views import (
     BudgetCreate,
     BudgetList,
     BudgetView,
+    CostAllocationView,
     ForecastView,
 )
 from billing.http.routing import BEARER, caller, once, services
@@ -188,6 +190,61 @@ def delete_budget_route(account_id: ACCOUNT_ID, budget_id: BUDGET_ID) -> Respons
     _budget_of(account_id, budget_id)
     delete_budget(services(router).store, caller(router), budget_id)
     return Response(status_code=204)
+
+
+@router.get(
+    "/v1/accounts/<account_id>/cost_allocation",
+    security=BEARER,
+    tags=["Cost management"],
+    responses={
+        200: {
+            "description": "Chargeback and showback rows",
+            "content": {
+                "application/json": {"model": CostAllocationView},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        },
+    },
+)
+def get_cost_allocation(
+    account_id: ACCOUNT_ID,
+    period: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="The month: 2026-11.")],
+    by: Annotated[str, Query(max_length=68, description="tag:<key>, e.g. tag:team.")],
+) -> Response[Any]:
+    """What a month cost per value of one tag: chargeback from the invoices finalized in the month (usage
+    by its tags, recurring items by their subscription's tags, discount and VAT shared out: the rows add up
+    to the invoices' totals to the cent) and showback from the month so far. CSV with ``Accept: text/csv``.
+
+    Errors: ``account_not_found``, ``invalid_group_by``, ``invalid_period``.
+    """
+    s = services(router)
+    allocation = allocate_costs(
+        s.store, s.accounts, s.usage, caller(router), account_id, parse_month(period), parse_tag_key(by)
+    )
+    if wants_csv():
+        return Response(200, "text/csv; charset=utf-8", _allocation_csv(allocation))
+    return Response(200, "application/json", CostAllocationView.of(allocation).model_dump_json())
+
+
+def _allocation_csv(allocation: CostAllocation) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["kind", "period", "tag_key", "tag_value", "excluding_tax", "tax", "including_tax", "currency"])
+    for kind, rows in (("chargeback", allocation.chargeback), ("showback", allocation.showback)):
+        for row in rows:
+            writer.writerow(
+                [
+                    kind,
+                    allocation.month,
+                    allocation.tag_key,
+                    row.value or "",
+                    decimal_amount(row.excluding_tax, row.currency),
+                    decimal_amount(row.tax, row.currency),
+                    decimal_amount(row.including_tax, row.currency),
+                    row.currency,
+                ]
+            )
+    return out.getvalue()
 
 
 def _budget_of(account_id: str, budget_id: str) -> Budget:

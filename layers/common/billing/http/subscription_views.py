@@ -33,6 +33,10 @@ class SubscriptionCreate(Strict):
     billing_cycle_anchor: AwareDatetime | None = None
     start_date: AwareDatetime | None = None
     managed_by: Literal["aws_marketplace"] | None = Field(default=None, description="Operators only.")
+    tags: Annotated[
+        dict[Annotated[str, Field(min_length=1, max_length=64)], Annotated[str, Field(max_length=256)]],
+        Field(max_length=5, description="Up to 5: cost allocation splits the recurring items by them."),
+    ] = Field(default_factory=dict)
     proration_granularity: Granularity = Field(
         default=Granularity.DAY,
         description="How changes and the first partial period (billing_cycle_anchor) are prorated: by whole "
@@ -100,6 +104,7 @@ class SubscriptionView(BaseModel):
     days_until_due: int | None
     discount: dict[str, Any] | None
     managed_by: str | None
+    tags: dict[str, str] = Field(description="Cost allocation tags of its recurring items.")
     pending_proration_lines: int
     scheduled_change: list[ItemView] | None
     created: str
@@ -139,6 +144,7 @@ class SubscriptionView(BaseModel):
             days_until_due=subscription.days_until_due,
             discount=discount,
             managed_by=subscription.managed_by,
+            tags=dict(subscription.tags),
             pending_proration_lines=len(subscription.pending_lines),
             scheduled_change=items(subscription.scheduled_items) if subscription.scheduled_items else None,
             created=isoformat(subscription.created),

@@ -67,6 +67,7 @@ def post_subscription(body: SubscriptionCreate) -> SubscriptionView:
             start_date=body.start_date,
             managed_by=body.managed_by,
             granularity=body.proration_granularity,
+            tags=tuple(sorted(body.tags.items())),
         )
         done = subscribe(s.billing, caller(router), request)
         view = SubscriptionView.of(done.subscription)

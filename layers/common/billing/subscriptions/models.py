@@ -80,6 +80,7 @@ class Subscription:
     discount: AppliedDiscount | None = None
     granularity: Granularity = Granularity.DAY
     managed_by: str | None = None  # "aws_marketplace": read-only here
+    tags: tuple[tuple[str, str], ...] = ()  # sorted (key, value) pairs: chargeback of its recurring items
     referral_code: str | None = None  # the referral code it was bought with: its referrer is credited once
     trial_ending_notified: bool = False
     latest_invoice: str | None = None  # the id of the last invoice drafted for it (Stripe's latest_invoice)

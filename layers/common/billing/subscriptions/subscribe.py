@@ -33,6 +33,7 @@ class SubscribeRequest:
     start_date: datetime | None = None
     managed_by: str | None = None
     granularity: Granularity = Granularity.DAY
+    tags: tuple[tuple[str, str], ...] = ()  # up to 5, sorted: what cost allocation splits recurring items by
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +85,7 @@ def subscribe(services: Services, principal: Principal, request: SubscribeReques
         managed_by=request.managed_by,
         granularity=request.granularity,
     )
-    subscription, invoice = started.subscription, None
+    subscription, invoice = replace(started.subscription, tags=request.tags), None
     if discount is not None and request.promotion_code and batch.promotion_codes[0][0].is_referral:
         subscription = replace(subscription, referral_code=batch.promotion_codes[0][0].code)
     if started.lines:
