@@ -9,9 +9,12 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from billing.accounts.issue_api_key import issue_operator_key
 from tests.api_setup import make_catalog, new_customer, ok
-from tests.functional.world import World
+from tests.functional.world import Client, World
 
 START = datetime(2026, 11, 1, 9, tzinfo=UTC)
 # 20 units: 5 × 7.00 € + 5 × 6.50 € + 10 × 6.00 € (graduated tiers)
@@ -316,3 +319,28 @@ def test_chargeback_by_tag_adds_up_to_the_invoices_to_the_cent(world, as_operato
     assert sum(Decimal(r["including_tax"]) for r in charged) * 100 == sum(i["total"] for i in invoices)
     refused = owner.get(f"/v1/accounts/{account['id']}/cost_allocation", params={"period": "2026-11", "by": "team"})
     assert (refused.status_code, refused.json()["code"]) == (400, "invalid_group_by")
+
+
+@given(
+    order=st.permutations(range(12)),
+    repeats=st.lists(st.integers(0, 11), max_size=6),
+    batch_size=st.integers(1, 5),
+)
+@settings(max_examples=25, deadline=None)
+def test_budget_thresholds_are_announced_once_whatever_the_order_and_duplicates(order, repeats, batch_size):
+    world = World(START)
+    operator = Client(world, issue_operator_key(world.keys, world.clock).secret)
+    catalog = make_catalog(operator)
+    account, owner = new_customer(operator, lambda secret: Client(world, secret))
+    subscription = subscribe(owner, account, catalog.minutes)  # 0.05 € a minute
+    thresholds = [{"percent": p} for p in (25, 50, 100, 150)]
+    ok(owner.post(f"/v1/accounts/{account['id']}/budgets", json={"name": "B", "amount": 100, "thresholds": thresholds}))
+    world.advance_to(START + timedelta(days=1))
+    # 12 calls of 1 minute each (12 × 5 = 60 cents), sent in any order, some twice
+    calls = [
+        event(subscription, "outbound_minutes", START + timedelta(hours=n), 1, f"c{n}") for n in (*order, *repeats)
+    ]
+    for start in range(0, len(calls), batch_size):
+        ok(owner.post("/v1/usage_events", json={"events": calls[start : start + batch_size]}))
+    announced = [e["detail"]["percent"] for e in budget_events(world)]
+    assert sorted(announced) == [25, 50]  # 60 % of 1 €: each reached threshold once, the others never
