@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pypdf import PdfReader
 
 from billing.accounts.issue_api_key import issue_operator_key
 from tests.api_setup import make_catalog, new_customer, ok
@@ -167,6 +168,11 @@ def test_the_forecast_applies_tiers_to_the_projected_quantity_with_vat(world, as
     assert mine["cost"]["to_date"] == {"excluding_tax": 15750, "including_tax": 18900}
     assert mine["cost"]["linear"] == {"excluding_tax": 39750, "including_tax": 47700}
     assert forecast["totals"] == [{"currency": "EUR", **mine["cost"]}]
+
+
+def plain(text):
+    """babel's no-break spaces as plain ones, to compare with what a person reads."""
+    return text.replace("\xa0", " ").replace("\u202f", " ")
 
 
 def budget_events(world):
@@ -344,3 +350,51 @@ def test_budget_thresholds_are_announced_once_whatever_the_order_and_duplicates(
         ok(owner.post("/v1/usage_events", json={"events": calls[start : start + batch_size]}))
     announced = [e["detail"]["percent"] for e in budget_events(world)]
     assert sorted(announced) == [25, 50]  # 60 % of 1 €: each reached threshold once, the others never
+
+
+def test_an_explained_bill_shows_tiers_proration_and_discount_in_the_api_and_the_pdf(
+    world, as_operator, client_for, catalog, builds
+):
+    account, owner = new_customer(as_operator, client_for)
+    coupon = ok(as_operator.post("/v1/coupons", json={"percent_off": "10", "duration": "forever"}))
+    body = {
+        "account": account["id"],
+        "items": [{"price": catalog.seat["id"]}, {"price": builds["id"]}],
+        "coupon": coupon["id"],
+    }
+    subscription = ok(owner.post("/v1/subscriptions", json=body), 201)
+    ten_days_of_builds(world, owner, subscription)
+    # Mid-period, a second seat: prorated 20 of 30 days (from 11 to 30 November: 20 days left)
+    world.advance_to(datetime(2026, 11, 11, 10, tzinfo=UTC))
+    seat = next(i for i in subscription["items"] if i["price"] == catalog.seat["id"])
+    ok(owner.patch(f"/v1/subscriptions/{subscription['id']}", json={"items": [{"id": seat["id"], "quantity": 2}]}))
+    world.advance_to(datetime(2026, 12, 1, 12, tzinfo=UTC))
+    renewal = next(
+        i
+        for i in ok(as_operator.get("/v1/invoices", params={"account": account["id"]}))["data"]
+        if i["sections"].get("usage")
+    )
+
+    explained = ok(owner.get(f"/v1/invoices/{renewal['id']}", params={"expand": "explanations"}))
+    (usage,) = explained["sections"]["usage"]
+    assert [(t["units"], t["unit_amount_decimal"]) for t in usage["explanation"]["tiers"]] == [
+        ("5", "700"),
+        ("5", "650"),
+        ("10", "600"),
+    ]
+    assert plain(usage["explanation"]["text"]) == "20 unités : 5 × 7,00 € + 5 × 6,50 € + 10 × 6,00 €"
+    # The change: unused time of one seat credited, remaining time of two seats charged, each by its fraction
+    prorated = explained["sections"]["proration"]
+    assert len(prorated) == 2
+    for line in prorated:
+        fraction = line["explanation"]["proration"]
+        assert (fraction["unit"], fraction["total"]) == ("days", 30)
+        assert plain(line["explanation"]["text"]).endswith(f"30,00 € × {fraction['used']}/30 jours")
+    lines = [line for section in explained["sections"].values() for line in section]
+    assert sum(line["explanation"]["discount"] for line in lines) == sum(d["amount"] for d in explained["discounts"])
+    assert all("explanation" not in line or line["explanation"] is None for line in renewal["sections"]["usage"])
+
+    redirect = owner.get(f"/v1/invoices/{renewal['id']}/pdf", allow_redirects=False)
+    pdf = world.documents.fetch(redirect.headers["Location"])
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "20 unités : 5 × 7,00 € + 5 × 6,50 € + 10 × 6,00 €" in plain(text)

@@ -95,9 +95,10 @@ def render_pdf(document: Document) -> bytes:
             style += [("BACKGROUND", (0, len(rows)), (-1, len(rows)), _BAND), ("SPAN", (0, len(rows)), (-1, len(rows)))]
             rows.append([_p(title, _BOLD), "", "", "", "", ""])
             for row in section_rows:
+                description = [_p(row.description), _p(row.detail, _SMALL)] if row.detail else _p(row.description)
                 rows.append(
                     [
-                        _p(row.description),
+                        description,
                         _p(row.period, _SMALL),
                         _p(row.quantity, _RIGHT),
                         _p(row.unit_price, _RIGHT),

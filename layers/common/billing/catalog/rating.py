@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
 from billing.catalog.models import BillingScheme, Price, Tier, TiersMode
@@ -29,6 +30,39 @@ def exact_amount(price: Price, quantity: Decimal | int) -> Decimal:
     if price.tiers_mode is TiersMode.VOLUME:
         return _volume(price.tiers, quantity)
     return _graduated(price.tiers, quantity)
+
+
+@dataclass(frozen=True, slots=True)
+class TierUse:
+    """The units of a quantity one tier priced: what an explained bill prints ("5 × 7,00 €")."""
+
+    up_to: int | None  # the tier's bound (None: the last, open-ended tier)
+    units: Decimal
+    unit_amount: Decimal  # minor units per unit
+    flat_amount: Decimal = _ZERO
+
+    @property
+    def amount(self) -> Decimal:
+        return self.unit_amount * self.units + self.flat_amount
+
+
+def tier_breakdown(price: Price, quantity: Decimal | int) -> tuple[TierUse, ...]:
+    """The tiers a quantity crossed (graduated: each tier's share; volume: the one tier all units took);
+    empty for other schemes, whose unit price explains itself."""
+    quantity = Decimal(quantity)
+    if price.scheme is not BillingScheme.TIERED or quantity <= 0:
+        return ()
+    if price.tiers_mode is TiersMode.VOLUME:
+        tier = next(t for t in price.tiers if t.up_to is None or quantity <= t.up_to)
+        return (TierUse(tier.up_to, quantity, tier.unit_amount, tier.flat_amount),)
+    used, floor = [], _ZERO
+    for tier in price.tiers:
+        if quantity <= floor:
+            break
+        ceiling = quantity if tier.up_to is None else min(quantity, Decimal(tier.up_to))
+        used.append(TierUse(tier.up_to, ceiling - floor, tier.unit_amount, tier.flat_amount))
+        floor = ceiling
+    return tuple(used)
 
 
 def amount(price: Price, quantity: Decimal | int) -> int:

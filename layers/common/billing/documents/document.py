@@ -20,7 +20,7 @@ from babel.numbers import format_currency, format_decimal
 from billing.accounts.models import Account
 from billing.documents.labels import labels
 from billing.documents.seller import Seller
-from billing.invoices.line_wording import describe_line
+from billing.invoices.line_wording import describe_line, explain_line
 from billing.invoices.models import CreditNote, Invoice, InvoiceLine, Section
 from billing.money import minor_unit_exponent
 from billing.payments.models import PaymentPurpose, Receipt
@@ -34,6 +34,7 @@ class Row:
     unit_price: str
     vat_rate: str
     amount: str
+    detail: str = ""  # the computation behind the amount, printed small under the description
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,7 @@ def _row(line: InvoiceLine, rate: Decimal, fmt: _Formatter, words: dict[str, str
         unit_price=fmt.unit(line.unit_amount),
         vat_rate=fmt.rate(line.vat_rate if line.vat_rate is not None else rate),
         amount=fmt.money(line.amount),
+        detail=explain_line(line, fmt.locale) or "",
     )
 
 

@@ -17,6 +17,7 @@ from billing.http.schema import (
     UnitDecimal,
     iso,
 )
+from billing.invoices.explain_invoice import LineExplanation
 from billing.invoices.models import CreditNote, DraftInvoice, Invoice, InvoiceLine, InvoiceStatus, Section
 
 
@@ -24,6 +25,47 @@ class TagShareView(BaseModel):
     tags: dict[str, str]
     quantity: str
     amount: int
+
+
+class TierUseView(BaseModel):
+    up_to: int | None = Field(description="The tier's bound (null: the last, open-ended tier).")
+    units: str = Field(description="Units of the quantity this tier priced.")
+    unit_amount_decimal: str
+    flat_amount_decimal: str
+    amount_decimal: str = Field(description="units × unit amount + flat amount, minor units before rounding.")
+
+
+class ExplanationView(BaseModel):
+    tiers: list[TierUseView] = Field(description="The tiers the quantity crossed (tiered prices).")
+    proration: dict[str, int | str] | None = Field(
+        description="used and total days (or seconds) of the period the amount is prorated by."
+    )
+    discount: int = Field(description="Minor units of the invoice's discount this line bears.")
+    text: str | None = Field(description="The short line printed under the amount on the PDF.")
+
+    @classmethod
+    def of(cls, explained: LineExplanation) -> ExplanationView:
+        return cls(
+            tiers=[
+                TierUseView(
+                    up_to=t.up_to,
+                    units=f"{t.units.normalize():f}",
+                    unit_amount_decimal=f"{t.unit_amount.normalize():f}",
+                    flat_amount_decimal=f"{t.flat_amount.normalize():f}",
+                    amount_decimal=f"{t.amount.normalize():f}",
+                )
+                for t in explained.tiers
+            ],
+            proration=None
+            if explained.proration is None
+            else {
+                "used": explained.proration.used,
+                "total": explained.proration.total,
+                "unit": explained.proration.unit,
+            },
+            discount=explained.discount,
+            text=explained.text,
+        )
 
 
 class LineView(BaseModel):
@@ -37,10 +79,14 @@ class LineView(BaseModel):
     proration: dict[str, int] | None
     tax_rate: str | None = Field(default=None, description="The VAT rate charged on this line, in percent.")
     tag_shares: list[TagShareView]
+    explanation: ExplanationView | None = Field(
+        default=None, description="With expand=explanations: the computation behind the amount."
+    )
 
     @classmethod
-    def of(cls, line: InvoiceLine) -> LineView:
+    def of(cls, line: InvoiceLine, explained: LineExplanation | None = None) -> LineView:
         return cls(
+            explanation=None if explained is None else ExplanationView.of(explained),
             description=line.description,
             amount=line.amount,
             quantity=f"{line.quantity.normalize():f}",
@@ -117,8 +163,10 @@ class InvoiceView(BaseModel):
         invoice: Invoice | None = None,
         proration_date: datetime | None = None,
         now: datetime | None = None,
+        explanations: list[LineExplanation] | None = None,
     ) -> InvoiceView:
         past_due = invoice.past_due_since(now) if invoice and now else None
+        explained = {id(e.line): e for e in explanations or []}
         return cls(
             id=invoice.id if invoice else None,
             number=invoice.number if invoice else None,
@@ -136,7 +184,10 @@ class InvoiceView(BaseModel):
             collection_method=invoice.collection_method if invoice else None,
             period_start=iso(draft.period.start) if draft.period else None,
             period_end=iso(draft.period.end) if draft.period else None,
-            sections={section: [LineView.of(line) for line in draft.section(section)] for section in Section},
+            sections={
+                section: [LineView.of(line, explained.get(id(line))) for line in draft.section(section)]
+                for section in Section
+            },
             subtotal=draft.subtotal,
             discounts=[
                 DiscountView(coupon=d.coupon_id, description=d.description, amount=d.amount) for d in draft.discounts
@@ -166,8 +217,8 @@ class InvoiceView(BaseModel):
         )
 
     @classmethod
-    def of(cls, invoice: Invoice, now: datetime) -> InvoiceView:
-        return cls.of_draft(invoice.draft, invoice, now=now)
+    def of(cls, invoice: Invoice, now: datetime, explanations: list[LineExplanation] | None = None) -> InvoiceView:
+        return cls.of_draft(invoice.draft, invoice, now=now, explanations=explanations)
 
 
 def _remaining(draft: DraftInvoice, invoice: Invoice | None) -> int:

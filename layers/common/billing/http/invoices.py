@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
@@ -11,6 +11,7 @@ from billing.accounts.access import require_operator
 from billing.http.invoice_views import CreditNoteCreate, CreditNoteView, InvoiceItemCreate, InvoiceItemView, InvoiceView
 from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, page, services
 from billing.invoices.add_invoice_item import add_invoice_item
+from billing.invoices.explain_invoice import explain_invoice
 from billing.invoices.finalize_invoice import finalize_invoice
 from billing.invoices.get_credit_note import get_credit_note
 from billing.invoices.get_invoice import get_invoice
@@ -53,13 +54,29 @@ def get_invoices(
     security=BEARER,
     tags=["Invoices"],
 )
-def get_one_invoice(invoice_id: INVOICE_ID) -> InvoiceView:
+def get_one_invoice(
+    invoice_id: INVOICE_ID,
+    expand: Annotated[
+        Literal["explanations"] | None,
+        Query(description="explanations: each line's computation (tiers, proration, discount share)."),
+    ] = None,
+) -> InvoiceView:
     """One invoice, its lines grouped by section (recurring, proration, usage, one-off).
+
+    With ``expand=explanations`` each line carries the computation behind its amount: tiers crossed
+    (units and amount per tier), the prorated fraction, its share of the discount, and the short line the
+    PDF prints under the amount ("20 unités : 5 × 7,00 € + 5 × 6,50 € + 10 × 6,00 €").
 
     Errors: ``invoice_not_found``.
     """
     s = services(router)
-    return InvoiceView.of(get_invoice(s.store, caller(router), invoice_id), s.clock.now())
+    invoice = get_invoice(s.store, caller(router), invoice_id)
+    explanations = None
+    if expand == "explanations":
+        account = s.accounts.get(invoice.account_id)
+        locale = account.profile.locale.value if account else "fr"
+        explanations = explain_invoice(invoice.draft, locale)
+    return InvoiceView.of(invoice, s.clock.now(), explanations)
 
 
 @router.post(

@@ -4,9 +4,12 @@ name they were given (a meter's or price's nickname, the operator's description)
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal
+from decimal import Decimal
+
+from babel.numbers import format_currency, format_decimal, format_percent
 
 from billing.invoices.models import InvoiceLine, Section
+from billing.money import minor_unit_exponent
 
 LINE_WORDS: dict[str, dict[str, str]] = {
     "fr": {
@@ -14,12 +17,16 @@ LINE_WORDS: dict[str, dict[str, str]] = {
         "unused": "Temps non utilisé : {quantity} × {name}",
         "remaining": "Temps restant : {quantity} × {name}",
         "seats": "{quantity} × {name}",
+        "units": "{quantity} unités : {parts}",
+        "flat": "{amount} forfait",
     },
     "en": {
         "days": "{left}/{total} days",
         "unused": "Unused time: {quantity} × {name}",
         "remaining": "Remaining time: {quantity} × {name}",
         "seats": "{quantity} × {name}",
+        "units": "{quantity} units: {parts}",
+        "flat": "{amount} flat",
     },
 }
 MAX_DAYS = 366  # a proration counted in more units than that was counted in seconds
@@ -36,3 +43,38 @@ def describe_line(line: InvoiceLine, locale: str) -> str:
             phrase += f" ({words['days'].format(left=line.proration[0], total=line.proration[1])})"
         return phrase
     return words["seats"].format(quantity=quantity, name=line.item_name)
+
+
+def explain_line(line: InvoiceLine, locale: str) -> str | None:
+    """The computation behind the amount, in one short line: tiers crossed ("20 unités : 5 × 7,00 € +
+    5 × 6,50 € + 10 × 6,00 €"), or unit price × quantity × the prorated fraction; None when the amount is
+    simply the quantity at its unit price (nothing to explain)."""
+    words = LINE_WORDS.get(locale, LINE_WORDS["fr"])
+
+    def money(minor: Decimal) -> str:
+        major = minor.scaleb(-minor_unit_exponent(line.currency))
+        return format_currency(major, line.currency, locale=locale, decimal_quantization=False)
+
+    def number(value: Decimal) -> str:
+        return format_decimal(value.normalize(), locale=locale)
+
+    if line.tiers:
+        parts = []
+        for tier in line.tiers:
+            parts.append(f"{number(tier.units)} × {money(tier.unit_amount)}")
+            if tier.flat_amount:
+                parts.append(words["flat"].format(amount=money(tier.flat_amount)))
+        text = words["units"].format(quantity=number(line.quantity), parts=" + ".join(parts))
+    elif line.unit_amount is not None and line.proration is not None:
+        text = f"{number(line.quantity)} × {money(line.unit_amount)}"
+    elif line.prorated_from is not None and line.proration is not None:
+        text = money(Decimal(line.prorated_from))  # a credit: a fraction of what the span was charged
+    else:
+        return None
+    if line.proration is not None:
+        left, total = line.proration
+        if total <= MAX_DAYS:
+            text += f" × {words['days'].format(left=left, total=total)}"
+        else:
+            text += f" × {format_percent(Decimal(left) / Decimal(total), '#,##0.##%', locale=locale)}"
+    return text

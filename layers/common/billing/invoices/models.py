@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from billing.catalog.rating import TierUse
 from billing.periods import Period
 from billing.tax.vat import VatCategory
 
@@ -54,6 +55,8 @@ class InvoiceLine:
     vat_rate: Decimal | None = None  # the rate charged, decided at assembly (VatTreatment.rate_for)
     tag_shares: tuple[TagShare, ...] = ()
     item_name: str | None = None  # what documents name the line after, in the buyer's language
+    tiers: tuple[TierUse, ...] = ()  # the tiers its quantity crossed (tiered prices): the explained bill
+    prorated_from: int | None = None  # a credit's base: the amount charged for the whole span, in minor units
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from billing.catalog.models import Price
-from billing.catalog.rating import amount
+from billing.catalog.rating import amount, tier_breakdown
 from billing.invoices.models import InvoiceLine, Section, TagShare
 from billing.money import allocate
 from billing.periods import Period
@@ -47,6 +47,7 @@ def usage_line(
         tag_shares=shares,
         tax_rate=price.tax_rate,
         item_name=description or price.nickname or price.meter.event_name,
+        tiers=tier_breakdown(price, quantity),
     )
 
 

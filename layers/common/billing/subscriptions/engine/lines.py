@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from billing.catalog.rating import amount, exact_amount
+from billing.catalog.rating import amount, exact_amount, tier_breakdown
 from billing.invoices.models import InvoiceLine, Section
 from billing.money import round_minor
 from billing.periods import Period
@@ -39,6 +39,7 @@ def recurring_line(
         proration=proration,
         item_name=item.name,
         tax_rate=item.price.tax_rate,
+        tiers=tier_breakdown(item.price, item.quantity),
     )
     return line, Charge(total, period)
 

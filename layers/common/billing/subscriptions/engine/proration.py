@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from billing.catalog.rating import exact_amount
+from billing.catalog.rating import exact_amount, tier_breakdown
 from billing.invoices.models import InvoiceLine, Section
 from billing.money import round_minor
 from billing.periods import Period
@@ -40,6 +40,7 @@ def credit_line(
     return InvoiceLine(
         section=Section.PRORATION,
         description=f"Unused time on {item.quantity} × {item.name} from {at:%Y-%m-%d}",
+        prorated_from=charge.amount,
         currency=item.price.currency,
         amount=-credit,
         quantity=Decimal(item.quantity),
@@ -50,6 +51,7 @@ def credit_line(
         proration=(left, total),
         item_name=item.name,
         tax_rate=item.price.tax_rate,
+        tiers=tier_breakdown(item.price, item.quantity),
     )
 
 
@@ -76,5 +78,6 @@ def debit(
         proration=(left, total),
         item_name=item.name,
         tax_rate=item.price.tax_rate,
+        tiers=tier_breakdown(item.price, item.quantity),
     )
     return line, Charge(amount, Period(start, period.end))
