@@ -169,6 +169,11 @@ def test_the_forecast_applies_tiers_to_the_projected_quantity_with_vat(world, as
     assert mine["cost"]["linear"] == {"excluding_tax": 39750, "including_tax": 47700}
     assert forecast["totals"] == [{"currency": "EUR", **mine["cost"]}]
 
+    # The upcoming invoice's preview carries the same forecast
+    preview = ok(owner.post("/v1/invoices/preview", json={"subscription": subscription["id"]}))
+    assert preview["forecast"]["cost"] == mine["cost"]
+    assert preview["forecast"]["items"][1]["quantity"]["linear"] == "60"
+
 
 def plain(text):
     """babel's no-break spaces as plain ones, to compare with what a person reads."""

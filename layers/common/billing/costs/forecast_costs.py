@@ -29,6 +29,7 @@ from billing.costs.priced_usage import ADDITIVE, PeriodUsage
 from billing.invoices.assemble_invoice import assemble_invoice
 from billing.invoices.invoice_context import invoice_context
 from billing.invoices.models import BillingReason, InvoiceLine, Section
+from billing.subscriptions.get_subscription import readable_subscription
 from billing.subscriptions.models import Subscription, SubscriptionItem, SubscriptionStatus
 from billing.usage.ports import UsageStore
 
@@ -89,6 +90,22 @@ def forecast_costs(
 ) -> Forecast:
     account = get_account(accounts, principal, account_id)
     return account_forecast(store, usage, account, clock.now())
+
+
+def forecast_subscription(
+    store: BillingStore,
+    accounts: AccountRepository,
+    usage: UsageStore,
+    clock: Clock,
+    principal: Principal,
+    subscription_id: str,
+) -> SubscriptionForecast:
+    """One subscription's forecast (the upcoming invoice preview carries it)."""
+    subscription = readable_subscription(store, principal, subscription_id, "subscription")
+    account = get_account(accounts, principal, subscription.account_id)
+    now = clock.now()
+    priced = account_usage(store, usage, account, now.date() - TRAILING, now.date())
+    return subscription_forecast(priced, priced.subscriptions.get(subscription.id, subscription), now)
 
 
 def account_forecast(store: BillingStore, usage: UsageStore, account: Account, now: datetime) -> Forecast:

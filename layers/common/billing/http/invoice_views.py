@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from billing.clock import isoformat
+from billing.http.cost_views import SubscriptionForecastView
 from billing.http.schema import (
     Currency,
     Identifier,
@@ -154,6 +155,12 @@ class InvoiceView(BaseModel):
         default=None,
         description="A send_invoice invoice: its due date, once passed; charged automatically: its first failed "
         "charge. Null while not overdue.",
+    )
+
+    forecast: SubscriptionForecastView | None = Field(
+        default=None,
+        description="The upcoming invoice's preview: the period so far and projected to its end "
+        "(GET /v1/accounts/{id}/forecast explains the scenarios).",
     )
 
     @classmethod

@@ -7,6 +7,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
+from billing.costs.forecast_costs import forecast_subscription
+from billing.http.cost_views import SubscriptionForecastView
 from billing.http.invoice_views import InvoiceView
 from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, page, services
 from billing.http.subscription_views import (
@@ -204,13 +206,19 @@ def post_collection_method(subscription_id: SUBSCRIPTION_ID, body: CollectionMet
 def post_preview(body: PreviewRequest) -> InvoiceView:
     """The subscription's next invoice, or the invoice a proposed change would produce.
 
+    The next invoice's preview carries ``forecast``: the period so far and projected to its end, with
+    the tiers applied to the projected quantity.
+
     A change preview returns ``proration_date``: PATCH with it to get exactly this invoice.
 
     Errors: ``subscription_not_found``.
     """
     s = services(router)
     if body.items is None:
-        return InvoiceView.of_draft(preview_upcoming(s.billing, caller(router), body.subscription))
+        view = InvoiceView.of_draft(preview_upcoming(s.billing, caller(router), body.subscription))
+        forecast = forecast_subscription(s.store, s.accounts, s.usage, s.clock, caller(router), body.subscription)
+        view.forecast = SubscriptionForecastView.of(forecast)
+        return view
     request = ChangeRequest(
         items=_items(body.items),
         proration_behavior=body.proration_behavior,
