@@ -403,3 +403,16 @@ def test_an_explained_bill_shows_tiers_proration_and_discount_in_the_api_and_the
     pdf = world.documents.fetch(redirect.headers["Location"])
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "20 unités : 5 × 7,00 € + 5 × 6,50 € + 10 × 6,00 €" in plain(text)
+
+
+def test_subscription_tags_are_set_at_creation_and_replaced_by_patch(world, as_operator, client_for, catalog):
+    account, owner = new_customer(as_operator, client_for)
+    subscription = subscribe(owner, account, catalog.seat, tags={"team": "a", "env": "prod"})
+    assert subscription["tags"] == {"env": "prod", "team": "a"}
+    path = f"/v1/subscriptions/{subscription['id']}"
+    assert ok(owner.patch(path, json={"tags": {"team": "b"}}))["tags"] == {"team": "b"}
+    too_many = owner.patch(path, json={"tags": {f"k{n}": "v" for n in range(6)}})
+    assert too_many.status_code == 400
+    nothing = owner.patch(path, json={})
+    assert (nothing.status_code, nothing.json()["code"]) == (400, "invalid_parameter")
+    assert ok(owner.get(path))["tags"] == {"team": "b"}

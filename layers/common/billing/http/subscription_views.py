@@ -52,7 +52,14 @@ class ItemChange(Strict):
 
 
 class SubscriptionUpdate(Strict):
-    items: Annotated[list[ItemChange], Field(min_length=1, max_length=20)]
+    items: Annotated[list[ItemChange], Field(min_length=1, max_length=20)] | None = None
+    tags: (
+        Annotated[
+            dict[Annotated[str, Field(min_length=1, max_length=64)], Annotated[str, Field(max_length=256)]],
+            Field(max_length=5, description="Replace the cost allocation tags (up to 5; {} removes them)."),
+        ]
+        | None
+    ) = None
     proration_behavior: ProrationBehavior = ProrationBehavior.CREATE_PRORATIONS
     proration_date: AwareDatetime | None = Field(
         default=None, description="Confirm a preview with the proration_date it returned."

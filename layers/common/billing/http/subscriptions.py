@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from billing.costs.forecast_costs import forecast_subscription
+from billing.errors import ErrorCode, InvalidInputError
 from billing.http.cost_views import SubscriptionForecastView
 from billing.http.invoice_views import InvoiceView
 from billing.http.routing import BEARER, Cursor, Limit, ListOf, caller, once, page, services
@@ -31,6 +32,7 @@ from billing.subscriptions.remove_discount import remove_discount
 from billing.subscriptions.services import ItemRequest
 from billing.subscriptions.subscribe import SubscribeRequest, subscribe
 from billing.subscriptions.switch_collection_method import switch_collection_method
+from billing.subscriptions.tag_subscription import tag_subscription
 
 router = Router()
 SUBSCRIPTION_ID = Annotated[str, Path(pattern=r"^sub_[0-9a-z]{1,40}$")]
@@ -112,19 +114,29 @@ def get_one_subscription(subscription_id: SUBSCRIPTION_ID) -> SubscriptionView:
 )
 def patch_subscription(subscription_id: SUBSCRIPTION_ID, body: SubscriptionUpdate) -> SubscriptionView:
     """Change items, quantities or prices with proration; a new interval switches the plan at once.
+    ``tags`` replaces the cost allocation tags (alone, or with a change of items).
 
     Errors: ``account_restricted``, ``concurrent_update``, ``interval_change``, ``item_not_found``,
-    ``managed_by_marketplace``, ``permission_denied``, ``price_not_found``, ``subscription_not_found``.
+    ``managed_by_marketplace``, ``permission_denied``, ``price_not_found``, ``subscription_not_found``,
+    ``invalid_parameter``.
     """
-    request = ChangeRequest(
-        items=_items(body.items),
-        proration_behavior=body.proration_behavior,
-        proration_date=body.proration_date,
-        at_period_end=body.at_period_end,
-        granularity=body.proration_granularity,
-    )
-    changed, _ = change_subscription(services(router).billing, caller(router), subscription_id, request)
-    return SubscriptionView.of(changed.subscription)
+    s = services(router)
+    if body.items is None and body.tags is None:
+        raise InvalidInputError(ErrorCode.INVALID_PARAMETER, "Send items, tags or both.", "items")
+    subscription = None
+    if body.items is not None:
+        request = ChangeRequest(
+            items=_items(body.items),
+            proration_behavior=body.proration_behavior,
+            proration_date=body.proration_date,
+            at_period_end=body.at_period_end,
+            granularity=body.proration_granularity,
+        )
+        subscription = change_subscription(s.billing, caller(router), subscription_id, request)[0].subscription
+    if body.tags is not None:
+        subscription = tag_subscription(s.billing, caller(router), subscription_id, tuple(sorted(body.tags.items())))
+    assert subscription is not None
+    return SubscriptionView.of(subscription)
 
 
 @router.post(
