@@ -83,6 +83,12 @@ class _OneSubscription:
     def add_events(self, events: object) -> None:
         list(events)  # type: ignore[call-overload]
 
+    def fold_daily(self, totals: object, fold_id: str) -> None:
+        list(totals)  # type: ignore[call-overload]
+
+    def get(self, account_id: str) -> None:
+        return None  # no account: days in UTC, no budget to evaluate (the compute of the fold is measured)
+
 
 def ingestion_throughput(batches: int = 20) -> float:
     """Events per second through request validation and ingest_usage (the Lambda's compute)."""

@@ -118,6 +118,13 @@ def billing_calls(measure: Any, account_id: str, usage_rows: list[tuple[str, int
         }
         for n in range(1000)
     ]
+    # A budget on the account: each batch is also measured against it (cost management's evaluation).
+    measure(
+        "POST /v1/accounts/{id}/budgets",
+        "POST",
+        f"/v1/accounts/{account_id}/budgets",
+        json={"name": "bench", "amount": 10**9, "thresholds": [{"percent": 50}, {"percent": 100}]},
+    )
     for label in ("POST /v1/usage_events (1,000 new)", "POST /v1/usage_events (1,000 duplicates)"):
         with aws_requests.counting_writes() as writes:
             response = measure(label, "POST", "/v1/usage_events", json={"events": events})
@@ -139,6 +146,73 @@ def billing_calls(measure: Any, account_id: str, usage_rows: list[tuple[str, int
         json={"invoice": invoice_id, "amount": 100, "reason": "bench"},
     )
     return subscription
+
+
+SUBSCRIPTIONS, METERS, DAYS = 10, 3, 31
+
+
+def cost_read_requests(measure: Any, account_id: str) -> None:
+    """An account with 10 subscriptions × 3 meters × 31 days of usage (one event a day each, sent day by day
+    in 31 batches), then its month summary and forecast: the requests each read makes."""
+    from datetime import UTC, datetime, timedelta
+
+    product = measure("POST /v1/products", "POST", "/v1/products", json={"name": "Cloud"}).json()
+    prices = [
+        measure(
+            "POST /v1/prices (metered)",
+            "POST",
+            "/v1/prices",
+            json={
+                "product": product["id"],
+                "currency": "EUR",
+                "unit_amount": 2,
+                "recurring": {"interval": "month", "usage_type": "metered", "meter": {"event_name": f"m{n}"}},
+            },
+        ).json()
+        for n in range(METERS)
+    ]
+    now = datetime.now(UTC)
+    start = now - timedelta(days=DAYS - 1, hours=1)
+    subscriptions = [
+        measure(
+            "POST /v1/subscriptions (backdated)",
+            "POST",
+            "/v1/subscriptions",
+            json={
+                "account": account_id,
+                "items": [{"price": p["id"]} for p in prices],
+                "start_date": start.isoformat(),
+            },
+        ).json()
+        for _ in range(SUBSCRIPTIONS)
+    ]
+    for day in range(DAYS):
+        at = min(start + timedelta(days=day, minutes=30), now)
+        events = [
+            {
+                "id": f"d{day}-{s['id']}-{n}",
+                "subscription": s["id"],
+                "meter": f"m{n}",
+                "quantity": 3,
+                "timestamp": at.isoformat(),
+                "tags": {"team": "a" if day % 2 else "b"},
+            }
+            for s in subscriptions
+            for n in range(METERS)
+        ]
+        measure(
+            f"POST /v1/usage_events ({len(events)}, day {day + 1:02d})",
+            "POST",
+            "/v1/usage_events",
+            json={"events": events},
+        )
+    window = f"from={start.date().isoformat()}&to={now.date().isoformat()}&group_by=meter,subscription,tag:team"
+    measure(
+        f"GET account usage_summaries ({SUBSCRIPTIONS}×{METERS}×{DAYS})",
+        "GET",
+        f"/v1/accounts/{account_id}/usage_summaries?{window}",
+    )
+    measure(f"GET account forecast ({SUBSCRIPTIONS} subscriptions)", "GET", f"/v1/accounts/{account_id}/forecast")
 
 
 def renewal_requests(backend: Any, subscription: dict[str, Any], rows: list[tuple[str, str]]) -> None:
@@ -290,6 +364,8 @@ def api_request_counts(
         measure("GET /v1/accounts/{id}/api_keys", "GET", account_path + "/api_keys")
         measure("DELETE /v1/accounts/{id}/api_keys/{key}", "DELETE", f"{account_path}/api_keys/{key.json()['id']}")
         subscription = billing_calls(measure, account["id"], usage_rows)
+        costly = session.post(base + "/v1/accounts", json=french_company(), timeout=30).json()
+        cost_read_requests(measure, costly["id"])
         renewal_requests(backend, subscription, renewal_rows)
         charge_requests(backend, session, charge_rows)
     finally:
@@ -316,10 +392,27 @@ def main() -> None:
     renewal_rows: list[tuple[str, str]] = []
     charge_rows: list[tuple[str, str, str]] = []
     cold_rows: list[tuple[str, float, float, float, str]] = []
-    for label, auth_count, _, api_count, api_ops in api_request_counts(
-        usage_rows, renewal_rows, charge_rows, cold_rows
-    ):
-        print(f"{label:<42}{auth_count:>11}  {api_count:>4}  {api_ops}")
+    all_rows = api_request_counts(usage_rows, renewal_rows, charge_rows, cold_rows)
+    daily_batches = [row for row in all_rows if ", day " in row[0]]
+    for label, auth_count, _, api_count, api_ops in all_rows:
+        if ", day " not in label:
+            print(f"{label:<42}{auth_count:>11}  {api_count:>4}  {api_ops}")
+    print()
+    print("Cost management: AWS requests of the API function (daily items folded with each batch, budgets evaluated)")
+    new_batch = next(row for row in all_rows if row[0] == "POST /v1/usage_events (1,000 new)")
+    print(
+        f"{'usage batch of 1,000 new events, budget on':<52} {new_batch[3]:>4} requests, "
+        f"{new_batch[3] / 1000:.3f} per event   budget ≤ 0.06 (BatchWriteItem takes 25 items: 0.04 is the floor): "
+        f"{'ok' if new_batch[3] / 1000 <= 0.06 else 'OVER'}"
+    )
+    per_batch = sum(row[3] for row in daily_batches) / len(daily_batches)
+    events = SUBSCRIPTIONS * METERS
+    label = f"daily batches of {events} events, budget on (mean of {len(daily_batches)})"
+    print(f"{label:<52} {per_batch:>4.1f} requests, {per_batch / events:.3f} per event")
+    for label, _, _, api_count, api_ops in all_rows:
+        if label.startswith("GET account "):
+            verdict = "ok" if api_count <= 6 else "OVER"
+            print(f"{label:<52} {api_count:>4} requests   budget ≤ 6: {verdict}   {api_ops}")
     print()
     print(
         f"Cold start from the synthesized bundle: python3.13, layer bytecode, tracing on "

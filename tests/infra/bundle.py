@@ -220,6 +220,7 @@ def first_events(operator_key: str) -> dict[str, dict[str, Any]]:
         "billing_worker": sqs({"kind": "subscription", "id": "sub_bench_missing"}),
         "documents": sqs({"detail-type": "receipt.created", "detail": {"receipt": "rcpt_bench_missing"}}),
         "payments": sqs({"kind": "bench"}),
+        "webhook_delivery": sqs({"event": "evt_bench_missing", "endpoint": "we_bench_missing"}),
     }
 
 
