@@ -140,7 +140,18 @@ def test_bad_windows_and_groupings_are_refused_and_other_accounts_are_not_seen(w
     account, owner = new_customer(as_operator, client_for)
     other, _ = new_customer(as_operator, client_for)
     base = f"/v1/accounts/{account['id']}/usage_summaries"
-    assert owner.get(base, params={"from": "2026-11-02", "to": "2026-11-01"}).status_code == 400
+    for window in (
+        {"from": "2026-11-02", "to": "2026-11-01"},
+        {"from": "0001-01-01", "to": "0001-01-05"},
+        {"from": "0001-01-01T00:00:00Z", "to": "0001-01-01T00:00:00Z"},
+        {"from": "9999-12-30", "to": "9999-12-31T23:59:59Z"},
+        {"from": "2026-01-01", "to": "2027-12-31"},
+    ):
+        refused = owner.get(base, params=window)
+        assert (refused.status_code, refused.json()["code"]) == (400, "invalid_range"), window
+    for month in ("9999-12", "0000-01", "2026-13"):
+        refused = owner.get(f"/v1/accounts/{account['id']}/cost_allocation", params={"period": month, "by": "tag:t"})
+        assert (refused.status_code, refused.json()["code"]) == (400, "invalid_period"), month
     refused = owner.get(base, params={"from": "2026-11-01", "to": "2026-11-30", "group_by": "colour"})
     assert (refused.status_code, refused.json()["code"]) == (400, "invalid_group_by")
     hidden = owner.get(f"/v1/accounts/{other['id']}/usage_summaries", params={"from": "2026-11-01", "to": "2026-11-30"})

@@ -22,6 +22,7 @@ from billing.accounts.models import Account
 from billing.accounts.ports import AccountRepository
 from billing.costs.account_usage import account_usage, all_subscriptions
 from billing.costs.measure_budget import month_span
+from billing.costs.summarize_account_usage import EARLIEST, LATEST
 from billing.errors import ErrorCode, InvalidInputError
 from billing.invoices.models import Invoice, InvoiceStatus
 from billing.money import allocate
@@ -55,10 +56,16 @@ class CostAllocation:
 
 
 def parse_month(text: str) -> date:
+    refusal = InvalidInputError(
+        ErrorCode.INVALID_PERIOD, "period is a month from 2000-01 to 2100-12: YYYY-MM.", "period"
+    )
     try:
-        return date.fromisoformat(f"{text}-01")
+        month = date.fromisoformat(f"{text}-01")
     except ValueError as error:
-        raise InvalidInputError(ErrorCode.INVALID_PERIOD, "period is a month: YYYY-MM.", "period") from error
+        raise refusal from error
+    if not EARLIEST <= month <= LATEST:
+        raise refusal
+    return month
 
 
 def parse_tag_key(text: str) -> str:

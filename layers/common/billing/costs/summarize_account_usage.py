@@ -85,12 +85,21 @@ class AccountUsageSummary:
     rows: tuple[CostRow, ...]
 
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)  # usage is kept 35 days back: wider is a typo
+
+
 def day_span(start: date | datetime, end: date | datetime, zone: tzinfo) -> tuple[date, date]:
     """Dates are both included; instants select the days they fall in, ``end`` excluded."""
-    first = start.astimezone(zone).date() if isinstance(start, datetime) else start
-    last = (end - timedelta(microseconds=1)).astimezone(zone).date() if isinstance(end, datetime) else end
-    if not first <= last or (last - first).days >= MAX_DAYS:
-        raise InvalidInputError(ErrorCode.INVALID_RANGE, "from must precede to, at most 400 days apart.", "from")
+    refusal = InvalidInputError(
+        ErrorCode.INVALID_RANGE, "from must precede to, at most 400 days apart, between 2000 and 2100.", "from"
+    )
+    try:
+        first = start.astimezone(zone).date() if isinstance(start, datetime) else start
+        last = (end - timedelta(microseconds=1)).astimezone(zone).date() if isinstance(end, datetime) else end
+    except OverflowError as error:  # year 1 or 9999 moved across a time zone
+        raise refusal from error
+    if not EARLIEST <= first <= last <= LATEST or (last - first).days >= MAX_DAYS:
+        raise refusal
     return first, last
 
 

@@ -67,7 +67,7 @@ def get_usage_summaries(
     time zone; CSV with ``Accept: text/csv``. Costs are the invoice's: the period rated once, tiers included,
     then shared out by day and tags (``/v1/accounts/{id}/usage_summaries`` does the same across subscriptions).
 
-    Errors: ``subscription_not_found``.
+    Errors: ``subscription_not_found``, ``invalid_range``.
     """
     s = services(router)
     rows = summarize_usage(s.store, s.accounts, s.usage, caller(router), subscription, start, end, group_by == "tag")
