@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from billing.batch import LedgerAppend, PendingEvents, SeriesAdvance, WriteBatch
+from billing.costs.budgets import Basis, Budget, BudgetScope, Threshold
 from billing.errors import ConflictError, InvalidInputError
 from billing.events import DomainEvent, EventType
 from billing.ids import new_id
@@ -203,3 +204,37 @@ def test_the_transaction_limit_counts_outbox_events_and_claims(store):
     with pytest.raises(InvalidInputError):
         store.commit(WriteBatch(claims=more, events=[event]))
     store.commit(WriteBatch(claims=more[:1]))  # nothing of the refused batch was taken
+
+
+def test_budgets_are_versioned_listed_by_account_and_due_hourly_when_they_forecast(store):
+    account = new_id("acct")
+    actual = Budget(new_id("budget"), account, "Ops", "EUR", BudgetScope(), (Threshold(80),), NOW, amount=10000)
+    forecast = Budget(
+        new_id("budget"),
+        account,
+        "Builds",
+        "EUR",
+        BudgetScope(meter="builds", tag=("team", "a")),
+        (Threshold(100, Basis.FORECAST),),
+        NOW.replace(minute=1),
+        quantity=Decimal("15.5"),
+        evaluated_at=NOW,
+    )
+    store.commit(WriteBatch(budgets=[actual, forecast]))
+    stored = store.get_budget(forecast.id)
+    assert (stored.scope, stored.quantity, stored.version) == (forecast.scope, Decimal("15.5"), 1)
+    assert [b.id for b in store.list_budgets(account)] == [actual.id, forecast.id]
+    assert store.list_budgets(new_id("acct")) == []
+    crossed = replace(stored, crossed=("2026-03:forecast:100",))
+    store.commit(WriteBatch(budgets=[crossed]))
+    with pytest.raises(ConflictError):
+        store.commit(WriteBatch(budgets=[crossed]))  # the version it read has moved
+    assert store.get_budget(forecast.id).crossed == ("2026-03:forecast:100",)
+    due = {
+        object_id
+        for shard in range(8)
+        for kind, object_id in store.due(shard, NOW.replace(hour=14))
+        if kind == "budget"
+    }
+    assert forecast.id in due
+    assert actual.id not in due  # actual thresholds are evaluated as usage arrives
