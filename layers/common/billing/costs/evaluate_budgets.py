@@ -52,12 +52,12 @@ def _evaluate_one(
     wanted = forecasts and any(t.basis is Basis.FORECAST for t in budget.thresholds)
     measure = measure_budget(budget, priced, now, with_forecast=wanted)
     found = [c for c in crossings(budget, month, measure) if forecasts or c.threshold.basis is Basis.ACTUAL]
-    if not found and not forecasts:
-        return []
+    if not found and not wanted:
+        return []  # nothing to announce, and no hourly schedule to move on
     updated = replace(
         budget,
         crossed=(*budget.crossed, *(f"{month}:{c.threshold.name}" for c in found)),
-        evaluated_at=now if forecasts else budget.evaluated_at,
+        evaluated_at=now if wanted else budget.evaluated_at,
     )
     store.commit(WriteBatch(budgets=[updated], events=[_event(c, now) for c in found]))
     return found
