@@ -171,7 +171,10 @@ def main() -> None:
     arguments = parser.parse_args()
     if not arguments.key:
         raise SystemExit("Give the operator key make run printed: --key bk_... (or BILLING_OPERATOR_KEY)")
-    local = tour(arguments.url, arguments.key)
+    try:
+        local = tour(arguments.url, arguments.key)
+    except requests.ConnectionError as error:
+        raise SystemExit(f"No backend answers at {arguments.url}: start `make run` first.") from error
     failed = [label for label, held in local.checks if not held]
     print(
         f"\n{len(local.checks) - len(failed)}/{len(local.checks)} checks held" + (f"; not: {failed}" if failed else "")
