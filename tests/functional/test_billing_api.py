@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.api_setup import make_catalog, minutes_events, new_customer, ok
+from tests.functional.payments_setup import save_method
 
 
 @pytest.fixture
@@ -290,6 +291,32 @@ def test_marketplace_subscriptions_are_read_only(as_operator, client_for, catalo
     ):
         assert (response.status_code, response.json()["code"]) == (409, "managed_by_marketplace")
         assert "AWS Marketplace" in response.json()["detail"]
+
+
+def test_marketplace_subscriptions_are_never_invoiced_charged_or_dunned_here(
+    world, as_operator, client_for, catalog, server_now
+):
+    # Given a customer with a saved card and a subscription bought on AWS Marketplace (AWS bills it)
+    account, owner = new_customer(as_operator, client_for)
+    save_method(world, owner, account["id"])
+    body = {
+        "account": account["id"],
+        "items": [{"price": catalog.seat["id"], "quantity": 3}, {"price": catalog.minutes["id"]}],
+        "managed_by": "aws_marketplace",
+    }
+    subscription = ok(as_operator.post("/v1/subscriptions", json=body), 201)
+    # When usage is reported and two months go by
+    accepted = ok(owner.post("/v1/usage_events", json={"events": minutes_events(subscription["id"], 5, server_now())}))
+    assert accepted["accepted"] == 5  # kept, for the marketplace's hourly metering
+    world.advance_to(server_now() + timedelta(days=62))
+    # Then nothing was invoiced, charged or dunned here, and the subscription is still AWS's
+    assert subscription["latest_invoice"] is None
+    assert ok(as_operator.get("/v1/invoices", params={"account": account["id"]}))["data"] == []
+    assert ok(as_operator.get("/v1/payments", params={"account": account["id"]}))["data"] == []
+    assert world.gateway.intents == {}  # no PaymentIntent ever asked of Stripe
+    after = ok(owner.get(f"/v1/subscriptions/{subscription['id']}"))
+    assert (after["status"], after["managed_by"]) == ("active", "aws_marketplace")
+    assert ok(owner.get(f"/v1/accounts/{account['id']}"))["status"] == "active"
 
 
 def test_cancel_at_period_end_then_lists_and_pagination(as_operator, client_for, catalog):

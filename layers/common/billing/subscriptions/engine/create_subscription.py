@@ -135,7 +135,11 @@ def create_subscription(
         if anchor > start
         else usage_cycle.period(0)
     )
-    charged, lines = charge_items(subscription_items, first, subscription_id, full)
+    if managed_by is not None:
+        # The marketplace bills it (AWS invoices and collects): nothing is charged or invoiced here.
+        charged, lines = subscription_items, []
+    else:
+        charged, lines = charge_items(subscription_items, first, subscription_id, full)
     subscription = _new(
         subscription_id,
         account_id,
