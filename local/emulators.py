@@ -19,6 +19,7 @@ from moto.moto_server.threaded_moto_server import MotoRequestHandler, make_serve
 from moto.server import DomainDispatcherApplication, ThreadedMotoServer, create_backend_app
 
 from local.mailbox import stamp_moto_ses_sends, with_ses_mailbox
+from local.marketplace import with_marketplace
 
 LOOPBACK = "127.0.0.1"
 REGION = "eu-west-3"
@@ -121,11 +122,12 @@ def _snapshot_tables_once_per_transaction(backend: Any, lock: threading.RLock) -
 
 
 class MotoWithMailbox(ThreadedMotoServer):
-    """moto's threaded server, its app wrapped to answer LocalStack's ``/_aws/ses`` too (local/mailbox.py).
+    """moto's threaded server, its app wrapped to answer LocalStack's ``/_aws/ses`` too (local/mailbox.py) and
+    Marketplace's ResolveCustomer and GetEntitlements (local/marketplace.py).
     Overrides moto's private entry point: moto offers no hook to add a route to its server."""
 
     def _server_entry(self) -> None:
-        app = with_ses_mailbox(DomainDispatcherApplication(create_backend_app))
+        app = with_marketplace(with_ses_mailbox(DomainDispatcherApplication(create_backend_app)))
         self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
         self._server_ready_event.set()
         self._server.serve_forever()

@@ -7,7 +7,9 @@ import json
 
 import boto3
 import pytest
+import requests
 
+from billing.adapters.aws_marketplace import AwsMarketplace
 from billing.adapters.aws_messaging import EventBridgePublisher, SqsQueue
 from billing.adapters.dynamodb_accounts import DynamoAccountRepository
 from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
@@ -19,9 +21,11 @@ from billing.adapters.s3_documents import S3Documents
 from billing.adapters.ses_mailer import SesMailer
 from billing.adapters.stripe_payments import StripeGateway
 from billing.ids import new_id
+from billing.marketplace.models import ResolvedCustomer
 from tests.contracts.emulated import drain, emulated_mailbox, emulated_queue
 from tests.fakes import InMemoryAccounts, InMemoryKeys
 from tests.fakes.billing_store import InMemoryBillingStore, InMemoryUsageStore
+from tests.fakes.marketplace import FakeMarketplace
 from tests.fakes.outside import InMemoryDocuments, RecordingMailer, RecordingPublisher, RecordingQueue
 from tests.fakes.payments import WEBHOOK_SECRET, FakePaymentGateway
 from tests.fakes.webhooks import InMemoryWebhookStore
@@ -113,3 +117,25 @@ def webhook_store(request):
         return InMemoryWebhookStore()
     bind_table(request.getfixturevalue("backend").tables["Main"])
     return DynamoWebhookStore()
+
+
+@pytest.fixture(params=IMPLEMENTATIONS)
+def marketplace(request):
+    """(gateway, new_buyer): ``new_buyer(product_code, entitlements)`` → (registration token, the buyer)."""
+    if request.param == "memory":
+        fake = FakeMarketplace()
+        return fake, fake.new_buyer
+    backend = request.getfixturevalue("backend")
+
+    def new_buyer(product_code: str, entitlements: dict[str, int]) -> tuple[str, ResolvedCustomer]:
+        answer = requests.post(
+            f"{backend.aws_endpoint_url}/_aws/marketplace/buyers",
+            json={"product_code": product_code, "entitlements": entitlements},
+            timeout=10,
+        ).json()
+        buyer = ResolvedCustomer(
+            answer["CustomerIdentifier"], answer["CustomerAWSAccountId"], product_code, answer["LicenseArn"]
+        )
+        return answer["token"], buyer
+
+    return AwsMarketplace(), new_buyer

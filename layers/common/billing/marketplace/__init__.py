@@ -1,0 +1,1 @@
+"""AWS Marketplace, the third caller: buyers registered, their agreements and licenses followed, metered."""

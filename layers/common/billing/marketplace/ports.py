@@ -1,0 +1,18 @@
+"""What the marketplace package needs from AWS Marketplace (the adapter: billing/adapters/aws_marketplace.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from billing.marketplace.models import Entitlement, ResolvedCustomer
+
+
+class MarketplaceGateway(Protocol):
+    def resolve_customer(self, token: str) -> ResolvedCustomer | None:
+        """The buyer behind a registration token; None when AWS says it is invalid or expired."""
+        ...
+
+    def entitlements(self, product_code: str, license_arn: str) -> list[Entitlement]:
+        """Every entitlement of a license (all pages)."""
+        ...
