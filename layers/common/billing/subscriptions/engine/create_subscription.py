@@ -137,7 +137,8 @@ def create_subscription(
     )
     if managed_by is not None:
         # The marketplace bills it (AWS invoices and collects): nothing is charged or invoiced here.
-        charged, lines = subscription_items, []
+        lines: list[InvoiceLine] = []
+        charged = subscription_items
     else:
         charged, lines = charge_items(subscription_items, first, subscription_id, full)
     subscription = _new(
