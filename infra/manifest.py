@@ -327,6 +327,9 @@ ROUTES = (
     Route("GET", "/v1/events", "api"),
     Route("GET", "/v1/events/{event_id}", "api"),
     Route("POST", "/v1/events/{event_id}/resend", "api"),
+    Route("POST", "/v1/marketplace/registrations/{registration_id}/link", "api"),
+    # The buyer's browser, sent by AWS Marketplace: the registration token is the credential.
+    Route("POST", "/marketplace/register", "api", authorized=False),
     # Stripe authenticates by signature, not by API key.
     Route("POST", "/webhooks/stripe", "stripe_webhook", authorized=False),
 )

@@ -27,6 +27,7 @@ from billing.events import DomainEvent
 from billing.invoices.invoice_items import InvoiceItem
 from billing.invoices.models import CreditNote, Invoice
 from billing.ledger.account_ledger import AccountLedger, LedgerEntry
+from billing.marketplace.models import Registration
 from billing.payments.models import Payment, PaymentProfile, Receipt, ReceiptDigest
 from billing.ports import Page, PageRequest
 from billing.runs.shards import shard_of
@@ -59,6 +60,7 @@ class _Tables:
     payments: dict[str, Payment] = field(default_factory=dict)
     receipts: dict[str, Receipt] = field(default_factory=dict)
     budgets: dict[str, Budget] = field(default_factory=dict)
+    registrations: dict[str, Registration] = field(default_factory=dict)
     digests: dict[str, ReceiptDigest] = field(default_factory=dict)
     claims: set[str] = field(default_factory=set)
     outbox: dict[str, DomainEvent] = field(default_factory=dict)
@@ -207,6 +209,13 @@ class InMemoryBillingStore:
         mine = [p for p in self.tables.payments.values() if p.account_id == account_id]
         return listed_page(mine, lambda p: _listed(p.created, p.id), page, bool)
 
+    def get_registration(self, registration_id: str) -> Registration | None:
+        return self.tables.registrations.get(registration_id)
+
+    def registration_for_license(self, license_arn: str) -> Registration | None:
+        found = [r for r in self.tables.registrations.values() if r.customer.license_arn == license_arn]
+        return found[0] if found else None
+
     def get_budget(self, budget_id: str) -> Budget | None:
         return self.tables.budgets.get(budget_id)
 
@@ -297,6 +306,8 @@ class InMemoryBillingStore:
             self._versioned(tables.receipts, receipt.id, receipt, receipt.version)
         for budget in batch.budgets:
             self._versioned(tables.budgets, budget.id, budget, budget.version)
+        for registration in batch.registrations:
+            self._versioned(tables.registrations, registration.id, registration, registration.version)
         for change in batch.account_statuses:
             account = accounts.get(change.account_id)
             if account is None or account.version != change.version:

@@ -3,6 +3,8 @@ answers 404 (or 403 where only operators may go) and returns none of this accoun
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -64,6 +66,7 @@ def victim(world, as_operator, client_for):
             201,
         ),
         "event": ok(as_operator.get("/v1/events"))["data"][0],
+        "registration": _linked_registration(world, owner),
         "budget": ok(
             owner.post(
                 f"/v1/accounts/{account['id']}/budgets",
@@ -72,6 +75,18 @@ def victim(world, as_operator, client_for):
             201,
         ),
     }
+
+
+def _linked_registration(world, owner):
+    """The victim's AWS Marketplace purchase, registered and linked with its one-time token."""
+    token, _ = world.marketplace.new_buyer("prod-victim", {"seats": 1})
+    answer = world.request(
+        "POST", "/marketplace/register", None, data=f"x-amzn-marketplace-token={token}",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+    query = parse_qs(urlsplit(answer.headers["Location"]).query)
+    registration, link_token = query["registration"][0], query["link_token"][0]
+    return ok(owner.post(f"/v1/marketplace/registrations/{registration}/link", json={"link_token": link_token}))
 
 
 def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
@@ -94,6 +109,7 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
         "endpoint_id": victim["endpoint"]["id"],
         "event_id": victim["event"]["id"],
         "budget_id": victim["budget"]["id"],
+        "registration_id": victim["registration"]["id"],
     }
     # What each route must answer the intruder
     # route → (json body, query, expected status)
@@ -183,6 +199,8 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
             404,
         ),
         ("GET", "/v1/accounts/{account_id}/forecast"): (None, None, 404),
+        # Without the one-time token the intruder cannot claim the victim's marketplace purchase.
+        ("POST", "/v1/marketplace/registrations/{registration_id}/link"): ({"link_token": "x" * 43}, None, 403),
         ("GET", "/v1/accounts/{account_id}/cost_allocation"): (None, {"period": "2026-11", "by": "tag:team"}, 404),
         ("POST", "/v1/accounts/{account_id}/budgets"): (
             {"name": "x", "amount": 1, "thresholds": [{"percent": 1}]},

@@ -48,6 +48,7 @@ from local.scheduler import next_minute_at, next_run_at
 from tests.builders import proxy_event
 from tests.fakes import InMemoryAccounts, InMemoryIdempotency, InMemoryKeys
 from tests.fakes.billing_store import InMemoryBillingStore, InMemoryUsageStore
+from tests.fakes.marketplace import FakeMarketplace
 from tests.fakes.outside import InMemoryDocuments, RecordingMailer, RecordingPublisher, RecordingQueue
 from tests.fakes.payments import FakePaymentGateway
 from tests.fakes.webhooks import InMemoryWebhookStore, ScriptedReceiver
@@ -116,7 +117,10 @@ class World:
         self.webhook_services = WebhookServices(
             store=self.webhook_store, clock=self.clock, queue=self.webhooks_queue, sender=self.receiver
         )
+        self.marketplace = FakeMarketplace()
         self.api_services = ApiServices(
+            marketplace=lambda: self.marketplace,
+            marketplace_landing_url="https://app.example.com/aws/welcome",
             webhook_store=self.webhook_store,
             webhook_queue=self.webhooks_queue,
             clock=self.clock,

@@ -31,6 +31,8 @@ class Api:
             payment_gateway=lambda: None,  # type: ignore[arg-type,return-value]
             webhook_store=None,  # type: ignore[arg-type]
             webhook_queue=None,  # type: ignore[arg-type]
+            marketplace=lambda: None,  # type: ignore[arg-type,return-value]
+            marketplace_landing_url="https://app.example.com/aws/welcome",
         )
 
     def call(self, method, path, resource, principal=OPERATOR, body=None, headers=None, params=None):

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the batch carries these objects; it never runs their code (
     from billing.invoices.invoice_items import InvoiceItem
     from billing.invoices.models import CreditNote, Invoice
     from billing.ledger.account_ledger import LedgerEntry
+    from billing.marketplace.models import Registration
     from billing.payments.models import Payment, PaymentProfile, Receipt, ReceiptDigest
     from billing.subscriptions.models import Subscription
 
@@ -69,6 +70,7 @@ class WriteBatch:
     digests: list[ReceiptDigest] = field(default_factory=list)  # scheduled (idempotent: same month, same item)
     digests_sent: list[ReceiptDigest] = field(default_factory=list)  # removed from the schedule
     budgets: list[Budget] = field(default_factory=list)  # version = the version read
+    registrations: list[Registration] = field(default_factory=list)  # version = the version read
     events: list[DomainEvent] = field(default_factory=list)  # to the outbox, in the same transaction
     claims: list[str] = field(default_factory=list)  # names taken once ever (an email sent): else conflict
 

@@ -63,7 +63,15 @@ def api() -> Invoke:
 
         return gateway_from_secret(settings.stripe_secret, settings.stripe_api_base)
 
+    @cache
+    def marketplace() -> Any:
+        from billing.adapters.aws_marketplace import AwsMarketplace
+
+        return AwsMarketplace()
+
     services = ApiServices(
+        marketplace=marketplace,
+        marketplace_landing_url=settings.marketplace_landing_url,
         webhook_store=DynamoWebhookStore(),
         webhook_queue=SqsQueue(settings.webhooks_queue),
         clock=RuntimeClock(),

@@ -87,7 +87,10 @@ class ErrorCode(StrEnum):
     ITEM_NOT_FOUND = "item_not_found"
     LAST_OWNER_KEY = "last_owner_key"
     LEDGER_ENTRY_CONFLICT = "ledger_entry_conflict"
+    LINK_TOKEN_INVALID = "link_token_invalid"  # noqa: S105 - an error code, not a secret
     MANAGED_BY_MARKETPLACE = "managed_by_marketplace"
+    MARKETPLACE_ALREADY_REGISTERED = "marketplace_already_registered"
+    MARKETPLACE_TOKEN_INVALID = "marketplace_token_invalid"
     METERED_NEEDS_INTERVAL = "metered_needs_interval"
     METER_REQUIRED = "meter_required"
     MISSING_API_KEY = "missing_api_key"
@@ -129,6 +132,7 @@ class ErrorCode(StrEnum):
     REFERENCE_REQUIRED = "reference_required"
     REFERRER_CREDIT_REQUIRED = "referrer_credit_required"
     REFERRER_NOT_FOUND = "referrer_not_found"
+    REGISTRATION_NOT_FOUND = "registration_not_found"
     RENEWAL_DUE = "renewal_due"
     ROUTE_NOT_FOUND = "route_not_found"
     SAME_INTERVAL = "same_interval"
@@ -222,7 +226,10 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.ITEMS_REQUIRED: "A subscription has at least one item.",
     ErrorCode.LAST_OWNER_KEY: "The last owner key of an account cannot be revoked: create another owner key first.",
     ErrorCode.LEDGER_ENTRY_CONFLICT: "Entry <id> was already posted with another amount.",
+    ErrorCode.LINK_TOKEN_INVALID: "The link token does not match this registration.",
     ErrorCode.MANAGED_BY_MARKETPLACE: "This subscription is managed in AWS Marketplace: change it there.",
+    ErrorCode.MARKETPLACE_ALREADY_REGISTERED: "This AWS Marketplace purchase is already registered.",
+    ErrorCode.MARKETPLACE_TOKEN_INVALID: "AWS Marketplace did not recognise this registration token (invalid or expired).",
     ErrorCode.METER_REQUIRED: "A metered price names its meter.",
     ErrorCode.METERED_NEEDS_INTERVAL: "Metered prices are recurring.",
     ErrorCode.MISSING_API_KEY: "Send an API key as 'Authorization: Bearer <key>'.",
@@ -264,6 +271,7 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.REFERENCE_REQUIRED: "Give the transfer's or cheque's reference.",
     ErrorCode.REFERRER_CREDIT_REQUIRED: "Say what the referrer gets: referrer_credit and referrer_currency.",
     ErrorCode.REFERRER_NOT_FOUND: "No account <referrer_account> to credit for this referral code.",
+    ErrorCode.REGISTRATION_NOT_FOUND: "No registration <registration_id>.",
     ErrorCode.RENEWAL_DUE: "This usage period closes with the renewal.",
     ErrorCode.ROUTE_NOT_FOUND: "No such route.",
     ErrorCode.SAME_INTERVAL: "The interval does not change: update the subscription.",

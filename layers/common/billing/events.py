@@ -25,6 +25,7 @@ class EventType(StrEnum):
     INVOICE_OVERDUE = "invoice.overdue"
     INVOICE_PAID = "invoice.paid"
     INVOICE_PAYMENT_REMINDER = "invoice.payment_reminder"
+    MARKETPLACE_CUSTOMER_REGISTERED = "marketplace.customer_registered"
     PAYMENT_DISPUTED = "payment.disputed"
     PAYMENT_FAILED = "payment.failed"
     PAYMENT_PROCESSING = "payment.processing"
@@ -56,6 +57,8 @@ MEANINGS: dict[EventType, str] = {
     EventType.INVOICE_FINALIZED: "A draft became a numbered, immutable invoice; its PDF is rendered and emailed.",
     EventType.INVOICE_OVERDUE: "A finalized invoice passed its due date unpaid.",
     EventType.INVOICE_PAID: "An invoice was paid in full (by payments, credit or a credit note).",
+    EventType.MARKETPLACE_CUSTOMER_REGISTERED: "An AWS Marketplace buyer's registration was linked to an account: "
+    "grant access.",
     EventType.INVOICE_PAYMENT_REMINDER: "A reminder of an unpaid invoice is due to be emailed (dunning policy).",
     EventType.PAYMENT_DISPUTED: "The customer disputed a card payment; the amount is debited back to the balance.",
     EventType.PAYMENT_FAILED: "A payment failed; the customer is told, with the next attempt's date if any.",
@@ -104,6 +107,14 @@ _METHOD: Fields = {
     "label": ("string", "how the customer knows it, e.g. Visa •••• 4242"),
 }
 FIELDS: dict[EventType, Fields] = {
+    EventType.MARKETPLACE_CUSTOMER_REGISTERED: {
+        "account": ("string", "the account the buyer's registration is linked to"),
+        "registration": ("string", "the registration's id (mpreg_…)"),
+        "customer_identifier": ("string", "AWS Marketplace's CustomerIdentifier"),
+        "aws_account_id": ("string", "the buyer's AWS account"),
+        "product_code": ("string", "the product bought"),
+        "license_arn": ("string|null", "the buyer's license (products from June 2026 on have one)"),
+    },
     EventType.BUDGET_THRESHOLD_CROSSED: {
         "budget": ("string", "the budget's id (budget_…)"),
         "account": ("string", "the account's id"),

@@ -38,6 +38,9 @@ class ApiSettings(TableSettings, StripeSettings):
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     # Big enough for a 1,000-event usage batch, small enough to refuse abuse before parsing.
     max_body_bytes: int = Field(default=262_144, gt=0)
+    # Where AWS Marketplace buyers land after registering (the seller's sign-up or sign-in page); it gets
+    # ?registration=…&link_token=… to link the purchase to an account.
+    marketplace_landing_url: str = "http://127.0.0.1:3000/v1/docs"
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -12,12 +12,22 @@ from typing import Protocol
 from billing.catalog.ports import CatalogStore
 from billing.costs.ports import BudgetStore
 from billing.invoices.ports import InvoiceStore
+from billing.marketplace.ports import RegistrationStore
 from billing.payments.ports import PaymentStore, WebhookLog
 from billing.runs.ports import DueIndex, Outbox
 from billing.subscriptions.ports import SubscriptionStore
 
 
 class BillingStore(
-    CatalogStore, SubscriptionStore, InvoiceStore, PaymentStore, BudgetStore, WebhookLog, DueIndex, Outbox, Protocol
+    CatalogStore,
+    SubscriptionStore,
+    InvoiceStore,
+    PaymentStore,
+    BudgetStore,
+    RegistrationStore,
+    WebhookLog,
+    DueIndex,
+    Outbox,
+    Protocol,
 ):
     """Reads of billing objects (one request each where the key allows) and atomic batch writes."""

@@ -28,6 +28,7 @@ from billing.adapters.dynamodb_items import (
     product_key,
     promotion_key,
     receipt_key,
+    registration_key,
     subscription_key,
     webhook_key,
 )
@@ -42,6 +43,7 @@ from billing.events import DomainEvent
 from billing.invoices.invoice_items import InvoiceItem
 from billing.invoices.models import CreditNote, Invoice
 from billing.ledger.account_ledger import AccountLedger, LedgerEntry
+from billing.marketplace.models import Registration
 from billing.payments.models import Payment, PaymentProfile, Receipt, ReceiptDigest
 from billing.ports import Page, PageRequest
 from billing.subscriptions.models import Subscription
@@ -189,6 +191,14 @@ class DynamoBillingStore:
             if not found.next_cursor:
                 return sorted(budgets, key=lambda b: b.created)
             page = PageRequest(limit=100, cursor=found.next_cursor)
+
+    def get_registration(self, registration_id: str) -> Registration | None:
+        found = self._get(registration_key(registration_id), Registration)
+        return None if found is None else found[0]
+
+    def registration_for_license(self, license_arn: str) -> Registration | None:
+        found = self._list(f"MPLICENSE#{license_arn}", Registration, PageRequest(limit=1))
+        return found.items[0] if found.items else None
 
     def get_receipt(self, receipt_id: str) -> Receipt | None:
         found = self._get(receipt_key(receipt_id), Receipt)

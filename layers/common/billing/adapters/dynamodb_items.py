@@ -78,6 +78,7 @@ digest_key = _by_id("DIGEST")
 webhook_key = _by_id("WEBHOOK")
 credit_note_key = _by_id("CREDITNOTE")
 budget_key = _by_id("BUDGET")
+registration_key = _by_id("MPREG")
 
 
 def promotion_key(code: str) -> tuple[str, str]:

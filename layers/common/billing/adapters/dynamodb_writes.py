@@ -33,6 +33,7 @@ from billing.adapters.dynamodb_items import (
     product_key,
     promotion_key,
     receipt_key,
+    registration_key,
     subscription_key,
 )
 from billing.adapters.dynamodb_tables import account_pk
@@ -105,6 +106,12 @@ DOCUMENTS: dict[str, Document] = {
     "receipts": Document("receipt", lambda r: receipt_key(r.id), _account_listing("RECEIPT")),
     # Budgets with forecast thresholds are due every hour (the billing run evaluates them).
     "budgets": Document("budget", lambda b: budget_key(b.id), _account_listing("BUDGET"), due=lambda b: b.next_due()),
+    # Found by id (derived from the AWS customer) and by license ARN (license events name it).
+    "registrations": Document(
+        "marketplace_registration",
+        lambda r: registration_key(r.id),
+        lambda r: (f"MPLICENSE#{r.customer.license_arn}", r.id) if r.customer.license_arn else None,
+    ),
 }
 
 

@@ -17,6 +17,7 @@ from billing.http import (
     costs,
     documents,
     invoices,
+    marketplace,
     payments,
     subscriptions,
     system,
@@ -38,6 +39,7 @@ ROUTERS = (
     documents.router,
     payments.router,
     webhook_endpoints.router,
+    marketplace.router,
 )
 
 

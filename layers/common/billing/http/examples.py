@@ -17,6 +17,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "scope": {"tag": {"env": "prod"}},
         "thresholds": [{"percent": 50}, {"percent": 80}, {"percent": 100}, {"percent": 100, "basis": "forecast"}],
     },
+    "RegistrationLink": {"link_token": "Zm9yLWV4YW1wbGUtb25seS1ub3QtYS1yZWFsLXRva2Vu"},
     "BudgetChanges": {"amount": 80000, "thresholds": [{"percent": 80}, {"percent": 100}]},
     "BillingProfile": {
         "legal_name": "Exemple SAS",

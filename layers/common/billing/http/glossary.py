@@ -205,6 +205,7 @@ PARAMETERS: dict[str, str] = {
     "coupon_id": "The coupon's id.",
     "credit_note_id": "The credit note's id (cn_…).",
     "budget_id": "The budget's id (budget_…).",
+    "registration_id": "The AWS Marketplace registration's id (mpreg_…).",
     "endpoint_id": "The webhook endpoint's id (we_…).",
     "event_id": "The event's id (evt_…).",
     "from": "The start of the range (ISO 8601 instant or date).",

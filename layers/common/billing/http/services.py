@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from billing.accounts.ports import AccountRepository, ApiKeyRepository
 from billing.clock import Clock
+from billing.marketplace.ports import MarketplaceGateway
 from billing.payments.ports import PaymentGateway
 from billing.payments.record_payment import PaymentServices
 from billing.ports import DocumentStorage, Idempotency, WorkQueue
@@ -33,6 +34,9 @@ class ApiServices:
     payment_gateway: Callable[[], PaymentGateway]
     webhook_store: WebhookStore
     webhook_queue: WorkQueue  # resends: one delivery attempt per message
+    # Built on the first registration: other routes never create the Marketplace clients.
+    marketplace: Callable[[], MarketplaceGateway]
+    marketplace_landing_url: str
 
     @property
     def webhooks(self) -> WebhookServices:

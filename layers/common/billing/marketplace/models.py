@@ -23,3 +23,21 @@ class Entitlement:
     dimension: str
     quantity: int
     expires_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """A buyer who came through the fulfillment URL: who they are at AWS, and which account is theirs here.
+
+    One per AWS customer (its id is derived from the CustomerIdentifier), so a replayed token finds it.
+    The one-time link token (kept hashed) lets the seller's signed-in owner claim it for their account.
+    """
+
+    id: str
+    customer: ResolvedCustomer
+    created: datetime
+    link_token_hash: str
+    account_id: str | None = None
+    linked_at: datetime | None = None
+    subscription_id: str | None = None
+    version: int = 0

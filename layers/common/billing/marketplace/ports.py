@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from billing.marketplace.models import Entitlement, ResolvedCustomer
+    from billing.marketplace.models import Entitlement, Registration, ResolvedCustomer
 
 
 class MarketplaceGateway(Protocol):
@@ -16,3 +16,8 @@ class MarketplaceGateway(Protocol):
     def entitlements(self, product_code: str, license_arn: str) -> list[Entitlement]:
         """Every entitlement of a license (all pages)."""
         ...
+
+
+class RegistrationStore(Protocol):
+    def get_registration(self, registration_id: str) -> Registration | None: ...
+    def registration_for_license(self, license_arn: str) -> Registration | None: ...

@@ -1,0 +1,64 @@
+"""AWS Marketplace routes: the fulfillment URL the buyer's browser posts to, and the link of a registration
+to an account."""
+
+from __future__ import annotations
+
+import base64
+from typing import Annotated
+from urllib.parse import parse_qs, urlencode
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from billing.http.marketplace_views import RegistrationLink, RegistrationView
+from billing.http.routing import BEARER, caller, services
+from billing.marketplace.link_registration import link_registration
+from billing.marketplace.register_buyer import register_buyer
+
+router = Router()
+REGISTRATION_ID = Annotated[str, Path(pattern=r"^mpreg_[0-9a-f]{20}$")]
+TOKEN_FIELD = "x-amzn-marketplace-token"
+
+
+@router.post("/marketplace/register", tags=["AWS Marketplace"])
+def post_marketplace_register() -> Response[None]:
+    """The fulfillment URL of the AWS Marketplace listing: the buyer's browser posts the
+    ``x-amzn-marketplace-token`` form field here. The token is resolved at AWS (ResolveCustomer) and the
+    buyer is sent (303) to the seller's landing page with ``registration`` and a one-time ``link_token``,
+    which the signed-in owner uses to link the purchase to their account.
+
+    Who may call: anyone (AWS sends the buyer's browser; the token is the credential).
+
+    Errors: ``marketplace_token_invalid``, ``marketplace_already_registered``.
+    """
+    event = router.current_event
+    raw = event.body or ""
+    if event.is_base64_encoded:
+        raw = base64.b64decode(raw).decode("utf-8", "replace")
+    token = (parse_qs(raw).get(TOKEN_FIELD) or [""])[0]
+    s = services(router)
+    registered = register_buyer(s.store, s.marketplace(), s.clock, token)
+    query = urlencode({"registration": registered.registration.id, "link_token": registered.link_token})
+    separator = "&" if "?" in s.marketplace_landing_url else "?"
+    return Response(303, headers={"Location": f"{s.marketplace_landing_url}{separator}{query}"})
+
+
+@router.post(
+    "/v1/marketplace/registrations/<registration_id>/link",
+    security=BEARER,
+    tags=["AWS Marketplace"],
+)
+def post_registration_link(registration_id: REGISTRATION_ID, body: RegistrationLink) -> RegistrationView:
+    """Link an AWS Marketplace purchase to an account: the owner key of the account with the ``link_token``
+    its landing page received, or an operator key naming the ``account`` created for the buyer. Linking it
+    again to the same account answers the same; another account is refused.
+
+    Errors: ``registration_not_found``, ``link_token_invalid``, ``marketplace_already_registered``,
+    ``account_not_found``, ``permission_denied``, ``invalid_parameter``.
+    """
+    s = services(router)
+    linked = link_registration(
+        s.store, s.accounts, s.clock, caller(router), registration_id, body.link_token, body.account
+    )
+    return RegistrationView.of(linked)
