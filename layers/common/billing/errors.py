@@ -90,7 +90,7 @@ class ErrorCode(StrEnum):
     LINK_TOKEN_INVALID = "link_token_invalid"  # noqa: S105 - an error code, not a secret
     MANAGED_BY_MARKETPLACE = "managed_by_marketplace"
     MARKETPLACE_ALREADY_REGISTERED = "marketplace_already_registered"
-    MARKETPLACE_TOKEN_INVALID = "marketplace_token_invalid"
+    MARKETPLACE_TOKEN_INVALID = "marketplace_token_invalid"  # noqa: S105 - an error code, not a secret
     METERED_NEEDS_INTERVAL = "metered_needs_interval"
     METER_REQUIRED = "meter_required"
     MISSING_API_KEY = "missing_api_key"
@@ -229,7 +229,8 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.LINK_TOKEN_INVALID: "The link token does not match this registration.",
     ErrorCode.MANAGED_BY_MARKETPLACE: "This subscription is managed in AWS Marketplace: change it there.",
     ErrorCode.MARKETPLACE_ALREADY_REGISTERED: "This AWS Marketplace purchase is already registered.",
-    ErrorCode.MARKETPLACE_TOKEN_INVALID: "AWS Marketplace did not recognise this registration token (invalid or expired).",
+    ErrorCode.MARKETPLACE_TOKEN_INVALID: "AWS Marketplace did not recognise this registration token "
+    "(invalid or expired).",
     ErrorCode.METER_REQUIRED: "A metered price names its meter.",
     ErrorCode.METERED_NEEDS_INTERVAL: "Metered prices are recurring.",
     ErrorCode.MISSING_API_KEY: "Send an API key as 'Authorization: Bearer <key>'.",
