@@ -3,9 +3,8 @@ answers 404 (or 403 where only operators may go) and returns none of this accoun
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
-
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 

@@ -56,7 +56,7 @@ def test_bad_expired_and_replayed_tokens_are_refused_and_change_nothing(world, a
         assert (refused.status_code, refused.json()["code"]) == (400, "marketplace_token_invalid"), bad
     assert world.snapshot() == before
 
-    registration, link_token = landing(register(anonymous, token))
+    registration, _ = landing(register(anonymous, token))
     replayed = register(anonymous, token)
     assert (replayed.status_code, replayed.json()["code"]) == (409, "marketplace_already_registered")
 
