@@ -28,6 +28,7 @@ from billing.invoices.invoice_items import InvoiceItem
 from billing.invoices.models import CreditNote, Invoice
 from billing.ledger.account_ledger import AccountLedger, LedgerEntry
 from billing.marketplace.models import Registration
+from billing.marketplace.notices import Notice
 from billing.payments.models import Payment, PaymentProfile, Receipt, ReceiptDigest
 from billing.ports import Page, PageRequest
 from billing.runs.shards import shard_of
@@ -61,6 +62,7 @@ class _Tables:
     receipts: dict[str, Receipt] = field(default_factory=dict)
     budgets: dict[str, Budget] = field(default_factory=dict)
     registrations: dict[str, Registration] = field(default_factory=dict)
+    notices: dict[str, Notice] = field(default_factory=dict)
     digests: dict[str, ReceiptDigest] = field(default_factory=dict)
     claims: set[str] = field(default_factory=set)
     outbox: dict[str, DomainEvent] = field(default_factory=dict)
@@ -216,6 +218,11 @@ class InMemoryBillingStore:
         found = [r for r in self.tables.registrations.values() if r.customer.license_arn == license_arn]
         return found[0] if found else None
 
+    def notices(self, keys: Iterable[str]) -> list[Notice]:
+        wanted = set(keys)
+        found = [n for n in self.tables.notices.values() if wanted & set(n.keys)]
+        return sorted(found, key=lambda n: (n.occurred_at, n.id))
+
     def get_budget(self, budget_id: str) -> Budget | None:
         return self.tables.budgets.get(budget_id)
 
@@ -308,6 +315,8 @@ class InMemoryBillingStore:
             self._versioned(tables.budgets, budget.id, budget, budget.version)
         for registration in batch.registrations:
             self._versioned(tables.registrations, registration.id, registration, registration.version)
+        for notice in batch.notices:
+            tables.notices[notice.id] = notice
         for change in batch.account_statuses:
             account = accounts.get(change.account_id)
             if account is None or account.version != change.version:

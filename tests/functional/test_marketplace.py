@@ -3,7 +3,12 @@ linked to an account; bad, expired or replayed tokens are refused and change not
 
 from __future__ import annotations
 
+import itertools
+import json
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 from tests.api_setup import new_customer, ok
 
@@ -68,3 +73,107 @@ def test_bad_expired_and_replayed_tokens_are_refused_and_change_nothing(world, a
     assert (missing.status_code, missing.json()["code"]) == (404, "registration_not_found")
     # An operator links it to the account it created for the buyer
     assert ok(as_operator.post(path, json={"account": account["id"]}))["account"] == account["id"]
+
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "marketplace"
+
+
+def notice(name, buyer, agreement="agmt-test0001", event_id=None):
+    """A recorded payload with this buyer's ids in place of the placeholders."""
+    text = (FIXTURES / f"{name}.json").read_text()
+    for placeholder, value in (
+        ("EVENT_ID", event_id or f"{name}-{buyer.customer_identifier}"),
+        ("AGREEMENT_ID", agreement),
+        ("ACCEPTOR_ACCOUNT", buyer.aws_account_id),
+        ("LICENSE_ARN", buyer.license_arn),
+        ("PRODUCT_CODE", buyer.product_code),
+        ("CUSTOMER_IDENTIFIER", buyer.customer_identifier),
+    ):
+        text = text.replace(placeholder, value)
+    return json.loads(text)
+
+
+@pytest.fixture
+def seats_price(as_operator):
+    product = ok(as_operator.post("/v1/products", json={"name": "Plateforme"}))
+    body = {
+        "product": product["id"],
+        "currency": "EUR",
+        "unit_amount": 3000,
+        "recurring": {"interval": "month"},
+        "nickname": "Siège",
+        "lookup_key": "seats",
+    }
+    return ok(as_operator.post("/v1/prices", json=body))
+
+
+def registered(world, anonymous, owner, token):
+    registration, link_token = landing(register(anonymous, token))
+    return ok(owner.post(f"/v1/marketplace/registrations/{registration}/link", json={"link_token": link_token}))
+
+
+def purchase_state(as_operator, account_id):
+    """What the seller sees of the purchase: the account's subscriptions, in a comparable form."""
+    subscriptions = ok(as_operator.get("/v1/subscriptions", params={"account": account_id}))["data"]
+    return sorted(
+        (s["status"], s["managed_by"], tuple(sorted((i["price"], i["quantity"]) for i in s["items"])))
+        for s in subscriptions
+    )
+
+
+def test_events_in_order_start_follow_and_end_a_subscription_managed_by_aws(
+    world, anonymous, as_operator, client_for, seats_price, event_tap
+):
+    token, buyer = world.marketplace.new_buyer("prod-cloud", {"seats": 5})
+    account, owner = new_customer(as_operator, client_for)
+    registration = registered(world, anonymous, owner, token)
+    assert registration["subscription"] is None  # nothing from AWS yet
+
+    world.deliver_marketplace(notice("purchase_agreement_created", buyer))
+    world.deliver_marketplace(notice("license_updated", buyer))
+    assert purchase_state(as_operator, account["id"]) == [("active", "aws_marketplace", ((seats_price["id"], 5),))]
+    (subscription,) = ok(as_operator.get("/v1/subscriptions", params={"account": account["id"]}))["data"]
+    assert subscription["latest_invoice"] is None  # AWS bills it
+    refused = owner.patch(f"/v1/subscriptions/{subscription['id']}", json={"items": [{"price": seats_price["id"]}]})
+    assert (refused.status_code, refused.json()["code"]) == (409, "managed_by_marketplace")
+
+    # A contract upgrade: the entitlements change, the agreement is amended
+    world.marketplace.licenses[buyer.license_arn] = {"seats": 12}
+    world.deliver_marketplace(notice("purchase_agreement_amended", buyer))
+    assert purchase_state(as_operator, account["id"]) == [("active", "aws_marketplace", ((seats_price["id"], 12),))]
+
+    world.deliver_marketplace(notice("license_deprovisioned", buyer))
+    assert purchase_state(as_operator, account["id"])[0][0] == "canceled"
+    types = [e["detail-type"] for e in event_tap() if e["detail-type"].startswith(("subscription.", "entitlement."))]
+    assert types == ["subscription.created", "subscription.updated", "entitlement.updated", "subscription.ended"]
+    assert ok(as_operator.get("/v1/invoices", params={"account": account["id"]}))["data"] == []
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(["created", "license", "register"])))
+def test_any_order_and_duplicates_end_in_the_same_state(
+    world, anonymous, as_operator, client_for, seats_price, event_tap, order
+):
+    token, buyer = world.marketplace.new_buyer("prod-cloud", {"seats": 3})
+    account, owner = new_customer(as_operator, client_for)
+    steps = {
+        "created": lambda: world.deliver_marketplace(notice("purchase_agreement_created", buyer)),
+        "license": lambda: world.deliver_marketplace(notice("license_updated", buyer)),
+        "register": lambda: registered(world, anonymous, owner, token),
+    }
+    for step in order:
+        steps[step]()
+        if step != "register":
+            steps[step]()  # delivered twice
+    assert purchase_state(as_operator, account["id"]) == [("active", "aws_marketplace", ((seats_price["id"], 3),))]
+    created = [e for e in event_tap() if e["detail-type"] == "subscription.created"]
+    assert len(created) == 1
+
+
+def test_legacy_sns_messages_start_and_end_the_purchase(world, anonymous, as_operator, client_for, seats_price):
+    token, buyer = world.marketplace.new_buyer("prod-cloud", {"seats": 2})
+    account, owner = new_customer(as_operator, client_for)
+    world.deliver_marketplace(notice("sns_subscribe_success", buyer))  # before the registration: it waits
+    registered(world, anonymous, owner, token)
+    assert purchase_state(as_operator, account["id"]) == [("active", "aws_marketplace", ((seats_price["id"], 2),))]
+    world.deliver_marketplace(notice("sns_unsubscribe_success", buyer))
+    assert purchase_state(as_operator, account["id"])[0][0] == "canceled"

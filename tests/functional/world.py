@@ -29,6 +29,7 @@ from billing.events import DomainEvent, EventType
 from billing.http.app import build_app
 from billing.http.services import ApiServices
 from billing.http.webhook import receive_webhook
+from billing.marketplace.receive_notice import receive_notice
 from billing.payments.on_event import react as react_to_payments_message
 from billing.payments.provider_events import receive_event
 from billing.payments.record_payment import PaymentServices
@@ -260,6 +261,11 @@ class World:
         """The delivery function on each queued message: one attempt each."""
         for message in self.webhooks_queue.take():
             deliver_event(self.webhook_services, str(message["event"]), str(message["endpoint"]))
+
+    def deliver_marketplace(self, message: dict[str, Any]) -> None:
+        """One message of the marketplace queue (an EventBridge event or an SNS envelope) to its function."""
+        receive_notice(self.store, self.marketplace, message, self.clock.now())
+        self.settle()
 
     def deliver_webhook(self, payload: bytes, signature: str | None) -> bool:
         """Stripe's delivery through the intake (signature, dedup, queue) and the payments worker."""

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the batch carries these objects; it never runs their code (
     from billing.invoices.models import CreditNote, Invoice
     from billing.ledger.account_ledger import LedgerEntry
     from billing.marketplace.models import Registration
+    from billing.marketplace.notices import Notice
     from billing.payments.models import Payment, PaymentProfile, Receipt, ReceiptDigest
     from billing.subscriptions.models import Subscription
 
@@ -71,13 +72,15 @@ class WriteBatch:
     digests_sent: list[ReceiptDigest] = field(default_factory=list)  # removed from the schedule
     budgets: list[Budget] = field(default_factory=list)  # version = the version read
     registrations: list[Registration] = field(default_factory=list)  # version = the version read
+    notices: list[Notice] = field(default_factory=list)  # kept under each of their keys (a redelivery rewrites)
     events: list[DomainEvent] = field(default_factory=list)  # to the outbox, in the same transaction
     claims: list[str] = field(default_factory=list)  # names taken once ever (an email sent): else conflict
 
     def __len__(self) -> int:
         """How many items the transaction writes (DynamoDB takes 100 at most): one per entry of each
         part, outbox events and claims included, and a ledger append's head beside its entries."""
-        total = sum(len(getattr(self, part.name)) for part in fields(self) if part.name != "ledger")
+        total = sum(len(getattr(self, part.name)) for part in fields(self) if part.name not in ("ledger", "notices"))
+        total += sum(len(notice.keys) for notice in self.notices)  # one item per key
         return total + sum(1 + len(append.entries) for append in self.ledger)
 
 

@@ -19,6 +19,7 @@ class EventType(StrEnum):
     ACCOUNT_STATUS_CHANGED = "account.status_changed"
     BUDGET_THRESHOLD_CROSSED = "budget.threshold_crossed"
     CREDIT_NOTE_CREATED = "credit_note.created"
+    ENTITLEMENT_UPDATED = "entitlement.updated"
     INVOICE_CHARGE_DUE = "invoice.charge_due"
     INVOICE_CREATED = "invoice.created"
     INVOICE_FINALIZED = "invoice.finalized"
@@ -38,11 +39,13 @@ class EventType(StrEnum):
     RECEIPT_CREATED = "receipt.created"
     REFERRAL_CREDITED = "referral.credited"
     RECEIPTS_DIGEST_DUE = "receipts.digest_due"
+    SUBSCRIPTION_CREATED = "subscription.created"
     SUBSCRIPTION_ENDED = "subscription.ended"
     SUBSCRIPTION_PAUSED = "subscription.paused"
     SUBSCRIPTION_RENEWED = "subscription.renewed"
     SUBSCRIPTION_RESUMED = "subscription.resumed"
     SUBSCRIPTION_TRIAL_ENDING = "subscription.trial_ending"
+    SUBSCRIPTION_UPDATED = "subscription.updated"
     SUBSCRIPTION_USAGE_CLOSED = "subscription.usage_closed"
 
 
@@ -72,6 +75,11 @@ MEANINGS: dict[EventType, str] = {
     EventType.RECEIPT_CREATED: "A receipt was issued for a successful payment; its PDF is rendered and emailed.",
     EventType.REFERRAL_CREDITED: "A referrer's balance was credited: the account it referred paid its first invoice.",
     EventType.RECEIPTS_DIGEST_DUE: "An account's monthly receipt digest is due (receipts zipped in one email).",
+    EventType.ENTITLEMENT_UPDATED: "An AWS Marketplace buyer's entitlements changed (a contract upgrade or "
+    "renewal); the subscription's items follow them.",
+    EventType.SUBSCRIPTION_CREATED: "A subscription was created by an AWS Marketplace purchase (managed_by): grant "
+    "access.",
+    EventType.SUBSCRIPTION_UPDATED: "A marketplace-managed subscription's items changed with its entitlements.",
     EventType.SUBSCRIPTION_ENDED: "A subscription ended (canceled at period end, or its last period closed).",
     EventType.SUBSCRIPTION_PAUSED: "A period ended while the account was suspended: no new period was charged.",
     EventType.SUBSCRIPTION_RESUMED: "The account paid what was overdue: billing started again with a new period.",
@@ -105,6 +113,12 @@ _METHOD: Fields = {
     "account": ("string", "the account's id"),
     "payment_method": ("string", "Stripe's payment method id (pm_…)"),
     "label": ("string", "how the customer knows it, e.g. Visa •••• 4242"),
+}
+_MARKETPLACE_SUBSCRIPTION: Fields = {
+    "subscription": ("string", "the subscription's id (sub_…)"),
+    "account": ("string", "the account's id"),
+    "managed_by": ("string", "aws_marketplace"),
+    "license_arn": ("string|null", "the buyer's AWS Marketplace license"),
 }
 FIELDS: dict[EventType, Fields] = {
     EventType.MARKETPLACE_CUSTOMER_REGISTERED: {
@@ -214,7 +228,17 @@ FIELDS: dict[EventType, Fields] = {
         "account": ("string", "the account's id"),
         "month": ("string", "YYYY-MM"),
     },
-    EventType.SUBSCRIPTION_ENDED: {**_PERIOD, "status": ("string", "canceled")},
+    EventType.SUBSCRIPTION_ENDED: {
+        **_PERIOD,
+        "status": ("string", "canceled"),
+        "managed_by": ("string|null", "aws_marketplace when AWS ended it, else absent"),
+    },
+    EventType.SUBSCRIPTION_CREATED: {**_MARKETPLACE_SUBSCRIPTION, "status": ("string", "the subscription's status")},
+    EventType.SUBSCRIPTION_UPDATED: _MARKETPLACE_SUBSCRIPTION,
+    EventType.ENTITLEMENT_UPDATED: {
+        **_MARKETPLACE_SUBSCRIPTION,
+        "entitlements": ("string", "dimension=quantity pairs, comma-separated, e.g. seats=10,storage=500"),
+    },
     EventType.SUBSCRIPTION_PAUSED: {**_PERIOD, "status": ("string", "the subscription's status")},
     EventType.SUBSCRIPTION_RENEWED: {**_PERIOD, "status": ("string", "the subscription's status")},
     EventType.SUBSCRIPTION_RESUMED: _PERIOD,

@@ -44,6 +44,7 @@ from billing.invoices.invoice_items import InvoiceItem
 from billing.invoices.models import CreditNote, Invoice
 from billing.ledger.account_ledger import AccountLedger, LedgerEntry
 from billing.marketplace.models import Registration
+from billing.marketplace.notices import Notice
 from billing.payments.models import Payment, PaymentProfile, Receipt, ReceiptDigest
 from billing.ports import Page, PageRequest
 from billing.subscriptions.models import Subscription
@@ -199,6 +200,14 @@ class DynamoBillingStore:
     def registration_for_license(self, license_arn: str) -> Registration | None:
         found = self._list(f"MPLICENSE#{license_arn}", Registration, PageRequest(limit=1))
         return found.items[0] if found.items else None
+
+    def notices(self, keys: Iterable[str]) -> list[Notice]:
+        found: dict[str, Notice] = {}
+        for key in sorted(set(keys)):
+            for item in DocItem.query(f"MPKEY#{key}"):
+                notice = load(Notice, item.doc.as_dict())
+                found[notice.id] = notice
+        return sorted(found.values(), key=lambda n: (n.occurred_at, n.id))
 
     def get_receipt(self, receipt_id: str) -> Receipt | None:
         found = self._get(receipt_key(receipt_id), Receipt)

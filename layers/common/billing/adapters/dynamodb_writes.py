@@ -40,6 +40,7 @@ from billing.adapters.dynamodb_tables import account_pk
 from billing.batch import AccountStatusChange, LedgerAppend, SeriesAdvance, WriteBatch
 from billing.events import DomainEvent
 from billing.invoices.invoice_items import InvoiceItem
+from billing.marketplace.notices import Notice
 from billing.payments.models import ReceiptDigest
 from billing.runs.shards import shard_of
 
@@ -169,6 +170,13 @@ def _claim(transaction: TransactWrite, claim: str) -> None:
     transaction.save(DocItem(f"CLAIM#{claim}", "CLAIM", kind="claim", doc={}), condition=DocItem.pk.does_not_exist())
 
 
+def _notice(transaction: TransactWrite, notice: Notice) -> None:
+    # One item under each key a registration may look it up by; a redelivered notice rewrites the same.
+    for key in notice.keys:
+        sk = f"{notice.occurred_at.isoformat()}#{notice.id}"
+        transaction.save(DocItem(f"MPKEY#{key}", sk, kind="marketplace_notice", doc=dump(notice)))
+
+
 def _event(transaction: TransactWrite, event: DomainEvent) -> None:
     # Overwriting is harmless: an event id names one fact, with one content.
     transaction.save(DocItem(*outbox_key(event), kind="outbox_event", doc=dump(event)))
@@ -184,6 +192,7 @@ WRITERS: dict[str, Writer] = {
     "digests": _digest,
     "digests_sent": _digest_sent,
     "claims": _claim,
+    "notices": _notice,
     "events": _event,
 }
 _missing = {f.name for f in fields(WriteBatch)} ^ set(WRITERS)

@@ -109,6 +109,7 @@ class Price:
     meter: Meter | None = None
     tax_rate: Decimal | None = field(default=None)  # override of the account's VAT rate (rare)
     created: datetime | None = None
+    lookup_key: str | None = None  # Stripe's: a stable name; an AWS Marketplace dimension finds its price by it
 
     def __post_init__(self) -> None:
         minor_unit_exponent(self.currency)

@@ -81,6 +81,7 @@ def price_view(price: Price) -> PriceView:
         if price.meter
         else None,
         tax_rate=None if price.tax_rate is None else f"{price.tax_rate.normalize():f}",
+        lookup_key=price.lookup_key,
         created=iso(price.created),
     )
 
@@ -187,6 +188,7 @@ def _price(body: PriceCreate) -> Price:
         else None,
         meter=Meter(body.meter.event_name, body.meter.aggregation, body.meter.unique_by) if body.meter else None,
         tax_rate=body.tax_rate,
+        lookup_key=body.lookup_key,
     )
 
 

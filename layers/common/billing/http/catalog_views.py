@@ -74,6 +74,11 @@ class PriceCreate(Strict):
     package: PackageIn | None = None
     meter: MeterIn | None = None
     tax_rate: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] | None = None
+    lookup_key: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
+        default=None,
+        description="A stable name for the price (Stripe's); an AWS Marketplace dimension is sold at the price "
+        "whose lookup_key is the dimension's name.",
+    )
 
     @model_validator(mode="after")
     def _stripe_places(self) -> Self:
@@ -107,6 +112,7 @@ class PriceView(BaseModel):
         description="The price's own VAT rate in percent (a French reduced rate). It applies to French buyers "
         "only: reverse charge, exports and EU consumers (OSS) keep the rate their treatment gives.",
     )
+    lookup_key: str | None = Field(default=None, description="Its stable name (AWS Marketplace dimensions).")
     created: str | None
 
 

@@ -59,6 +59,6 @@ def post_registration_link(registration_id: REGISTRATION_ID, body: RegistrationL
     """
     s = services(router)
     linked = link_registration(
-        s.store, s.accounts, s.clock, caller(router), registration_id, body.link_token, body.account
+        s.store, s.marketplace(), s.accounts, s.clock, caller(router), registration_id, body.link_token, body.account
     )
     return RegistrationView.of(linked)

@@ -28,6 +28,7 @@ class RegistrationView(BaseModel):
     license_arn: str | None = Field(description="The buyer's license.")
     created: str
     linked_at: str | None = Field(description="When it was linked to the account.")
+    subscription: str | None = Field(description="The subscription the purchase started (managed by AWS).")
 
     @classmethod
     def of(cls, registration: Registration) -> RegistrationView:
@@ -41,4 +42,5 @@ class RegistrationView(BaseModel):
             license_arn=customer.license_arn,
             created=isoformat(registration.created),
             linked_at=None if registration.linked_at is None else isoformat(registration.linked_at),
+            subscription=registration.subscription_id,
         )

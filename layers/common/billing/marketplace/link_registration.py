@@ -15,14 +15,32 @@ from billing.conflicts import retried_on_conflict
 from billing.errors import ConflictError, ErrorCode, ForbiddenError, InvalidInputError, NotFoundError
 from billing.events import DomainEvent, EventType
 from billing.marketplace.models import Registration
+from billing.marketplace.ports import MarketplaceGateway
+from billing.marketplace.reconcile_purchase import reconcile_purchase
 from billing.marketplace.registrations import token_matches
 
 if TYPE_CHECKING:  # the joined store names parts of every package
     from billing.store import BillingStore
 
 
-@retried_on_conflict
 def link_registration(
+    store: BillingStore,
+    gateway: MarketplaceGateway,
+    accounts: AccountRepository,
+    clock: Clock,
+    principal: Principal,
+    registration_id: str,
+    link_token: str | None,
+    account_id: str | None,
+) -> Registration:
+    """Link, then apply what AWS said before the buyer registered (their purchase may start at once)."""
+    linked = _link(store, accounts, clock, principal, registration_id, link_token, account_id)
+    reconcile_purchase(store, gateway, registration_id, clock.now())
+    return store.get_registration(registration_id) or linked
+
+
+@retried_on_conflict
+def _link(
     store: BillingStore,
     accounts: AccountRepository,
     clock: Clock,

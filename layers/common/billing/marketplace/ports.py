@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from billing.marketplace.models import Entitlement, Registration, ResolvedCustomer
+    from billing.marketplace.notices import Notice
 
 
 class MarketplaceGateway(Protocol):
@@ -21,3 +24,7 @@ class MarketplaceGateway(Protocol):
 class RegistrationStore(Protocol):
     def get_registration(self, registration_id: str) -> Registration | None: ...
     def registration_for_license(self, license_arn: str) -> Registration | None: ...
+    def notices(self, keys: Iterable[str]) -> list[Notice]:
+        """Every kept notice found by any of these keys (``agreement:…``, ``license:…``, ``customer:…``),
+        each once, oldest first."""
+        ...
