@@ -9,7 +9,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run stories costs webhooks test lint types contracts pytest synth bench docs lock clean
+.PHONY: install run stories costs marketplace webhooks test lint types contracts pytest synth bench docs lock clean
 
 install: $(STAMP)
 
@@ -30,6 +30,10 @@ stories: install
 # With `make run` going: an account's usage, forecast, budget alerts and chargeback by team, through HTTP only.
 costs: install
 	$(BIN)/python -m local.cost_management_tour
+
+# With `make run` going: an AWS Marketplace purchase played end to end (registration, notices, upgrade, end).
+marketplace: install
+	$(BIN)/python -m local.marketplace_tour
 
 # With `make run` going: a local receiver gets the events of a renewal and two card payments, verified.
 webhooks: install

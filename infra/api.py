@@ -81,6 +81,8 @@ class Functions(Construct):
             } | {variable: storage.tables[table_id].table_name for variable, table_id in declared.tables.items()}
             if declared.name == "api" and config.cors_origins:
                 environment["BILLING_CORS_ORIGINS"] = ",".join(config.cors_origins)
+            if declared.name == "api":
+                environment["BILLING_MARKETPLACE_LANDING_URL"] = config.marketplace_landing_url
             environment |= {var: messaging.queues[q].queue_url for var, q in declared.queues.items()}
             environment |= {var: documents.bucket.bucket_name for var in declared.buckets}
             if declared.publishes_events:
@@ -119,6 +121,11 @@ class Functions(Construct):
                 )
             if declared.publishes_events:
                 messaging.bus.grant_put_events_to(function)
+            if declared.marketplace_actions:
+                # Marketplace's actions support no resource-level permission: "*" is the only resource.
+                function.add_to_role_policy(
+                    iam.PolicyStatement(actions=list(declared.marketplace_actions), resources=["*"])
+                )
             if declared.uses_stripe:
                 self.stripe_keys.grant_read(function)
             if declared.sends_email:

@@ -25,6 +25,10 @@ class StageConfig(BaseModel):
     email_sender: str = "billing@example.com"
     # Invoices and credit notes are kept 10 years (Code de commerce L123-22); a dev stage keeps none.
     document_retention_days: int | None = 3653
+    # AWS Marketplace: the legacy SNS topics of the seller's products (subscription and entitlement), if any;
+    # the buyer's landing page after registration.
+    marketplace_sns_topics: tuple[str, ...] = ()
+    marketplace_landing_url: str = "https://example.com/aws-marketplace/welcome"
 
 
 STAGES = {

@@ -74,6 +74,8 @@ class Function:
     publishes_events: bool = False
     sends_email: bool = False
     uses_stripe: bool = False  # reads the Stripe keys secret (BILLING_STRIPE_SECRET)
+    # AWS Marketplace actions (they take no resource ARN: granted on "*")
+    marketplace_actions: tuple[str, ...] = ()
     trigger: QueueTrigger | None = None
 
     @property
@@ -124,7 +126,20 @@ PAYMENTS_QUEUE = Queue(id="Payments", visibility_timeout_s=120)
 # Retries of a failing endpoint are the delivery's own (days apart, in the due index); the redrive count
 # only catches a crashing function.
 WEBHOOKS_QUEUE = Queue(id="Webhooks", visibility_timeout_s=60)
-QUEUES = (WORK_QUEUE, DOCUMENTS_QUEUE, PAYMENTS_QUEUE, WEBHOOKS_QUEUE)
+# AWS Marketplace's agreement and license events (default bus) and its legacy SNS messages, one queue.
+MARKETPLACE_QUEUE = Queue(id="Marketplace", visibility_timeout_s=60)
+QUEUES = (WORK_QUEUE, DOCUMENTS_QUEUE, PAYMENTS_QUEUE, WEBHOOKS_QUEUE, MARKETPLACE_QUEUE)
+# AWS sends these to the seller account's default bus (us-east-1); the role suffix varies with the offer.
+MARKETPLACE_SOURCE = "aws.agreement-marketplace"
+MARKETPLACE_DETAIL_TYPES = (
+    *(
+        f"{what} - {role}"
+        for what in ("Purchase Agreement Created", "Purchase Agreement Amended", "Purchase Agreement Ended")
+        for role in ("Manufacturer", "Proposer")
+    ),
+    "License Updated - Manufacturer",
+    "License Deprovisioned - Manufacturer",
+)
 DOCUMENTS_BUCKET = Bucket(id="Documents")
 BUCKETS = (DOCUMENTS_BUCKET,)
 EVENT_BUS = "BillingEvents"
@@ -190,6 +205,8 @@ FUNCTIONS = (
         queues={"BILLING_WEBHOOKS_QUEUE": "Webhooks"},
         publishes_events=True,
         uses_stripe=True,
+        # The fulfillment URL resolves the buyer; linking a registration reads its entitlements.
+        marketplace_actions=("aws-marketplace:ResolveCustomer", "aws-marketplace:GetEntitlements"),
     ),
     Function(
         name="stripe_webhook",
@@ -248,6 +265,16 @@ FUNCTIONS = (
         timeout_s=30,
         # One delivery per invocation: an endpoint that never answers delays no other endpoint's events.
         trigger=QueueTrigger("Webhooks", batch_size=1),
+    ),
+    Function(
+        name="marketplace",
+        description="AWS Marketplace agreement, license and SNS notices: kept, applied to the buyer's subscription",
+        tables=_BILLING_TABLES,
+        table_actions=_STORE_ACTIONS,
+        publishes_events=True,
+        marketplace_actions=("aws-marketplace:GetEntitlements",),
+        timeout_s=30,
+        trigger=QueueTrigger("Marketplace", batch_size=1),
     ),
 )
 

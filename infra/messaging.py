@@ -11,12 +11,14 @@ from aws_cdk import aws_events_targets as event_targets
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as scheduler_targets
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as sns_subscriptions
 from aws_cdk import aws_sqs as sqs
 from cdk_nag import NagPackSuppression, NagSuppressions, RegexAppliesTo
 from constructs import Construct
 
 from infra.config import StageConfig
-from infra.manifest import EVENT_BUS, EVENT_RULES, QUEUES, SCHEDULES
+from infra.manifest import EVENT_BUS, EVENT_RULES, MARKETPLACE_DETAIL_TYPES, MARKETPLACE_SOURCE, QUEUES, SCHEDULES
 
 
 class Messaging(Construct):
@@ -65,6 +67,16 @@ class Messaging(Construct):
                 event_pattern=events.EventPattern(detail_type=list(detail_types)),
                 targets=[event_targets.SqsQueue(self.queues[queue_id])],
             )
+        # AWS Marketplace writes to the default bus; legacy SNS topics (per product) are subscribed by stage.
+        events.Rule(
+            self,
+            "MarketplaceNotices",
+            event_pattern=events.EventPattern(source=[MARKETPLACE_SOURCE], detail_type=list(MARKETPLACE_DETAIL_TYPES)),
+            targets=[event_targets.SqsQueue(self.queues["Marketplace"])],
+        )
+        for n, topic_arn in enumerate(config.marketplace_sns_topics):
+            topic = sns.Topic.from_topic_arn(self, f"MarketplaceTopic{n}", topic_arn)
+            topic.add_subscription(sns_subscriptions.SqsSubscription(self.queues["Marketplace"]))
         self.schedule_dlq = sqs.Queue(
             self,
             "ScheduleDlq",

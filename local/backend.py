@@ -15,6 +15,7 @@ from billing.documents.seller import LOCAL_SELLER
 from local.emulators import LOOPBACK, Emulators, start_emulators
 from local.gateway import Gateway, serve
 from local.mailbox import emails_request
+from local.marketplace import marketplace_routes
 from local.provision import LOCAL_STRIPE_KEY, provision, provision_messaging
 from local.scheduler import LocalTriggers, clock_reading, clock_request
 
@@ -72,6 +73,7 @@ class LocalBackend:
         aws_endpoint = self._emulators.aws_endpoint
         gateway.local_routes[("GET", "/_local/emails")] = lambda query, _: emails_request(aws_endpoint, query)
         gateway.local_routes[("GET", "/_local/endpoints")] = lambda *_: self.endpoints_answer()
+        gateway.local_routes |= marketplace_routes(aws_endpoint, self.resources["queue:Marketplace"])
         if self.tick_seconds:
             threading.Thread(target=triggers.tick_forever, args=(self.tick_seconds,), daemon=True).start()
         self._server = serve(gateway, LOOPBACK, self.port)

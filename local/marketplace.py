@@ -21,6 +21,8 @@ import json
 import secrets
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -200,3 +202,39 @@ def with_marketplace(app: WsgiApp) -> WsgiApp:
         return app(environ, start_response)
 
     return marketplace_app
+
+
+def marketplace_routes(aws_endpoint: str, queue_url: str) -> dict[tuple[str, str], Any]:
+    """``make run``'s ``/_local/marketplace/…`` routes: play the buyer (``buyers``: a registration token and
+    entitlements; ``entitlements``: a contract upgrade) and AWS delivering a notice (``events``: an
+    EventBridge event or an SNS envelope, put on the Marketplace queue as the rule or the topic would)."""
+    import boto3
+
+    def forward(path: str) -> Callable[[object, bytes], tuple[int, dict[str, str], bytes]]:
+        def route(_: object, body: bytes) -> tuple[int, dict[str, str], bytes]:
+            request = urllib.request.Request(  # noqa: S310 - the loopback emulator
+                f"{aws_endpoint}{path}", data=body, method="POST", headers={"Content-Type": "application/json"}
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
+                    return answer.status, {"Content-Type": "application/json"}, answer.read()
+            except urllib.error.HTTPError as refused:
+                return refused.code, {"Content-Type": "application/json"}, refused.read()
+
+        return route
+
+    def deliver(_: object, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        try:
+            json.loads(body or b"")
+        except json.JSONDecodeError:
+            return 400, {"Content-Type": "application/json"}, b'{"error": "the body is a JSON event"}'
+        sent = boto3.client("sqs", endpoint_url=aws_endpoint).send_message(
+            QueueUrl=queue_url, MessageBody=body.decode()
+        )
+        return 202, {"Content-Type": "application/json"}, json.dumps({"queued": sent["MessageId"]}).encode()
+
+    return {
+        ("POST", "/_local/marketplace/buyers"): forward("/_aws/marketplace/buyers"),
+        ("POST", "/_local/marketplace/entitlements"): forward("/_aws/marketplace/entitlements"),
+        ("POST", "/_local/marketplace/events"): deliver,
+    }

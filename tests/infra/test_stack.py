@@ -173,6 +173,7 @@ def test_each_function_gets_exactly_the_variables_its_settings_read(dev):
         "billing_worker": settings.WorkerSettings,
         "documents": settings.DocumentSettings,
         "webhook_delivery": settings.WebhookDeliverySettings,
+        "marketplace": settings.MarketplaceSettings,
     }
     assert set(settings_of) == {f.name for f in FUNCTIONS}
     functions = {

@@ -280,3 +280,34 @@ def webhook_delivery() -> Invoke:
         return {"queued": retry_deliveries(services)}  # the schedule
 
     return invoke
+
+
+def marketplace() -> Invoke:
+    """AWS Marketplace notices: each message kept under its keys, then the purchases it concerns reconciled
+    (a subscription managed by AWS started, following its entitlements, or ended)."""
+    from billing.adapters.aws_marketplace import AwsMarketplace
+    from billing.adapters.aws_messaging import EventBridgePublisher
+    from billing.adapters.dynamodb_billing import DynamoBillingStore
+    from billing.adapters.dynamodb_tables import bind_table
+    from billing.batch import PendingEvents
+    from billing.clock import RuntimeClock
+    from billing.marketplace.receive_notice import receive_notice
+    from billing.runs.publish_events import publish_events
+    from billing.settings import MarketplaceSettings
+    from billing.sqs_batch import sqs_batch
+
+    settings = MarketplaceSettings()
+    bind_table(settings.table)
+    pending = PendingEvents()
+    store = DynamoBillingStore(on_commit=pending)
+    publisher = EventBridgePublisher(settings.event_bus)
+    gateway = AwsMarketplace()
+    clock = RuntimeClock()
+
+    def handle(record: SQSRecord) -> None:
+        notice = receive_notice(store, gateway, record.json_body, clock.now())
+        if notice is not None:
+            metrics.add_metric(name=f"MarketplaceNotice_{notice.kind.value}", unit="Count", value=1)
+        publish_events(pending.take(), store, publisher)  # a failure fails the record; the outbox keeps them
+
+    return sqs_batch(handle)

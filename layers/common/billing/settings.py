@@ -74,5 +74,9 @@ class WebhookSettings(TableSettings, StripeSettings):
     payments_queue: str = Field(min_length=8)  # the queue's URL
 
 
+class MarketplaceSettings(TableSettings):
+    event_bus: str = Field(min_length=1)
+
+
 class WebhookDeliverySettings(TableSettings):
     webhooks_queue: str = Field(min_length=8)  # the queue's URL: its own messages, one delivery each
