@@ -242,6 +242,7 @@ FUNCTIONS = (
         tables=_BILLING_TABLES,
         table_actions=_STORE_ACTIONS,
         publishes_events=True,
+        marketplace_actions=("aws-marketplace:BatchMeterUsage",),  # a marketplace purchase's hourly usage
         timeout_s=60,
         trigger=QueueTrigger("BillingWork"),
     ),
@@ -355,6 +356,7 @@ ROUTES = (
     Route("GET", "/v1/events/{event_id}", "api"),
     Route("POST", "/v1/events/{event_id}/resend", "api"),
     Route("POST", "/v1/marketplace/registrations/{registration_id}/link", "api"),
+    Route("GET", "/v1/subscriptions/{subscription_id}/marketplace_metering", "api"),
     # The buyer's browser, sent by AWS Marketplace: the registration token is the credential.
     Route("POST", "/marketplace/register", "api", authorized=False),
     # Stripe authenticates by signature, not by API key.

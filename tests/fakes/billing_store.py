@@ -27,7 +27,7 @@ from billing.events import DomainEvent
 from billing.invoices.invoice_items import InvoiceItem
 from billing.invoices.models import CreditNote, Invoice
 from billing.ledger.account_ledger import AccountLedger, LedgerEntry
-from billing.marketplace.models import Registration
+from billing.marketplace.models import MeteringHour, Registration
 from billing.marketplace.notices import Notice
 from billing.payments.models import Payment, PaymentProfile, Receipt, ReceiptDigest
 from billing.ports import Page, PageRequest
@@ -63,6 +63,7 @@ class _Tables:
     budgets: dict[str, Budget] = field(default_factory=dict)
     registrations: dict[str, Registration] = field(default_factory=dict)
     notices: dict[str, Notice] = field(default_factory=dict)
+    metering_hours: dict[tuple[str, datetime], MeteringHour] = field(default_factory=dict)
     digests: dict[str, ReceiptDigest] = field(default_factory=dict)
     claims: set[str] = field(default_factory=set)
     outbox: dict[str, DomainEvent] = field(default_factory=dict)
@@ -180,6 +181,11 @@ class InMemoryBillingStore:
                     scheduled.append((at, kind, object_id))
         scheduled += [(d.due_at, "digest", d.id) for d in self.tables.digests.values()]
         scheduled += [(at, "budget", b.id) for b in self.tables.budgets.values() if (at := b.next_due()) is not None]
+        scheduled += [
+            (at, "marketplace_registration", r.id)
+            for r in self.tables.registrations.values()
+            if (at := r.next_due()) is not None
+        ]
         return [
             (kind, object_id)
             for at, kind, object_id in sorted(scheduled)
@@ -217,6 +223,10 @@ class InMemoryBillingStore:
     def registration_for_license(self, license_arn: str) -> Registration | None:
         found = [r for r in self.tables.registrations.values() if r.customer.license_arn == license_arn]
         return found[0] if found else None
+
+    def metering_hours(self, subscription_id: str, start: datetime, end: datetime) -> list[MeteringHour]:
+        found = [h for (s, at), h in self.tables.metering_hours.items() if s == subscription_id and start <= at < end]
+        return sorted(found, key=lambda h: h.hour)
 
     def notices(self, keys: Iterable[str]) -> list[Notice]:
         wanted = set(keys)
@@ -317,6 +327,11 @@ class InMemoryBillingStore:
             self._versioned(tables.registrations, registration.id, registration, registration.version)
         for notice in batch.notices:
             tables.notices[notice.id] = notice
+        for hour in batch.metering_hours:
+            stored = tables.metering_hours.get((hour.subscription_id, hour.hour))
+            if (0 if stored is None else stored.version) != hour.version:
+                raise _conflict()
+            tables.metering_hours[(hour.subscription_id, hour.hour)] = replace(hour, version=hour.version + 1)
         for change in batch.account_statuses:
             account = accounts.get(change.account_id)
             if account is None or account.version != change.version:

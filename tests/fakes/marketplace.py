@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
 
-from billing.marketplace.models import Entitlement, ResolvedCustomer
+from billing.marketplace.models import Entitlement, MeteredDimension, ResolvedCustomer
 
 
 class FakeMarketplace:
@@ -13,6 +16,9 @@ class FakeMarketplace:
         self.tokens: dict[str, ResolvedCustomer] = {}
         self.expired: set[str] = set()
         self.licenses: dict[str, dict[str, int]] = {}
+        self.metered: dict[tuple[str, str, datetime], MeteredDimension] = {}  # (customer, dimension, hour)
+        self.calls = 0
+        self.failures = 0  # the next calls answer throttled / with unprocessed records
 
     def new_buyer(self, product_code: str, entitlements: dict[str, int]) -> tuple[str, ResolvedCustomer]:
         n = next(self._ids)
@@ -29,3 +35,19 @@ class FakeMarketplace:
 
     def entitlements(self, product_code: str, license_arn: str) -> list[Entitlement]:
         return [Entitlement(d, q) for d, q in sorted(self.licenses.get(license_arn, {}).items())]
+
+    def meter(
+        self, product_code: str, customer: ResolvedCustomer, hour: datetime, dimensions: Sequence[MeteredDimension]
+    ) -> list[MeteredDimension] | None:
+        self.calls += 1
+        if self.failures:
+            self.failures -= 1
+            return None
+        answered = []
+        for dimension in dimensions:
+            key = (customer.customer_identifier, dimension.dimension, hour)
+            status = "DuplicateRecord" if key in self.metered else "Success"
+            recorded = replace(dimension, metering_record_id=f"mr-{len(self.metered) + 1}", status=status)
+            self.metered.setdefault(key, recorded)
+            answered.append(replace(recorded, status=status))
+        return answered

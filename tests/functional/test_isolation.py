@@ -198,6 +198,11 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
             404,
         ),
         ("GET", "/v1/accounts/{account_id}/forecast"): (None, None, 404),
+        ("GET", "/v1/subscriptions/{subscription_id}/marketplace_metering"): (
+            None,
+            {"from": now.isoformat(), "to": (now + timedelta(days=1)).isoformat()},
+            404,
+        ),
         # Without the one-time token the intruder cannot claim the victim's marketplace purchase.
         ("POST", "/v1/marketplace/registrations/{registration_id}/link"): ({"link_token": "x" * 43}, None, 403),
         ("GET", "/v1/accounts/{account_id}/cost_allocation"): (None, {"period": "2026-11", "by": "tag:team"}, 404),

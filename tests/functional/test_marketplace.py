@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -177,3 +178,68 @@ def test_legacy_sns_messages_start_and_end_the_purchase(world, anonymous, as_ope
     assert purchase_state(as_operator, account["id"]) == [("active", "aws_marketplace", ((seats_price["id"], 2),))]
     world.deliver_marketplace(notice("sns_unsubscribe_success", buyer))
     assert purchase_state(as_operator, account["id"])[0][0] == "canceled"
+
+
+@pytest.fixture
+def api_calls_price(as_operator, seats_price):
+    body = {
+        "product": seats_price["product"],
+        "currency": "EUR",
+        "unit_amount_decimal": "0.5",
+        "recurring": {"interval": "month", "usage_type": "metered", "meter": {"event_name": "api_calls"}},
+        "nickname": "Appels API",
+        "lookup_key": "api_calls",
+    }
+    return ok(as_operator.post("/v1/prices", json=body))
+
+
+def test_every_hour_is_metered_to_aws_once_with_allocations_through_failures_until_the_final_hour(
+    world, anonymous, as_operator, client_for, seats_price, api_calls_price
+):
+    token, buyer = world.marketplace.new_buyer("prod-cloud", {"seats": 2})
+    account, owner = new_customer(as_operator, client_for)
+    registered(world, anonymous, owner, token)
+    world.deliver_marketplace(notice("license_updated", buyer))
+    (subscription,) = ok(as_operator.get("/v1/subscriptions", params={"account": account["id"]}))["data"]
+    start = datetime.fromisoformat(subscription["created"]).replace(minute=0, second=0)
+
+    # 48 hours: 3 calls an hour (two tagged team=a, one team=b) on even hours, none on odd ones;
+    # AWS throttles or leaves records unprocessed now and then
+    for n in range(48):
+        hour = start + timedelta(hours=n)
+        if n % 2 == 0:
+            at = max(hour + timedelta(minutes=20), world.clock.now())
+            world.advance_to(at)
+            events = [
+                {"id": f"c{n}-{k}", "subscription": subscription["id"], "meter": "api_calls",
+                 "timestamp": at.isoformat(), "tags": {"team": "a" if k < 2 else "b"}}
+                for k in range(3)
+            ]  # fmt: skip
+            assert ok(owner.post("/v1/usage_events", json={"events": events}))["accepted"] == 3
+        if n in (5, 17, 30):
+            world.marketplace.failures = 2
+        world.advance_to(hour + timedelta(hours=1, minutes=5))
+    window = {"from": start.isoformat(), "to": (start + timedelta(hours=48)).isoformat()}
+    path = f"/v1/subscriptions/{subscription['id']}/marketplace_metering"
+    hours = ok(owner.get(path, params=window))["data"]
+    assert [h["hour"] for h in hours] == [
+        (start + timedelta(hours=n)).strftime("%Y-%m-%dT%H:%M:%SZ") for n in range(48)
+    ]
+    assert {h["status"] for h in hours} == {"sent"}
+    assert max(h["attempts"] for h in hours) > 1  # some were sent again after a failure
+    quantities = [h["dimensions"][0]["quantity"] for h in hours]
+    assert quantities == [3 if n % 2 == 0 else 0 for n in range(48)]  # every hour, 0 included
+    for h in hours:
+        (dimension,) = h["dimensions"]
+        assert sum(a["quantity"] for a in dimension["allocations"]) == dimension["quantity"]
+    # AWS got each hour once
+    assert len([k for k in world.marketplace.metered if k[1] == "api_calls"]) == 48
+
+    # AWS ends the license: the hour it ends in is still reported, nothing after
+    world.deliver_marketplace(notice("license_deprovisioned", buyer))
+    end = world.clock.now()
+    world.advance_to(end + timedelta(hours=5))
+    after = ok(owner.get(path, params={"from": start.isoformat(), "to": (end + timedelta(hours=5)).isoformat()}))
+    last = datetime.fromisoformat(after["data"][-1]["hour"])
+    assert last == end.replace(minute=0, second=0, microsecond=0)
+    assert len(after["data"]) == len({h["hour"] for h in after["data"]})

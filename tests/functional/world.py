@@ -133,7 +133,9 @@ class World:
             documents=self.documents,
             payment_gateway=lambda: self.gateway,
         )
-        self.billing = Services(store=self.store, accounts=self.accounts, usage=self.usage, clock=self.clock)
+        self.billing = Services(
+            store=self.store, accounts=self.accounts, usage=self.usage, clock=self.clock, marketplace=self.marketplace
+        )
         self.payment_services = PaymentServices(
             store=self.store, accounts=self.accounts, clock=self.clock, gateway=self.gateway
         )
@@ -311,6 +313,9 @@ class World:
         if kind == "invoice":
             invoice = self.store.get_invoice(object_id)
             return invoice.next_due() if invoice else None
+        if kind == "marketplace_registration":
+            registration = self.store.get_registration(object_id)
+            return registration.next_due() if registration else None
         if kind == "budget":
             budget = self.store.get_budget(object_id)
             return budget.next_due() if budget else None

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the batch carries these objects; it never runs their code (
     from billing.invoices.invoice_items import InvoiceItem
     from billing.invoices.models import CreditNote, Invoice
     from billing.ledger.account_ledger import LedgerEntry
-    from billing.marketplace.models import Registration
+    from billing.marketplace.models import MeteringHour, Registration
     from billing.marketplace.notices import Notice
     from billing.payments.models import Payment, PaymentProfile, Receipt, ReceiptDigest
     from billing.subscriptions.models import Subscription
@@ -73,6 +73,7 @@ class WriteBatch:
     budgets: list[Budget] = field(default_factory=list)  # version = the version read
     registrations: list[Registration] = field(default_factory=list)  # version = the version read
     notices: list[Notice] = field(default_factory=list)  # kept under each of their keys (a redelivery rewrites)
+    metering_hours: list[MeteringHour] = field(default_factory=list)  # version 0: claimed once
     events: list[DomainEvent] = field(default_factory=list)  # to the outbox, in the same transaction
     claims: list[str] = field(default_factory=list)  # names taken once ever (an email sent): else conflict
 

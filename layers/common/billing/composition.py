@@ -156,7 +156,15 @@ def billing_worker() -> Invoke:
     bind_table(settings.table)
     pending = PendingEvents()
     store = DynamoBillingStore(on_commit=pending)
-    services = Services(store=store, accounts=DynamoAccountRepository(), usage=DynamoUsageStore(), clock=RuntimeClock())
+    from billing.adapters.aws_marketplace import AwsMarketplace
+
+    services = Services(
+        store=store,
+        accounts=DynamoAccountRepository(),
+        usage=DynamoUsageStore(),
+        clock=RuntimeClock(),
+        marketplace=AwsMarketplace(),  # clients made on first use: only marketplace hours build them
+    )
     publisher = EventBridgePublisher(settings.event_bus)
 
     def handle(record: SQSRecord) -> None:

@@ -43,7 +43,7 @@ from billing.events import DomainEvent
 from billing.invoices.invoice_items import InvoiceItem
 from billing.invoices.models import CreditNote, Invoice
 from billing.ledger.account_ledger import AccountLedger, LedgerEntry
-from billing.marketplace.models import Registration
+from billing.marketplace.models import MeteringHour, Registration
 from billing.marketplace.notices import Notice
 from billing.payments.models import Payment, PaymentProfile, Receipt, ReceiptDigest
 from billing.ports import Page, PageRequest
@@ -200,6 +200,11 @@ class DynamoBillingStore:
     def registration_for_license(self, license_arn: str) -> Registration | None:
         found = self._list(f"MPLICENSE#{license_arn}", Registration, PageRequest(limit=1))
         return found.items[0] if found.items else None
+
+    def metering_hours(self, subscription_id: str, start: datetime, end: datetime) -> list[MeteringHour]:
+        items = DocItem.query(f"MPMETER#{subscription_id}", DocItem.sk.between(start.isoformat(), end.isoformat()))
+        hours = [load(MeteringHour, item.doc.as_dict()) for item in items]
+        return [hour for hour in hours if hour.hour < end]
 
     def notices(self, keys: Iterable[str]) -> list[Notice]:
         found: dict[str, Notice] = {}

@@ -112,6 +112,10 @@ DOCUMENTS: dict[str, Document] = {
         "marketplace_registration",
         lambda r: registration_key(r.id),
         lambda r: (f"MPLICENSE#{r.customer.license_arn}", r.id) if r.customer.license_arn else None,
+        due=lambda r: r.next_due(),  # the next hour to report to AWS, once it has closed
+    ),
+    "metering_hours": Document(
+        "marketplace_hour", lambda h: (f"MPMETER#{h.subscription_id}", h.hour.isoformat()), lambda _: None
     ),
 }
 

@@ -9,11 +9,13 @@ from urllib.parse import parse_qs, urlencode
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from pydantic import AwareDatetime
 
-from billing.http.marketplace_views import RegistrationLink, RegistrationView
+from billing.http.marketplace_views import MeteringHourView, MeteringList, RegistrationLink, RegistrationView
 from billing.http.routing import BEARER, caller, services
 from billing.marketplace.link_registration import link_registration
+from billing.marketplace.list_metering import list_metering
 from billing.marketplace.register_buyer import register_buyer
 
 router = Router()
@@ -62,3 +64,23 @@ def post_registration_link(registration_id: REGISTRATION_ID, body: RegistrationL
         s.store, s.marketplace(), s.accounts, s.clock, caller(router), registration_id, body.link_token, body.account
     )
     return RegistrationView.of(linked)
+
+
+@router.get(
+    "/v1/subscriptions/<subscription_id>/marketplace_metering",
+    security=BEARER,
+    tags=["AWS Marketplace"],
+)
+def get_marketplace_metering(
+    subscription_id: Annotated[str, Path(pattern=r"^sub_[0-9a-z]{1,40}$")],
+    start: Annotated[AwareDatetime, Query(alias="from")],
+    end: Annotated[AwareDatetime, Query(alias="to")],
+) -> MeteringList:
+    """The hours reported to AWS Marketplace (BatchMeterUsage) for a subscription it manages: each hour once,
+    quantity 0 included, with its allocations by tag, AWS's metering record id and status; hours found too
+    late for AWS (over 6 hours) are listed as ``expired``.
+
+    Errors: ``subscription_not_found``, ``invalid_range``.
+    """
+    hours = list_metering(services(router).store, caller(router), subscription_id, start, end)
+    return MeteringList(subscription=subscription_id, data=[MeteringHourView.of(h) for h in hours])

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from billing.clock import isoformat
 from billing.http.schema import Identifier, Strict
-from billing.marketplace.models import Registration
+from billing.marketplace.models import MeteringHour, Registration
 
 
 class RegistrationLink(Strict):
@@ -44,3 +44,47 @@ class RegistrationView(BaseModel):
             linked_at=None if registration.linked_at is None else isoformat(registration.linked_at),
             subscription=registration.subscription_id,
         )
+
+
+class AllocationView(BaseModel):
+    tags: dict[str, str]
+    quantity: int
+
+
+class MeteredDimensionView(BaseModel):
+    dimension: str = Field(description="The AWS Marketplace dimension (the price's lookup_key).")
+    quantity: int = Field(description="Whole units reported for the hour.")
+    allocations: list[AllocationView] = Field(description="Shares by tag set, summing to the quantity.")
+    metering_record_id: str | None = Field(description="AWS's MeteringRecordId once accepted.")
+    status: str | None = Field(description="AWS's answer: Success, DuplicateRecord, CustomerNotSubscribed.")
+
+
+class MeteringHourView(BaseModel):
+    hour: str = Field(description="The hour's start (UTC).")
+    status: str = Field(description="pending (to be sent again), sent, or expired (found over 6 hours late).")
+    attempts: int = Field(description="BatchMeterUsage calls made for it.")
+    dimensions: list[MeteredDimensionView] = Field(description="Each metered dimension's record for the hour.")
+
+    @classmethod
+    def of(cls, hour: MeteringHour) -> MeteringHourView:
+        return cls(
+            hour=isoformat(hour.hour),
+            status=hour.status.value,
+            attempts=hour.attempts,
+            dimensions=[
+                MeteredDimensionView(
+                    dimension=d.dimension,
+                    quantity=d.quantity,
+                    allocations=[AllocationView(tags=dict(a.tags), quantity=a.quantity) for a in d.allocations],
+                    metering_record_id=d.metering_record_id,
+                    status=d.status,
+                )
+                for d in hour.dimensions
+            ],
+        )
+
+
+class MeteringList(BaseModel):
+    object: Literal["list"] = "list"
+    subscription: str
+    data: list[MeteringHourView]

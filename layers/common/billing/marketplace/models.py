@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,4 +41,50 @@ class Registration:
     account_id: str | None = None
     linked_at: datetime | None = None
     subscription_id: str | None = None
+    # Hourly metering of its metered items: the next hour to report, and the end of the last one (AWS takes
+    # the final hour's usage after an unsubscribe, nothing later).
+    meter_from: datetime | None = None
+    meter_until: datetime | None = None
+    version: int = 0
+
+    def next_due(self) -> datetime | None:
+        """When the next hour to report has closed (the billing run hands it to the worker)."""
+        if self.meter_from is None or (self.meter_until is not None and self.meter_from >= self.meter_until):
+            return None
+        return self.meter_from + timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    """The part of an hour's quantity one tag set accounts for (AWS's usage allocations, up to 5 tags)."""
+
+    tags: tuple[tuple[str, str], ...]
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class MeteredDimension:
+    dimension: str
+    quantity: int  # BatchMeterUsage takes whole units: the hour's quantity rounded half up
+    allocations: tuple[Allocation, ...] = ()
+    metering_record_id: str | None = None
+    status: str | None = None  # AWS's: Success, CustomerNotSubscribed, DuplicateRecord
+
+
+class HourStatus(StrEnum):
+    PENDING = "pending"  # claimed, not yet accepted by AWS (sent again by the next pass: AWS deduplicates)
+    SENT = "sent"
+    EXPIRED = "expired"  # found more than 6 hours late: AWS refuses such records; reported, not lost silently
+
+
+@dataclass(frozen=True, slots=True)
+class MeteringHour:
+    """One subscription-hour reported to AWS Marketplace: claimed once (created at version 0), then sent."""
+
+    subscription_id: str
+    hour: datetime  # its start, UTC
+    product_code: str
+    dimensions: tuple[MeteredDimension, ...]
+    status: HourStatus = HourStatus.PENDING
+    attempts: int = 0
     version: int = 0

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
+    from datetime import datetime
 
-    from billing.marketplace.models import Entitlement, Registration, ResolvedCustomer
+    from billing.marketplace.models import Entitlement, MeteredDimension, MeteringHour, Registration, ResolvedCustomer
     from billing.marketplace.notices import Notice
 
 
@@ -20,6 +21,13 @@ class MarketplaceGateway(Protocol):
         """Every entitlement of a license (all pages)."""
         ...
 
+    def meter(
+        self, product_code: str, customer: ResolvedCustomer, hour: datetime, dimensions: Sequence[MeteredDimension]
+    ) -> list[MeteredDimension] | None:
+        """BatchMeterUsage for one customer-hour (at most 25 dimensions): each dimension with AWS's record id
+        and status; None when AWS is throttling or left records unprocessed (send again later)."""
+        ...
+
 
 class RegistrationStore(Protocol):
     def get_registration(self, registration_id: str) -> Registration | None: ...
@@ -28,3 +36,5 @@ class RegistrationStore(Protocol):
         """Every kept notice found by any of these keys (``agreement:…``, ``license:…``, ``customer:…``),
         each once, oldest first."""
         ...
+
+    def metering_hours(self, subscription_id: str, start: datetime, end: datetime) -> list[MeteringHour]: ...

@@ -19,6 +19,7 @@ from billing.catalog.models import Price
 from billing.clock import isoformat
 from billing.conflicts import retried_on_conflict
 from billing.events import DomainEvent, EventType
+from billing.marketplace.meter_usage import HOUR, hour_start
 from billing.marketplace.models import Entitlement, Registration
 from billing.marketplace.notices import Notice
 from billing.marketplace.ports import MarketplaceGateway
@@ -100,6 +101,12 @@ def _items(
             continue
         item_id = "si_" + _digest(registration.id, entitlement.dimension)
         items.append((item_id, price, entitlement.quantity))
+    # Metered dimensions are not entitlements (AWS bills what is reported): every metered price the catalog
+    # sells under a dimension is on the subscription, and its usage is reported hourly.
+    named = {price.lookup_key for _, price, _ in items}
+    for dimension, price in sorted(prices.items()):
+        if price.is_metered and dimension not in named:
+            items.append(("si_" + _digest(registration.id, dimension), price, 1))
     return items
 
 
@@ -133,7 +140,8 @@ def _start(
         account_id=registration.account_id,
         detail=_detail(registration, started) | {"status": started.status.value},
     )
-    linked = replace(registration, subscription_id=subscription_id)
+    metered = any(price.is_metered for _, price, _ in items)
+    linked = replace(registration, subscription_id=subscription_id, meter_from=hour_start(now) if metered else None)
     store.commit(WriteBatch(subscriptions=[started], registrations=[linked], events=[event]))
     return store.get_subscription(subscription_id)
 
@@ -196,5 +204,9 @@ def _end(
             "managed_by": MANAGED_BY,
         },
     )
-    store.commit(WriteBatch(subscriptions=[ended], events=[event]))
+    batch = WriteBatch(subscriptions=[ended], events=[event])
+    if registration.meter_from is not None and registration.meter_until is None:
+        # AWS takes the final hour's usage after the end, nothing later.
+        batch.registrations.append(replace(registration, meter_until=hour_start(now) + HOUR))
+    store.commit(batch)
     return store.get_subscription(subscription.id) or ended

@@ -19,6 +19,7 @@ from billing.errors import ConflictError
 from billing.events import DomainEvent, EventType
 from billing.invoices.finalize_invoice import finalize_draft
 from billing.invoices.models import InvoiceStatus
+from billing.marketplace.meter_usage import meter_usage
 from billing.payments.account_state import status_change
 from billing.payments.collection import collect_due
 from billing.payments.dunning import DEFAULT_POLICY
@@ -50,6 +51,12 @@ def _budget(services: Services, budget_id: str) -> None:
     account = services.accounts.get(budget.account_id)
     if account is not None:
         evaluate_budgets(services.store, services.usage, account, now, forecasts=True)
+
+
+def _metering(services: Services, registration_id: str) -> None:
+    """An AWS Marketplace purchase's closed hours, reported to AWS (BatchMeterUsage)."""
+    if services.marketplace is not None:
+        meter_usage(services.store, services.usage, services.marketplace, registration_id, services.clock.now())
 
 
 def _digest(services: Services, digest_id: str) -> None:
@@ -182,4 +189,5 @@ _BY_KIND: dict[str, Callable[[Services, str], None]] = {
     "invoice": _invoice,
     "digest": _digest,
     "budget": _budget,
+    "marketplace_registration": _metering,
 }
