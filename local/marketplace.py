@@ -12,7 +12,12 @@ HTTP 500), shaped as AWS documents them, plus the local routes that play the buy
 - ``POST /_aws/marketplace/buyers`` ``{"product_code", "entitlements": {dimension: quantity}}`` creates a buyer
   and its registration token (what the buyer's browser posts to the fulfillment URL); ``POST
   /_aws/marketplace/entitlements`` ``{"license_arn", "entitlements"}`` replaces a license's entitlements
-  (a contract upgrade). Everything else goes to moto (its BatchMeterUsage is real).
+  (a contract upgrade).
+- ``AWSMPMeteringService.BatchMeterUsage``: moto's fails (HTTP 500) on records naming a LicenseArn and no
+  CustomerIdentifier (AWS's required shape since June 2026), so it is answered here: ``Results`` with a
+  ``MeteringRecordId`` and ``Success``, ``DuplicateRecord`` (same license, dimension and hour) or
+  ``CustomerNotSubscribed``. ``POST /_aws/marketplace/failures`` ``{"throttle": n, "unprocessed": n}`` makes
+  the next calls answer ``ThrottlingException`` or leave every record in ``UnprocessedRecords``.
 """
 
 from __future__ import annotations
@@ -48,6 +53,8 @@ class MarketplaceState:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.buyers: list[Buyer] = []
+        self.metered: dict[tuple[str, str, float], dict[str, Any]] = {}  # (license or customer, dimension, hour)
+        self.failures = {"throttle": 0, "unprocessed": 0}  # the next calls fail so (a test asked)
 
     def new_buyer(self, product_code: str, entitlements: dict[str, int], lifetime_s: float) -> Buyer:
         account = "".join(secrets.choice("0123456789") for _ in range(12))
@@ -144,7 +151,43 @@ def get_entitlements(body: dict[str, Any], start_response: Callable[..., Any]) -
     return _json(start_response, "200 OK", answer)
 
 
+def batch_meter_usage(body: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+    records = body.get("UsageRecords") or []
+    if not isinstance(records, list) or not 1 <= len(records) <= 25:
+        return _error(start_response, "InvalidParameterException", "UsageRecords holds 1 to 25 records")
+    with STATE._lock:
+        if STATE.failures["throttle"] > 0:
+            STATE.failures["throttle"] -= 1
+            return _error(start_response, "ThrottlingException", "Rate exceeded")
+        if STATE.failures["unprocessed"] > 0:
+            STATE.failures["unprocessed"] -= 1
+            return _json(start_response, "200 OK", {"Results": [], "UnprocessedRecords": records})
+        results = []
+        for record in records:
+            who = record.get("LicenseArn") or record.get("CustomerIdentifier") or ""
+            known = any(who in (b.license_arn, b.customer_identifier) for b in STATE.buyers)
+            key = (who, str(record.get("Dimension")), float(record.get("Timestamp") or 0))
+            if not known:
+                status = "CustomerNotSubscribed"
+            elif key in STATE.metered:
+                status = "DuplicateRecord"
+            else:
+                status = "Success"
+                STATE.metered[key] = {"record": record, "MeteringRecordId": secrets.token_hex(16)}
+            found = STATE.metered.get(key, {})
+            results.append({"UsageRecord": record, "MeteringRecordId": found.get("MeteringRecordId"), "Status": status})
+    return _json(start_response, "200 OK", {"Results": results, "UnprocessedRecords": []})
+
+
+def failures_route(body: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+    with STATE._lock:
+        for kind in STATE.failures:
+            STATE.failures[kind] = int(body.get(kind) or 0)
+    return _json(start_response, "200 OK", dict(STATE.failures))
+
+
 TARGETS = {
+    "AWSMPMeteringService.BatchMeterUsage": batch_meter_usage,
     "AWSMPMeteringService.ResolveCustomer": resolve_customer,
     "AWSMPEntitlementService.GetEntitlements": get_entitlements,
 }
@@ -186,7 +229,11 @@ def entitlements_route(body: dict[str, Any], start_response: Callable[..., Any])
     return _json(start_response, "200 OK", {"LicenseArn": buyer.license_arn, "entitlements": buyer.entitlements})
 
 
-LOCAL_ROUTES = {"/_aws/marketplace/buyers": buyers_route, "/_aws/marketplace/entitlements": entitlements_route}
+LOCAL_ROUTES = {
+    "/_aws/marketplace/buyers": buyers_route,
+    "/_aws/marketplace/entitlements": entitlements_route,
+    "/_aws/marketplace/failures": failures_route,
+}
 
 
 def with_marketplace(app: WsgiApp) -> WsgiApp:
@@ -236,5 +283,6 @@ def marketplace_routes(aws_endpoint: str, queue_url: str) -> dict[tuple[str, str
     return {
         ("POST", "/_local/marketplace/buyers"): forward("/_aws/marketplace/buyers"),
         ("POST", "/_local/marketplace/entitlements"): forward("/_aws/marketplace/entitlements"),
+        ("POST", "/_local/marketplace/failures"): forward("/_aws/marketplace/failures"),
         ("POST", "/_local/marketplace/events"): deliver,
     }

@@ -9,7 +9,8 @@ The local emulator plays AWS: it creates a buyer with a registration token and e
 (a redirect to the landing page), links the purchase to a new account with the one-time link token,
 delivers the agreement and license events (the second time, twice), reads the subscription AWS manages
 (read-only, items following the entitlements, nothing invoiced), upgrades the contract, and ends it with
-License Deprovisioned. Each step checks its figures; the exit status says whether all held.
+License Deprovisioned after reporting three hours of tagged usage to AWS (BatchMeterUsage, through the
+billing run and the worker). Each step checks its figures; the exit status says whether all held.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import json
 import os
 import sys
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -53,6 +55,10 @@ def tour(url: str, operator_key: str) -> Local:
     product = local.call("POST", "/v1/products", json={"name": "Plateforme cloud (AWS Marketplace)"}, expect=201)
     seats = local.price(product["id"], "Siège (AWS)", 3000, lookup_key="seats")
     storage = local.price(product["id"], "Stockage To (AWS)", 2000, lookup_key="storage_tb")
+    calls = local.price(
+        product["id"], "Appels API (AWS)", 1, lookup_key="api_calls", usage_type="metered",
+        meter={"event_name": "api_calls"},
+    )  # fmt: skip
 
     print("1. AWS: a buyer subscribes; the emulator gives their registration token and entitlements")
     buyer = requests.post(
@@ -99,10 +105,10 @@ def tour(url: str, operator_key: str) -> Local:
 
     local.settle(lambda: bool(subscriptions()), "the subscription AWS manages")
     (subscription,) = subscriptions()
-    names = {seats["id"]: "seats", storage["id"]: "storage_tb"}
+    names = {seats["id"]: "seats", storage["id"]: "storage_tb", calls["id"]: "api_calls"}
     items = sorted((names[i["price"]], i["quantity"]) for i in subscription["items"])
     print(f"    {subscription['id']}: {subscription['status']}, managed_by {subscription['managed_by']}, items {items}")
-    local.check("items follow the entitlements", items, [("seats", 5), ("storage_tb", 2)])
+    local.check("items follow the entitlements", items, [("api_calls", 1), ("seats", 5), ("storage_tb", 2)])
     local.check("nothing invoiced here", subscription["latest_invoice"], None)
     refused = requests.patch(
         f"{local.url}/v1/subscriptions/{subscription['id']}",
@@ -129,7 +135,33 @@ def tour(url: str, operator_key: str) -> Local:
     local.settle(lambda: seats_now() == 12, "the upgrade")
     local.check("seats after the upgrade", seats_now(), 12)
 
-    print("6. AWS ends the license")
+    print("6. Three hours of API calls, tagged by team; the clock moves three hours: each hour reported to AWS")
+    start = local.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    for n in range(3):
+        at = start + timedelta(hours=n, minutes=10)
+        local.advance_to(at)
+        events = [
+            {"id": f"h{n}-{k}", "subscription": subscription["id"], "meter": "api_calls", "quantity": 10 * (n + 1),
+             "timestamp": at.isoformat(), "tags": {"team": "data" if k else "web"}}
+            for k in range(2)
+        ]  # fmt: skip
+        local.call("POST", "/v1/usage_events", key, json={"events": events})
+    local.advance_to(start + timedelta(hours=3, minutes=5))
+    window = {"from": start.isoformat(), "to": (start + timedelta(hours=3)).isoformat()}
+    metering = f"/v1/subscriptions/{subscription['id']}/marketplace_metering"
+    hours = local.call("GET", metering, key, params=window)["data"]
+    for hour in hours:
+        (sent,) = hour["dimensions"]
+        shares = ", ".join(f"{a['tags']}={a['quantity']}" for a in sent["allocations"])
+        outcome = f"{hour['status']}, {sent['status']}"
+        print(f"    {hour['hour']}: {sent['dimension']} {sent['quantity']} ({shares}) → {outcome}")
+    local.check("three hours sent", [(h["status"], h["dimensions"][0]["quantity"]) for h in hours],
+                [("sent", 20), ("sent", 40), ("sent", 60)])  # fmt: skip
+    local.check("allocations add up", all(
+        sum(a["quantity"] for a in h["dimensions"][0]["allocations"]) == h["dimensions"][0]["quantity"] for h in hours
+    ), True)  # fmt: skip
+
+    print("7. AWS ends the license; two more hours pass: the final hour is reported, nothing after")
     ended = notice("license_deprovisioned", buyer, agreement)
     requests.post(f"{local.url}/_local/marketplace/events", json=ended, timeout=TIMEOUT).raise_for_status()
 
@@ -140,6 +172,13 @@ def tour(url: str, operator_key: str) -> Local:
     local.check("ended", status(), "canceled")
     invoices = local.call("GET", "/v1/invoices", key, params={"account": account["id"]})["data"]
     local.check("invoices issued here for it", len(invoices), 0)
+    ended_at = local.now()
+    local.advance_to(ended_at + timedelta(hours=2, minutes=5))
+    later = {"from": start.isoformat(), "to": (ended_at + timedelta(hours=3)).isoformat()}
+    reported = [h["hour"] for h in local.call("GET", metering, key, params=later)["data"]]
+    final = ended_at.replace(minute=0, second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    print(f"    hours reported: {len(reported)}, the last {reported[-1]} (the license ended in {final})")
+    local.check("nothing after the final hour", reported[-1], final)
     return local
 
 

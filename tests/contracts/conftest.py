@@ -121,10 +121,16 @@ def webhook_store(request):
 
 @pytest.fixture(params=IMPLEMENTATIONS)
 def marketplace(request):
-    """(gateway, new_buyer): ``new_buyer(product_code, entitlements)`` → (registration token, the buyer)."""
+    """(gateway, new_buyer, fail): ``new_buyer(product_code, entitlements)`` → (registration token, the buyer);
+    ``fail(n)``: the next n BatchMeterUsage calls leave every record unprocessed (botocore itself retries a
+    throttled call, so the adapter sees throttling only when it lasts)."""
     if request.param == "memory":
         fake = FakeMarketplace()
-        return fake, fake.new_buyer
+
+        def fail_fake(n: int) -> None:
+            fake.failures = n
+
+        return fake, fake.new_buyer, fail_fake
     backend = request.getfixturevalue("backend")
 
     def new_buyer(product_code: str, entitlements: dict[str, int]) -> tuple[str, ResolvedCustomer]:
@@ -138,4 +144,7 @@ def marketplace(request):
         )
         return answer["token"], buyer
 
-    return AwsMarketplace(), new_buyer
+    def fail(n: int) -> None:
+        requests.post(f"{backend.aws_endpoint_url}/_aws/marketplace/failures", json={"unprocessed": n}, timeout=10)
+
+    return AwsMarketplace(), new_buyer, fail

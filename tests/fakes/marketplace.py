@@ -47,7 +47,8 @@ class FakeMarketplace:
         for dimension in dimensions:
             key = (customer.customer_identifier, dimension.dimension, hour)
             status = "DuplicateRecord" if key in self.metered else "Success"
-            recorded = replace(dimension, metering_record_id=f"mr-{len(self.metered) + 1}", status=status)
-            self.metered.setdefault(key, recorded)
-            answered.append(replace(recorded, status=status))
+            recorded = self.metered.setdefault(
+                key, replace(dimension, metering_record_id=f"mr-{len(self.metered) + 1}")
+            )
+            answered.append(replace(dimension, metering_record_id=recorded.metering_record_id, status=status))
         return answered
