@@ -108,7 +108,9 @@ def tour(url: str, operator_key: str) -> Local:
     names = {seats["id"]: "seats", storage["id"]: "storage_tb", calls["id"]: "api_calls"}
     items = sorted((names[i["price"]], i["quantity"]) for i in subscription["items"])
     print(f"    {subscription['id']}: {subscription['status']}, managed_by {subscription['managed_by']}, items {items}")
+    print(f"    as AWS gives it: {subscription['marketplace']}")
     local.check("items follow the entitlements", items, [("api_calls", 1), ("seats", 5), ("storage_tb", 2)])
+    local.check("entitlements shown", subscription["marketplace"]["entitlements"], {"seats": 5, "storage_tb": 2})
     local.check("nothing invoiced here", subscription["latest_invoice"], None)
     refused = requests.patch(
         f"{local.url}/v1/subscriptions/{subscription['id']}",

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from billing.marketplace.meter_usage import meter_usage
 from tests.api_setup import new_customer, ok
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -135,6 +136,11 @@ def test_events_in_order_start_follow_and_end_a_subscription_managed_by_aws(
     assert purchase_state(as_operator, account["id"]) == [("active", "aws_marketplace", ((seats_price["id"], 5),))]
     (subscription,) = ok(as_operator.get("/v1/subscriptions", params={"account": account["id"]}))["data"]
     assert subscription["latest_invoice"] is None  # AWS bills it
+    assert subscription["marketplace"] == {
+        "license_arn": buyer.license_arn,
+        "entitlements": {"seats": 5},
+        "free_trial": False,
+    }
     refused = owner.patch(f"/v1/subscriptions/{subscription['id']}", json={"items": [{"price": seats_price["id"]}]})
     assert (refused.status_code, refused.json()["code"]) == (409, "managed_by_marketplace")
 
@@ -142,6 +148,8 @@ def test_events_in_order_start_follow_and_end_a_subscription_managed_by_aws(
     world.marketplace.licenses[buyer.license_arn] = {"seats": 12}
     world.deliver_marketplace(notice("purchase_agreement_amended", buyer))
     assert purchase_state(as_operator, account["id"]) == [("active", "aws_marketplace", ((seats_price["id"], 12),))]
+    upgraded = ok(owner.get(f"/v1/subscriptions/{subscription['id']}"))
+    assert upgraded["marketplace"]["entitlements"] == {"seats": 12}
 
     world.deliver_marketplace(notice("license_deprovisioned", buyer))
     assert purchase_state(as_operator, account["id"])[0][0] == "canceled"
@@ -173,9 +181,13 @@ def test_any_order_and_duplicates_end_in_the_same_state(
 def test_legacy_sns_messages_start_and_end_the_purchase(world, anonymous, as_operator, client_for, seats_price):
     token, buyer = world.marketplace.new_buyer("prod-cloud", {"seats": 2})
     account, owner = new_customer(as_operator, client_for)
-    world.deliver_marketplace(notice("sns_subscribe_success", buyer))  # before the registration: it waits
+    subscribed = notice("sns_subscribe_success", buyer)
+    subscribed["Message"] = subscribed["Message"].replace('"false"', '"true"')  # a free trial term
+    world.deliver_marketplace(subscribed)  # before the registration: it waits
     registered(world, anonymous, owner, token)
     assert purchase_state(as_operator, account["id"]) == [("active", "aws_marketplace", ((seats_price["id"], 2),))]
+    (subscription,) = ok(as_operator.get("/v1/subscriptions", params={"account": account["id"]}))["data"]
+    assert subscription["marketplace"]["free_trial"] is True
     world.deliver_marketplace(notice("sns_unsubscribe_success", buyer))
     assert purchase_state(as_operator, account["id"])[0][0] == "canceled"
 
@@ -243,3 +255,56 @@ def test_every_hour_is_metered_to_aws_once_with_allocations_through_failures_unt
     last = datetime.fromisoformat(after["data"][-1]["hour"])
     assert last == end.replace(minute=0, second=0, microsecond=0)
     assert len(after["data"]) == len({h["hour"] for h in after["data"]})
+
+
+def test_a_month_of_hours_is_metered_exactly_once_through_throttling_and_unprocessed_records(
+    world, anonymous, as_operator, client_for, seats_price, api_calls_price
+):
+    token, buyer = world.marketplace.new_buyer("prod-cloud", {"seats": 1})
+    account, owner = new_customer(as_operator, client_for)
+    registered(world, anonymous, owner, token)
+    world.deliver_marketplace(notice("license_updated", buyer))
+    (subscription,) = ok(as_operator.get("/v1/subscriptions", params={"account": account["id"]}))["data"]
+    start = datetime.fromisoformat(subscription["created"]).replace(minute=0, second=0)
+    for day in range(30):
+        at = max(start + timedelta(days=day, hours=9), world.clock.now())
+        world.advance_to(at)
+        event = {"id": f"d{day}", "subscription": subscription["id"], "meter": "api_calls", "quantity": day + 1,
+                 "timestamp": at.isoformat(), "tags": {"team": "a"}}  # fmt: skip
+        ok(owner.post("/v1/usage_events", json={"events": [event]}))
+        if day % 3 == 0:
+            world.marketplace.failures = 3  # three passes in a row refused: hours wait, then go
+        world.advance_to(start + timedelta(days=day + 1))
+    path = f"/v1/subscriptions/{subscription['id']}/marketplace_metering"
+    hours = []
+    for week in range(5):
+        window = {"from": (start + timedelta(days=7 * week)).isoformat(),
+                  "to": min(start + timedelta(days=7 * week + 7), start + timedelta(days=30)).isoformat()}  # fmt: skip
+        hours += ok(owner.get(path, params=window))["data"]
+    assert len(hours) == 30 * 24
+    assert {h["status"] for h in hours} == {"sent"}
+    assert sum(h["dimensions"][0]["quantity"] for h in hours) == sum(range(1, 31))
+    assert len([k for k in world.marketplace.metered if k[1] == "api_calls"]) == 30 * 24
+
+
+def test_an_outage_longer_than_six_hours_reports_the_hours_aws_would_refuse_as_expired(
+    world, anonymous, as_operator, client_for, seats_price, api_calls_price
+):
+    token, buyer = world.marketplace.new_buyer("prod-cloud", {"seats": 1})
+    account, owner = new_customer(as_operator, client_for)
+    registration = registered(world, anonymous, owner, token)
+    world.deliver_marketplace(notice("license_updated", buyer))
+    (subscription,) = ok(as_operator.get("/v1/subscriptions", params={"account": account["id"]}))["data"]
+    start = datetime.fromisoformat(subscription["created"]).replace(minute=0, second=0)
+    # The hourly passes, one an hour (as the billing run hands them to the worker); AWS refuses eight calls
+    world.marketplace.failures = 8
+    for n in range(1, 13):
+        meter_usage(
+            world.store, world.usage, world.marketplace, registration["id"], start + timedelta(hours=n, minutes=5)
+        )
+    hours = world.store.metering_hours(subscription["id"], start, start + timedelta(hours=12))
+    statuses = [h.status.value for h in hours]
+    assert len(statuses) == 12  # every hour accounted for, none lost silently
+    assert statuses[:3] == ["expired"] * 3  # retried until AWS would refuse them (6 hours late)
+    assert set(statuses[3:]) == {"sent"}
+    assert len([k for k in world.marketplace.metered if k[1] == "api_calls"]) == 9

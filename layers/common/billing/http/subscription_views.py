@@ -112,6 +112,11 @@ class SubscriptionView(BaseModel):
     discount: dict[str, Any] | None
     managed_by: str | None
     tags: dict[str, str] = Field(description="Cost allocation tags of its recurring items.")
+    marketplace: dict[str, Any] | None = Field(
+        default=None,
+        description="managed_by aws_marketplace: license_arn, entitlements {dimension: quantity} and "
+        "free_trial as AWS gives them (read-only here: change them in AWS Marketplace).",
+    )
     pending_proration_lines: int
     scheduled_change: list[ItemView] | None
     created: str
@@ -152,6 +157,13 @@ class SubscriptionView(BaseModel):
             discount=discount,
             managed_by=subscription.managed_by,
             tags=dict(subscription.tags),
+            marketplace=None
+            if subscription.marketplace_terms is None
+            else {
+                "license_arn": subscription.marketplace_terms.license_arn,
+                "entitlements": dict(subscription.marketplace_terms.entitlements),
+                "free_trial": subscription.marketplace_terms.free_trial,
+            },
             pending_proration_lines=len(subscription.pending_lines),
             scheduled_change=items(subscription.scheduled_items) if subscription.scheduled_items else None,
             created=isoformat(subscription.created),

@@ -74,6 +74,8 @@ def meter_usage(
         if subscription is None:
             return done
         record = _claimed(store, registration, subscription, usage, hour, now)
+        if record.status is HourStatus.PENDING and now - (hour + HOUR) >= LATEST_ACCEPTED:
+            record = _expire(store, record)  # failed sends until AWS would refuse it: reported, not sent
         if record.status is HourStatus.PENDING:
             record = _send(store, gateway, registration, record)
             if record.status is HourStatus.PENDING:
@@ -106,6 +108,12 @@ def _claimed(
     )
     store.commit(WriteBatch(metering_hours=[record]))  # version 0: a concurrent pass loses, and reads it
     return replace(record, version=1)
+
+
+def _expire(store: BillingStore, record: MeteringHour) -> MeteringHour:
+    expired = replace(record, status=HourStatus.EXPIRED)
+    store.commit(WriteBatch(metering_hours=[expired]))
+    return replace(expired, version=expired.version + 1)
 
 
 def _send(

@@ -26,7 +26,7 @@ from billing.marketplace.ports import MarketplaceGateway
 from billing.marketplace.standing import standing_of
 from billing.ports import PageRequest
 from billing.subscriptions.engine.create_subscription import NewItem, create_subscription
-from billing.subscriptions.models import Subscription, SubscriptionItem, SubscriptionStatus
+from billing.subscriptions.models import MarketplaceTerms, Subscription, SubscriptionItem, SubscriptionStatus
 
 if TYPE_CHECKING:  # the joined store names parts of every package
     from billing.store import BillingStore
@@ -60,9 +60,14 @@ def reconcile_purchase(
     if not standing.active:
         return subscription
     entitlements = _entitlements(gateway, registration)
+    terms = MarketplaceTerms(
+        registration.customer.license_arn,
+        tuple(sorted((e.dimension, e.quantity) for e in entitlements)),
+        standing.free_trial,
+    )
     if subscription is None:
-        return _start(store, registration, entitlements, now)
-    return _follow(store, registration, subscription, entitlements, now)
+        return _start(store, registration, entitlements, terms, now)
+    return _follow(store, registration, subscription, entitlements, terms, now)
 
 
 def _entitlements(gateway: MarketplaceGateway, registration: Registration) -> list[Entitlement]:
@@ -120,7 +125,11 @@ def _detail(registration: Registration, subscription: Subscription) -> dict[str,
 
 
 def _start(
-    store: BillingStore, registration: Registration, entitlements: list[Entitlement], now: datetime
+    store: BillingStore,
+    registration: Registration,
+    entitlements: list[Entitlement],
+    terms: MarketplaceTerms,
+    now: datetime,
 ) -> Subscription | None:
     items = _items(store, registration, entitlements)
     if not items or registration.account_id is None:
@@ -132,7 +141,7 @@ def _start(
         [NewItem(item_id, price, quantity) for item_id, price, quantity in items],
         now=now,
         managed_by=MANAGED_BY,
-    ).subscription
+    ).subscription.evolve(marketplace_terms=terms)
     event = DomainEvent(
         id=f"subscription.created:{subscription_id}",
         type=EventType.SUBSCRIPTION_CREATED,
@@ -151,16 +160,17 @@ def _follow(
     registration: Registration,
     subscription: Subscription,
     entitlements: list[Entitlement],
+    terms: MarketplaceTerms,
     now: datetime,
 ) -> Subscription:
     if subscription.status is SubscriptionStatus.CANCELED:
         return subscription
     wanted = _items(store, registration, entitlements)
     current = {(item.id, item.price.id, item.quantity) for item in subscription.items}
-    if not wanted or {(i, p.id, q) for i, p, q in wanted} == current:
+    if not wanted or ({(i, p.id, q) for i, p, q in wanted} == current and subscription.marketplace_terms == terms):
         return subscription
     items = tuple(SubscriptionItem(item_id, price, quantity) for item_id, price, quantity in wanted)
-    updated = subscription.evolve(items=items)
+    updated = subscription.evolve(items=items, marketplace_terms=terms)
     pairs = ",".join(f"{e.dimension}={e.quantity}" for e in sorted(entitlements, key=lambda e: e.dimension))
     version = _digest(pairs)
     detail = _detail(registration, updated)

@@ -58,6 +58,15 @@ class SubscriptionItem:
 
 
 @dataclass(frozen=True, slots=True)
+class MarketplaceTerms:
+    """What the marketplace billing a subscription says it includes: shown here, billed there."""
+
+    license_arn: str | None
+    entitlements: tuple[tuple[str, int], ...]  # (dimension, quantity), sorted
+    free_trial: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Subscription:
     id: str
     account_id: str
@@ -81,6 +90,7 @@ class Subscription:
     granularity: Granularity = Granularity.DAY
     managed_by: str | None = None  # "aws_marketplace": read-only here
     tags: tuple[tuple[str, str], ...] = ()  # sorted (key, value) pairs: chargeback of its recurring items
+    marketplace_terms: MarketplaceTerms | None = None  # managed_by a marketplace: its entitlements, trial
     referral_code: str | None = None  # the referral code it was bought with: its referrer is credited once
     trial_ending_notified: bool = False
     latest_invoice: str | None = None  # the id of the last invoice drafted for it (Stripe's latest_invoice)
