@@ -232,6 +232,91 @@ def renewal_requests(backend: Any, subscription: dict[str, Any], rows: list[tupl
         rows.append((function, " ".join(f"{s} x{n}" for s, n in sorted(services.items())) or "-"))
 
 
+# List prices, us-east-1, on-demand (DynamoDB after its November 2024 halving), read 2026-12.
+PRICE_PER_MILLION = {
+    "dynamodb_write_units": 0.625,
+    "dynamodb_reads": 0.125,
+    "sqs": 0.40,
+    "events": 1.00,
+    "lambda": 0.20,
+}
+LAMBDA_GB_SECOND = 0.0000133334  # arm64
+MARKETPLACE_HOURS = 24  # measured, then scaled to a 30-day month
+
+
+def marketplace_month(backend: Any, session: Any) -> list[str]:
+    """One metered AWS Marketplace subscription's hourly metering, measured over a day of the local clock
+    and scaled to a month: AWS requests per function, and their cost at list prices."""
+    from datetime import timedelta
+
+    from tests.builders import french_company
+
+    base = backend.url
+    product = session.post(base + "/v1/products", json={"name": "Bench marketplace"}, timeout=30).json()
+    price = {
+        "product": product["id"], "currency": "EUR", "unit_amount": 1, "lookup_key": "bench_calls",
+        "recurring": {"interval": "month", "usage_type": "metered", "meter": {"event_name": "bench_calls"}},
+    }  # fmt: skip
+    session.post(base + "/v1/prices", json=price, timeout=30).raise_for_status()
+    buyer = session.post(base + "/_local/marketplace/buyers", json={"product_code": "bench"}, timeout=30).json()
+    answer = session.post(
+        base + "/marketplace/register", data={"x-amzn-marketplace-token": buyer["token"]}, allow_redirects=False,
+        timeout=30,
+    )  # fmt: skip
+    registration = answer.headers["Location"].split("registration=")[1].split("&")[0]
+    account = session.post(base + "/v1/accounts", json=french_company(), timeout=30).json()
+    session.post(
+        f"{base}/v1/marketplace/registrations/{registration}/link", json={"account": account["id"]}, timeout=30
+    ).raise_for_status()
+    detail = {
+        "license": {"arn": buyer["LicenseArn"]},
+        "product": {"code": "bench"},
+        "agreement": {"id": f"agmt-{registration}"},
+        "acceptor": {"accountId": buyer["CustomerAWSAccountId"]},
+    }
+    license_updated = {
+        "id": f"bench-{registration}",
+        "source": "aws.agreement-marketplace",
+        "time": "2026-12-04T00:00:00Z",
+        "detail-type": "License Updated - Manufacturer",
+        "detail": detail,
+    }
+    session.post(base + "/_local/marketplace/events", json=license_updated, timeout=30).raise_for_status()
+    now = backend.triggers.clock.now()
+    backend.triggers.advance_to(now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1, minutes=1))
+    start = backend.triggers.clock.now()
+    with aws_requests.counting() as calls, aws_requests.counting_writes() as writes:
+        backend.triggers.advance_to(start + timedelta(hours=MARKETPLACE_HOURS))
+    scale = 30 * 24 / MARKETPLACE_HOURS
+    by_function: dict[str, collections.Counter[str]] = {}
+    for function, service, operation in calls:
+        by_function.setdefault(function, collections.Counter())[f"{service}:{operation}"] += 1
+    lines = []
+    reads = sqs = events = 0.0
+    for function in ("billing_run", "billing_worker"):
+        counted = by_function.get(function, collections.Counter())
+        shown = " ".join(f"{op} x{n * scale:,.0f}" for op, n in sorted(counted.items()))
+        lines.append(f"{function:<16} {shown or '-'}")
+        reads += sum(n for op, n in counted.items() if op.split(":")[1] in ("GetItem", "Query", "BatchGetItem"))
+        sqs += sum(n for op, n in counted.items() if op.startswith("sqs:")) * 3  # send, then receive and delete
+        events += sum(n for op, n in counted.items() if op.startswith("events:"))
+    invocations = 2.0 * MARKETPLACE_HOURS  # the hourly run, and the worker on its message
+    write_units = sum(units for function, units in writes if function in ("billing_run", "billing_worker"))
+    cost = (
+        write_units * PRICE_PER_MILLION["dynamodb_write_units"]
+        + reads * PRICE_PER_MILLION["dynamodb_reads"]
+        + sqs * PRICE_PER_MILLION["sqs"]
+        + events * PRICE_PER_MILLION["events"]
+        + invocations * PRICE_PER_MILLION["lambda"]
+    ) / 1e6 * scale + invocations * scale * 0.2 * 0.5 * LAMBDA_GB_SECOND  # 200 ms at 512 MB each
+    lines.append(
+        f"per month: {write_units * scale:,.0f} DynamoDB write units, {reads * scale:,.0f} reads, "
+        f"{sqs * scale:,.0f} SQS requests, {invocations * scale:,.0f} invocations: ${cost:.4f} "
+        f"(BatchMeterUsage costs nothing; the hourly run's DUE queries are shared by every object)"
+    )
+    return lines
+
+
 def charge_requests(backend: Any, session: Any, rows: list[tuple[str, str, str]]) -> None:
     """One automatic charge that succeeds: Stripe calls and DynamoDB requests of the payments function,
     then the same for Stripe's webhook about it (which finds the payment booked and writes nothing)."""
@@ -290,6 +375,7 @@ def charge_requests(backend: Any, session: Any, rows: list[tuple[str, str, str]]
 
 
 def api_request_counts(
+    marketplace_rows: list[str],
     usage_rows: list[tuple[str, int, int, float]],
     renewal_rows: list[tuple[str, str]],
     charge_rows: list[tuple[str, str, str]],
@@ -367,6 +453,7 @@ def api_request_counts(
         costly = session.post(base + "/v1/accounts", json=french_company(), timeout=30).json()
         cost_read_requests(measure, costly["id"])
         renewal_requests(backend, subscription, renewal_rows)
+        marketplace_rows.extend(marketplace_month(backend, session))
         charge_requests(backend, session, charge_rows)
     finally:
         backend.stop()
@@ -392,7 +479,8 @@ def main() -> None:
     renewal_rows: list[tuple[str, str]] = []
     charge_rows: list[tuple[str, str, str]] = []
     cold_rows: list[tuple[str, float, float, float, str]] = []
-    all_rows = api_request_counts(usage_rows, renewal_rows, charge_rows, cold_rows)
+    marketplace_rows: list[str] = []
+    all_rows = api_request_counts(marketplace_rows, usage_rows, renewal_rows, charge_rows, cold_rows)
     daily_batches = [row for row in all_rows if ", day " in row[0]]
     for label, auth_count, _, api_count, api_ops in all_rows:
         if ", day " not in label:
@@ -432,6 +520,13 @@ def main() -> None:
     print("One renewal to a finalized, emailed invoice PDF (2 hourly runs): AWS requests per function")
     for function, services in renewal_rows:
         print(f"{function:<16} {services}")
+    print()
+    print(
+        f"One metered AWS Marketplace subscription-month: hourly BatchMeterUsage through the billing run "
+        f"(measured over {MARKETPLACE_HOURS} local hours, scaled to 30 days)"
+    )
+    for line in marketplace_rows:
+        print(line)
     print()
     print("One successful automatic charge, payments function: Stripe calls and DynamoDB requests")
     for label, stripe_calls, dynamodb in charge_rows:

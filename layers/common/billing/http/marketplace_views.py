@@ -46,7 +46,7 @@ class RegistrationView(BaseModel):
         )
 
 
-class AllocationView(BaseModel):
+class MeteringAllocationView(BaseModel):
     tags: dict[str, str]
     quantity: int
 
@@ -54,7 +54,7 @@ class AllocationView(BaseModel):
 class MeteredDimensionView(BaseModel):
     dimension: str = Field(description="The AWS Marketplace dimension (the price's lookup_key).")
     quantity: int = Field(description="Whole units reported for the hour.")
-    allocations: list[AllocationView] = Field(description="Shares by tag set, summing to the quantity.")
+    allocations: list[MeteringAllocationView] = Field(description="Shares by tag set, summing to the quantity.")
     metering_record_id: str | None = Field(description="AWS's MeteringRecordId once accepted.")
     status: str | None = Field(description="AWS's answer: Success, DuplicateRecord, CustomerNotSubscribed.")
 
@@ -75,7 +75,7 @@ class MeteringHourView(BaseModel):
                 MeteredDimensionView(
                     dimension=d.dimension,
                     quantity=d.quantity,
-                    allocations=[AllocationView(tags=dict(a.tags), quantity=a.quantity) for a in d.allocations],
+                    allocations=[MeteringAllocationView(tags=dict(a.tags), quantity=a.quantity) for a in d.allocations],
                     metering_record_id=d.metering_record_id,
                     status=d.status,
                 )
