@@ -221,6 +221,15 @@ def first_events(operator_key: str) -> dict[str, dict[str, Any]]:
         "documents": sqs({"detail-type": "receipt.created", "detail": {"receipt": "rcpt_bench_missing"}}),
         "payments": sqs({"kind": "bench"}),
         "webhook_delivery": sqs({"event": "evt_bench_missing", "endpoint": "we_bench_missing"}),
+        "marketplace": sqs(
+            {
+                "id": "bench-notice",
+                "source": "aws.agreement-marketplace",
+                "detail-type": "Purchase Agreement Created - Manufacturer",
+                "time": "2026-12-04T00:00:00Z",
+                "detail": {"agreement": {"id": "agmt-bench"}, "acceptor": {"accountId": "111122223333"}},
+            }
+        ),
     }
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from infra.manifest import FUNCTIONS
 from infra.packaging import LAMBDA_PYTHON, host_wheels, lambda_python
-from tests.infra.bundle import backend_env, deployed_tracing_env, probe, synthesize_bundle
+from tests.infra.bundle import backend_env, deployed_tracing_env, first_events, probe, synthesize_bundle
 
 pytestmark = pytest.mark.infra
 PYTHON = lambda_python()
@@ -43,6 +43,8 @@ def test_the_layer_carries_python313_bytecode_only(bundle):
 @needs_python
 def test_the_bundle_is_the_manifest(bundle):
     assert set(bundle.functions) == {f.name for f in FUNCTIONS}
+    # `make bench` times each function's first invocation with one of these.
+    assert set(first_events("bk_bench")) == {f.name for f in FUNCTIONS}
 
 
 @needs_python
