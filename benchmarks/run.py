@@ -244,9 +244,28 @@ LAMBDA_GB_SECOND = 0.0000133334  # arm64
 MARKETPLACE_HOURS = 24  # measured, then scaled to a 30-day month
 
 
-def marketplace_month(backend: Any, session: Any) -> list[str]:
-    """One metered AWS Marketplace subscription's hourly metering, measured over a day of the local clock
-    and scaled to a month: AWS requests per function, and their cost at list prices."""
+def marketplace_month() -> list[str]:
+    """One metered AWS Marketplace subscription's hourly metering, alone on a backend of its own (nothing
+    else falls due), measured over a day of the local clock and scaled to a month: AWS requests per
+    function, and their cost at list prices."""
+    import requests
+
+    from local.backend import LocalBackend
+    from local.gateway import LocalFunction
+
+    aws_requests.install()
+    original_invoke = label_functions()
+    backend = LocalBackend(table_prefix="billing-bench-marketplace").start()
+    try:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {backend.operator_key}"
+        return _marketplace_month(backend, session)
+    finally:
+        backend.stop()
+        LocalFunction.invoke = original_invoke  # type: ignore[method-assign]
+
+
+def _marketplace_month(backend: Any, session: Any) -> list[str]:
     from datetime import timedelta
 
     from tests.builders import french_company
@@ -374,8 +393,24 @@ def charge_requests(backend: Any, session: Any, rows: list[tuple[str, str, str]]
         StripeGateway._call = original_call  # type: ignore[method-assign]
 
 
+def label_functions() -> Any:
+    """Count AWS requests per local function from now on; returns the invoke to restore."""
+    from local.gateway import LocalFunction
+
+    original_invoke = LocalFunction.invoke
+
+    def labelled_invoke(self: LocalFunction, event: dict) -> object:
+        token = aws_requests.current_label.set(self.name)
+        try:
+            return original_invoke(self, event)
+        finally:
+            aws_requests.current_label.reset(token)
+
+    LocalFunction.invoke = labelled_invoke  # type: ignore[method-assign]
+    return original_invoke
+
+
 def api_request_counts(
-    marketplace_rows: list[str],
     usage_rows: list[tuple[str, int, int, float]],
     renewal_rows: list[tuple[str, str]],
     charge_rows: list[tuple[str, str, str]],
@@ -388,16 +423,7 @@ def api_request_counts(
     from tests.builders import french_company
 
     aws_requests.install()
-    original_invoke = LocalFunction.invoke
-
-    def labelled_invoke(self: LocalFunction, event: dict) -> object:
-        token = aws_requests.current_label.set(self.name)
-        try:
-            return original_invoke(self, event)
-        finally:
-            aws_requests.current_label.reset(token)
-
-    LocalFunction.invoke = labelled_invoke  # type: ignore[method-assign]
+    original_invoke = label_functions()
     backend = LocalBackend(table_prefix="billing-bench").start()
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {backend.operator_key}"
@@ -453,7 +479,6 @@ def api_request_counts(
         costly = session.post(base + "/v1/accounts", json=french_company(), timeout=30).json()
         cost_read_requests(measure, costly["id"])
         renewal_requests(backend, subscription, renewal_rows)
-        marketplace_rows.extend(marketplace_month(backend, session))
         charge_requests(backend, session, charge_rows)
     finally:
         backend.stop()
@@ -479,8 +504,8 @@ def main() -> None:
     renewal_rows: list[tuple[str, str]] = []
     charge_rows: list[tuple[str, str, str]] = []
     cold_rows: list[tuple[str, float, float, float, str]] = []
-    marketplace_rows: list[str] = []
-    all_rows = api_request_counts(marketplace_rows, usage_rows, renewal_rows, charge_rows, cold_rows)
+    all_rows = api_request_counts(usage_rows, renewal_rows, charge_rows, cold_rows)
+    marketplace_rows = marketplace_month()
     daily_batches = [row for row in all_rows if ", day " in row[0]]
     for label, auth_count, _, api_count, api_ops in all_rows:
         if ", day " not in label:
