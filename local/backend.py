@@ -79,6 +79,14 @@ class LocalBackend:
         self._server = serve(gateway, LOOPBACK, self.port)
         self.port = self._server.server_address[1]
         self.url = f"http://{LOOPBACK}:{self.port}"
+        # A buyer registered through /marketplace/register lands here (a seller's page, deployed).
+        self._set_env(
+            {
+                "BILLING_MARKETPLACE_LANDING_URL": os.environ.get(
+                    "BILLING_MARKETPLACE_LANDING_URL", f"{self.url}/v1/docs"
+                )
+            }
+        )
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         register_stripe_webhook(
             self._emulators.stripe_endpoint, f"{self.url}/webhooks/stripe", self.resources["stripe-webhook-secret"]
