@@ -13,18 +13,15 @@ figures; the exit status says whether all held.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
-import os
-import sys
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import requests
 
-from local.replay_seed_stories import TIMEOUT, Local, euros
+from local.replay_seed_stories import TIMEOUT, Local, euros, run_script
 
 TIERS = [
     {"up_to": 5, "unit_amount_decimal": "700"},
@@ -163,23 +160,7 @@ def _emails(local: Local, account: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('BILLING_PORT', '3000')}")
-    parser.add_argument(
-        "--key", default=os.environ.get("BILLING_OPERATOR_KEY"), help="the operator key make run printed"
-    )
-    arguments = parser.parse_args()
-    if not arguments.key:
-        raise SystemExit("Give the operator key make run printed: --key bk_... (or BILLING_OPERATOR_KEY)")
-    try:
-        local = tour(arguments.url, arguments.key)
-    except requests.ConnectionError as error:
-        raise SystemExit(f"No backend answers at {arguments.url}: start `make run` first.") from error
-    failed = [label for label, held in local.checks if not held]
-    print(
-        f"\n{len(local.checks) - len(failed)}/{len(local.checks)} checks held" + (f"; not: {failed}" if failed else "")
-    )
-    sys.exit(1 if failed else 0)
+    run_script(__doc__ or "", tour)
 
 
 if __name__ == "__main__":

@@ -15,10 +15,7 @@ billing run and the worker). Each step checks its figures; the exit status says 
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import sys
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -27,7 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from local.replay_seed_stories import TIMEOUT, Local
+from local.replay_seed_stories import TIMEOUT, Local, run_script
 
 FIXTURES = Path(__file__).parent.parent / "tests" / "fixtures" / "marketplace"
 PRODUCT_CODE = "prod-local-cloud"
@@ -185,23 +182,7 @@ def tour(url: str, operator_key: str) -> Local:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('BILLING_PORT', '3000')}")
-    parser.add_argument(
-        "--key", default=os.environ.get("BILLING_OPERATOR_KEY"), help="the operator key make run printed"
-    )
-    arguments = parser.parse_args()
-    if not arguments.key:
-        raise SystemExit("Give the operator key make run printed: --key bk_... (or BILLING_OPERATOR_KEY)")
-    try:
-        local = tour(arguments.url, arguments.key)
-    except requests.ConnectionError as error:
-        raise SystemExit(f"No backend answers at {arguments.url}: start `make run` first.") from error
-    failed = [label for label, held in local.checks if not held]
-    print(
-        f"\n{len(local.checks) - len(failed)}/{len(local.checks)} checks held" + (f"; not: {failed}" if failed else "")
-    )
-    sys.exit(1 if failed else 0)
+    run_script(__doc__ or "", tour)
 
 
 if __name__ == "__main__":

@@ -301,8 +301,10 @@ def replay(url: str, operator_key: str) -> Local:
     return local
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run_script(description: str, play: Callable[[str, str], Local]) -> None:
+    """What every `make run` companion script does around its play: arguments, the operator key, the
+    checks' summary and the exit status (1 if a check did not hold)."""
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
     parser.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('BILLING_PORT', '3000')}")
     parser.add_argument(
         "--key", default=os.environ.get("BILLING_OPERATOR_KEY"), help="the operator key make run printed"
@@ -310,12 +312,19 @@ def main() -> None:
     arguments = parser.parse_args()
     if not arguments.key:
         raise SystemExit("Give the operator key make run printed: --key bk_... (or BILLING_OPERATOR_KEY)")
-    local = replay(arguments.url, arguments.key)
+    try:
+        local = play(arguments.url, arguments.key)
+    except requests.ConnectionError as error:
+        raise SystemExit(f"No backend answers at {arguments.url}: start `make run` first.") from error
     failed = [label for label, held in local.checks if not held]
     print(
         f"\n{len(local.checks) - len(failed)}/{len(local.checks)} checks held" + (f"; not: {failed}" if failed else "")
     )
     sys.exit(1 if failed else 0)
+
+
+def main() -> None:
+    run_script(__doc__ or "", replay)
 
 
 if __name__ == "__main__":
