@@ -13,10 +13,15 @@ if TYPE_CHECKING:  # the joined store names parts of every package
 
 
 def get_budget(
-    store: BillingStore, principal: Principal, budget_id: str, permission: Permission = Permission.BILLING_READ
+    store: BillingStore,
+    principal: Principal,
+    account_id: str,
+    budget_id: str,
+    permission: Permission = Permission.BILLING_READ,
 ) -> Budget:
+    """The account's budget; another account's, or a deleted one, does not exist for the caller."""
     budget = store.get_budget(budget_id)
-    if budget is None or budget.deleted:
+    if budget is None or budget.deleted or budget.account_id != account_id:
         raise NotFoundError(ErrorCode.BUDGET_NOT_FOUND, f"No budget {budget_id}.", "budget_id")
     try:
         require_access(principal, budget.account_id, permission)

@@ -18,6 +18,7 @@ from billing.periods import Period
 from billing.subscriptions.models import Subscription
 from billing.usage.aggregate_usage import aggregate, events_in
 from billing.usage.models import DailyUsage, Tags, UsageEvent
+from billing.usage.rate_usage import quantity_weights
 
 # Sum and count add up day by day; max, latest and unique_count do not, so their days come from events.
 ADDITIVE = (Aggregation.SUM, Aggregation.COUNT)
@@ -91,7 +92,7 @@ def _additive(
     quantities = [Decimal(day.events) if counts else day.quantity for day in days]
     quantity = sum(quantities, Decimal(0))
     total = amount(price, quantity) if price else 0
-    shares = allocate(total, _weights(quantities))
+    shares = allocate(total, quantity_weights(quantities))
     currency = price.currency if price else subscription.currency
     rows = tuple(
         PricedDay(d.day, d.subscription_id, d.meter, d.tags, q, d.events, share, currency, period)
@@ -133,8 +134,3 @@ def _from_events(
         for (day, tags), share in zip(keys, shares, strict=True)
     )
     return PeriodUsage(subscription.id, meter.event_name, price, period, quantity, total, rows)
-
-
-def _weights(quantities: list[Decimal]) -> list[int]:
-    # allocate() takes integers: quantities carry at most 6 decimals.
-    return [int(q.scaleb(6)) for q in quantities]

@@ -122,14 +122,21 @@ def summarize_account_usage(
 
 
 @dataclass
-class _Sum:
+class CostSum:
+    """Days added up into one row."""
+
     quantity: Decimal = Decimal(0)
     events: int = 0
     cost: int = 0
 
+    def add(self, day: PricedDay) -> None:
+        self.quantity += day.quantity
+        self.events += day.events
+        self.cost += day.cost
+
 
 def group_rows(days: Sequence[PricedDay], granularity: Granularity, group_by: GroupBy) -> list[CostRow]:
-    sums: dict[tuple[str, str, str | None, str | None, tuple[str, str | None] | None], _Sum] = defaultdict(_Sum)
+    sums: dict[tuple[str, str, str | None, str | None, tuple[str, str | None] | None], CostSum] = defaultdict(CostSum)
     for day in days:
         bucket = day.day.isoformat() if granularity is Granularity.DAY else day.day.isoformat()[:7]
         tag = None
@@ -137,10 +144,7 @@ def group_rows(days: Sequence[PricedDay], granularity: Granularity, group_by: Gr
             tag = (group_by.tag_key, dict(day.tags).get(group_by.tag_key))
         meter = day.meter if group_by.meter else None
         subscription = day.subscription_id if group_by.subscription else None
-        total = sums[(bucket, day.currency, meter, subscription, tag)]
-        total.quantity += day.quantity
-        total.events += day.events
-        total.cost += day.cost
+        sums[(bucket, day.currency, meter, subscription, tag)].add(day)
     rows = [
         CostRow(bucket, currency, total.quantity, total.events, total.cost, meter, subscription, tag)
         for (bucket, currency, meter, subscription, tag), total in sums.items()

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the joined store names parts of every package
 def update_budget(
     store: BillingStore,
     principal: Principal,
+    account_id: str,
     budget_id: str,
     name: str | None = None,
     scope: BudgetScope | None = None,
@@ -30,7 +31,7 @@ def update_budget(
     amount: int | None = None,
     quantity: Decimal | None = None,
 ) -> Budget:
-    budget = get_budget(store, principal, budget_id, Permission.BILLING_MANAGE)
+    budget = get_budget(store, principal, account_id, budget_id, Permission.BILLING_MANAGE)
     if scope is not None:
         check_scope(store, budget.account_id, scope)
     limit_changed = amount is not None or quantity is not None
@@ -47,6 +48,6 @@ def update_budget(
 
 
 @retried_on_conflict
-def delete_budget(store: BillingStore, principal: Principal, budget_id: str) -> None:
-    budget = get_budget(store, principal, budget_id, Permission.BILLING_MANAGE)
+def delete_budget(store: BillingStore, principal: Principal, account_id: str, budget_id: str) -> None:
+    budget = get_budget(store, principal, account_id, budget_id, Permission.BILLING_MANAGE)
     store.commit(WriteBatch(budgets=[replace(budget, deleted=True)]))

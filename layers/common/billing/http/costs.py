@@ -14,13 +14,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import AwareDatetime
 
 from billing.costs.allocate_costs import CostAllocation, allocate_costs, parse_month, parse_tag_key
-from billing.costs.budgets import Budget, Threshold
+from billing.costs.budgets import Threshold
 from billing.costs.create_budget import create_budget
 from billing.costs.forecast_costs import forecast_costs
 from billing.costs.get_budget import get_budget, list_budgets
 from billing.costs.summarize_account_usage import CostRow, Granularity, GroupBy, summarize_account_usage
 from billing.costs.update_budget import delete_budget, update_budget
-from billing.errors import ErrorCode, NotFoundError
 from billing.http.account_views import ACCOUNT_ID_PATTERN
 from billing.http.cost_views import (
     AccountUsageSummaryView,
@@ -156,7 +155,7 @@ def get_budget_route(account_id: ACCOUNT_ID, budget_id: BUDGET_ID) -> BudgetView
 
     Errors: ``budget_not_found``.
     """
-    return BudgetView.of(_budget_of(account_id, budget_id))
+    return BudgetView.of(get_budget(services(router).store, caller(router), account_id, budget_id))
 
 
 @router.patch("/v1/accounts/<account_id>/budgets/<budget_id>", security=BEARER, tags=["Cost management"])
@@ -165,10 +164,10 @@ def patch_budget(account_id: ACCOUNT_ID, budget_id: BUDGET_ID, body: BudgetChang
 
     Errors: ``budget_not_found``, ``permission_denied``, ``invalid_budget``, ``subscription_not_found``.
     """
-    _budget_of(account_id, budget_id)
     budget = update_budget(
         services(router).store,
         caller(router),
+        account_id,
         budget_id,
         body.name,
         body.scope.to_scope() if body.scope else None,
@@ -187,8 +186,7 @@ def delete_budget_route(account_id: ACCOUNT_ID, budget_id: BUDGET_ID) -> Respons
 
     Errors: ``budget_not_found``, ``permission_denied``.
     """
-    _budget_of(account_id, budget_id)
-    delete_budget(services(router).store, caller(router), budget_id)
+    delete_budget(services(router).store, caller(router), account_id, budget_id)
     return Response(status_code=204)
 
 
@@ -245,13 +243,6 @@ def _allocation_csv(allocation: CostAllocation) -> str:
                 ]
             )
     return out.getvalue()
-
-
-def _budget_of(account_id: str, budget_id: str) -> Budget:
-    budget = get_budget(services(router).store, caller(router), budget_id)
-    if budget.account_id != account_id:
-        raise NotFoundError(ErrorCode.BUDGET_NOT_FOUND, f"No budget {budget_id}.", "budget_id")
-    return budget
 
 
 def _rows_csv(rows: tuple[CostRow, ...]) -> str:

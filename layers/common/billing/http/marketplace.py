@@ -4,6 +4,7 @@ to an account."""
 from __future__ import annotations
 
 import base64
+import binascii
 from typing import Annotated
 from urllib.parse import parse_qs, urlencode
 
@@ -37,7 +38,10 @@ def post_marketplace_register() -> Response[None]:
     event = router.current_event
     raw = event.body or ""
     if event.is_base64_encoded:
-        raw = base64.b64decode(raw).decode("utf-8", "replace")
+        try:
+            raw = base64.b64decode(raw, validate=True).decode("utf-8", "replace")
+        except binascii.Error:
+            raw = ""  # no readable token: refused as missing (400), not a 500
     token = (parse_qs(raw).get(TOKEN_FIELD) or [""])[0]
     s = services(router)
     registered = register_buyer(s.store, s.marketplace(), s.clock, token)

@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP
 from typing import TYPE_CHECKING
 
 from billing.batch import WriteBatch
+from billing.errors import ConflictError
 from billing.marketplace.models import Allocation, HourStatus, MeteredDimension, MeteringHour, Registration
 from billing.marketplace.ports import MarketplaceGateway
 from billing.money import allocate
@@ -24,6 +25,7 @@ from billing.subscriptions.models import Subscription
 from billing.usage.aggregate_usage import aggregate, aggregate_by_tags, events_in
 from billing.usage.models import UsageEvent
 from billing.usage.ports import UsageStore
+from billing.usage.rate_usage import quantity_weights
 
 if TYPE_CHECKING:  # the joined store names parts of every package
     from billing.store import BillingStore
@@ -50,8 +52,9 @@ def metered_dimensions(subscription: Subscription, events: list[UsageEvent], hou
         allocations: tuple[Allocation, ...] = ()
         by_tags = aggregate_by_tags(kept, price.meter)
         if any(tags for tags in by_tags) and quantity > 0:
-            weights = [int(q.scaleb(6)) for q in by_tags.values()]
-            parts = allocate(quantity, weights)  # whole units summing to the quantity, as AWS requires
+            parts = allocate(
+                quantity, quantity_weights(list(by_tags.values()))
+            )  # whole units summing to the quantity, as AWS requires
             allocations = tuple(Allocation(tags, part) for tags, part in zip(by_tags, parts, strict=True) if part)
         found.append(MeteredDimension(price.lookup_key, quantity, allocations))
     return found
@@ -106,7 +109,10 @@ def _claimed(
         tuple(metered_dimensions(subscription, events, hour)),
         status,
     )
-    store.commit(WriteBatch(metering_hours=[record]))  # version 0: a concurrent pass loses, and reads it
+    try:
+        store.commit(WriteBatch(metering_hours=[record]))  # version 0: claimed once
+    except ConflictError:
+        return store.metering_hours(subscription.id, hour, hour + HOUR)[0]  # a concurrent pass claimed it
     return replace(record, version=1)
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from billing.accounts.access import Principal
 from billing.accounts.ports import AccountRepository
 from billing.costs.account_usage import account_usage
-from billing.costs.summarize_account_usage import day_span
+from billing.costs.summarize_account_usage import CostSum, day_span
 from billing.errors import ErrorCode, NotFoundError
 from billing.subscriptions.get_subscription import readable_subscription
 from billing.usage.models import Tags
@@ -49,15 +49,12 @@ def summarize_usage(
     if account is None:
         raise NotFoundError(ErrorCode.SUBSCRIPTION_NOT_FOUND, f"No subscription {subscription_id}.", "subscription")
     first, last = day_span(start, end, ZoneInfo(account.profile.time_zone))
-    sums: dict[tuple[date, str, Tags, str], list[int | Decimal]] = defaultdict(lambda: [Decimal(0), 0, 0])
+    sums: dict[tuple[date, str, Tags, str], CostSum] = defaultdict(CostSum)
     for period in account_usage(store, usage, account, first, last).periods:
         for day in period.days:
             if day.subscription_id == subscription_id and first <= day.day <= last:
-                total = sums[(day.day, day.meter, day.tags if by_tags else (), day.currency)]
-                total[0] += day.quantity
-                total[1] += day.events
-                total[2] += day.cost
+                sums[(day.day, day.meter, day.tags if by_tags else (), day.currency)].add(day)
     return [
-        UsageRow(day, meter, tags, Decimal(quantity), int(events), int(cost), currency)
-        for (day, meter, tags, currency), (quantity, events, cost) in sorted(sums.items())
+        UsageRow(day, meter, tags, total.quantity, total.events, total.cost, currency)
+        for (day, meter, tags, currency), total in sorted(sums.items(), key=lambda entry: entry[0])
     ]

@@ -30,7 +30,7 @@ def usage_line(
     by_tags = aggregate_by_tags(kept, price.meter)
     shares: tuple[TagShare, ...] = ()
     if any(tags for tags in by_tags):
-        weights = _weights(list(by_tags.values()))
+        weights = quantity_weights(list(by_tags.values()))
         parts = allocate(total, weights)
         shares = tuple(TagShare(tags, qty, part) for (tags, qty), part in zip(by_tags.items(), parts, strict=True))
     return InvoiceLine(
@@ -51,8 +51,9 @@ def usage_line(
     )
 
 
-def _weights(quantities: list[Decimal]) -> list[int]:
-    # allocate() takes integers: scale the quantities to a common exponent.
+def quantity_weights(quantities: list[Decimal]) -> list[int]:
+    """Quantities as integer weights for money.allocate (scaled to their common exponent): the same
+    proportions, so an amount is shared among tags, days or allocations alike."""
     exponents = [q.as_tuple().exponent for q in quantities]
     exponent = min((e for e in exponents if isinstance(e, int)), default=0)
     scale = Decimal(10) ** -min(0, exponent)
