@@ -9,7 +9,8 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run stories costs marketplace webhooks test lint types contracts pytest synth bench docs lock clean
+.PHONY: install run stories costs marketplace webhooks test test-moto test-localstack localstack localstack-stop lint types \
+	contracts pytest synth bench docs lock clean
 
 install: $(STAMP)
 
@@ -52,13 +53,33 @@ types: install
 contracts: install
 	$(BIN)/lint-imports
 
-# Two sessions. The fast tiers (unit, scenarios, functional: no socket, no emulator) carry the branch
-# coverage gate on their own; then the tiers that need the emulators (contracts, integration, infra),
-# on two workers (pytest-xdist), each with its own emulators; a file's tests stay on one worker.
+# Three sessions. The fast tiers (unit, scenarios, functional: no socket, no emulator) carry the branch
+# coverage gate on their own. The tiers that need AWS run on LocalStack (installed and started by
+# local/localstack.py, stopped after), then the AWS-facing ones again on moto, which `make run` uses; each
+# on two workers (pytest-xdist), a file's tests on one worker. The last prints both runs' figures per suite.
 FAST_TIERS := tests/unit tests/scenarios tests/functional
+AWS_TIERS := tests/contracts tests/integration
+SUITES := BILLING_SUITE_REPORT=.localstack/suites.jsonl
 pytest: install
 	$(BIN)/pytest -q $(FAST_TIERS) --cov --cov-report=term:skip-covered --cov-fail-under=90
-	$(BIN)/pytest -q -n 2 --dist loadfile --durations=5 tests/contracts tests/integration tests/infra
+	mkdir -p .localstack && rm -f .localstack/suites.jsonl
+	$(SUITES) $(BIN)/python -m local.localstack run -- \
+		$(BIN)/pytest -q -n 2 --dist loadfile --durations=5 $(AWS_TIERS) tests/infra
+	$(SUITES) $(BIN)/pytest -q -n 2 --dist loadfile --durations=5 $(AWS_TIERS)
+
+# The AWS tiers on one emulator only.
+test-moto: install
+	$(BIN)/pytest -q -n 2 --dist loadfile --durations=5 $(AWS_TIERS) tests/infra
+
+test-localstack: install
+	$(BIN)/python -m local.localstack run -- $(BIN)/pytest -q -n 2 --dist loadfile --durations=5 $(AWS_TIERS) tests/infra
+
+# LocalStack without Docker on 127.0.0.1:4566 (`make run` uses it with BILLING_AWS_ENDPOINT), and its stop.
+localstack: install
+	$(BIN)/python -m local.localstack start
+
+localstack-stop: install
+	$(BIN)/python -m local.localstack stop
 
 synth: install
 	$(BIN)/python -m infra.app
@@ -77,4 +98,4 @@ lock: install
 		requirements/runtime.in -o requirements/layer.lock
 
 clean:
-	rm -rf $(VENV) cdk.out .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) cdk.out .mypy_cache .ruff_cache .pytest_cache .localstack

@@ -73,7 +73,9 @@ class LocalBackend:
         aws_endpoint = self._emulators.aws_endpoint
         gateway.local_routes[("GET", "/_local/emails")] = lambda query, _: emails_request(aws_endpoint, query)
         gateway.local_routes[("GET", "/_local/endpoints")] = lambda *_: self.endpoints_answer()
-        gateway.local_routes |= marketplace_routes(aws_endpoint, self.resources["queue:Marketplace"])
+        gateway.local_routes |= marketplace_routes(
+            aws_endpoint, self._emulators.marketplace_endpoint, self.resources["queue:Marketplace"]
+        )
         if self.tick_seconds:
             threading.Thread(target=triggers.tick_forever, args=(self.tick_seconds,), daemon=True).start()
         self._server = serve(gateway, LOOPBACK, self.port)
@@ -97,6 +99,11 @@ class LocalBackend:
     def aws_endpoint_url(self) -> str:
         assert self._emulators is not None
         return self._emulators.aws_endpoint
+
+    @property
+    def marketplace_endpoint_url(self) -> str:
+        assert self._emulators is not None
+        return self._emulators.marketplace_endpoint
 
     @property
     def stripe_endpoint_url(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import os
 import socket
@@ -12,6 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,24 +124,55 @@ def _snapshot_tables_once_per_transaction(backend: Any, lock: threading.RLock) -
 
 
 class MotoWithMailbox(ThreadedMotoServer):
-    """moto's threaded server, its app wrapped to answer LocalStack's ``/_aws/ses`` too (local/mailbox.py) and
-    Marketplace's ResolveCustomer and GetEntitlements (local/marketplace.py).
+    """moto's threaded server, its app wrapped to answer LocalStack's ``/_aws/ses`` too (local/mailbox.py).
     Overrides moto's private entry point: moto offers no hook to add a route to its server."""
 
     def _server_entry(self) -> None:
-        app = with_marketplace(with_ses_mailbox(DomainDispatcherApplication(create_backend_app)))
+        app = with_ses_mailbox(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
         self._server_ready_event.set()
         self._server.serve_forever()
+
+
+def _not_found(_: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    start_response("404 Not Found", [("Content-Type", "application/json")])
+    return [b'{"message": "not an AWS Marketplace operation"}']
+
+
+class MarketplaceEmulator:
+    """AWS Marketplace's metering and entitlement APIs (local/marketplace.py) on a loopback port of their own:
+    neither moto nor LocalStack's community edition answers them, so with either one boto3 is sent here by the
+    service-specific endpoint variables (``AWS_ENDPOINT_URL_<SERVICE>``), as it would be to any endpoint."""
+
+    def __init__(self) -> None:
+        self._server = make_server(LOOPBACK, free_port(), with_marketplace(_not_found), True)
+        self.endpoint = f"http://{LOOPBACK}:{self._server.server_port}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            "AWS_ENDPOINT_URL_MARKETPLACE_METERING": self.endpoint,
+            "AWS_ENDPOINT_URL_MARKETPLACE_ENTITLEMENT_SERVICE": self.endpoint,
+        }
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
 
 
 @dataclass
 class Emulators:
     aws_endpoint: str
     stripe_endpoint: str
-    _moto: ThreadedMotoServer
+    _moto: ThreadedMotoServer | None
+    _marketplace: MarketplaceEmulator
     _stripe: subprocess.Popen[bytes]
     env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def marketplace_endpoint(self) -> str:
+        return self._marketplace.endpoint
 
     def stop(self) -> None:
         self._stripe.terminate()
@@ -147,19 +180,23 @@ class Emulators:
             self._stripe.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self._stripe.kill()
-        self._moto.stop()
+        self._marketplace.stop()
+        if self._moto is not None:  # a LocalStack given from outside is stopped by whoever started it
+            self._moto.stop()
 
 
 def start_emulators(aws_endpoint: str | None = None) -> Emulators:
-    """Start moto and localstripe; with ``aws_endpoint`` (e.g. a LocalStack), moto is not started."""
+    """Start moto, the Marketplace emulator and localstripe; with ``aws_endpoint`` (a LocalStack), no moto."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
-    moto_port = free_port()
-    moto = MotoWithMailbox(ip_address=LOOPBACK, port=moto_port, verbose=False)
+    moto = None
     if aws_endpoint is None:
+        moto_port = free_port()
+        moto = MotoWithMailbox(ip_address=LOOPBACK, port=moto_port, verbose=False)
         serialize_moto_dynamodb_writes()
         stamp_moto_ses_sends()
         moto.start()
         aws_endpoint = f"http://{LOOPBACK}:{moto_port}"
+    marketplace = MarketplaceEmulator()
     stripe_port = free_port()
     stripe = subprocess.Popen(
         [sys.executable, "-m", "local.stripe_server", "--port", str(stripe_port)],
@@ -170,5 +207,20 @@ def start_emulators(aws_endpoint: str | None = None) -> Emulators:
     stripe_endpoint = f"http://{LOOPBACK}:{stripe_port}"
     wait_until_up(f"{aws_endpoint}/")
     wait_until_up(f"{stripe_endpoint}/v1/customers")
-    env = FAKE_AWS_ENV | {"AWS_ENDPOINT_URL": aws_endpoint, "BILLING_STRIPE_API_BASE": stripe_endpoint}
-    return Emulators(aws_endpoint, stripe_endpoint, moto, stripe, env)
+    env = (
+        FAKE_AWS_ENV | marketplace.env | {"AWS_ENDPOINT_URL": aws_endpoint, "BILLING_STRIPE_API_BASE": stripe_endpoint}
+    )
+    return Emulators(aws_endpoint, stripe_endpoint, moto, marketplace, stripe, env)
+
+
+def aws_emulator_name(aws_endpoint: str | None) -> str:
+    """ "moto 5.x" when we start moto, else what the endpoint says it is (LocalStack tells its version)."""
+    if aws_endpoint is None:
+        from importlib.metadata import version
+
+        return f"moto {version('moto')}"
+    try:
+        with urllib.request.urlopen(f"{aws_endpoint}/_localstack/health", timeout=5) as answer:  # noqa: S310
+            return f"LocalStack {json.load(answer).get('version', '?')}"
+    except (OSError, ValueError):
+        return f"AWS at {aws_endpoint}"

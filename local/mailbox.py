@@ -102,12 +102,21 @@ def sent_emails(aws_endpoint: str, to: str | None = None) -> list[tuple[dict[str
         messages = json.load(answer)["messages"]
     found = []
     for sent in messages:
-        if to is not None and to not in sent.get("Destination", {}).get("ToAddresses", []):
-            continue
         message = email.message_from_string(sent["RawData"], policy=default)
         assert isinstance(message, EmailMessage)
+        if to is not None and to not in recipients(sent, message):
+            continue
         found.append((sent, message))
     return found
+
+
+def recipients(sent: dict[str, Any], message: EmailMessage) -> list[str]:
+    """moto records a raw email's recipients as ``Destination``; LocalStack records none (SES itself takes them
+    from the message's headers when the call names no ``Destinations``): read the ``To`` header then."""
+    listed: list[str] = sent.get("Destination", {}).get("ToAddresses", [])
+    if listed:
+        return listed
+    return [address.addr_spec for address in getattr(message["To"], "addresses", ())]
 
 
 def read_emails(aws_endpoint: str, to: str | None = None) -> list[dict[str, Any]]:
@@ -120,7 +129,7 @@ def read_emails(aws_endpoint: str, to: str | None = None) -> list[dict[str, Any]
                 "id": sent["Id"],
                 "sent_at": sent.get("Timestamp"),
                 "from": sent.get("Source"),
-                "to": sent.get("Destination", {}).get("ToAddresses", []),
+                "to": recipients(sent, message),
                 "subject": str(message["Subject"]),
                 "text": body.get_content() if body is not None else "",
                 "attachments": [

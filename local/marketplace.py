@@ -1,5 +1,6 @@
-"""AWS Marketplace's ResolveCustomer and GetEntitlements inside the emulator process (moto answers both with
-HTTP 500), shaped as AWS documents them, plus the local routes that play the buyer's side.
+"""AWS Marketplace's ResolveCustomer, GetEntitlements and BatchMeterUsage on a loopback server beside the AWS
+emulator (moto answers them with HTTP 500, LocalStack's community edition not at all), shaped as AWS documents
+them, plus the local routes that play the buyer's side. local/emulators.py starts it.
 
 - ``AWSMPMeteringService.ResolveCustomer`` ``{"RegistrationToken"}`` → ``{"CustomerIdentifier",
   "CustomerAWSAccountId", "ProductCode", "LicenseArn"}``; an unknown token answers 400
@@ -251,7 +252,7 @@ def with_marketplace(app: WsgiApp) -> WsgiApp:
     return marketplace_app
 
 
-def marketplace_routes(aws_endpoint: str, queue_url: str) -> dict[tuple[str, str], Any]:
+def marketplace_routes(aws_endpoint: str, marketplace_endpoint: str, queue_url: str) -> dict[tuple[str, str], Any]:
     """``make run``'s ``/_local/marketplace/…`` routes: play the buyer (``buyers``: a registration token and
     entitlements; ``entitlements``: a contract upgrade) and AWS delivering a notice (``events``: an
     EventBridge event or an SNS envelope, put on the Marketplace queue as the rule or the topic would)."""
@@ -260,7 +261,7 @@ def marketplace_routes(aws_endpoint: str, queue_url: str) -> dict[tuple[str, str
     def forward(path: str) -> Callable[[object, bytes], tuple[int, dict[str, str], bytes]]:
         def route(_: object, body: bytes) -> tuple[int, dict[str, str], bytes]:
             request = urllib.request.Request(  # noqa: S310 - the loopback emulator
-                f"{aws_endpoint}{path}", data=body, method="POST", headers={"Content-Type": "application/json"}
+                f"{marketplace_endpoint}{path}", data=body, method="POST", headers={"Content-Type": "application/json"}
             )
             try:
                 with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310

@@ -14,6 +14,8 @@ def main() -> None:
         port=int(os.environ.get("BILLING_PORT", "3000")),
         operator_key=os.environ.get("BILLING_OPERATOR_KEY") or None,
         aws_endpoint=os.environ.get("BILLING_AWS_ENDPOINT") or None,
+        # Two backends sharing one LocalStack keep apart by the names of their tables, queues and bus.
+        table_prefix=os.environ.get("BILLING_RESOURCE_PREFIX") or "billing-local",
         tick_seconds=30.0,
     )
     stopping = threading.Event()
@@ -21,6 +23,7 @@ def main() -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
     backend.start()
+    aws_label = "AWS (moto)" if backend.aws_endpoint is None else "AWS"
     print(
         f"""
 Billing backend running locally.
@@ -28,7 +31,7 @@ Billing backend running locally.
   OpenAPI        {backend.url}/v1/openapi.json
   Health         {backend.url}/v1/health
   Operator key   {backend.operator_key}
-  AWS (moto)     {backend.aws_endpoint_url}
+  {aws_label:<15}{backend.aws_endpoint_url}
   Stripe (fake)  {backend.stripe_endpoint_url}   (test card: pm_card_visa)
   Webhooks       {backend.url}/webhooks/stripe, signed with {backend.resources["stripe-webhook-secret"]}
   Clock          POST {backend.url}/_local/clock {{"advance_to": "2027-01-01T00:00:00Z"}} (local only)

@@ -135,7 +135,7 @@ def marketplace(request):
 
     def new_buyer(product_code: str, entitlements: dict[str, int]) -> tuple[str, ResolvedCustomer]:
         answer = requests.post(
-            f"{backend.aws_endpoint_url}/_aws/marketplace/buyers",
+            f"{backend.marketplace_endpoint_url}/_aws/marketplace/buyers",
             json={"product_code": product_code, "entitlements": entitlements},
             timeout=10,
         ).json()
@@ -145,6 +145,8 @@ def marketplace(request):
         return answer["token"], buyer
 
     def fail(n: int) -> None:
-        requests.post(f"{backend.aws_endpoint_url}/_aws/marketplace/failures", json={"unprocessed": n}, timeout=10)
+        requests.post(
+            f"{backend.marketplace_endpoint_url}/_aws/marketplace/failures", json={"unprocessed": n}, timeout=10
+        )
 
     return AwsMarketplace(), new_buyer, fail

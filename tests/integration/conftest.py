@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -88,7 +89,9 @@ def running_backend():
     shared backend must not see time jump."""
     port = free_port()
     env = os.environ | {"BILLING_PORT": str(port), "BILLING_OPERATOR_KEY": OPERATOR_KEY}
-    env.pop("AWS_ENDPOINT_URL", None)  # its own emulators, as on a newcomer's machine
+    shared_aws = env.pop("AWS_ENDPOINT_URL", None)  # else its own moto, as on a newcomer's machine
+    if shared_aws:  # the suite's LocalStack, under names of its own
+        env |= {"BILLING_AWS_ENDPOINT": shared_aws, "BILLING_RESOURCE_PREFIX": f"billing-run-{secrets.token_hex(3)}"}
     process = subprocess.Popen(
         [sys.executable, "-m", "local.run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
