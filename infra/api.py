@@ -83,6 +83,7 @@ class Functions(Construct):
                 environment["BILLING_CORS_ORIGINS"] = ",".join(config.cors_origins)
             if declared.name == "api":
                 environment["BILLING_MARKETPLACE_LANDING_URL"] = config.marketplace_landing_url
+                environment["BILLING_PORTAL_URL"] = config.portal_url
             environment |= {var: messaging.queues[q].queue_url for var, q in declared.queues.items()}
             environment |= {var: documents.bucket.bucket_name for var in declared.buckets}
             if declared.publishes_events:

@@ -29,6 +29,8 @@ class StageConfig(BaseModel):
     # the buyer's landing page after registration.
     marketplace_sns_topics: tuple[str, ...] = ()
     marketplace_landing_url: str = "https://example.com/aws-marketplace/welcome"
+    # The customer billing portal's page, where a portal session's one-time URL leads.
+    portal_url: str = "https://example.com/billing/portal/"
 
 
 STAGES = {

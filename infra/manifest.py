@@ -359,6 +359,10 @@ ROUTES = (
     Route("GET", "/v1/subscriptions/{subscription_id}/marketplace_metering", "api"),
     # The buyer's browser, sent by AWS Marketplace: the registration token is the credential.
     Route("POST", "/marketplace/register", "api", authorized=False),
+    Route("POST", "/v1/portal_sessions", "api"),
+    Route("DELETE", "/v1/accounts/{account_id}/portal_sessions/{session_id}", "api"),
+    # The billing portal's page: the one-time token of its URL is the credential.
+    Route("POST", "/portal/session", "api", authorized=False),
     # Stripe authenticates by signature, not by API key.
     Route("POST", "/webhooks/stripe", "stripe_webhook", authorized=False),
 )

@@ -81,12 +81,14 @@ class LocalBackend:
         self._server = serve(gateway, LOOPBACK, self.port)
         self.port = self._server.server_address[1]
         self.url = f"http://{LOOPBACK}:{self.port}"
-        # A buyer registered through /marketplace/register lands here (a seller's page, deployed).
+        # A buyer registered through /marketplace/register lands here (a seller's page, deployed); a portal
+        # session's link leads to the portal this backend serves.
         self._set_env(
             {
                 "BILLING_MARKETPLACE_LANDING_URL": os.environ.get(
                     "BILLING_MARKETPLACE_LANDING_URL", f"{self.url}/v1/docs"
-                )
+                ),
+                "BILLING_PORTAL_URL": os.environ.get("BILLING_PORTAL_URL", f"{self.url}/portal/"),
             }
         )
         threading.Thread(target=self._server.serve_forever, daemon=True).start()

@@ -1,4 +1,4 @@
-"""Lambda REQUEST authorizer: API key in, IAM policy and caller context out."""
+"""Lambda REQUEST authorizer: API key or portal session in, IAM policy and caller context out."""
 
 from __future__ import annotations
 
@@ -7,17 +7,18 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from billing.accounts.authenticate import authenticate
 from billing.errors import AuthenticationError
 from billing.http.principal import authorizer_context
 from billing.observability import logger
 
 if TYPE_CHECKING:
-    from billing.accounts.ports import ApiKeyRepository
+    from collections.abc import Callable
+
+    from billing.accounts.access import Principal
 
 
 @cache
-def compose() -> ApiKeyRepository:
+def compose() -> Callable[[str | None], Principal]:
     # Built on the first invocation, not at import (billing/composition.py says how, for every function).
     from billing import composition
 
@@ -31,7 +32,7 @@ def compose() -> ApiKeyRepository:
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
     try:
-        principal = authenticate(compose(), headers.get("authorization"))
+        principal = compose()(headers.get("authorization"))
     except AuthenticationError as error:
         logger.info("refused", extra={"code": error.code})
         # The exact message API Gateway turns into a 401 (our UNAUTHORIZED gateway response).

@@ -14,6 +14,7 @@ from billing.adapters.aws_messaging import EventBridgePublisher, SqsQueue
 from billing.adapters.dynamodb_accounts import DynamoAccountRepository
 from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
 from billing.adapters.dynamodb_billing import DynamoBillingStore
+from billing.adapters.dynamodb_portal_sessions import DynamoPortalSessionStore
 from billing.adapters.dynamodb_tables import bind_table
 from billing.adapters.dynamodb_usage import DynamoUsageStore
 from billing.adapters.dynamodb_webhooks import DynamoWebhookStore
@@ -23,7 +24,7 @@ from billing.adapters.stripe_payments import StripeGateway
 from billing.ids import new_id
 from billing.marketplace.models import ResolvedCustomer
 from tests.contracts.emulated import drain, emulated_mailbox, emulated_queue
-from tests.fakes import InMemoryAccounts, InMemoryKeys
+from tests.fakes import InMemoryAccounts, InMemoryKeys, InMemoryPortalSessions
 from tests.fakes.billing_store import InMemoryBillingStore, InMemoryUsageStore
 from tests.fakes.marketplace import FakeMarketplace
 from tests.fakes.outside import InMemoryDocuments, RecordingMailer, RecordingPublisher, RecordingQueue
@@ -51,6 +52,14 @@ def store(adapters):
 @pytest.fixture
 def usage(adapters):
     return adapters[3]
+
+
+@pytest.fixture(params=IMPLEMENTATIONS)
+def portal_sessions(request):
+    if request.param == "memory":
+        return InMemoryPortalSessions()
+    bind_table(request.getfixturevalue("backend").tables["Main"])
+    return DynamoPortalSessionStore()
 
 
 @pytest.fixture(params=IMPLEMENTATIONS)

@@ -6,9 +6,11 @@ import copy
 import json
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from billing.accounts.models import Account, ApiKey
+from billing.accounts.portal_sessions import PortalSession
 from billing.errors import ConflictError
 from billing.ports import Page, PageRequest
 
@@ -62,6 +64,58 @@ class InMemoryKeys:
 
     def remove_key(self, key: ApiKey) -> None:
         self.by_hash.pop(key.secret_hash, None)
+
+
+class InMemoryPortalSessions:
+    def __init__(self) -> None:
+        self.sessions: dict[str, PortalSession] = {}
+        self.by_secret: dict[str, str] = {}  # secret hash → session id
+
+    def add_session(self, session: PortalSession) -> None:
+        assert session.id not in self.sessions
+        self.sessions[session.id] = session
+
+    def find_by_login(self, login_hash: str) -> PortalSession | None:
+        return next(
+            (
+                s
+                for s in self.sessions.values()
+                if s.login_hash == login_hash and s.opened_at is None and s.ended_at is None
+            ),
+            None,
+        )
+
+    def open_session(self, session: PortalSession, secret_hash: str, at: datetime) -> PortalSession | None:
+        stored = self.sessions.get(session.id)
+        if stored is None or stored.opened_at is not None or stored.ended_at is not None:
+            return None
+        opened = replace(stored, opened_at=at, last_seen_at=at)
+        self.sessions[session.id] = opened
+        self.by_secret[secret_hash] = session.id
+        return opened
+
+    def find_by_secret(self, secret_hash: str) -> PortalSession | None:
+        found = self.sessions.get(self.by_secret.get(secret_hash, ""))
+        return found if found is not None and found.ended_at is None else None
+
+    def touch(self, secret_hash: str, at: datetime) -> None:
+        stored = self.sessions.get(self.by_secret.get(secret_hash, ""))
+        if stored is not None and stored.ended_at is None:
+            self.sessions[stored.id] = replace(stored, last_seen_at=at)
+
+    def get_session(self, account_id: str, session_id: str) -> PortalSession | None:
+        found = self.sessions.get(session_id)
+        return found if found is not None and found.account_id == account_id else None
+
+    def list_sessions(self, account_id: str) -> list[PortalSession]:
+        listed = [s for s in self.sessions.values() if s.account_id == account_id and s.ended_at is None]
+        return sorted(listed, key=lambda s: (s.created_at, s.id))
+
+    def end_session(self, session: PortalSession, at: datetime) -> None:
+        stored = self.sessions[session.id]
+        if stored.ended_at is None:
+            self.sessions[session.id] = replace(stored, ended_at=at)
+        self.by_secret = {h: i for h, i in self.by_secret.items() if i != session.id}
 
 
 class InMemoryIdempotency:

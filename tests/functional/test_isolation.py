@@ -66,6 +66,7 @@ def victim(world, as_operator, client_for):
         ),
         "event": ok(as_operator.get("/v1/events"))["data"][0],
         "registration": _linked_registration(world, owner),
+        "portal_session": ok(owner.post("/v1/portal_sessions", json={"account": account["id"]}), 201),
         "budget": ok(
             owner.post(
                 f"/v1/accounts/{account['id']}/budgets",
@@ -109,6 +110,7 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
         "event_id": victim["event"]["id"],
         "budget_id": victim["budget"]["id"],
         "registration_id": victim["registration"]["id"],
+        "session_id": victim["portal_session"]["id"],
     }
     # What each route must answer the intruder
     # route → (json body, query, expected status)
@@ -198,6 +200,8 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim):
             404,
         ),
         ("GET", "/v1/accounts/{account_id}/forecast"): (None, None, 404),
+        ("POST", "/v1/portal_sessions"): ({"account": account}, None, 404),
+        ("DELETE", "/v1/accounts/{account_id}/portal_sessions/{session_id}"): (None, None, 404),
         ("GET", "/v1/subscriptions/{subscription_id}/marketplace_metering"): (
             None,
             {"from": now.isoformat(), "to": (now + timedelta(days=1)).isoformat()},

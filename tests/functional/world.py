@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from billing.accounts.access import Permission, Principal, Role
-from billing.accounts.authenticate import authenticate
+from billing.accounts.authenticate import authenticate_caller
 from billing.adapters.pdf_reportlab import render_pdf
 from billing.batch import PendingEvents
 from billing.clock import FixedClock
@@ -47,7 +47,7 @@ from infra.manifest import EVENT_RULES
 from local.gateway import Gateway
 from local.scheduler import next_minute_at, next_run_at
 from tests.builders import proxy_event
-from tests.fakes import InMemoryAccounts, InMemoryIdempotency, InMemoryKeys
+from tests.fakes import InMemoryAccounts, InMemoryIdempotency, InMemoryKeys, InMemoryPortalSessions
 from tests.fakes.billing_store import InMemoryBillingStore, InMemoryUsageStore
 from tests.fakes.marketplace import FakeMarketplace
 from tests.fakes.outside import InMemoryDocuments, RecordingMailer, RecordingPublisher, RecordingQueue
@@ -103,6 +103,7 @@ class World:
         self.clock = FixedClock(start)
         self.accounts = InMemoryAccounts()
         self.keys = InMemoryKeys()
+        self.portal_sessions = InMemoryPortalSessions()
         self.pending = PendingEvents()
         self.store = InMemoryBillingStore(self.accounts, on_commit=self.pending)
         self.usage = InMemoryUsageStore()
@@ -122,6 +123,8 @@ class World:
         self.api_services = ApiServices(
             marketplace=lambda: self.marketplace,
             marketplace_landing_url="https://app.example.com/aws/welcome",
+            portal_sessions=self.portal_sessions,
+            portal_url="https://billing.example.com/portal/",
             webhook_store=self.webhook_store,
             webhook_queue=self.webhooks_queue,
             clock=self.clock,
@@ -208,7 +211,8 @@ class World:
         route = found.route
         if route.authorized:
             try:
-                principal = authenticate(self.keys, f"Bearer {secret}" if secret else None)
+                authorization = f"Bearer {secret}" if secret else None
+                principal = authenticate_caller(self.keys, self.portal_sessions, self.clock, authorization)
             except AuthenticationError:
                 return _gateway_problem("UNAUTHORIZED")
         if params:
@@ -344,6 +348,7 @@ class World:
                 self.accounts.items,
                 self.usage.items,
                 self.keys.by_hash,
+                self.portal_sessions.sessions,
                 self.webhook_store.endpoints,
                 self.webhook_store.events,
                 self.webhook_store.deliveries,

@@ -9,7 +9,7 @@ from billing.accounts.list_api_keys import list_api_keys
 from billing.accounts.revoke_api_key import revoke_api_key
 from billing.clock import FixedClock
 from billing.errors import AuthenticationError, ForbiddenError, InvalidInputError, NotFoundError
-from tests.fakes import InMemoryKeys
+from tests.fakes import InMemoryKeys, InMemoryPortalSessions
 
 CLOCK = FixedClock(datetime(2026, 3, 1, tzinfo=UTC))
 OPERATOR = Principal(role=Role.OPERATOR, key_id="key_op")
@@ -49,11 +49,11 @@ def test_missing_malformed_or_unknown_keys_are_refused(header):
 def test_a_revoked_key_stops_authenticating_at_once():
     keys = InMemoryKeys()
     issued = issue_api_key(keys, CLOCK, owner_of("acct_a"), "acct_a", Role.MEMBER, [Permission.BILLING_MANAGE])
-    revoke_api_key(keys, owner_of("acct_a"), "acct_a", issued.key.id)
+    revoke_api_key(keys, InMemoryPortalSessions(), CLOCK, owner_of("acct_a"), "acct_a", issued.key.id)
     with pytest.raises(AuthenticationError):
         authenticate(keys, f"Bearer {issued.secret}")
     with pytest.raises(NotFoundError):
-        revoke_api_key(keys, owner_of("acct_a"), "acct_a", issued.key.id)
+        revoke_api_key(keys, InMemoryPortalSessions(), CLOCK, owner_of("acct_a"), "acct_a", issued.key.id)
 
 
 def test_only_owners_and_operators_manage_keys_and_only_their_own():

@@ -11,7 +11,7 @@ from billing.http.app import build_app
 from billing.http.services import ApiServices
 from billing.settings import ApiSettings
 from tests.builders import french_company, proxy_event
-from tests.fakes import InMemoryAccounts, InMemoryIdempotency, InMemoryKeys
+from tests.fakes import InMemoryAccounts, InMemoryIdempotency, InMemoryKeys, InMemoryPortalSessions
 
 OPERATOR = Principal(role=Role.OPERATOR, key_id="key_operator")
 
@@ -33,6 +33,8 @@ class Api:
             webhook_queue=None,  # type: ignore[arg-type]
             marketplace=lambda: None,  # type: ignore[arg-type,return-value]
             marketplace_landing_url="https://app.example.com/aws/welcome",
+            portal_sessions=InMemoryPortalSessions(),
+            portal_url="https://billing.example.com/portal/",
         )
 
     def call(self, method, path, resource, principal=OPERATOR, body=None, headers=None, params=None):

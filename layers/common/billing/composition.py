@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from billing.observability import logger, metrics, tracer
@@ -16,7 +16,7 @@ from billing.observability import logger, metrics, tracer
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-    from billing.accounts.ports import ApiKeyRepository
+    from billing.accounts.access import Principal
     from billing.batch import PendingEvents
     from billing.runs.run_billing import RunReport
 
@@ -39,6 +39,7 @@ def api() -> Invoke:
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
     from billing.adapters.dynamodb_billing import DynamoBillingStore
+    from billing.adapters.dynamodb_portal_sessions import DynamoPortalSessionStore
     from billing.adapters.dynamodb_tables import bind_table
     from billing.adapters.dynamodb_usage import DynamoUsageStore
     from billing.adapters.dynamodb_webhooks import DynamoWebhookStore
@@ -72,6 +73,8 @@ def api() -> Invoke:
     services = ApiServices(
         marketplace=marketplace,
         marketplace_landing_url=settings.marketplace_landing_url,
+        portal_sessions=DynamoPortalSessionStore(),
+        portal_url=settings.portal_url,
         webhook_store=DynamoWebhookStore(),
         webhook_queue=SqsQueue(settings.webhooks_queue),
         clock=RuntimeClock(),
@@ -97,13 +100,17 @@ def api() -> Invoke:
     return resolve
 
 
-def authorizer() -> ApiKeyRepository:
+def authorizer() -> Callable[[str | None], Principal]:
+    """The Authorization header in, the caller out (or AuthenticationError)."""
+    from billing.accounts.authenticate import authenticate_caller
     from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
+    from billing.adapters.dynamodb_portal_sessions import DynamoPortalSessionStore
     from billing.adapters.dynamodb_tables import bind_table
+    from billing.clock import RuntimeClock
     from billing.settings import TableSettings
 
     bind_table(TableSettings().table)
-    return DynamoApiKeyRepository()
+    return partial(authenticate_caller, DynamoApiKeyRepository(), DynamoPortalSessionStore(), RuntimeClock())
 
 
 def stripe_webhook() -> Callable[[dict[str, Any]], tuple[dict[str, Any], str]]:

@@ -106,6 +106,9 @@ class ErrorCode(StrEnum):
     ONE_OFF_PRICE = "one_off_price"
     OPERATOR_ONLY = "operator_only"
     OWNER_ONLY = "owner_only"
+    PORTAL_LINK_INVALID = "portal_link_invalid"
+    PORTAL_SESSION_EXPIRED = "portal_session_expired"
+    PORTAL_SESSION_NOT_FOUND = "portal_session_not_found"
     PACKAGE_REQUIRED = "package_required"
     PAYMENT_ALREADY_RECORDED = "payment_already_recorded"
     PAYMENT_CONFLICT = "payment_conflict"
@@ -245,7 +248,10 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.ONE_DISCOUNT: "Give a coupon or a promotion code, not both.",
     ErrorCode.ONE_OFF_PRICE: "One-off prices go on invoice items, not subscriptions.",
     ErrorCode.OPERATOR_ONLY: "Only the seller's operators may do this.",
-    ErrorCode.OWNER_ONLY: "Only the account owner may manage API keys.",
+    ErrorCode.OWNER_ONLY: "Only the account owner's API keys may manage API keys and portal sessions.",
+    ErrorCode.PORTAL_LINK_INVALID: "This billing portal link is unknown, expired or already used.",
+    ErrorCode.PORTAL_SESSION_EXPIRED: "This billing portal session has ended (an idle hour, revoked, or its key).",
+    ErrorCode.PORTAL_SESSION_NOT_FOUND: "No portal session <session_id>.",
     ErrorCode.PACKAGE_REQUIRED: "A package price needs a block size ≥ 1.",
     ErrorCode.PAYMENT_ALREADY_RECORDED: "A <method_type> with reference <reference> is recorded.",
     ErrorCode.PAYMENT_CONFLICT: "Payment <payment_id> kept changing; retrying.",

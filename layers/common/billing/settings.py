@@ -41,6 +41,8 @@ class ApiSettings(TableSettings, StripeSettings):
     # Where AWS Marketplace buyers land after registering (the seller's sign-up or sign-in page); it gets
     # ?registration=…&link_token=… to link the purchase to an account.
     marketplace_landing_url: str = "http://127.0.0.1:3000/v1/docs"
+    # The billing portal's page: a portal session's URL is this, its login token in the fragment.
+    portal_url: str = "http://127.0.0.1:3000/portal/"
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -23,6 +23,8 @@ class Permission(StrEnum):
     BILLING_MANAGE = "billing.manage"
 
 
+PORTAL_SESSION_ID_PREFIX = "ps_"  # billing/accounts/portal_sessions.py names its sessions so
+
 # What each role may do on its own account; a member's key carries its own subset.
 OWNER_PERMISSIONS = frozenset(Permission)
 
@@ -37,6 +39,12 @@ class Principal:
     @property
     def is_operator(self) -> bool:
         return self.role is Role.OPERATOR
+
+    @property
+    def is_portal_session(self) -> bool:
+        """A customer in the billing portal (billing/accounts/portal_sessions.py): the owner's rights on
+        its account, but no say over credentials."""
+        return self.key_id.startswith(PORTAL_SESSION_ID_PREFIX)
 
     def can(self, permission: Permission) -> bool:
         if self.role in (Role.OPERATOR, Role.OWNER):
@@ -61,7 +69,10 @@ def require_access(principal: Principal, account_id: str, permission: Permission
 
 
 def require_owner(principal: Principal, account_id: str) -> None:
-    """Keys are managed by the account's owners (and operators), never by members."""
+    """Keys and portal sessions are managed by the account's owners (and operators), never by members, and
+    never from the portal: no key reaches the browser."""
     require_access(principal, account_id, Permission.BILLING_READ)
-    if principal.role is Role.MEMBER:
-        raise ForbiddenError(ErrorCode.OWNER_ONLY, "Only the account owner may manage API keys.")
+    if principal.role is Role.MEMBER or principal.is_portal_session:
+        raise ForbiddenError(
+            ErrorCode.OWNER_ONLY, "Only the account owner's API keys may manage API keys and portal sessions."
+        )

@@ -1,13 +1,21 @@
-"""Revoke an API key at once; an account keeps at least one owner key."""
+"""Revoke an API key at once, and the portal sessions it opened; an account keeps at least one owner key."""
 
 from __future__ import annotations
 
 from billing.accounts.access import Principal, Role, require_owner
-from billing.accounts.ports import ApiKeyRepository
+from billing.accounts.ports import ApiKeyRepository, PortalSessionStore
+from billing.clock import Clock
 from billing.errors import ConflictError, ErrorCode, NotFoundError
 
 
-def revoke_api_key(keys: ApiKeyRepository, principal: Principal, account_id: str, key_id: str) -> None:
+def revoke_api_key(
+    keys: ApiKeyRepository,
+    sessions: PortalSessionStore,
+    clock: Clock,
+    principal: Principal,
+    account_id: str,
+    key_id: str,
+) -> None:
     require_owner(principal, account_id)
     key = keys.get_key(account_id, key_id)
     if key is None:
@@ -21,3 +29,7 @@ def revoke_api_key(keys: ApiKeyRepository, principal: Principal, account_id: str
                 "key_id",
             )
     keys.remove_key(key)
+    # The portal sessions that key opened end with it (a leaked key's sessions must not outlive it).
+    for session in sessions.list_sessions(account_id):
+        if session.created_by == key.id:
+            sessions.end_session(session, clock.now())

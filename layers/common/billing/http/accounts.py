@@ -131,7 +131,7 @@ def post_api_key(account_id: ACCOUNT_ID, body: ApiKeyCreate) -> ApiKeyCreated:
 def get_api_keys(account_id: ACCOUNT_ID) -> ApiKeyList:
     """List an account's keys (never their secrets).
 
-    Errors: ``account_not_found``.
+    Errors: ``account_not_found``, ``owner_only``.
     """
     keys = list_api_keys(services(router).keys, caller(router), account_id)
     return ApiKeyList(data=[ApiKeyView.of(key) for key in keys])
@@ -146,7 +146,8 @@ def get_api_keys(account_id: ACCOUNT_ID) -> ApiKeyList:
 def delete_api_key(account_id: ACCOUNT_ID, key_id: KEY_ID) -> Response[None]:
     """Revoke a key at once.
 
-    Errors: ``account_not_found``, ``api_key_not_found``, ``last_owner_key``.
+    Errors: ``account_not_found``, ``api_key_not_found``, ``last_owner_key``, ``owner_only``.
     """
-    revoke_api_key(services(router).keys, caller(router), account_id, key_id)
+    s = services(router)
+    revoke_api_key(s.keys, s.portal_sessions, s.clock, caller(router), account_id, key_id)
     return Response(status_code=204)

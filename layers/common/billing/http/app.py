@@ -19,6 +19,7 @@ from billing.http import (
     invoices,
     marketplace,
     payments,
+    portal_sessions,
     subscriptions,
     system,
     usage,
@@ -40,6 +41,7 @@ ROUTERS = (
     payments.router,
     webhook_endpoints.router,
     marketplace.router,
+    portal_sessions.router,
 )
 
 

@@ -29,6 +29,12 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     },
     "BillingProfileChanges": {"billing_email": "factures@exemple.fr", "locale": "en"},
     "ApiKeyCreate": {"role": "member", "permissions": ["billing.manage"], "name": "Finance team"},
+    "PortalSessionCreate": {
+        "account": "acct_0a1b2c3d4e5f60718293",
+        "return_url": "https://app.example.com/account",
+        "locale": "fr",
+    },
+    "PortalLogin": {"token": "bpl_Zm9yLWV4YW1wbGUtb25seS1ub3QtYS1yZWFsLXRva2Vu"},
     "AdjustmentCreate": {"amount": -1500, "currency": "EUR", "reason": "Goodwill credit for the outage of 3 March"},
     "ProductCreate": {"name": "Téléphonie cloud", "description": "Calls, numbers and voicemail"},
     "PriceCreate": {

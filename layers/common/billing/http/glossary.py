@@ -8,6 +8,10 @@ always integer minor units of ``currency``, ``created`` always an ISO 8601 insta
 from __future__ import annotations
 
 FIELDS: dict[str, str] = {
+    "return_url": "Where the billing portal's back link leads: the seller's site.",
+    "idle_timeout_seconds": "The session ends after this long without a request.",
+    "opened": "When the portal link was opened (ISO 8601, UTC); null until then.",
+    "ended": "When the session was ended (ISO 8601, UTC); null while it lasts.",
     "basis": "actual (what the month counted so far) or forecast (where the month is heading).",
     "crossed": "Crossings announced, as <month>:<basis>:<percent> (e.g. 2026-11:actual:80).",
     "scope": "What a budget watches: a subscription, a meter, a tag value (null: all of the account).",
@@ -206,6 +210,7 @@ PARAMETERS: dict[str, str] = {
     "credit_note_id": "The credit note's id (cn_…).",
     "budget_id": "The budget's id (budget_…).",
     "registration_id": "The AWS Marketplace registration's id (mpreg_…).",
+    "session_id": "The billing portal session's id (ps_…).",
     "endpoint_id": "The webhook endpoint's id (we_…).",
     "event_id": "The event's id (evt_…).",
     "from": "The start of the range (ISO 8601 instant or date).",

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from billing.accounts.ports import AccountRepository, ApiKeyRepository
+from billing.accounts.ports import AccountRepository, ApiKeyRepository, PortalSessionStore
 from billing.clock import Clock
 from billing.marketplace.ports import MarketplaceGateway
 from billing.payments.ports import PaymentGateway
@@ -37,6 +37,8 @@ class ApiServices:
     # Built on the first registration: other routes never create the Marketplace clients.
     marketplace: Callable[[], MarketplaceGateway]
     marketplace_landing_url: str
+    portal_sessions: PortalSessionStore
+    portal_url: str
 
     @property
     def webhooks(self) -> WebhookServices:
