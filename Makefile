@@ -9,8 +9,8 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run stories costs marketplace webhooks test test-moto test-localstack localstack localstack-stop lint types \
-	contracts pytest synth bench docs lock clean
+.PHONY: install run portal e2e stories costs marketplace webhooks test test-moto test-localstack localstack localstack-stop \
+	lint types contracts pytest synth bench docs lock clean
 
 install: $(STAMP)
 
@@ -21,8 +21,24 @@ $(STAMP): requirements/dev.lock pyproject.toml
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
 	rm -f $(VENV)/.installed-* && touch $@
 
-run: install
+run: install portal
 	$(BIN)/python -m local.run
+
+# The customer billing portal (portal/): npm packages once per lock file, then one esbuild bundle (~0.2 s).
+PORTAL_STAMP := portal/node_modules/.installed-$(shell cat portal/package-lock.json | cksum | cut -d' ' -f1)
+portal: $(PORTAL_STAMP)
+	cd portal && node build.mjs
+
+$(PORTAL_STAMP): portal/package-lock.json
+	cd portal && npm ci --no-audit --no-fund --silent
+	rm -f portal/node_modules/.installed-* && touch $@
+
+# Browser tests of the portal: Debian's Chromium (installed here if missing) driven by playwright-core,
+# against a backend started as `make run` starts it; screenshots in portal/e2e/screenshots/.
+e2e: install portal
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	cd portal && BILLING_PYTHON=$(CURDIR)/$(BIN)/python CHROMIUM=$$(command -v chromium) \
+		node --test --test-concurrency=1 --test-reporter=spec e2e/
 
 # With `make run` going (same BILLING_OPERATOR_KEY): replays four sellers' stories, printing their amounts.
 stories: install
@@ -40,7 +56,7 @@ marketplace: install
 webhooks: install
 	$(BIN)/python -m local.receive_webhooks
 
-test: lint types contracts pytest
+test: lint types contracts pytest e2e
 
 lint: install
 	$(BIN)/ruff check .
@@ -98,4 +114,4 @@ lock: install
 		requirements/runtime.in -o requirements/layer.lock
 
 clean:
-	rm -rf $(VENV) cdk.out .mypy_cache .ruff_cache .pytest_cache .localstack
+	rm -rf $(VENV) cdk.out .mypy_cache .ruff_cache .pytest_cache .localstack portal/node_modules portal/dist

@@ -124,6 +124,8 @@ class Gateway:
         self.functions = Functions()
         # Local-only routes (the clock): never in the manifest, so never in the deployed API.
         self.local_routes: dict[tuple[str, str], LocalRoute] = {}
+        # Local-only files under a path prefix (the billing portal's bundle): path → (status, headers, body).
+        self.file_routes: dict[str, Callable[[str], tuple[int, dict[str, str], bytes]]] = {}
 
     def match(self, method: str, path: str) -> Match | None:
         for route, pattern in self._patterns:
@@ -141,6 +143,10 @@ class Gateway:
         local = self.local_routes.get((method, url.path))
         if local is not None:
             return local(parse_qs(url.query), body)
+        if method == "GET":
+            for prefix, serve_file in self.file_routes.items():
+                if url.path.startswith(prefix):
+                    return serve_file(url.path)
         found = self.match(method, url.path)
         if found is None:
             return self.gateway_problem("MISSING_AUTHENTICATION_TOKEN")

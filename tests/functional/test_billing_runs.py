@@ -39,6 +39,10 @@ def invoices_of(client, account_id: str) -> list[dict]:
 def pdf_text(client, invoice_id: str) -> str:
     redirect = client.get(f"/v1/invoices/{invoice_id}/pdf", allow_redirects=False)
     assert redirect.status_code == 302, redirect.text
+    # A page holding a bearer asks for the same link as JSON (it cannot read a redirect's Location)
+    link = ok(client.get(f"/v1/invoices/{invoice_id}/pdf", headers={"Accept": "application/json"}))
+    assert link["object"] == "document_link"
+    assert link["url"].split("?")[0] == redirect.headers["Location"].split("?")[0]
     pdf = client.world.documents.fetch(redirect.headers["Location"])
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 

@@ -67,15 +67,15 @@ def test_a_link_opens_once_and_only_within_five_minutes(world, anonymous, custom
     link = portal_link(owner, account["id"])["url"]
     assert open_link(anonymous, link).status_code == 200
     again = open_link(anonymous, link)
-    assert (again.status_code, again.json()["code"]) == (401, "portal_link_invalid")
+    assert (again.status_code, again.json()["code"]) == (400, "portal_link_invalid")
     late = portal_link(owner, account["id"])["url"]
     world.clock.advance_to(world.clock.now() + timedelta(minutes=5, seconds=1))
     assert (open_link(anonymous, late).status_code, open_link(anonymous, late).json()["code"]) == (
-        401,
+        400,
         "portal_link_invalid",
     )
     forged = anonymous.post("/portal/session", json={"token": "bpl_" + "x" * 43})
-    assert (forged.status_code, forged.json()["code"]) == (401, "portal_link_invalid")
+    assert (forged.status_code, forged.json()["code"]) == (400, "portal_link_invalid")
     # Nor is the account the wiser: it has no session opened by the late or forged links
     opened = sorted(s.opened_at is not None for s in world.portal_sessions.list_sessions(account["id"]))
     assert opened == [False, True]

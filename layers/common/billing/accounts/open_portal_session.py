@@ -12,7 +12,7 @@ from billing.accounts.portal_sessions import (
 )
 from billing.accounts.ports import PortalSessionStore
 from billing.clock import Clock
-from billing.errors import AuthenticationError, ErrorCode
+from billing.errors import ErrorCode, InvalidInputError
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,8 @@ class OpenedPortalSession:
 
 
 def open_portal_session(sessions: PortalSessionStore, clock: Clock, login_token: str) -> OpenedPortalSession:
-    refused = AuthenticationError(
+    # A 400 like the marketplace's token: the credential is in the body, and the route needs no API key.
+    refused = InvalidInputError(
         ErrorCode.PORTAL_LINK_INVALID,
         "This billing portal link is unknown, expired or already used: open the portal again from the seller's site.",
         "token",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from billing.http.account_views import ACCOUNT_ID_PATTERN
+from billing.http.documents import LINK_RESPONSES, link_answer
 from billing.http.payment_views import (
     PaymentCreate,
     PaymentMethodsView,
@@ -182,12 +183,13 @@ def get_one_receipt(receipt_id: RECEIPT_ID) -> ReceiptView:
     return ReceiptView.of(get_receipt(services(router).store, caller(router), receipt_id))
 
 
-@router.get("/v1/receipts/<receipt_id>/pdf", status_code=302, security=BEARER, tags=["Receipts"])
-def get_receipt_pdf(receipt_id: RECEIPT_ID) -> Response[None]:
-    """Redirect to the receipt PDF (a link valid 5 minutes): view, download, print.
+@router.get(
+    "/v1/receipts/<receipt_id>/pdf", status_code=302, security=BEARER, tags=["Receipts"], responses=LINK_RESPONSES
+)
+def get_receipt_pdf(receipt_id: RECEIPT_ID) -> Response[Any]:
+    """Redirect to the receipt PDF (a link valid 5 minutes): view, download, print; or its link as JSON.
 
     Errors: ``receipt_not_found``.
     """
     s = services(router)
-    url = receipt_pdf_url(s.store, s.documents, caller(router), receipt_id)
-    return Response(302, "text/plain", None, headers={"Location": url, "Cache-Control": "no-store"})
+    return link_answer(router, receipt_pdf_url(s.store, s.documents, caller(router), receipt_id))

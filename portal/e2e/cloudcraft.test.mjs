@@ -1,0 +1,74 @@
+// Cloudcraft (seed 005): from the monthly to the annual plan in the portal, the credit for the unused half
+// month shown before confirming and applied on the invoice; the billing history offers the invoices' PDFs.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+
+import { axeSummary, checkAccessibility, openBrowser, screenshot, seedCustomer, startBackend } from "./harness.mjs";
+
+let backend;
+let browser;
+
+before(async () => {
+  backend = await startBackend();
+  browser = await openBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await backend?.stop();
+  console.log(`axe: ${JSON.stringify(axeSummary)}`);
+});
+
+test("Cloudcraft: monthly to annual, with the unused time credited", async () => {
+  // Given a customer on the monthly plan half-way through its month, sent to the portal by the seller
+  const customer = seedCustomer(backend);
+  const page = await browser.newPage({ locale: "fr-FR" });
+  const consoleErrors = [];
+  page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
+  await page.goto(customer.portal_url);
+  // Then the overview shows the plan by its name, its seats and renewal date, in French
+  await page.getByRole("heading", { name: "Cloudcraft Pro — Mensuel" }).waitFor();
+  assert.match(await page.locator("main").innerText(), /Quantité : 2/);
+  assert.match(await page.locator("main").innerText(), /Actif/);
+  assert.ok(!page.url().includes("bpl_"), "the one-time token left the address bar");
+  assert.deepEqual(await checkAccessibility(page, "overview"), []);
+  await screenshot(page, "cloudcraft-1-overview");
+
+  // When the customer changes plan: Annual, Continue
+  await page.getByRole("link", { name: "Changer d'offre" }).click();
+  await page.getByRole("radio", { name: /Annuel/ }).check();
+  assert.deepEqual(await checkAccessibility(page, "change plan"), []);
+  await page.getByRole("button", { name: "Continuer" }).click();
+  // Then the preview shows the new plan, the credit for the unused time and what is due now
+  const preview = page.getByRole("region", { name: "Aperçu du changement" });
+  await preview.waitFor();
+  const text = await preview.innerText();
+  assert.match(text, /2 × Cloudcraft Pro|2 × Annuel/);
+  assert.match(text, /Crédit \(temps non utilisé de l'offre actuelle\)\s+-\d+,\d\d\s€/);
+  assert.match(text, /À payer maintenant\s+\d[\d\s ]*,\d\d\s€/);
+  assert.deepEqual(await checkAccessibility(page, "change plan preview"), []);
+  await screenshot(page, "cloudcraft-2-preview");
+
+  // When they confirm with an impatient double click
+  await page.getByRole("button", { name: "Confirmer" }).dblclick();
+  await page.getByText("Votre offre a été modifiée.").waitFor();
+  await screenshot(page, "cloudcraft-3-confirmed");
+  // Then the overview shows the annual plan
+  await page.getByRole("link", { name: "Abonnement" }).first().click();
+  await page.getByRole("heading", { name: "Cloudcraft Pro — Annuel" }).waitFor();
+  await screenshot(page, "cloudcraft-4-annual");
+
+  // And the billing history lists the first month's invoice, paid, with its PDF
+  await page.getByRole("link", { name: "Historique de facturation" }).click();
+  const row = page.getByRole("row", { name: new RegExp(customer.first_invoice) });
+  await row.waitFor();
+  assert.match(await row.innerText(), /Payée/);
+  assert.deepEqual(await checkAccessibility(page, "billing history"), []);
+  await screenshot(page, "cloudcraft-5-history");
+  const download = page.waitForEvent("download").catch(() => null);
+  const opened = page.waitForEvent("framenavigated", { timeout: 10_000 }).catch(() => null);
+  await row.getByRole("button", { name: /Télécharger le PDF/ }).click();
+  assert.ok((await download) || (await opened), "the PDF link opens");
+  assert.deepEqual(consoleErrors, [], "no console error (a CSP refusal would be one)");
+  await page.close();
+});

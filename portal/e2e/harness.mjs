@@ -1,0 +1,83 @@
+// What every browser test needs: the local backend as `make run` starts it (its own process, free port),
+// a customer seeded through the API by local/portal_customer.py, headless Chromium (Debian's, driven by
+// playwright-core), screenshots under e2e/screenshots/ and an axe-core check of each page shown.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ROOT = resolve(here, "..", "..");
+const PYTHON = process.env.BILLING_PYTHON || join(ROOT, ".venv", "bin", "python");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const OPERATOR_KEY = "bk_portal-browser-tests-operator-key";
+export const SCREENSHOTS = join(here, "screenshots");
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+export const axeSummary = [];
+
+function freePort() {
+  return new Promise((done) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => done(port));
+    });
+  });
+}
+
+export async function startBackend() {
+  const port = await freePort();
+  const env = { ...process.env, BILLING_PORT: String(port), BILLING_OPERATOR_KEY: OPERATOR_KEY };
+  delete env.AWS_ENDPOINT_URL; // its own emulators, as on a newcomer's machine
+  const child = spawn(PYTHON, ["-m", "local.run"], { cwd: ROOT, env, stdio: "ignore" });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/_local/endpoints`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (child.exitCode !== null) throw new Error("make run's backend stopped");
+    if (Date.now() > deadline) throw new Error("make run's backend did not start in 60 s");
+    await new Promise((wait) => setTimeout(wait, 300));
+  }
+  return {
+    url,
+    env,
+    stop: () => new Promise((done) => (child.exitCode !== null ? done() : (child.once("exit", done), child.kill("SIGTERM")))),
+  };
+}
+
+export function seedCustomer(backend, script = "local.portal_customer") {
+  const seeded = spawnSync(PYTHON, ["-m", script, "--json", "--url", backend.url, "--key", OPERATOR_KEY], {
+    cwd: ROOT,
+    env: backend.env,
+    encoding: "utf8",
+    timeout: 300_000,
+  });
+  if (seeded.status !== 0) throw new Error(`${script} failed:\n${seeded.stdout}\n${seeded.stderr}`);
+  return JSON.parse(seeded.stdout.split("\n").find((line) => line.startsWith("{")));
+}
+
+export async function openBrowser() {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true });
+}
+
+export async function screenshot(page, name) {
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+// axe runs through the DevTools protocol (page.evaluate), which the page's CSP does not restrict.
+export async function checkAccessibility(page, label) {
+  await page.evaluate(AXE);
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  const grave = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  axeSummary.push({ page: label, violations: results.violations.length, serious_or_critical: grave.length });
+  return grave.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+}
