@@ -1,19 +1,24 @@
 """A customer to open the billing portal as, against a running local backend (`make run`).
 
     BILLING_OPERATOR_KEY=bk_... make run &
-    BILLING_OPERATOR_KEY=bk_... .venv/bin/python -m local.portal_customer   # prints the portal link
+    BILLING_OPERATOR_KEY=bk_... .venv/bin/python -m local.portal_customer [--story cloudcraft|ibm|alwaysdata]
 
-Cloudcraft's situation (seed 005): a company on the monthly plan of "Cloudcraft Pro" with 2 seats, paid by a
-saved card, half-way through its month, and the same plan offered yearly. The script buys it through the
-API as the seller's server would (the card confirmed as Stripe.js would), moves the clock to mid-month, asks
-for a portal session with the owner's key and prints the one-time URL (``--json``: everything, for the
-browser tests in portal/e2e).
+Each story is a seed's situation, bought through the API as the seller's server would (the card confirmed as
+Stripe.js would), then a portal session asked with the owner's key; the script prints the one-time URL
+(``--json``: everything, for the browser tests in portal/e2e).
+- cloudcraft (seed 005): the monthly plan of "Cloudcraft Pro" with 2 seats, paid by card, half-way through its
+  month, the same plan offered yearly;
+- ibm (seed 002's neighbour, IBM Cloud's "Payments"): an invoice sent for payment by transfer, still owed,
+  and a saved card to pay any part of it;
+- alwaysdata (seed 003): a prepaid hosting plan invoiced monthly, a saved card to top the account up with.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+from collections.abc import Callable
 from datetime import timedelta
 
 import requests
@@ -23,9 +28,7 @@ from local.replay_seed_stories import TIMEOUT, Local, run_script
 PRODUCT = "Cloudcraft Pro"
 
 
-def cloudcraft_customer(url: str, operator_key: str) -> tuple[Local, dict[str, str]]:
-    local = Local(url.rstrip("/"), operator_key)
-    local.endpoints = requests.get(f"{local.url}/_local/endpoints", timeout=TIMEOUT).json()
+def cloudcraft_customer(local: Local) -> dict[str, str]:
     product = local.call("POST", "/v1/products", json={"name": PRODUCT}, expect=201)
     monthly = local.price(product["id"], "Mensuel", 4900)
     local.price(product["id"], "Annuel", 49000, recurring={"interval": "year"})
@@ -43,31 +46,74 @@ def cloudcraft_customer(url: str, operator_key: str) -> tuple[Local, dict[str, s
     first = local.invoice(subscription["latest_invoice"], key)
     local.settle(lambda: local.invoice(first["id"], key)["status"] == "paid", "the first invoice's payment")
     local.advance_to(local.now() + timedelta(days=15))
-    session = local.call(
-        "POST",
-        "/v1/portal_sessions",
-        key,
-        json={"account": account["id"], "return_url": "https://app.example.com/account", "locale": "fr"},
-        expect=201,
-    )
     local.check("the first month is paid", local.invoice(first["id"], key)["status"], "paid")
-    found = {
-        "portal_url": session["url"],
+    return {
+        "portal_url": portal_url(local, account["id"], key),
         "account": account["id"],
         "subscription": subscription["id"],
         "first_invoice": first["number"],
     }
-    return local, found
+
+
+def invoiced_customer(local: Local, legal_name: str, product_name: str, unit_amount: int) -> dict[str, str]:
+    """A plan whose invoices are sent for payment (30 days), its first one finalized and owed, and a card."""
+    product = local.call("POST", "/v1/products", json={"name": product_name}, expect=201)
+    monthly = local.price(product["id"], "Mensuel", unit_amount)
+    account, key = local.customer(legal_name)
+    local.save_card(account["id"], key)
+    subscription = local.call(
+        "POST",
+        "/v1/subscriptions",
+        key,
+        json={
+            "account": account["id"],
+            "items": [{"price": monthly["id"]}],
+            "collection_method": "send_invoice",
+            "days_until_due": 30,
+        },
+        expect=201,
+    )
+    local.advance_to(local.now() + timedelta(hours=2))
+    first = local.invoice(subscription["latest_invoice"], key)
+    local.check("the first invoice is owed", (first["status"], first["amount_remaining"] > 0), ("open", True))
+    return {
+        "portal_url": portal_url(local, account["id"], key),
+        "account": account["id"],
+        "subscription": subscription["id"],
+        "first_invoice": first["number"],
+        "period_end": subscription["current_period_end"],
+    }
+
+
+def portal_url(local: Local, account_id: str, key: str) -> str:
+    session = local.call(
+        "POST",
+        "/v1/portal_sessions",
+        key,
+        json={"account": account_id, "return_url": "https://app.example.com/account", "locale": "fr"},
+        expect=201,
+    )
+    return str(session["url"])
+
+
+STORIES: dict[str, Callable[[Local], dict[str, str]]] = {
+    "cloudcraft": cloudcraft_customer,
+    "ibm": lambda local: invoiced_customer(local, "Calcul Partiel SAS", "IBM Cloud Virtual Server", 9900),
+    "alwaysdata": lambda local: invoiced_customer(local, "Hébergement Prépayé SARL", "alwaysdata Pack 10 Go", 1500),
+}
 
 
 def main() -> None:
-    as_json = "--json" in sys.argv
-    if as_json:
-        sys.argv.remove("--json")
+    chosen = argparse.ArgumentParser(add_help=False)
+    chosen.add_argument("--story", choices=sorted(STORIES), default="cloudcraft")
+    chosen.add_argument("--json", action="store_true")
+    options, sys.argv[1:] = chosen.parse_known_args()
 
     def play(url: str, key: str) -> Local:
-        local, found = cloudcraft_customer(url, key)
-        print(json.dumps(found) if as_json else f"Open within 5 minutes: {found['portal_url']}", flush=True)
+        local = Local(url.rstrip("/"), key)
+        local.endpoints = requests.get(f"{local.url}/_local/endpoints", timeout=TIMEOUT).json()
+        found = STORIES[options.story](local)
+        print(json.dumps(found) if options.json else f"Open within 5 minutes: {found['portal_url']}", flush=True)
         return local
 
     run_script(__doc__ or "", play)

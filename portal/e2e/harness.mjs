@@ -51,8 +51,10 @@ export async function startBackend() {
   };
 }
 
-export function seedCustomer(backend, script = "local.portal_customer") {
-  const seeded = spawnSync(PYTHON, ["-m", script, "--json", "--url", backend.url, "--key", OPERATOR_KEY], {
+export function seedCustomer(backend, story = "cloudcraft") {
+  const script = "local.portal_customer";
+  const args = ["-m", script, "--story", story, "--json", "--url", backend.url, "--key", OPERATOR_KEY];
+  const seeded = spawnSync(PYTHON, args, {
     cwd: ROOT,
     env: backend.env,
     encoding: "utf8",
@@ -60,6 +62,27 @@ export function seedCustomer(backend, script = "local.portal_customer") {
   });
   if (seeded.status !== 0) throw new Error(`${script} failed:\n${seeded.stdout}\n${seeded.stderr}`);
   return JSON.parse(seeded.stdout.split("\n").find((line) => line.startsWith("{")));
+}
+
+// The backend's clock (make run's /_local/clock): renewals and dunning happen when it passes their time.
+export async function advanceClock(backend, isoInstant) {
+  const answer = await fetch(`${backend.url}/_local/clock`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ advance_to: isoInstant }),
+  });
+  if (!answer.ok) throw new Error(`clock: ${answer.status} ${await answer.text()}`);
+}
+
+// A new portal link for the account, as the seller's server would ask for it (here with the operator key).
+export async function newPortalLink(backend, account) {
+  const answer = await fetch(`${backend.url}/v1/portal_sessions`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${OPERATOR_KEY}` },
+    body: JSON.stringify({ account, locale: "fr" }),
+  });
+  if (answer.status !== 201) throw new Error(`portal session: ${answer.status} ${await answer.text()}`);
+  return (await answer.json()).url;
 }
 
 export async function openBrowser() {

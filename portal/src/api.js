@@ -51,7 +51,8 @@ export class Api {
       payload = null;
     }
     if (!answer.ok) {
-      const code = (payload && payload.code) || (answer.status === 401 ? "session_ended" : "server_error");
+      // Any 401 means the session is over (ended, idle an hour, or its key revoked): the gateway says no more.
+      const code = answer.status === 401 ? "session_ended" : (payload && payload.code) || "server_error";
       throw new ApiError(code, answer.status, payload && payload.detail);
     }
     return payload;

@@ -2,6 +2,20 @@
 
 const MESSAGES = {
   fr: {
+    payments: "Paiements",
+    payNow: "Payer maintenant",
+    balance: "Solde du compte",
+    amountOwed: "Montant dû",
+    creditAvailable: "Crédit disponible",
+    paymentMethod: "Moyen de paiement",
+    noMethod: "Aucune carte enregistrée",
+    makePayment: "Effectuer un paiement",
+    paymentPurpose: "Type de paiement",
+    oneTime: "Paiement ponctuel (factures à payer d'abord)",
+    topUp: "Recharger le compte (crédit pour les prochaines factures)",
+    amount: "Montant",
+    pay: "Payer",
+    paymentDone: (amount, method) => `Paiement de ${amount} reçu (${method}). Un reçu vous est envoyé.`,
     title: "Espace facturation",
     loading: "Chargement…",
     back: "Retour au site",
@@ -52,11 +66,27 @@ const MESSAGES = {
       account_restricted: "Votre compte est restreint : réglez d'abord les factures en retard.",
       concurrent_update: "Quelqu'un a modifié cet abonnement en même temps. Rechargez la page et réessayez.",
       card_declined: "Votre carte a été refusée. Essayez une autre carte.",
+      invalid_amount: "Indiquez un montant positif, par exemple 25,00.",
+      payment_failed: "Le paiement a échoué. Vérifiez votre carte ou essayez-en une autre.",
       server_error: "Une erreur est survenue de notre côté. Réessayez dans un instant.",
       other: "L'opération n'a pas abouti.",
     },
   },
   en: {
+    payments: "Payments",
+    payNow: "Pay now",
+    balance: "Account balance",
+    amountOwed: "Amount owed",
+    creditAvailable: "Credit available",
+    paymentMethod: "Payment method",
+    noMethod: "No saved card",
+    makePayment: "Make a payment",
+    paymentPurpose: "Kind of payment",
+    oneTime: "One-time payment (due invoices first)",
+    topUp: "Top up the account (credit for the next invoices)",
+    amount: "Amount",
+    pay: "Pay",
+    paymentDone: (amount, method) => `Payment of ${amount} received (${method}). A receipt is on its way.`,
     title: "Billing",
     loading: "Loading…",
     back: "Back to the site",
@@ -107,11 +137,24 @@ const MESSAGES = {
       account_restricted: "Your account is restricted: pay the overdue invoices first.",
       concurrent_update: "Someone changed this subscription at the same time. Reload the page and try again.",
       card_declined: "Your card was declined. Try another card.",
+      invalid_amount: "Give a positive amount, for example 25.00.",
+      payment_failed: "The payment failed. Check your card or try another one.",
       server_error: "Something went wrong on our side. Try again in a moment.",
       other: "That did not work.",
     },
   },
 };
+
+// What a person typed ("1 234,50", "12.5") into integer minor units of the currency, without floats;
+// null unless it is a positive amount with no more decimals than the currency has.
+export function toMinorUnits(text, currency) {
+  const exponent = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits;
+  const cleaned = String(text).replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
+  const match = /^(\d{1,12})(?:\.(\d*))?$/.exec(cleaned);
+  if (!match || (match[2] || "").length > exponent) return null;
+  const minor = Number(match[1]) * 10 ** exponent + Number((match[2] || "").padEnd(exponent, "0") || "0");
+  return minor > 0 ? minor : null;
+}
 
 export function messages(locale) {
   return MESSAGES[locale] || MESSAGES.fr;

@@ -10,6 +10,7 @@ import { errorSentence, formatters, messages } from "./i18n.js";
 import { Overview } from "./pages/overview.js";
 import { ChangePlan } from "./pages/change_plan.js";
 import { History } from "./pages/history.js";
+import { Payments } from "./pages/payments.js";
 
 const html = htm.bind(h);
 const api = new Api(document.documentElement.dataset.api || "");
@@ -27,16 +28,25 @@ function currentRoute() {
   return { page: page || "overview", args: rest };
 }
 
-function App({ token }) {
+function App({ firstToken }) {
+  const [token, setToken] = useState(firstToken);
   const [session, setSession] = useState(null);
   const [account, setAccount] = useState(null);
-  const [failure, setFailure] = useState(token ? null : { code: "portal_link_invalid" });
+  const [failure, setFailure] = useState(firstToken ? null : { code: "portal_link_invalid" });
   const [route, setRoute] = useState(currentRoute());
   const locale = (session && session.locale) || document.documentElement.lang || "fr";
   const words = messages(locale);
 
   useEffect(() => {
-    const follow = () => setRoute(currentRoute());
+    const follow = () => {
+      const newToken = readLoginToken(); // a new link opened in this tab: a new session
+      if (newToken) {
+        setSession(null);
+        setFailure(null);
+        setToken(newToken);
+      }
+      setRoute(currentRoute());
+    };
     window.addEventListener("hashchange", follow);
     return () => window.removeEventListener("hashchange", follow);
   }, []);
@@ -61,7 +71,7 @@ function App({ token }) {
   if (!session || !account) {
     return html`<main class="page" aria-busy="true"><p>${words.loading}</p></main>`;
   }
-  const context = { api, session, account, words, locale, format: formatters(locale), onSessionEnded: setFailure };
+  const context = { api, session, account, words, locale, format: formatters(locale) };
   const signOut = async () => {
     try {
       await api.call("DELETE", `/v1/accounts/${session.account}/portal_sessions/${session.id}`);
@@ -72,11 +82,13 @@ function App({ token }) {
   let page = html`<${Overview} ...${context} />`;
   if (route.page === "plan" && route.args[0]) page = html`<${ChangePlan} ...${context} subscriptionId=${route.args[0]} />`;
   if (route.page === "history") page = html`<${History} ...${context} />`;
+  if (route.page === "payments") page = html`<${Payments} ...${context} />`;
   return html`
     <header class="bar">
       <p class="account">${account.legal_name}</p>
       <nav aria-label=${words.title}>
         <a href="#/overview" aria-current=${route.page === "overview" ? "page" : null}>${words.overview}</a>
+        <a href="#/payments" aria-current=${route.page === "payments" ? "page" : null}>${words.payments}</a>
         <a href="#/history" aria-current=${route.page === "history" ? "page" : null}>${words.history}</a>
       </nav>
       <div class="actions">
@@ -91,7 +103,7 @@ function App({ token }) {
 
 function StatusBanner({ status, words }) {
   const text = status === "suspended" ? words.suspended : words.restricted;
-  return html`<div class="banner" role="status">${text}</div>`;
+  return html`<div class="banner" role="status">${text} <a href="#/payments">${words.payNow}</a></div>`;
 }
 
-render(html`<${App} token=${readLoginToken()} />`, document.getElementById("portal"));
+render(html`<${App} firstToken=${readLoginToken()} />`, document.getElementById("portal"));
