@@ -1,16 +1,17 @@
 """A customer to open the billing portal as, against a running local backend (`make run`).
 
     BILLING_OPERATOR_KEY=bk_... make run &
-    BILLING_OPERATOR_KEY=bk_... .venv/bin/python -m local.portal_customer [--story cloudcraft|ibm|alwaysdata]
+    BILLING_OPERATOR_KEY=bk_... .venv/bin/python -m local.portal_customer [--story cloudcraft|ibm|alwaysdata|azure]
 
 Each story is a seed's situation, bought through the API as the seller's server would (the card confirmed as
 Stripe.js would), then a portal session asked with the owner's key; the script prints the one-time URL
 (``--json``: everything, for the browser tests in portal/e2e).
-- cloudcraft (seed 005): the monthly plan of "Cloudcraft Pro" with 2 seats, paid by card, half-way through its
+- cloudcraft (seed 000): the monthly plan of "Cloudcraft Pro" with 2 seats, paid by card, half-way through its
   month, the same plan offered yearly;
-- ibm (seed 002's neighbour, IBM Cloud's "Payments"): an invoice sent for payment by transfer, still owed,
+- ibm (seed 001, IBM Cloud's "Payments"): an invoice sent for payment by transfer, still owed,
   and a saved card to pay any part of it;
-- alwaysdata (seed 003): a prepaid hosting plan invoiced monthly, a saved card to top the account up with.
+- alwaysdata (seed 002): a prepaid hosting plan invoiced monthly, a saved card to top the account up with;
+- azure (seed 004): compute hours metered day by day over three days.
 """
 
 from __future__ import annotations
@@ -85,6 +86,34 @@ def invoiced_customer(local: Local, legal_name: str, product_name: str, unit_amo
     }
 
 
+def metered_customer(local: Local) -> dict[str, str]:
+    """Azure's cost views: compute hours metered day by day over the first days of the month."""
+    product = local.call("POST", "/v1/products", json={"name": "Machines virtuelles"}, expect=201)
+    hours = local.price(
+        product["id"], "Heures de calcul", 12, usage_type="metered", meter={"event_name": "compute_hours"}
+    )
+    account, key = local.customer("Calcul Nuage SAS")
+    local.save_card(account["id"], key)
+    subscription = local.call(
+        "POST", "/v1/subscriptions", key, json={"account": account["id"], "items": [{"price": hours["id"]}]}, expect=201
+    )
+    daily_hours = [24, 30, 18]
+    for day, quantity in enumerate(daily_hours, start=1):
+        local.advance_to(local.now() + timedelta(days=1))
+        at = (local.now() - timedelta(hours=1)).isoformat()
+        events = [
+            {"id": f"vm-{day}-{n}", "subscription": subscription["id"], "meter": "compute_hours", "timestamp": at}
+            for n in range(quantity)
+        ]
+        local.call("POST", "/v1/usage_events", key, json={"events": events})
+    return {
+        "portal_url": portal_url(local, account["id"], key),
+        "account": account["id"],
+        "subscription": subscription["id"],
+        "daily_hours": ",".join(map(str, daily_hours)),
+    }
+
+
 def portal_url(local: Local, account_id: str, key: str) -> str:
     session = local.call(
         "POST",
@@ -100,6 +129,7 @@ STORIES: dict[str, Callable[[Local], dict[str, str]]] = {
     "cloudcraft": cloudcraft_customer,
     "ibm": lambda local: invoiced_customer(local, "Calcul Partiel SAS", "IBM Cloud Virtual Server", 9900),
     "alwaysdata": lambda local: invoiced_customer(local, "Hébergement Prépayé SARL", "alwaysdata Pack 10 Go", 1500),
+    "azure": metered_customer,
 }
 
 

@@ -1,4 +1,4 @@
-// Cloudcraft (seed 005): from the monthly to the annual plan in the portal, the credit for the unused half
+// Cloudcraft (seed 000): from the monthly to the annual plan in the portal, the credit for the unused half
 // month shown before confirming and applied on the invoice; the billing history offers the invoices' PDFs.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";

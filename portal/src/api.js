@@ -22,12 +22,17 @@ export class Api {
     return opened;
   }
 
-  async call(method, path, { body, params, idempotencyKey, anonymous } = {}) {
+  // A CSV (or any text) the API answers to its Accept header.
+  async text(path, params) {
+    return this.call("GET", path, { params, accept: "text/csv", raw: true });
+  }
+
+  async call(method, path, { body, params, idempotencyKey, anonymous, accept, raw } = {}) {
     const url = new URL(this.base + path, window.location.href);
     for (const [name, value] of Object.entries(params || {})) {
       if (value !== undefined && value !== null) url.searchParams.set(name, value);
     }
-    const headers = { Accept: "application/json" };
+    const headers = { Accept: accept || "application/json" };
     if (!anonymous) headers.Authorization = `Bearer ${this.secret}`;
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
@@ -44,6 +49,7 @@ export class Api {
       throw new ApiError("network_error", 0);
     }
     if (answer.status === 204) return null;
+    if (raw && answer.ok) return answer.text();
     let payload = null;
     try {
       payload = await answer.json();

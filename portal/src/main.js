@@ -11,6 +11,7 @@ import { Overview } from "./pages/overview.js";
 import { ChangePlan } from "./pages/change_plan.js";
 import { History } from "./pages/history.js";
 import { Payments } from "./pages/payments.js";
+import { Usage } from "./pages/usage.js";
 
 const html = htm.bind(h);
 const api = new Api(document.documentElement.dataset.api || "");
@@ -83,12 +84,14 @@ function App({ firstToken }) {
   if (route.page === "plan" && route.args[0]) page = html`<${ChangePlan} ...${context} subscriptionId=${route.args[0]} />`;
   if (route.page === "history") page = html`<${History} ...${context} />`;
   if (route.page === "payments") page = html`<${Payments} ...${context} />`;
+  if (route.page === "usage") page = html`<${Usage} ...${context} />`;
   return html`
     <header class="bar">
       <p class="account">${account.legal_name}</p>
       <nav aria-label=${words.title}>
         <a href="#/overview" aria-current=${route.page === "overview" ? "page" : null}>${words.overview}</a>
         <a href="#/payments" aria-current=${route.page === "payments" ? "page" : null}>${words.payments}</a>
+        <a href="#/usage" aria-current=${route.page === "usage" ? "page" : null}>${words.usage}</a>
         <a href="#/history" aria-current=${route.page === "history" ? "page" : null}>${words.history}</a>
       </nav>
       <div class="actions">
