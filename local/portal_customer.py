@@ -1,7 +1,7 @@
 """A customer to open the billing portal as, against a running local backend (`make run`).
 
     BILLING_OPERATOR_KEY=bk_... make run &
-    BILLING_OPERATOR_KEY=bk_... .venv/bin/python -m local.portal_customer [--story cloudcraft|ibm|alwaysdata|azure]
+    BILLING_OPERATOR_KEY=bk_... .venv/bin/python -m local.portal_customer [--story NAME] [--json]
 
 Each story is a seed's situation, bought through the API as the seller's server would (the card confirmed as
 Stripe.js would), then a portal session asked with the owner's key; the script prints the one-time URL
@@ -11,6 +11,7 @@ Stripe.js would), then a portal session asked with the owner's key; the script p
 - ibm (seed 001, IBM Cloud's "Payments"): an invoice sent for payment by transfer, still owed,
   and a saved card to pay any part of it;
 - alwaysdata (seed 002): a prepaid hosting plan invoiced monthly, a saved card to top the account up with;
+- aircall (seed 003): 3 licences and metered outbound minutes, renewed once: its invoice's sections;
 - azure (seed 004): compute hours metered day by day over three days.
 """
 
@@ -20,7 +21,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import requests
 
@@ -114,6 +115,42 @@ def metered_customer(local: Local) -> dict[str, str]:
     }
 
 
+def aircall_customer(local: Local) -> dict[str, str]:
+    """Aircall's invoice: 3 licences and the month's outbound minutes, renewed once, paid by card."""
+    product = local.call("POST", "/v1/products", json={"name": "Aircall Professional"}, expect=201)
+    licence = local.price(product["id"], "Licence", 4000)
+    minutes = local.price(
+        product["id"], "Minutes sortantes", 5, usage_type="metered", meter={"event_name": "outbound_minutes"}
+    )
+    account, key = local.customer("Centre d'Appels SAS")
+    local.save_card(account["id"], key)
+    items = [{"price": licence["id"], "quantity": 3}, {"price": minutes["id"]}]
+    subscription = local.call(
+        "POST", "/v1/subscriptions", key, json={"account": account["id"], "items": items}, expect=201
+    )
+    local.advance_to(local.now() + timedelta(days=10))
+    at = (local.now() - timedelta(hours=1)).isoformat()
+    calls = [
+        {"id": f"call-{n}", "subscription": subscription["id"], "meter": "outbound_minutes", "timestamp": at}
+        for n in range(40)
+    ]
+    local.call("POST", "/v1/usage_events", key, json={"events": calls})
+    period_end = datetime.fromisoformat(subscription["current_period_end"].replace("Z", "+00:00"))
+    local.advance_to(period_end + timedelta(hours=2))
+    renewed = local.call("GET", f"/v1/subscriptions/{subscription['id']}", key)
+    renewal = local.invoice(renewed["latest_invoice"], key)
+    local.check(
+        "the renewal bills licences and minutes",
+        sorted(name for name, lines in renewal["sections"].items() if lines),
+        ["recurring", "usage"],
+    )
+    return {
+        "portal_url": portal_url(local, account["id"], key),
+        "account": account["id"],
+        "renewal_invoice": renewal["number"],
+    }
+
+
 def portal_url(local: Local, account_id: str, key: str) -> str:
     session = local.call(
         "POST",
@@ -130,6 +167,7 @@ STORIES: dict[str, Callable[[Local], dict[str, str]]] = {
     "ibm": lambda local: invoiced_customer(local, "Calcul Partiel SAS", "IBM Cloud Virtual Server", 9900),
     "alwaysdata": lambda local: invoiced_customer(local, "Hébergement Prépayé SARL", "alwaysdata Pack 10 Go", 1500),
     "azure": metered_customer,
+    "aircall": aircall_customer,
 }
 
 

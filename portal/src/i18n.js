@@ -3,6 +3,15 @@
 const MESSAGES = {
   fr: {
     payments: "Paiements",
+    invoice: "Facture",
+    print: "Imprimer",
+    subtotal: "Total HT",
+    sections: {
+      recurring: "Abonnement",
+      usage: "Consommation",
+      proration: "Ajustements au prorata",
+      one_off: "Frais ponctuels",
+    },
     usage: "Consommation",
     from: "Du",
     to: "Au",
@@ -85,6 +94,15 @@ const MESSAGES = {
   },
   en: {
     payments: "Payments",
+    invoice: "Invoice",
+    print: "Print",
+    subtotal: "Subtotal excl. VAT",
+    sections: {
+      recurring: "Subscription",
+      usage: "Usage",
+      proration: "Prorated adjustments",
+      one_off: "One-off charges",
+    },
     usage: "Usage",
     from: "From",
     to: "To",

@@ -10,6 +10,7 @@ import { errorSentence, formatters, messages } from "./i18n.js";
 import { Overview } from "./pages/overview.js";
 import { ChangePlan } from "./pages/change_plan.js";
 import { History } from "./pages/history.js";
+import { Invoice } from "./pages/invoice.js";
 import { Payments } from "./pages/payments.js";
 import { Usage } from "./pages/usage.js";
 
@@ -83,6 +84,7 @@ function App({ firstToken }) {
   let page = html`<${Overview} ...${context} />`;
   if (route.page === "plan" && route.args[0]) page = html`<${ChangePlan} ...${context} subscriptionId=${route.args[0]} />`;
   if (route.page === "history") page = html`<${History} ...${context} />`;
+  if (route.page === "invoice" && route.args[0]) page = html`<${Invoice} ...${context} invoiceId=${route.args[0]} />`;
   if (route.page === "payments") page = html`<${Payments} ...${context} />`;
   if (route.page === "usage") page = html`<${Usage} ...${context} />`;
   return html`

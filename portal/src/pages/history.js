@@ -47,7 +47,7 @@ export function History({ api, account, words, locale, format }) {
       <tbody>
         ${invoices.map(
           (invoice) => html`<tr>
-            <th scope="row">${invoice.number}</th>
+            <th scope="row"><a href=${`#/invoice/${invoice.id}`}>${invoice.number}</a></th>
             <td>${format.date(invoice.finalized_at || invoice.created)}</td>
             <td>${words.invoiceStatuses[invoice.status] || invoice.status}</td>
             <td class="amount">${format.money(invoice.total, invoice.currency)}</td>
