@@ -3,7 +3,15 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { axeSummary, checkAccessibility, openBrowser, screenshot, seedCustomer, startBackend } from "./harness.mjs";
+import {
+  apiGet,
+  axeSummary,
+  checkAccessibility,
+  openBrowser,
+  screenshot,
+  seedCustomer,
+  startBackend,
+} from "./harness.mjs";
 
 let backend;
 let browser;
@@ -70,5 +78,37 @@ test("Cloudcraft: monthly to annual, with the unused time credited", async () =>
   await row.getByRole("button", { name: /Télécharger le PDF/ }).click();
   assert.ok((await download) || (await opened), "the PDF link opens");
   assert.deepEqual(consoleErrors, [], "no console error (a CSP refusal would be one)");
+  await page.close();
+});
+
+test("Cloudcraft: receipt settings printed on the next receipt", async () => {
+  const customer = seedCustomer(backend);
+  const page = await browser.newPage({ locale: "fr-FR" });
+  await page.goto(customer.portal_url);
+  await page.getByRole("link", { name: "Informations de facturation" }).click();
+  // A VAT number without its country code is pointed out as it is typed
+  const vat = page.getByLabel("Numéro de TVA intracommunautaire");
+  await vat.fill("40303265045");
+  await page.getByText("Un numéro de TVA commence par le code du pays").waitFor();
+  await vat.fill("FR40303265045");
+  await page.getByRole("radio", { name: "Un e-mail par mois" }).check();
+  await page.getByLabel(/Informations imprimées sur chaque reçu/).fill("Bon de commande PO-4521");
+  assert.deepEqual(await checkAccessibility(page, "billing details"), []);
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await page.getByText("Vos informations ont été enregistrées.").waitFor();
+  await screenshot(page, "cloudcraft-6-receipt-settings");
+  // The next payment's receipt carries the extra text
+  await page.getByRole("link", { name: "Paiements" }).click();
+  await page.getByLabel(/Montant/).fill("10");
+  await page.getByRole("button", { name: "Payer" }).click();
+  await page.getByRole("status").filter({ hasText: "Paiement de 10,00" }).waitFor();
+  await page.getByRole("link", { name: "Historique de facturation" }).click();
+  await page.getByRole("heading", { name: "Reçus de paiement" }).waitFor();
+  await screenshot(page, "cloudcraft-7-receipts");
+  const receipts = await apiGet(backend, `/v1/receipts?account=${customer.account}`);
+  const latest = receipts.data.find((receipt) => receipt.purpose === "one_time");
+  assert.equal(latest.extra_text, "Bon de commande PO-4521");
+  const account = await apiGet(backend, `/v1/accounts/${customer.account}`);
+  assert.deepEqual(account.receipt_settings, { email_receipts: "monthly", extra_text: "Bon de commande PO-4521" });
   await page.close();
 });

@@ -74,6 +74,13 @@ export async function advanceClock(backend, isoInstant) {
   if (!answer.ok) throw new Error(`clock: ${answer.status} ${await answer.text()}`);
 }
 
+// The API as the seller's back office reads it (operator key), to check what the portal did.
+export async function apiGet(backend, path) {
+  const answer = await fetch(`${backend.url}${path}`, { headers: { Authorization: `Bearer ${OPERATOR_KEY}` } });
+  if (!answer.ok) throw new Error(`${path}: ${answer.status} ${await answer.text()}`);
+  return answer.json();
+}
+
 // A new portal link for the account, as the seller's server would ask for it (here with the operator key).
 export async function newPortalLink(backend, account) {
   const answer = await fetch(`${backend.url}/v1/portal_sessions`, {

@@ -2,6 +2,7 @@
 // Facturation: topping the account up leaves credit that pays the next invoice by itself.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 
 import {
   advanceClock,
@@ -60,7 +61,7 @@ test("IBM Cloud: a partial payment of any amount lowers the amount owed", async 
 
 test("alwaysdata: a top-up becomes credit that pays the next invoice", async () => {
   const customer = seedCustomer(backend, "alwaysdata");
-  const page = await browser.newPage({ locale: "fr-FR" });
+  const page = await browser.newPage({ locale: "fr-FR", acceptDownloads: true });
   await page.goto(customer.portal_url);
   await payInPortal(page, /Recharger le compte/, "100");
   // The top-up settles what was owed first (18,00 €), the rest is credit
@@ -85,6 +86,13 @@ test("alwaysdata: a top-up becomes credit that pays the next invoice", async () 
   );
   assert.deepEqual(await checkAccessibility(page, "billing history"), []);
   await screenshot(page, "alwaysdata-3-renewal-paid-from-credit");
+  // And every document comes in one zip
+  const [zip] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Tout télécharger (zip)" }).click(),
+  ]);
+  const bytes = await readFile(await zip.path());
+  assert.equal(bytes.subarray(0, 2).toString(), "PK");
   await page.getByRole("link", { name: "Paiements" }).click();
   await page.getByTestId("credit-available").filter({ hasText: "64,00" }).waitFor();
   await page.close();

@@ -12,6 +12,7 @@ import { ChangePlan } from "./pages/change_plan.js";
 import { History } from "./pages/history.js";
 import { Invoice } from "./pages/invoice.js";
 import { Payments } from "./pages/payments.js";
+import { Profile } from "./pages/profile.js";
 import { Usage } from "./pages/usage.js";
 
 const html = htm.bind(h);
@@ -87,6 +88,7 @@ function App({ firstToken }) {
   if (route.page === "invoice" && route.args[0]) page = html`<${Invoice} ...${context} invoiceId=${route.args[0]} />`;
   if (route.page === "payments") page = html`<${Payments} ...${context} />`;
   if (route.page === "usage") page = html`<${Usage} ...${context} />`;
+  if (route.page === "profile") page = html`<${Profile} ...${context} onSaved=${setAccount} />`;
   return html`
     <header class="bar">
       <p class="account">${account.legal_name}</p>
@@ -95,6 +97,7 @@ function App({ firstToken }) {
         <a href="#/payments" aria-current=${route.page === "payments" ? "page" : null}>${words.payments}</a>
         <a href="#/usage" aria-current=${route.page === "usage" ? "page" : null}>${words.usage}</a>
         <a href="#/history" aria-current=${route.page === "history" ? "page" : null}>${words.history}</a>
+        <a href="#/profile" aria-current=${route.page === "profile" ? "page" : null}>${words.profile}</a>
       </nav>
       <div class="actions">
         ${session.return_url && html`<a href=${session.return_url}>${words.back}</a>`}
