@@ -17,7 +17,7 @@ from local.gateway import Gateway, serve
 from local.mailbox import emails_request
 from local.marketplace import marketplace_routes
 from local.portal_files import PREFIX as PORTAL_PREFIX
-from local.portal_files import portal_file
+from local.portal_files import portal_files
 from local.provision import LOCAL_STRIPE_KEY, provision, provision_messaging
 from local.scheduler import LocalTriggers, clock_reading, clock_request
 
@@ -75,7 +75,7 @@ class LocalBackend:
         aws_endpoint = self._emulators.aws_endpoint
         gateway.local_routes[("GET", "/_local/emails")] = lambda query, _: emails_request(aws_endpoint, query)
         gateway.local_routes[("GET", "/_local/endpoints")] = lambda *_: self.endpoints_answer()
-        gateway.file_routes[PORTAL_PREFIX] = portal_file
+        gateway.file_routes[PORTAL_PREFIX] = portal_files(self._emulators.stripe_endpoint)
         gateway.local_routes |= marketplace_routes(
             aws_endpoint, self._emulators.marketplace_endpoint, self.resources["queue:Marketplace"]
         )

@@ -112,3 +112,41 @@ test("Cloudcraft: receipt settings printed on the next receipt", async () => {
   assert.deepEqual(account.receipt_settings, { email_receipts: "monthly", extra_text: "Bon de commande PO-4521" });
   await page.close();
 });
+
+test("Cloudcraft: Edit card, through Stripe.js, with the confirmation emails", async () => {
+  const customer = seedCustomer(backend);
+  const account = await apiGet(backend, `/v1/accounts/${customer.account}`);
+  const page = await browser.newPage({ locale: "fr-FR" });
+  await page.goto(customer.portal_url);
+  await page.getByRole("link", { name: "Moyens de paiement" }).click();
+  await page.getByText("VISA •••• 4242").waitFor();
+  // A new card typed into Stripe's element (the local Stripe emulator's stand-in for Stripe.js)
+  await page.getByRole("button", { name: "Ajouter une carte" }).click();
+  await page.getByPlaceholder("number").fill("5555555555554444");
+  await page.getByPlaceholder("exp_month").fill("12");
+  await page.getByPlaceholder("exp_year").fill("30");
+  await page.getByPlaceholder("cvc").fill("123");
+  await page.getByPlaceholder("postal_code").fill("75002");
+  // Stripe's own fields are Stripe's (an iframe deployed): the check covers the rest of the page
+  assert.deepEqual(await checkAccessibility(page, "payment methods", ["#card-element"]), []);
+  await page.getByRole("button", { name: "Enregistrer la carte" }).click();
+  await page.getByText("Votre carte est enregistrée.").waitFor();
+  await page.getByText("•••• 4444").waitFor();
+  await screenshot(page, "cloudcraft-8-card-added");
+  // It becomes the default, and the old card goes
+  await page.getByRole("button", { name: "Utiliser par défaut 4444" }).click();
+  await page.getByText("Cette carte sera débitée désormais.").waitFor();
+  await page.getByRole("button", { name: "Supprimer 4242" }).click();
+  await page.getByText("La carte a été supprimée.").waitFor();
+  await screenshot(page, "cloudcraft-9-card-replaced");
+  assert.equal(await page.getByText("VISA •••• 4242").count(), 0);
+  const methods = await apiGet(backend, `/v1/accounts/${customer.account}/payment_methods`);
+  assert.deepEqual(
+    methods.data.map((method) => [method.last4, method.default]),
+    [["4444", true]],
+  );
+  // The billing contact was told of both changes
+  const mail = await apiGet(backend, `/_local/emails?to=${encodeURIComponent(account.billing_email)}`);
+  assert.ok(mail.data.length >= 2, JSON.stringify(mail.data.map((each) => each.subject)));
+  await page.close();
+});

@@ -7,6 +7,7 @@ import htm from "htm";
 
 import { Api } from "./api.js";
 import { errorSentence, formatters, messages } from "./i18n.js";
+import { Methods } from "./pages/methods.js";
 import { Overview } from "./pages/overview.js";
 import { ChangePlan } from "./pages/change_plan.js";
 import { History } from "./pages/history.js";
@@ -88,6 +89,7 @@ function App({ firstToken }) {
   if (route.page === "invoice" && route.args[0]) page = html`<${Invoice} ...${context} invoiceId=${route.args[0]} />`;
   if (route.page === "payments") page = html`<${Payments} ...${context} />`;
   if (route.page === "usage") page = html`<${Usage} ...${context} />`;
+  if (route.page === "methods") page = html`<${Methods} ...${context} />`;
   if (route.page === "profile") page = html`<${Profile} ...${context} onSaved=${setAccount} />`;
   return html`
     <header class="bar">
@@ -95,6 +97,7 @@ function App({ firstToken }) {
       <nav aria-label=${words.title}>
         <a href="#/overview" aria-current=${route.page === "overview" ? "page" : null}>${words.overview}</a>
         <a href="#/payments" aria-current=${route.page === "payments" ? "page" : null}>${words.payments}</a>
+        <a href="#/methods" aria-current=${route.page === "methods" ? "page" : null}>${words.paymentMethods}</a>
         <a href="#/usage" aria-current=${route.page === "usage" ? "page" : null}>${words.usage}</a>
         <a href="#/history" aria-current=${route.page === "history" ? "page" : null}>${words.history}</a>
         <a href="#/profile" aria-current=${route.page === "profile" ? "page" : null}>${words.profile}</a>
