@@ -76,7 +76,7 @@ contracts: install
 FAST_TIERS := tests/unit tests/scenarios tests/functional
 AWS_TIERS := tests/contracts tests/integration
 SUITES := BILLING_SUITE_REPORT=.localstack/suites.jsonl
-pytest: install
+pytest: install portal
 	$(BIN)/pytest -q $(FAST_TIERS) --cov --cov-report=term:skip-covered --cov-fail-under=90
 	mkdir -p .localstack && rm -f .localstack/suites.jsonl
 	$(SUITES) $(BIN)/python -m local.localstack run -- \

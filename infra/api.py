@@ -20,6 +20,7 @@ from infra.documents import Documents
 from infra.manifest import AUTHORIZER, FUNCTIONS, GATEWAY_PROBLEMS, ROUTES
 from infra.messaging import Messaging
 from infra.packaging import LAMBDA_WHEELS, function_code, layer_code
+from infra.portal import Portal
 from infra.storage import Storage
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
@@ -37,6 +38,7 @@ class Functions(Construct):
         storage: Storage,
         messaging: Messaging,
         documents: Documents,
+        portal: Portal,
     ) -> None:
         super().__init__(scope, construct_id)
         self.layer = lambda_.LayerVersion(
@@ -79,11 +81,11 @@ class Functions(Construct):
                 "POWERTOOLS_SERVICE_NAME": f"billing-{declared.name}",
                 "POWERTOOLS_METRICS_NAMESPACE": "Billing",
             } | {variable: storage.tables[table_id].table_name for variable, table_id in declared.tables.items()}
-            if declared.name == "api" and config.cors_origins:
-                environment["BILLING_CORS_ORIGINS"] = ",".join(config.cors_origins)
             if declared.name == "api":
+                # The portal's origin, and the stage's own front ends: nobody else's page may call the API.
+                environment["BILLING_CORS_ORIGINS"] = ",".join([portal.origin, *config.cors_origins])
                 environment["BILLING_MARKETPLACE_LANDING_URL"] = config.marketplace_landing_url
-                environment["BILLING_PORTAL_URL"] = config.portal_url
+                environment["BILLING_PORTAL_URL"] = portal.url
             environment |= {var: messaging.queues[q].queue_url for var, q in declared.queues.items()}
             environment |= {var: documents.bucket.bucket_name for var in declared.buckets}
             if declared.publishes_events:
@@ -182,8 +184,11 @@ class Functions(Construct):
 
 
 class RestApi(Construct):
-    def __init__(self, scope: Construct, construct_id: str, config: StageConfig, functions: Functions) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, config: StageConfig, functions: Functions, portal_origin: str
+    ) -> None:
         super().__init__(scope, construct_id)
+        origins = [portal_origin, *config.cors_origins]
         access_logs = logs.LogGroup(self, "AccessLogs", retention=logs.RetentionDays.ONE_YEAR)
         self.api = apigw.RestApi(
             self,
@@ -215,13 +220,11 @@ class RestApi(Construct):
                 ),
             ),
             default_cors_preflight_options=apigw.CorsOptions(
-                allow_origins=list(config.cors_origins),
+                allow_origins=origins,
                 allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
                 allow_methods=["GET", "POST", "PATCH", "DELETE"],
                 max_age=Duration.minutes(10),
-            )
-            if config.cors_origins
-            else None,
+            ),
         )
         validator = self.api.add_request_validator(
             "Validator", validate_request_body=True, validate_request_parameters=True
@@ -240,7 +243,11 @@ class RestApi(Construct):
                 f"Gateway{kind.title().replace('_', '')}",
                 type=apigw.ResponseType.of(kind),
                 status_code=str(problem.status),
-                response_headers={"Content-Type": "'application/problem+json'"},
+                # The portal reads these refusals too (an ended session's 401): its origin may.
+                response_headers={
+                    "Content-Type": "'application/problem+json'",
+                    "Access-Control-Allow-Origin": f"'{portal_origin}'",
+                },
                 templates={"application/json": json.dumps(body)},
             )
         integrations = {

@@ -29,8 +29,11 @@ class StageConfig(BaseModel):
     # the buyer's landing page after registration.
     marketplace_sns_topics: tuple[str, ...] = ()
     marketplace_landing_url: str = "https://example.com/aws-marketplace/welcome"
-    # The customer billing portal's page, where a portal session's one-time URL leads.
-    portal_url: str = "https://example.com/billing/portal/"
+    # The customer billing portal's page, where a portal session's one-time URL leads: by default the stack's
+    # CloudFront distribution (infra/portal.py); a stage with its own domain names it here.
+    portal_url: str | None = None
+    # Stripe.js in the portal needs the account's publishable key (public by design).
+    stripe_publishable_key: str = "pk_test_set_per_stage"
 
 
 STAGES = {

@@ -9,6 +9,7 @@ from infra.api import Functions, RestApi
 from infra.config import StageConfig
 from infra.documents import Documents
 from infra.messaging import Messaging
+from infra.portal import Portal
 from infra.storage import Storage
 
 
@@ -18,8 +19,11 @@ class BillingStack(Stack):
         self.storage = Storage(self, "Storage", config)
         self.messaging = Messaging(self, "Messaging", config)
         self.documents = Documents(self, "Documents", config, self.storage)
-        self.functions = Functions(self, "Functions", config, self.storage, self.messaging, self.documents)
+        self.portal = Portal(self, "Portal", config)
+        self.functions = Functions(self, "Functions", config, self.storage, self.messaging, self.documents, self.portal)
         self.messaging.schedule(self.functions.by_name)
-        self.rest_api = RestApi(self, "RestApi", config, self.functions)
+        self.rest_api = RestApi(self, "RestApi", config, self.functions, self.portal.origin)
+        self.portal.deploy(config, self.rest_api.api.url)
         CfnOutput(self, "ApiUrl", value=self.rest_api.api.url)
         CfnOutput(self, "MainTableName", value=self.storage.tables["Main"].table_name)
+        CfnOutput(self, "PortalUrl", value=self.portal.url)

@@ -14,7 +14,16 @@ import copy
 import json
 from typing import Any
 
-LEFT_OUT_TYPES = ("AWS::Lambda::", "AWS::ApiGateway::", "AWS::Scheduler::", "AWS::IAM::", "AWS::Logs::", "Custom::")
+# CloudFront too: no emulator here has it (LocalStack's community edition does not), and it only serves files.
+LEFT_OUT_TYPES = (
+    "AWS::Lambda::",
+    "AWS::ApiGateway::",
+    "AWS::Scheduler::",
+    "AWS::IAM::",
+    "AWS::Logs::",
+    "AWS::CloudFront::",
+    "Custom::",
+)
 LEFT_OUT_TYPES_EXACT = ("AWS::CDK::Metadata",)
 PRUNED_LISTS = ("Targets", "Statement")  # an item naming something left out goes; the rest stays
 

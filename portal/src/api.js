@@ -12,7 +12,7 @@ export class ApiError extends Error {
 
 export class Api {
   constructor(base) {
-    this.base = base;
+    this.base = base; // a promise: the configuration says where the API is
     this.secret = null;
   }
 
@@ -28,7 +28,7 @@ export class Api {
   }
 
   async call(method, path, { body, params, idempotencyKey, anonymous, accept, raw } = {}) {
-    const url = new URL(this.base + path, window.location.href);
+    const url = new URL((await this.base) + path, window.location.href);
     for (const [name, value] of Object.entries(params || {})) {
       if (value !== undefined && value !== null) url.searchParams.set(name, value);
     }

@@ -6,6 +6,7 @@ import { useEffect, useState } from "preact/hooks";
 import htm from "htm";
 
 import { Api } from "./api.js";
+import { portalConfig } from "./config.js";
 import { errorSentence, formatters, messages } from "./i18n.js";
 import { Methods } from "./pages/methods.js";
 import { Overview } from "./pages/overview.js";
@@ -17,7 +18,7 @@ import { Profile } from "./pages/profile.js";
 import { Usage } from "./pages/usage.js";
 
 const html = htm.bind(h);
-const api = new Api(document.documentElement.dataset.api || "");
+const api = new Api(portalConfig().then((config) => config.api || ""));
 
 function readLoginToken() {
   const match = /(?:^#|&)session=([^&]+)/.exec(window.location.hash);

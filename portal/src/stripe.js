@@ -1,11 +1,13 @@
 // Stripe.js, loaded from the origin the portal's configuration names (Stripe's own when deployed; the
 // local Stripe emulator's under `make run`): card data goes from the browser to Stripe, never to us.
+import { portalConfig } from "./config.js";
+
 let loading = null;
 
 export function loadStripe() {
   if (!loading) {
     loading = (async () => {
-      const config = await (await fetch("config.json", { cache: "no-store" })).json();
+      const config = await portalConfig();
       await new Promise((loaded, failed) => {
         const script = document.createElement("script");
         script.src = config.stripe_js;

@@ -189,3 +189,43 @@ def test_each_function_gets_exactly_the_variables_its_settings_read(dev):
         assert given <= set(read), f"{declared.name}: {sorted(given - set(read))} given but read by nothing"
         required = {name for name, field in read.items() if field.is_required()}
         assert required <= given, f"{declared.name}: {sorted(required - given)} required but not given"
+
+
+def test_the_portal_is_a_private_bucket_behind_cloudfront_with_a_strict_policy(dev):
+    # Given the synthesized stage
+    (distribution,) = dev.resources("AWS::CloudFront::Distribution").values()
+    config = distribution["Properties"]["DistributionConfig"]
+    # Then CloudFront reaches the bundle through an origin access control, over HTTPS only
+    (origin,) = config["Origins"]
+    assert "OriginAccessControlId" in origin
+    assert origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}
+    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
+    bundle = dev.stack.resolve(dev.stack.portal.bucket.node.default_child.logical_id)
+    assert dev.template["Resources"][bundle]["Properties"]["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    # And every answer carries the security headers, with a CSP that allows no inline script or style
+    (policy,) = dev.resources("AWS::CloudFront::ResponseHeadersPolicy").values()
+    headers = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    csp = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    assert "'unsafe-inline'" not in csp
+    assert "'unsafe-eval'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self' https://js.stripe.com" in csp
+    assert headers["FrameOptions"]["FrameOption"] == "DENY"
+    assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
+    # And the API admits the portal's origin (first), and leads portal sessions to the portal's page
+    (api,) = [f for f in dev.resources("AWS::Lambda::Function").values() if "BILLING_PORTAL_URL" in str(f)]
+    variables = api["Properties"]["Environment"]["Variables"]
+    portal_domain = {
+        "Fn::GetAtt": [dev.stack.resolve(dev.stack.portal.distribution.node.default_child.logical_id), "DomainName"]
+    }
+    assert portal_domain in variables["BILLING_CORS_ORIGINS"]["Fn::Join"][1]
+    assert portal_domain in variables["BILLING_PORTAL_URL"]["Fn::Join"][1]
+    # And the bundle is uploaded with its runtime configuration under portal/
+    (upload,) = dev.resources("Custom::CDKBucketDeployment").values()
+    assert upload["Properties"]["DestinationBucketKeyPrefix"] == "portal/"
+    assert len(upload["Properties"]["SourceObjectKeys"]) == 2  # the bundle and config.json
