@@ -107,11 +107,21 @@ def _compile(path: str) -> re.Pattern[str]:
 
 
 class Functions(dict[str, LocalFunction]):
-    """Every declared function, its handler module loaded on first use (like a cold start)."""
+    """Every declared function, its handler module loaded on first use (like a cold start).
+
+    Loaded once under a lock: two first requests at once would otherwise load two copies of a handler, each
+    with its own one-request-at-a-time lock, and run concurrently on the routers they share (whose request
+    context one clears under the other: a KeyError answered 500)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._loading = threading.Lock()
 
     def __missing__(self, name: str) -> LocalFunction:
-        function = self[name] = LocalFunction(name)
-        return function
+        with self._loading:
+            if name not in self:  # another thread loaded it while this one waited
+                super().__setitem__(name, LocalFunction(name))
+            return super().__getitem__(name)
 
 
 LocalRoute = Callable[[dict[str, list[str]], bytes], tuple[int, dict[str, str], bytes]]  # (query, body)
