@@ -12,7 +12,8 @@ Stripe.js would), then a portal session asked with the owner's key; the script p
   and a saved card to pay any part of it;
 - alwaysdata (seed 002): a prepaid hosting plan invoiced monthly, a saved card to top the account up with;
 - aircall (seed 003): 3 licences and metered outbound minutes, renewed once: its invoice's sections;
-- azure (seed 004): compute hours metered day by day over three days.
+- azure (seed 004): compute hours metered day by day over three days;
+- restricted (seed 002's restricted mode): the same plan as alwaysdata's, its invoice 16 days overdue.
 """
 
 from __future__ import annotations
@@ -57,8 +58,11 @@ def cloudcraft_customer(local: Local) -> dict[str, str]:
     }
 
 
-def invoiced_customer(local: Local, legal_name: str, product_name: str, unit_amount: int) -> dict[str, str]:
-    """A plan whose invoices are sent for payment (30 days), its first one finalized and owed, and a card."""
+def invoiced_customer(
+    local: Local, legal_name: str, product_name: str, unit_amount: int, overdue_days: int = 0
+) -> dict[str, str]:
+    """A plan whose invoices are sent for payment (30 days), its first one finalized and owed, and a card;
+    ``overdue_days``: the invoice was due at once and is that many days late (dunning has acted)."""
     product = local.call("POST", "/v1/products", json={"name": product_name}, expect=201)
     monthly = local.price(product["id"], "Mensuel", unit_amount)
     account, key = local.customer(legal_name)
@@ -71,11 +75,11 @@ def invoiced_customer(local: Local, legal_name: str, product_name: str, unit_amo
             "account": account["id"],
             "items": [{"price": monthly["id"]}],
             "collection_method": "send_invoice",
-            "days_until_due": 30,
+            "days_until_due": 0 if overdue_days else 30,
         },
         expect=201,
     )
-    local.advance_to(local.now() + timedelta(hours=2))
+    local.advance_to(local.now() + timedelta(hours=2, days=overdue_days))
     first = local.invoice(subscription["latest_invoice"], key)
     local.check("the first invoice is owed", (first["status"], first["amount_remaining"] > 0), ("open", True))
     return {
@@ -167,6 +171,10 @@ STORIES: dict[str, Callable[[Local], dict[str, str]]] = {
     "ibm": lambda local: invoiced_customer(local, "Calcul Partiel SAS", "IBM Cloud Virtual Server", 9900),
     "alwaysdata": lambda local: invoiced_customer(local, "Hébergement Prépayé SARL", "alwaysdata Pack 10 Go", 1500),
     "azure": metered_customer,
+    # alwaysdata's restricted mode: an invoice 16 days overdue (restricted from the 15th day)
+    "restricted": lambda local: invoiced_customer(
+        local, "Hébergement en Retard SARL", "alwaysdata Pack 10 Go", 1500, overdue_days=16
+    ),
     "aircall": aircall_customer,
 }
 

@@ -4,6 +4,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 
 import {
+  apiCall,
   apiGet,
   axeSummary,
   checkAccessibility,
@@ -31,6 +32,11 @@ test("Cloudcraft: monthly to annual, with the unused time credited", async () =>
   // Given a customer on the monthly plan half-way through its month, sent to the portal by the seller
   const customer = seedCustomer(backend);
   const page = await browser.newPage({ locale: "fr-FR" });
+  const bearers = new Set();
+  page.on("request", (request) => {
+    const authorization = request.headers().authorization;
+    if (authorization) bearers.add(authorization.replace(/^Bearer /, ""));
+  });
   const consoleErrors = [];
   page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
   await page.goto(customer.portal_url);
@@ -78,8 +84,24 @@ test("Cloudcraft: monthly to annual, with the unused time credited", async () =>
   await row.getByRole("button", { name: /Télécharger le PDF/ }).click();
   assert.ok((await download) || (await opened), "the PDF link opens");
   assert.deepEqual(consoleErrors, [], "no console error (a CSP refusal would be one)");
+  // The page only ever held the session's bearer, which cannot read or change another account, nor mint keys
+  assert.deepEqual([...bearers].map((bearer) => bearer.slice(0, 4)), ["bps_"]);
+  const [bearer] = bearers;
+  const other = await (await apiCall(backend, "POST", "/v1/accounts", { ...OTHER_COMPANY })).json();
+  assert.equal((await apiCall(backend, "GET", `/v1/accounts/${other.id}`, undefined, bearer)).status, 404);
+  const steal = { billing_email: "intrus@exemple.fr" };
+  assert.equal((await apiCall(backend, "PATCH", `/v1/accounts/${other.id}`, steal, bearer)).status, 404);
+  const mint = await apiCall(backend, "POST", `/v1/accounts/${customer.account}/api_keys`, { role: "owner" }, bearer);
+  assert.equal(mint.status, 403);
   await page.close();
 });
+
+const OTHER_COMPANY = {
+  legal_name: "Autre Société SAS",
+  address: { line1: "1 rue de Rivoli", postal_code: "75001", city: "Paris", country: "FR" },
+  billing_email: "compta@autre.fr",
+  locale: "fr",
+};
 
 test("Cloudcraft: receipt settings printed on the next receipt", async () => {
   const customer = seedCustomer(backend);

@@ -76,9 +76,18 @@ export async function advanceClock(backend, isoInstant) {
 
 // The API as the seller's back office reads it (operator key), to check what the portal did.
 export async function apiGet(backend, path) {
-  const answer = await fetch(`${backend.url}${path}`, { headers: { Authorization: `Bearer ${OPERATOR_KEY}` } });
+  const answer = await apiCall(backend, "GET", path);
   if (!answer.ok) throw new Error(`${path}: ${answer.status} ${await answer.text()}`);
   return answer.json();
+}
+
+// Any call with a given bearer (the operator's by default): its raw answer.
+export function apiCall(backend, method, path, body, bearer = OPERATOR_KEY) {
+  return fetch(`${backend.url}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }
 
 // A new portal link for the account, as the seller's server would ask for it (here with the operator key).

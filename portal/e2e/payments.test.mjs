@@ -97,3 +97,22 @@ test("alwaysdata: a top-up becomes credit that pays the next invoice", async () 
   await page.getByTestId("credit-available").filter({ hasText: "64,00" }).waitFor();
   await page.close();
 });
+
+test("alwaysdata: the restricted account's banner, cleared by paying", async () => {
+  const customer = seedCustomer(backend, "restricted");
+  const page = await browser.newPage({ locale: "fr-FR" });
+  await page.goto(customer.portal_url);
+  const banner = page.getByRole("status").filter({ hasText: "Votre compte est restreint" });
+  await banner.waitFor();
+  assert.deepEqual(await checkAccessibility(page, "restricted overview"), []);
+  await screenshot(page, "alwaysdata-4-restricted");
+  await banner.getByRole("link", { name: "Payer maintenant" }).click();
+  const owed = (await page.getByTestId("amount-owed").innerText()).replace(/[^\d,]/g, "");
+  await page.getByLabel(/Montant/).fill(owed);
+  await page.getByRole("button", { name: "Payer" }).click();
+  await page.getByRole("status").filter({ hasText: "Paiement de" }).waitFor();
+  await banner.waitFor({ state: "detached" });
+  await page.getByTestId("amount-owed").filter({ hasText: "0,00" }).waitFor();
+  await screenshot(page, "alwaysdata-5-restriction-lifted");
+  await page.close();
+});

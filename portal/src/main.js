@@ -88,7 +88,7 @@ function App({ firstToken }) {
   if (route.page === "plan" && route.args[0]) page = html`<${ChangePlan} ...${context} subscriptionId=${route.args[0]} />`;
   if (route.page === "history") page = html`<${History} ...${context} />`;
   if (route.page === "invoice" && route.args[0]) page = html`<${Invoice} ...${context} invoiceId=${route.args[0]} />`;
-  if (route.page === "payments") page = html`<${Payments} ...${context} />`;
+  if (route.page === "payments") page = html`<${Payments} ...${context} onAccountChanged=${setAccount} />`;
   if (route.page === "usage") page = html`<${Usage} ...${context} />`;
   if (route.page === "methods") page = html`<${Methods} ...${context} />`;
   if (route.page === "profile") page = html`<${Profile} ...${context} onSaved=${setAccount} />`;

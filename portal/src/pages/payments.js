@@ -10,7 +10,7 @@ const html = htm.bind(h);
 // IBM Cloud's "one-time payment of any amount" and alwaysdata's "top up the account": the saved card is
 // charged once per submitted form (its Idempotency-Key is kept until the payment is done, so a retry
 // after a network failure cannot charge twice), then the balance is read again.
-export function Payments({ api, account, words, locale, format }) {
+export function Payments({ api, account, words, locale, format, onAccountChanged }) {
   const [balance, setBalance] = useState(null);
   const [method, setMethod] = useState(undefined);
   const [purpose, setPurpose] = useState("one_time");
@@ -56,6 +56,8 @@ export function Payments({ api, account, words, locale, format }) {
       setAmount("");
       setPaid(payment);
       await load();
+      // Paying what was overdue lifts a restriction: the banner follows the account's status.
+      onAccountChanged(await api.call("GET", `/v1/accounts/${account.id}`));
     } catch (error) {
       setFailure(error);
     } finally {
