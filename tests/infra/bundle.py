@@ -93,7 +93,13 @@ def bundle_of(template: dict[str, Any], outdir: str) -> Bundle:
         return source_of[str(code["S3Key"]).removesuffix(".zip")]
 
     resources = template["Resources"].values()
-    (layer,) = [r for r in resources if r["Type"] == "AWS::Lambda::LayerVersion"]
+    # Ours is the layer holding `billing` (the portal's upload brings CDK's AWS CLI layer too).
+    (layer,) = [
+        r
+        for r in resources
+        if r["Type"] == "AWS::Lambda::LayerVersion"
+        and (asset(r["Properties"]["Content"]) / "python" / "billing").is_dir()
+    ]
     functions = {}
     for resource in resources:
         props = resource.get("Properties", {})
