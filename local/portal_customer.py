@@ -92,7 +92,8 @@ def invoiced_customer(
 
 
 def metered_customer(local: Local) -> dict[str, str]:
-    """Azure's cost views: compute hours metered day by day over the first days of the month."""
+    """Azure's cost views: compute hours metered day by day, each tagged with its team, under a 5 € monthly
+    budget."""
     product = local.call("POST", "/v1/products", json={"name": "Machines virtuelles"}, expect=201)
     hours = local.price(
         product["id"], "Heures de calcul", 12, usage_type="metered", meter={"event_name": "compute_hours"}
@@ -100,14 +101,26 @@ def metered_customer(local: Local) -> dict[str, str]:
     account, key = local.customer("Calcul Nuage SAS")
     local.save_card(account["id"], key)
     subscription = local.call(
-        "POST", "/v1/subscriptions", key, json={"account": account["id"], "items": [{"price": hours["id"]}]}, expect=201
+        "POST",
+        "/v1/subscriptions",
+        key,
+        json={"account": account["id"], "items": [{"price": hours["id"]}], "tags": {"team": "data"}},
+        expect=201,
     )
+    budget = {"name": "Calcul", "amount": 500, "thresholds": [{"percent": 80}, {"percent": 100}]}
+    local.call("POST", f"/v1/accounts/{account['id']}/budgets", key, json=budget, expect=201)
     daily_hours = [24, 30, 18]
     for day, quantity in enumerate(daily_hours, start=1):
         local.advance_to(local.now() + timedelta(days=1))
         at = (local.now() - timedelta(hours=1)).isoformat()
         events = [
-            {"id": f"vm-{day}-{n}", "subscription": subscription["id"], "meter": "compute_hours", "timestamp": at}
+            {
+                "id": f"vm-{day}-{n}",
+                "subscription": subscription["id"],
+                "meter": "compute_hours",
+                "timestamp": at,
+                "tags": {"team": "data" if n % 3 else "web"},  # two hours in three for the data team
+            }
             for n in range(quantity)
         ]
         local.call("POST", "/v1/usage_events", key, json={"events": events})

@@ -35,8 +35,19 @@ test("Azure: daily usage shown by day and downloaded as CSV", async () => {
   });
   await page.getByRole("img", { name: "Coût de la consommation par jour" }).waitFor();
   await page.getByRole("region", { name: "Prévision de la période en cours" }).waitFor();
+  // The 5 € budget was passed at 80 % and 100 % this month
+  const budgets = page.getByRole("region", { name: "Budgets" });
+  assert.match(await budgets.innerText(), /Calcul : 5,00\s€ par mois — seuils atteints ce mois-ci : 80 %, 100 %/);
   assert.deepEqual(await checkAccessibility(page, "usage"), []);
   await screenshot(page, "azure-1-daily-usage");
+  // By team (the tag of each hour: two in three for the data team)
+  await page.getByLabel("Regrouper par").selectOption("tag:team");
+  await page.getByRole("columnheader", { name: "Étiquette" }).waitFor();
+  const byTeam = page.getByRole("row").filter({ hasText: "data" });
+  await byTeam.nth(hours.length - 1).waitFor();
+  assert.equal(await byTeam.count(), hours.length);
+  await screenshot(page, "azure-2-by-team");
+  await page.getByLabel("Regrouper par").selectOption("meter");
 
   const [download] = await Promise.all([
     page.waitForEvent("download"),

@@ -16,12 +16,25 @@ function dayOf(instant, timeZone) {
 // month is heading (the forecast).
 export function Usage({ api, account, words, locale, format }) {
   const [range, setRange] = useState(null);
+  const [groupBy, setGroupBy] = useState("meter");
+  const [tagKeys, setTagKeys] = useState([]);
+  const [budgets, setBudgets] = useState([]);
   const [summary, setSummary] = useState(null);
   const [forecast, setForecast] = useState(null);
   const [failure, setFailure] = useState(null);
   const path = `/v1/accounts/${account.id}/usage_summaries`;
 
   useEffect(() => {
+    // The tag keys the account's subscriptions carry (the keys its usage events are tagged with too: no API
+    // lists the keys of events), and its budgets
+    api
+      .call("GET", "/v1/subscriptions", { params: { account: account.id, limit: 100 } })
+      .then((listed) => setTagKeys([...new Set(listed.data.flatMap((s) => Object.keys(s.tags || {})))].sort()))
+      .catch(setFailure);
+    api
+      .call("GET", `/v1/accounts/${account.id}/budgets`)
+      .then((listed) => setBudgets(listed.data))
+      .catch(setFailure);
     api
       .call("GET", `/v1/accounts/${account.id}/forecast`)
       .then((ahead) => {
@@ -35,10 +48,10 @@ export function Usage({ api, account, words, locale, format }) {
     if (!range) return;
     setFailure(null);
     api
-      .call("GET", path, { params: { from: range.from, to: range.to, granularity: "day", group_by: "meter" } })
+      .call("GET", path, { params: { from: range.from, to: range.to, granularity: "day", group_by: groupBy } })
       .then(setSummary)
       .catch(setFailure);
-  }, [account.id, range && range.from, range && range.to]);
+  }, [account.id, range && range.from, range && range.to, groupBy]);
 
   if (!range) {
     return failure
@@ -48,7 +61,7 @@ export function Usage({ api, account, words, locale, format }) {
 
   const download = async () => {
     try {
-      const csv = await api.text(path, { from: range.from, to: range.to, granularity: "day", group_by: "meter" });
+      const csv = await api.text(path, { from: range.from, to: range.to, granularity: "day", group_by: groupBy });
       const link = document.createElement("a");
       link.href = URL.createObjectURL(new Blob([csv], { type: "text/csv" }));
       link.download = `usage-${range.from}-${range.to}.csv`;
@@ -62,6 +75,8 @@ export function Usage({ api, account, words, locale, format }) {
   const changed = (field) => (event) => setRange({ ...range, [field]: event.currentTarget.value });
 
   const rows = (summary && summary.data) || [];
+  // Crossings read <month>:<basis>:<percent>; the month is the account's current one.
+  const crossedThisMonth = (budget) => budget.crossed.filter((c) => c.startsWith(range.to.slice(0, 7)));
   // People read the price's name ("Heures de calcul"), not the meter's event name.
   const meterNames = {};
   for (const each of (forecast && forecast.subscriptions) || []) {
@@ -76,6 +91,14 @@ export function Usage({ api, account, words, locale, format }) {
     <form class="range" onSubmit=${(event) => event.preventDefault()}>
       <label>${words.from} <input type="date" value=${range.from} max=${range.to} onChange=${changed("from")} /></label>
       <label>${words.to} <input type="date" value=${range.to} min=${range.from} onChange=${changed("to")} /></label>
+      ${tagKeys.length > 0 &&
+      html`<label
+        >${words.groupBy}
+        <select value=${groupBy} onChange=${(event) => setGroupBy(event.currentTarget.value)}>
+          <option value="meter">${words.meter}</option>
+          ${tagKeys.map((key) => html`<option value=${`tag:${key}`}>${words.tag} « ${key} »</option>`)}
+        </select></label
+      >`}
       <button type="button" onClick=${download}>${words.downloadCsv}</button>
     </form>
     ${failure && html`<p role="alert" class="error">${errorSentence(locale, failure)}</p>`}
@@ -99,7 +122,7 @@ export function Usage({ api, account, words, locale, format }) {
         <thead>
           <tr>
             <th scope="col">${words.date}</th>
-            <th scope="col">${words.meter}</th>
+            <th scope="col">${groupBy === "meter" ? words.meter : words.tag}</th>
             <th scope="col" class="amount">${words.quantity}</th>
             <th scope="col" class="amount">${words.cost}</th>
           </tr>
@@ -108,13 +131,31 @@ export function Usage({ api, account, words, locale, format }) {
           ${rows.map(
             (row) => html`<tr>
               <td>${format.date(`${row.period}T12:00:00Z`)}</td>
-              <td>${meterNames[row.meter] || row.meter}</td>
+              <td>
+                ${groupBy === "meter"
+                  ? meterNames[row.meter] || row.meter
+                  : (row.tag && Object.values(row.tag)[0]) || words.untagged}
+              </td>
               <td class="amount">${row.quantity}</td>
               <td class="amount">${format.money(row.cost, row.currency || currency)}</td>
             </tr>`,
           )}
         </tbody>
       </table>`}
+    ${budgets.length > 0 &&
+    html`<section class="card" aria-labelledby="budgets-title">
+      <h2 id="budgets-title">${words.budgets}</h2>
+      <ul>
+        ${budgets.map(
+          (budget) => html`<li>
+            <strong>${budget.name}</strong>
+            ${` : ${budget.amount === null ? budget.quantity : format.money(budget.amount, budget.currency)} ${words.perMonth}`}
+            ${crossedThisMonth(budget).length > 0 &&
+            html` — ${words.crossed} ${crossedThisMonth(budget).map((c) => `${c.split(":")[2]} %`).join(", ")}`}
+          </li>`,
+        )}
+      </ul>
+    </section>`}
     ${forecast &&
     forecast.subscriptions.length > 0 &&
     html`<section class="card" aria-labelledby="forecast-title">
