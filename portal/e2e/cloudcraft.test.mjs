@@ -8,6 +8,7 @@ import {
   apiGet,
   axeSummary,
   checkAccessibility,
+  newPortalLink,
   openBrowser,
   screenshot,
   seedCustomer,
@@ -170,5 +171,33 @@ test("Cloudcraft: Edit card, through Stripe.js, with the confirmation emails", a
   // The billing contact was told of both changes
   const mail = await apiGet(backend, `/_local/emails?to=${encodeURIComponent(account.billing_email)}`);
   assert.ok(mail.data.length >= 2, JSON.stringify(mail.data.map((each) => each.subject)));
+  await page.close();
+});
+
+test("Cloudcraft in English, with the keyboard alone", async () => {
+  const customer = seedCustomer(backend);
+  const page = await browser.newPage({ locale: "en-GB" });
+  await page.goto(await newPortalLink(backend, customer.account, "en"));
+  await page.getByRole("heading", { name: "Cloudcraft Pro — Mensuel" }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
+  assert.match(await page.locator("main").innerText(), /Next renewal\s+\d{1,2} \w+ 20\d\d/);
+  // Tab to "Change plan" and press Enter; arrows pick Annual; Enter on Continue
+  let focused = "";
+  for (let presses = 0; presses < 20 && focused !== "Change plan"; presses += 1) {
+    await page.keyboard.press("Tab");
+    focused = await page.evaluate(() => document.activeElement.textContent.trim());
+  }
+  assert.equal(focused, "Change plan");
+  await page.keyboard.press("Enter");
+  await page.getByRole("radio", { name: /Monthly/ }).focus();
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await page.getByRole("radio", { name: /Annual/ }).isChecked(), true);
+  await page.getByRole("button", { name: "Continue" }).focus();
+  await page.keyboard.press("Enter");
+  const preview = page.getByRole("region", { name: "Preview of the change" });
+  await preview.waitFor();
+  assert.match(await preview.innerText(), /Amount due now\s+€[\d,]+\.\d\d/);
+  assert.deepEqual(await checkAccessibility(page, "change plan preview (en)"), []);
+  await screenshot(page, "cloudcraft-10-english-keyboard");
   await page.close();
 });

@@ -91,11 +91,11 @@ export function apiCall(backend, method, path, body, bearer = OPERATOR_KEY) {
 }
 
 // A new portal link for the account, as the seller's server would ask for it (here with the operator key).
-export async function newPortalLink(backend, account) {
+export async function newPortalLink(backend, account, locale = "fr") {
   const answer = await fetch(`${backend.url}/v1/portal_sessions`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${OPERATOR_KEY}` },
-    body: JSON.stringify({ account, locale: "fr" }),
+    body: JSON.stringify({ account, locale }),
   });
   if (answer.status !== 201) throw new Error(`portal session: ${answer.status} ${await answer.text()}`);
   return (await answer.json()).url;
