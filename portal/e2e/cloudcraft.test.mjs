@@ -45,6 +45,8 @@ test("Cloudcraft: monthly to annual, with the unused time credited", async () =>
   await page.getByRole("heading", { name: "Cloudcraft Pro — Mensuel" }).waitFor();
   assert.match(await page.locator("main").innerText(), /Quantité : 2/);
   assert.match(await page.locator("main").innerText(), /Actif/);
+  // 2 seats at 49 € + 20 % VAT
+  assert.match(await page.locator("main").innerText(), /Prochaine facture \(estimation TTC\)\s+117,60\s€/);
   assert.ok(!page.url().includes("bpl_"), "the one-time token left the address bar");
   assert.deepEqual(await checkAccessibility(page, "overview"), []);
   await screenshot(page, "cloudcraft-1-overview");
@@ -68,6 +70,14 @@ test("Cloudcraft: monthly to annual, with the unused time credited", async () =>
   await page.getByRole("button", { name: "Confirmer" }).dblclick();
   await page.getByText("Votre offre a été modifiée.").waitFor();
   await screenshot(page, "cloudcraft-3-confirmed");
+  // The credit shown is the credit applied: the change's invoice deducts exactly it, once
+  const credit = Number(/-(\d+),(\d\d)\s€/.exec(text).slice(1).join(""));
+  const invoices = await apiGet(backend, `/v1/invoices?account=${customer.account}`);
+  const changes = invoices.data.filter((invoice) => invoice.billing_reason === "subscription_update");
+  assert.deepEqual(
+    changes.map((invoice) => invoice.credit_applied),
+    [credit],
+  );
   // Then the overview shows the annual plan
   await page.getByRole("link", { name: "Abonnement" }).first().click();
   await page.getByRole("heading", { name: "Cloudcraft Pro — Annuel" }).waitFor();

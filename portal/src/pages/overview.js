@@ -9,6 +9,7 @@ const html = htm.bind(h);
 
 export function Overview({ api, account, words, locale, format }) {
   const [subscriptions, setSubscriptions] = useState(null);
+  const [estimates, setEstimates] = useState({});
   const [failure, setFailure] = useState(null);
 
   useEffect(() => {
@@ -19,6 +20,9 @@ export function Overview({ api, account, words, locale, format }) {
         subscription.prices = await Promise.all(subscription.items.map((item) => priceWithProduct(api, item.price)));
       }
       setSubscriptions(current);
+      // The next invoice's estimate: the current period's cost projected to its end (recurring and usage)
+      const forecast = await api.call("GET", `/v1/accounts/${account.id}/forecast`);
+      setEstimates(Object.fromEntries(forecast.subscriptions.map((each) => [each.subscription, each])));
     })().catch(setFailure);
   }, [account.id]);
 
@@ -44,6 +48,11 @@ export function Overview({ api, account, words, locale, format }) {
               <dd>${format.date(subscription.trial_end)}</dd>`}
             <dt>${words.periodEnd}</dt>
             <dd>${format.date(subscription.current_period_end)}</dd>
+            ${estimates[subscription.id] &&
+            html`<dt>${words.nextInvoice}</dt>
+              <dd>
+                ${format.money(estimates[subscription.id].cost.linear.including_tax, estimates[subscription.id].currency)}
+              </dd>`}
           </dl>
           ${!subscription.managed_by &&
           html`<a class="button" href=${`#/plan/${subscription.id}`}>${words.changePlan}</a>`}
