@@ -211,3 +211,20 @@ test("Cloudcraft in English, with the keyboard alone", async () => {
   await screenshot(page, "cloudcraft-10-english-keyboard");
   await page.close();
 });
+
+test("a SEPA Direct Debit mandate through Stripe.js", async () => {
+  const customer = seedCustomer(backend);
+  const page = await browser.newPage({ locale: "fr-FR" });
+  await page.goto(customer.portal_url);
+  await page.getByRole("link", { name: "Moyens de paiement" }).click();
+  await page.getByRole("button", { name: "Ajouter un prélèvement SEPA" }).click();
+  assert.equal(await page.getByLabel("Titulaire du compte").inputValue(), "Studio Nuage SAS");
+  await page.getByLabel("IBAN").fill("FR14 2004 1010 0505 0001 3M02 606");
+  assert.match(await page.locator(".mandate").innerText(), /vous autorisez Studio Nuage SAS/);
+  assert.deepEqual(await checkAccessibility(page, "SEPA mandate"), []);
+  await page.getByRole("button", { name: "Accepter le mandat et enregistrer" }).click();
+  await page.getByText("Votre mandat de prélèvement SEPA est enregistré.").waitFor();
+  await page.getByText("Prélèvement SEPA •••• 2606").waitFor();
+  await screenshot(page, "cloudcraft-11-sepa-mandate");
+  await page.close();
+});

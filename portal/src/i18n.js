@@ -4,6 +4,17 @@ const MESSAGES = {
   fr: {
     payments: "Paiements",
     paymentMethods: "Moyens de paiement",
+    sepaDebit: "Prélèvement SEPA",
+    addMandate: "Ajouter un prélèvement SEPA",
+    accountHolder: "Titulaire du compte",
+    acceptMandate: "Accepter le mandat et enregistrer",
+    mandateAdded: "Votre mandat de prélèvement SEPA est enregistré.",
+    // What a SEPA mandate must say: who may debit, through whom, and the 8-week refund right (SEPA rulebook).
+    mandateText: (seller) =>
+      `En enregistrant ce mandat, vous autorisez ${seller} (et Stripe, son prestataire de paiement) à demander ` +
+      "à votre banque de débiter votre compte, et votre banque à exécuter ces débits. Vous pouvez obtenir de " +
+      "votre banque le remboursement d'un débit dans les 8 semaines qui le suivent, selon les conditions de " +
+      "votre contrat avec elle.",
     expires: "expire fin",
     default: "Par défaut",
     makeDefault: "Utiliser par défaut",
@@ -141,6 +152,15 @@ const MESSAGES = {
   en: {
     payments: "Payments",
     paymentMethods: "Payment methods",
+    sepaDebit: "SEPA Direct Debit",
+    addMandate: "Add a SEPA Direct Debit",
+    accountHolder: "Account holder",
+    acceptMandate: "Accept the mandate and save",
+    mandateAdded: "Your SEPA Direct Debit mandate is saved.",
+    mandateText: (seller) =>
+      `By saving this mandate, you authorise ${seller} (and Stripe, its payment provider) to ask your bank to ` +
+      "debit your account, and your bank to carry out those debits. You may have your bank refund a debit " +
+      "within 8 weeks of it, under the terms of your agreement with your bank.",
     expires: "expires end of",
     default: "Default",
     makeDefault: "Make default",

@@ -13,6 +13,7 @@ const SAVED_WITHIN_MS = 20000; // Stripe's webhook saves the card here within se
 export function Methods({ api, account, words, locale }) {
   const [methods, setMethods] = useState(null);
   const [adding, setAdding] = useState(false);
+  const [mandate, setMandate] = useState(null); // the SEPA form's fields while it is open
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState(null);
   const [failure, setFailure] = useState(null);
@@ -57,23 +58,40 @@ export function Methods({ api, account, words, locale }) {
       setBusy(false);
     }
   };
+  // A SetupIntent confirmed by Stripe.js, then the new method waited for: Stripe's webhook saves it.
+  const setUp = async (confirm) => {
+    const before = new Set((methods || []).map((method) => method.id));
+    const intent = await api.call("POST", `/v1/accounts/${account.id}/setup_intents`);
+    const result = await confirm(intent.client_secret);
+    if (result.error) {
+      const known = messages(locale).errors[result.error.code];
+      throw Object.assign(new Error(result.error.message), { code: known ? result.error.code : "card_not_saved" });
+    }
+    const deadline = Date.now() + SAVED_WITHIN_MS;
+    while (!(await load()).some((method) => !before.has(method.id))) {
+      if (Date.now() > deadline) throw Object.assign(new Error("late"), { code: "card_not_saved" });
+      await new Promise((wait) => setTimeout(wait, 700));
+    }
+  };
+  const addMandate = (event) => {
+    event.preventDefault();
+    return act(async () => {
+      const loaded = await loadStripe();
+      await setUp((secret) =>
+        loaded.confirmSepaDebitSetup(secret, {
+          payment_method: {
+            sepa_debit: { iban: mandate.iban.replace(/\s/g, "").toUpperCase() },
+            billing_details: { name: mandate.name, email: mandate.email },
+          },
+        }),
+      );
+      setMandate(null);
+    }, words.mandateAdded);
+  };
   const addCard = (event) => {
     event.preventDefault();
     return act(async () => {
-      const before = new Set((methods || []).map((method) => method.id));
-      const intent = await api.call("POST", `/v1/accounts/${account.id}/setup_intents`);
-      const result = await stripe.current.confirmCardSetup(intent.client_secret, {
-        payment_method: { card: card.current },
-      });
-      if (result.error) {
-        const known = messages(locale).errors[result.error.code];
-        throw Object.assign(new Error(result.error.message), { code: known ? result.error.code : "card_not_saved" });
-      }
-      const deadline = Date.now() + SAVED_WITHIN_MS;
-      while (!(await load()).some((method) => !before.has(method.id))) {
-        if (Date.now() > deadline) throw Object.assign(new Error("late"), { code: "card_not_saved" });
-        await new Promise((wait) => setTimeout(wait, 700));
-      }
+      await setUp((secret) => stripe.current.confirmCardSetup(secret, { payment_method: { card: card.current } }));
       setAdding(false);
     }, words.cardAdded);
   };
@@ -98,7 +116,11 @@ export function Methods({ api, account, words, locale }) {
       ${methods.map(
         (method) => html`<li class="card">
           <p>
-            <strong>${method.brand ? `${method.brand.toUpperCase()} •••• ${method.last4}` : method.type}</strong>
+            <strong>
+              ${method.type === "sepa_debit"
+                ? `${words.sepaDebit} •••• ${method.last4}`
+                : `${(method.brand || method.type).toUpperCase()} •••• ${method.last4}`}
+            </strong>
             ${method.exp_month && ` — ${words.expires} ${String(method.exp_month).padStart(2, "0")}/${method.exp_year}`}
             ${method.default && html` <span class="badge">${words.default}</span>`}
           </p>
@@ -114,7 +136,39 @@ export function Methods({ api, account, words, locale }) {
         </li>`,
       )}
     </ul>`}
-    ${!adding && html`<p><button type="button" onClick=${() => setAdding(true)}>${words.addCard}</button></p>`}
+    ${!adding &&
+    !mandate &&
+    html`<p>
+      <button type="button" onClick=${() => setAdding(true)}>${words.addCard}</button>
+      <button type="button" class="secondary" onClick=${() => setMandate({ name: account.legal_name, email: account.billing_email, iban: "" })}>
+        ${words.addMandate}
+      </button>
+    </p>`}
+    ${mandate &&
+    html`<form onSubmit=${addMandate} aria-labelledby="add-mandate-title">
+      <h2 id="add-mandate-title">${words.addMandate}</h2>
+      ${[
+        ["name", words.accountHolder, "name"],
+        ["email", words.billingEmail, "email"],
+        ["iban", "IBAN", "off"],
+      ].map(
+        ([field, label, autocomplete]) => html`<p>
+          <label for=${`mandate-${field}`}>${label}</label>
+          <input
+            id=${`mandate-${field}`}
+            required
+            autocomplete=${autocomplete}
+            value=${mandate[field]}
+            onInput=${(event) => setMandate({ ...mandate, [field]: event.currentTarget.value })}
+          />
+        </p>`,
+      )}
+      <p class="mandate">${words.mandateText(account.legal_name)}</p>
+      <p>
+        <button type="submit" disabled=${busy}>${words.acceptMandate}</button>
+        <button type="button" class="secondary" disabled=${busy} onClick=${() => setMandate(null)}>${words.cancel}</button>
+      </p>
+    </form>`}
     ${adding &&
     html`<form onSubmit=${addCard} aria-labelledby="add-card-title">
       <h2 id="add-card-title">${words.addCard}</h2>
