@@ -108,8 +108,10 @@ function App({ firstToken }) {
         <button type="button" class="link" onClick=${signOut}>${words.signOut}</button>
       </div>
     </header>
-    ${account.status && account.status !== "active" && html`<${StatusBanner} status=${account.status} words=${words} />`}
-    <main class="page" id="main">${page}</main>
+    <main class="page" id="main">
+      ${account.status && account.status !== "active" && html`<${StatusBanner} status=${account.status} words=${words} />`}
+      ${page}
+    </main>
   `;
 }
 
