@@ -97,14 +97,14 @@ localstack: install
 localstack-stop: install
 	$(BIN)/python -m local.localstack stop
 
-synth: install
+synth: install portal
 	$(BIN)/python -m infra.app
 
 # docs/events.md and docs/errors.md from the catalogues in code (a test fails when they are stale).
 docs: install
 	$(BIN)/python -m infra.catalogues
 
-bench: install
+bench: install portal
 	PYTHONPATH=. $(BIN)/python -m benchmarks.run
 
 # Re-pin after editing requirements/*.in (the layer is pinned for Lambda's python3.13 on arm64).
