@@ -120,6 +120,11 @@ export async function checkAccessibility(page, label, exclude = []) {
     exclude,
   );
   const grave = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  axeSummary.push({ page: label, violations: results.violations.length, serious_or_critical: grave.length });
+  axeSummary.push({
+    page: label,
+    violations: results.violations.length,
+    serious_or_critical: grave.length,
+    ...(results.violations.length ? { minor: results.violations.map((v) => `${v.id} (${v.impact})`) } : {}),
+  });
   return grave.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
 }
