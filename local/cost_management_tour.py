@@ -120,11 +120,15 @@ def tour(url: str, operator_key: str) -> Local:
     late = [usage_day(platform["id"], "build_minutes", start + timedelta(days=3), 99, 2, "platform")]
     local.call("POST", "/v1/usage_events", key, json={"events": late})  # and one arriving late
     local.settle(lambda: len(_emails(local, account)) >= 2, "the budget emails")
-    crossed = [
-        e["data"]["object"]
-        for e in local.call("GET", "/v1/events", params={"type": "budget.threshold_crossed", "limit": 100})["data"]
-        if e["account"] == account["id"]
-    ]
+
+    def crossings() -> list[dict[str, Any]]:
+        listed = local.call("GET", "/v1/events", params={"type": "budget.threshold_crossed", "limit": 100})["data"]
+        return [e["data"]["object"] for e in listed if e["account"] == account["id"]]
+
+    # The events are listed once the billing run has published them from the outbox: wait for both (a third
+    # one, a duplicate, would still fail the check below).
+    local.settle(lambda: len(crossings()) >= 2, "the budget events")
+    crossed = crossings()
     for event in sorted(crossed, key=lambda e: e["percent"]):
         print(f"    budget.threshold_crossed: {event['percent']} % ({event['basis']}), {euros(event['value'])} HT")
     local.check("one event per threshold", sorted(e["percent"] for e in crossed), [50, 100])
