@@ -1,38 +1,24 @@
 // Cloudcraft (seed 000): from the monthly to the annual plan in the portal, the credit for the unused half
 // month shown before confirming and applied on the invoice; the billing history offers the invoices' PDFs.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
 import {
   apiCall,
   apiGet,
-  axeSummary,
+  backendAndBrowser,
   checkAccessibility,
   newPortalLink,
-  openBrowser,
   screenshot,
   seedCustomer,
-  startBackend,
 } from "./harness.mjs";
 
-let backend;
-let browser;
-
-before(async () => {
-  backend = await startBackend();
-  browser = await openBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await backend?.stop();
-  console.log(`axe: ${JSON.stringify(axeSummary)}`);
-});
+const world = backendAndBrowser();
 
 test("Cloudcraft: monthly to annual, with the unused time credited", async () => {
   // Given a customer on the monthly plan half-way through its month, sent to the portal by the seller
-  const customer = seedCustomer(backend);
-  const page = await browser.newPage({ locale: "fr-FR" });
+  const customer = seedCustomer(world.backend);
+  const page = await world.browser.newPage({ locale: "fr-FR" });
   const bearers = new Set();
   page.on("request", (request) => {
     const authorization = request.headers().authorization;
@@ -72,7 +58,7 @@ test("Cloudcraft: monthly to annual, with the unused time credited", async () =>
   await screenshot(page, "cloudcraft-3-confirmed");
   // The credit shown is the credit applied: the change's invoice deducts exactly it, once
   const credit = Number(/-(\d+),(\d\d)\s€/.exec(text).slice(1).join(""));
-  const invoices = await apiGet(backend, `/v1/invoices?account=${customer.account}`);
+  const invoices = await apiGet(world.backend, `/v1/invoices?account=${customer.account}`);
   const changes = invoices.data.filter((invoice) => invoice.billing_reason === "subscription_update");
   assert.deepEqual(
     changes.map((invoice) => invoice.credit_applied),
@@ -98,11 +84,11 @@ test("Cloudcraft: monthly to annual, with the unused time credited", async () =>
   // The page only ever held the session's bearer, which cannot read or change another account, nor mint keys
   assert.deepEqual([...bearers].map((bearer) => bearer.slice(0, 4)), ["bps_"]);
   const [bearer] = bearers;
-  const other = await (await apiCall(backend, "POST", "/v1/accounts", { ...OTHER_COMPANY })).json();
-  assert.equal((await apiCall(backend, "GET", `/v1/accounts/${other.id}`, undefined, bearer)).status, 404);
+  const other = await (await apiCall(world.backend, "POST", "/v1/accounts", { ...OTHER_COMPANY })).json();
+  assert.equal((await apiCall(world.backend, "GET", `/v1/accounts/${other.id}`, undefined, bearer)).status, 404);
   const steal = { billing_email: "intrus@exemple.fr" };
-  assert.equal((await apiCall(backend, "PATCH", `/v1/accounts/${other.id}`, steal, bearer)).status, 404);
-  const mint = await apiCall(backend, "POST", `/v1/accounts/${customer.account}/api_keys`, { role: "owner" }, bearer);
+  assert.equal((await apiCall(world.backend, "PATCH", `/v1/accounts/${other.id}`, steal, bearer)).status, 404);
+  const mint = await apiCall(world.backend, "POST", `/v1/accounts/${customer.account}/api_keys`, { role: "owner" }, bearer);
   assert.equal(mint.status, 403);
   await page.close();
 });
@@ -115,8 +101,8 @@ const OTHER_COMPANY = {
 };
 
 test("Cloudcraft: receipt settings printed on the next receipt", async () => {
-  const customer = seedCustomer(backend);
-  const page = await browser.newPage({ locale: "fr-FR" });
+  const customer = seedCustomer(world.backend);
+  const page = await world.browser.newPage({ locale: "fr-FR" });
   await page.goto(customer.portal_url);
   await page.getByRole("link", { name: "Informations de facturation" }).click();
   // A VAT number without its country code is pointed out as it is typed
@@ -138,18 +124,18 @@ test("Cloudcraft: receipt settings printed on the next receipt", async () => {
   await page.getByRole("link", { name: "Historique de facturation" }).click();
   await page.getByRole("heading", { name: "Reçus de paiement" }).waitFor();
   await screenshot(page, "cloudcraft-7-receipts");
-  const receipts = await apiGet(backend, `/v1/receipts?account=${customer.account}`);
+  const receipts = await apiGet(world.backend, `/v1/receipts?account=${customer.account}`);
   const latest = receipts.data.find((receipt) => receipt.purpose === "one_time");
   assert.equal(latest.extra_text, "Bon de commande PO-4521");
-  const account = await apiGet(backend, `/v1/accounts/${customer.account}`);
+  const account = await apiGet(world.backend, `/v1/accounts/${customer.account}`);
   assert.deepEqual(account.receipt_settings, { email_receipts: "monthly", extra_text: "Bon de commande PO-4521" });
   await page.close();
 });
 
 test("Cloudcraft: Edit card, through Stripe.js, with the confirmation emails", async () => {
-  const customer = seedCustomer(backend);
-  const account = await apiGet(backend, `/v1/accounts/${customer.account}`);
-  const page = await browser.newPage({ locale: "fr-FR" });
+  const customer = seedCustomer(world.backend);
+  const account = await apiGet(world.backend, `/v1/accounts/${customer.account}`);
+  const page = await world.browser.newPage({ locale: "fr-FR" });
   await page.goto(customer.portal_url);
   await page.getByRole("link", { name: "Moyens de paiement" }).click();
   await page.getByText("VISA •••• 4242").waitFor();
@@ -173,21 +159,21 @@ test("Cloudcraft: Edit card, through Stripe.js, with the confirmation emails", a
   await page.getByText("La carte a été supprimée.").waitFor();
   await screenshot(page, "cloudcraft-9-card-replaced");
   assert.equal(await page.getByText("VISA •••• 4242").count(), 0);
-  const methods = await apiGet(backend, `/v1/accounts/${customer.account}/payment_methods`);
+  const methods = await apiGet(world.backend, `/v1/accounts/${customer.account}/payment_methods`);
   assert.deepEqual(
     methods.data.map((method) => [method.last4, method.default]),
     [["4444", true]],
   );
   // The billing contact was told of both changes
-  const mail = await apiGet(backend, `/_local/emails?to=${encodeURIComponent(account.billing_email)}`);
+  const mail = await apiGet(world.backend, `/_local/emails?to=${encodeURIComponent(account.billing_email)}`);
   assert.ok(mail.data.length >= 2, JSON.stringify(mail.data.map((each) => each.subject)));
   await page.close();
 });
 
 test("Cloudcraft in English, with the keyboard alone", async () => {
-  const customer = seedCustomer(backend);
-  const page = await browser.newPage({ locale: "en-GB" });
-  await page.goto(await newPortalLink(backend, customer.account, "en"));
+  const customer = seedCustomer(world.backend);
+  const page = await world.browser.newPage({ locale: "en-GB" });
+  await page.goto(await newPortalLink(world.backend, customer.account, "en"));
   await page.getByRole("heading", { name: "Cloudcraft Pro — Mensuel" }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
   assert.match(await page.locator("main").innerText(), /Next renewal\s+\d{1,2} \w+ 20\d\d/);
@@ -213,8 +199,8 @@ test("Cloudcraft in English, with the keyboard alone", async () => {
 });
 
 test("a SEPA Direct Debit mandate through Stripe.js", async () => {
-  const customer = seedCustomer(backend);
-  const page = await browser.newPage({ locale: "fr-FR" });
+  const customer = seedCustomer(world.backend);
+  const page = await world.browser.newPage({ locale: "fr-FR" });
   await page.goto(customer.portal_url);
   await page.getByRole("link", { name: "Moyens de paiement" }).click();
   await page.getByRole("button", { name: "Ajouter un prélèvement SEPA" }).click();

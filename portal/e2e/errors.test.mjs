@@ -1,30 +1,16 @@
 // Errors a person understands, each recoverable: a declined card, 3-D Secure through Stripe.js, and a payment
 // whose answer is lost on the network (retried with the same Idempotency-Key: charged once).
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
 import {
   apiGet,
-  axeSummary,
-  openBrowser,
+  backendAndBrowser,
   screenshot,
   seedCustomer,
-  startBackend,
 } from "./harness.mjs";
 
-let backend;
-let browser;
-
-before(async () => {
-  backend = await startBackend();
-  browser = await openBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await backend?.stop();
-  console.log(`axe: ${JSON.stringify(axeSummary)}`);
-});
+const world = backendAndBrowser();
 
 async function typeCard(page, number) {
   await page.getByPlaceholder("number").fill(number);
@@ -35,8 +21,8 @@ async function typeCard(page, number) {
 }
 
 test("a declined card is said so, and 3-D Secure then saves another", async () => {
-  const customer = seedCustomer(backend);
-  const page = await browser.newPage({ locale: "fr-FR" });
+  const customer = seedCustomer(world.backend);
+  const page = await world.browser.newPage({ locale: "fr-FR" });
   await page.goto(customer.portal_url);
   await page.getByRole("link", { name: "Moyens de paiement" }).click();
   await page.getByRole("button", { name: "Ajouter une carte" }).click();
@@ -55,8 +41,8 @@ test("a declined card is said so, and 3-D Secure then saves another", async () =
 });
 
 test("a payment whose answer is lost is retried without charging twice", async () => {
-  const customer = seedCustomer(backend);
-  const page = await browser.newPage({ locale: "fr-FR" });
+  const customer = seedCustomer(world.backend);
+  const page = await world.browser.newPage({ locale: "fr-FR" });
   await page.goto(customer.portal_url);
   await page.getByRole("link", { name: "Paiements" }).click();
   await page.getByLabel(/Montant/).fill("25");
@@ -74,7 +60,7 @@ test("a payment whose answer is lost is retried without charging twice", async (
   // The customer clicks again: same action, same key, the server answers what it did the first time
   await page.getByRole("button", { name: "Payer" }).click();
   await page.getByRole("status").filter({ hasText: "Paiement de 25,00" }).waitFor();
-  const payments = await apiGet(backend, `/v1/payments?account=${customer.account}`);
+  const payments = await apiGet(world.backend, `/v1/payments?account=${customer.account}`);
   const oneTime = payments.data.filter((payment) => payment.purpose === "one_time");
   assert.equal(oneTime.length, 1, "charged once");
   assert.equal(oneTime[0].amount, 2500);

@@ -7,6 +7,7 @@ import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -127,4 +128,20 @@ export async function checkAccessibility(page, label, exclude = []) {
     ...(results.violations.length ? { minor: results.violations.map((v) => `${v.id} (${v.impact})`) } : {}),
   });
   return grave.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+}
+
+// One backend and one Chromium per test file, started before its tests and stopped after them; the file's
+// axe summary is printed at the end. Tests read `world.backend` and `world.browser`.
+export function backendAndBrowser() {
+  const world = { backend: null, browser: null };
+  before(async () => {
+    world.backend = await startBackend();
+    world.browser = await openBrowser();
+  });
+  after(async () => {
+    await world.browser?.close();
+    await world.backend?.stop();
+    console.log(`axe: ${JSON.stringify(axeSummary)}`);
+  });
+  return world;
 }

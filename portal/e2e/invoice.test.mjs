@@ -1,27 +1,20 @@
 // Aircall (seed 003): the renewal invoice read in the portal, one section per kind of charge, its totals,
 // printable and downloadable.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { axeSummary, checkAccessibility, openBrowser, screenshot, seedCustomer, startBackend } from "./harness.mjs";
+import {
+  backendAndBrowser,
+  checkAccessibility,
+  screenshot,
+  seedCustomer,
+} from "./harness.mjs";
 
-let backend;
-let browser;
-
-before(async () => {
-  backend = await startBackend();
-  browser = await openBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await backend?.stop();
-  console.log(`axe: ${JSON.stringify(axeSummary)}`);
-});
+const world = backendAndBrowser();
 
 test("Aircall: the invoice's subscription and usage sections", async () => {
-  const customer = seedCustomer(backend, "aircall");
-  const page = await browser.newPage({ locale: "fr-FR" });
+  const customer = seedCustomer(world.backend, "aircall");
+  const page = await world.browser.newPage({ locale: "fr-FR" });
   await page.goto(customer.portal_url);
   await page.getByRole("link", { name: "Historique de facturation" }).click();
   await page.getByRole("link", { name: customer.renewal_invoice }).click();

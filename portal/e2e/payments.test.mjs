@@ -1,33 +1,19 @@
 // IBM Cloud's Payments page: a one-time payment of any amount lowers what is owed. alwaysdata's
 // Facturation: topping the account up leaves credit that pays the next invoice by itself.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 
 import {
   advanceClock,
-  axeSummary,
-  newPortalLink,
+  backendAndBrowser,
   checkAccessibility,
-  openBrowser,
+  newPortalLink,
   screenshot,
   seedCustomer,
-  startBackend,
 } from "./harness.mjs";
 
-let backend;
-let browser;
-
-before(async () => {
-  backend = await startBackend();
-  browser = await openBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await backend?.stop();
-  console.log(`axe: ${JSON.stringify(axeSummary)}`);
-});
+const world = backendAndBrowser();
 
 const euros = (text) => Number(text.replace(/[^\d,]/g, "").replace(",", "."));
 
@@ -41,8 +27,8 @@ async function payInPortal(page, purpose, amount) {
 }
 
 test("IBM Cloud: a partial payment of any amount lowers the amount owed", async () => {
-  const customer = seedCustomer(backend, "ibm");
-  const page = await browser.newPage({ locale: "fr-FR" });
+  const customer = seedCustomer(world.backend, "ibm");
+  const page = await world.browser.newPage({ locale: "fr-FR" });
   await page.goto(customer.portal_url);
   await page.getByRole("link", { name: "Paiements" }).click();
   const owedBefore = euros(await page.getByTestId("amount-owed").innerText());
@@ -60,8 +46,8 @@ test("IBM Cloud: a partial payment of any amount lowers the amount owed", async 
 });
 
 test("alwaysdata: a top-up becomes credit that pays the next invoice", async () => {
-  const customer = seedCustomer(backend, "alwaysdata");
-  const page = await browser.newPage({ locale: "fr-FR", acceptDownloads: true });
+  const customer = seedCustomer(world.backend, "alwaysdata");
+  const page = await world.browser.newPage({ locale: "fr-FR", acceptDownloads: true });
   await page.goto(customer.portal_url);
   await payInPortal(page, /Recharger le compte/, "100");
   // The top-up settles what was owed first (18,00 €), the rest is credit
@@ -70,12 +56,12 @@ test("alwaysdata: a top-up becomes credit that pays the next invoice", async () 
   await screenshot(page, "alwaysdata-1-topped-up");
   // When the month renews, its invoice is paid from the credit
   const renewal = new Date(new Date(customer.period_end).getTime() + 2 * 3600 * 1000).toISOString();
-  await advanceClock(backend, renewal);
+  await advanceClock(world.backend, renewal);
   // A month later the session has long ended (an idle hour): the page says so, and a new link opens it
   await page.getByRole("link", { name: "Historique de facturation" }).click();
   await page.getByRole("alert").filter({ hasText: "Votre session a expiré" }).waitFor();
   await screenshot(page, "alwaysdata-2-session-ended");
-  await page.goto(await newPortalLink(backend, customer.account));
+  await page.goto(await newPortalLink(world.backend, customer.account));
   await page.getByRole("link", { name: "Historique de facturation" }).click();
   const rows = page.getByRole("row").filter({ hasText: "F-" });
   await rows.nth(1).waitFor();
@@ -99,8 +85,8 @@ test("alwaysdata: a top-up becomes credit that pays the next invoice", async () 
 });
 
 test("alwaysdata: the restricted account's banner, cleared by paying", async () => {
-  const customer = seedCustomer(backend, "restricted");
-  const page = await browser.newPage({ locale: "fr-FR" });
+  const customer = seedCustomer(world.backend, "restricted");
+  const page = await world.browser.newPage({ locale: "fr-FR" });
   await page.goto(customer.portal_url);
   const banner = page.getByRole("status").filter({ hasText: "Votre compte est restreint" });
   await banner.waitFor();

@@ -1,28 +1,21 @@
 // Azure (seed 004): daily usage and its cost in the portal, and the same days downloaded as CSV.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 
-import { axeSummary, checkAccessibility, openBrowser, screenshot, seedCustomer, startBackend } from "./harness.mjs";
+import {
+  backendAndBrowser,
+  checkAccessibility,
+  screenshot,
+  seedCustomer,
+} from "./harness.mjs";
 
-let backend;
-let browser;
-
-before(async () => {
-  backend = await startBackend();
-  browser = await openBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await backend?.stop();
-  console.log(`axe: ${JSON.stringify(axeSummary)}`);
-});
+const world = backendAndBrowser();
 
 test("Azure: daily usage shown by day and downloaded as CSV", async () => {
-  const customer = seedCustomer(backend, "azure");
+  const customer = seedCustomer(world.backend, "azure");
   const hours = customer.daily_hours.split(",").map(Number); // 24, 30, 18 compute hours on three days
-  const page = await browser.newPage({ locale: "fr-FR", acceptDownloads: true });
+  const page = await world.browser.newPage({ locale: "fr-FR", acceptDownloads: true });
   await page.goto(customer.portal_url);
   await page.getByRole("link", { name: "Consommation" }).click();
   const rows = page.getByRole("row").filter({ hasText: "Heures de calcul" });
