@@ -87,6 +87,40 @@ def test_usage_events_are_stored_once_per_id(usage):
     assert [e.id for e in stored] == [f"e{n}" for n in range(30)]
 
 
+def test_usage_of_a_subscription_has_one_writer_at_a_time(usage):
+    """Two batches sharing a subscription: the second waits until the first lets go, whatever the order
+    they name their subscriptions in; other subscriptions are not held up."""
+    import threading
+    import time
+
+    shared, other = new_id("sub"), new_id("sub")
+    inside: list[str] = []
+    overlaps: list[tuple[str, str]] = []
+
+    def write(name: str, subscriptions: list[str]) -> None:
+        with usage.exclusive(subscriptions):
+            overlaps.extend((name, already) for already in inside)
+            inside.append(name)
+            time.sleep(0.2)
+            inside.remove(name)
+
+    threads = [
+        threading.Thread(target=write, args=("a", [shared, other])),
+        threading.Thread(target=write, args=("b", [other, shared])),
+        threading.Thread(target=write, args=("c", [shared])),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert overlaps == []
+    with usage.exclusive([shared, other]):  # every lease was released
+        pass
+    started = time.monotonic()
+    with usage.exclusive([new_id("sub")]):
+        assert time.monotonic() - started < 1.0
+
+
 def test_daily_totals_add_up_once_per_fold(usage):
     account = new_id("acct")
     subscription_id = new_id("sub")

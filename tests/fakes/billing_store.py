@@ -12,7 +12,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -362,6 +364,17 @@ class InMemoryUsageStore:
         self.items: dict[tuple[str, str], UsageEvent] = {}
         self.daily: dict[tuple[str, tuple[object, ...]], DailyUsage] = {}
         self.folds: set[str] = set()
+        self._leases: dict[str, threading.Lock] = {}
+        self._leasing = threading.Lock()
+
+    @contextmanager
+    def exclusive(self, subscription_ids: Collection[str]) -> Iterator[None]:
+        with self._leasing:
+            locks = [self._leases.setdefault(s, threading.Lock()) for s in sorted(subscription_ids)]
+        with ExitStack() as held:
+            for lock in locks:
+                held.enter_context(lock)
+            yield
 
     def known_event_ids(self, subscription_event_ids: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
         return {pair for pair in subscription_event_ids if pair in self.items}

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import time
-from collections.abc import Iterable, Sequence
+import uuid
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from billing.adapters.documents import dump, load
@@ -24,6 +27,10 @@ from billing.usage.models import DailyUsage, UsageEvent
 _MICROS = Decimal(10) ** 6
 _FOLD_KEPT = timedelta(days=40)  # events older than 35 days are refused: no retry can come later
 _PER_TRANSACTION = 99  # DynamoDB's 100 items, one of them the fold marker
+# A batch holds its subscriptions' usage for at most API Gateway's 29 s: a holder that died leaves a lease
+# that the next writer takes over once expired. A writer waits about as long before giving up.
+_LEASE_S = 30
+_LEASE_WAIT_S = 30
 
 
 class UsageDayItem(TableItem):
@@ -56,7 +63,28 @@ def _tags_json(total: DailyUsage) -> str:
     return json.dumps([list(pair) for pair in total.tags], ensure_ascii=False, separators=(",", ":"))
 
 
+class UsageLease(TableItem):
+    kind = UnicodeAttribute(default="usage_lease")
+    holder = UnicodeAttribute()
+    expires_at = NumberAttribute()  # also the table's TTL attribute: a dead holder's lease goes away
+
+
 class DynamoUsageStore:
+    @contextmanager
+    def exclusive(self, subscription_ids: Collection[str]) -> Iterator[None]:
+        """One conditional put per subscription, in sorted order (so two batches never wait on each
+        other in a circle); released by deleting only our own leases."""
+        holder = uuid.uuid4().hex
+        held: list[UsageLease] = []
+        try:
+            for subscription_id in sorted(subscription_ids):
+                held.append(_take_lease(subscription_id, holder))
+            yield
+        finally:
+            for lease in held:
+                with suppress(DeleteError):  # expired and taken over: the new holder's to release
+                    lease.delete(condition=UsageLease.holder == holder)
+
     def known_event_ids(self, subscription_event_ids: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
         keys = sorted({usage_key(sub, event) for sub, event in subscription_event_ids})
         found = set()
@@ -105,6 +133,22 @@ class DynamoUsageStore:
             for item in items
         ]
         return sorted(totals, key=lambda total: total.key)  # the items are keyed by a hash of their tags
+
+
+def _take_lease(subscription_id: str, holder: str) -> UsageLease:
+    deadline = time.monotonic() + _LEASE_WAIT_S
+    pause = 0.01
+    while True:
+        now = int(time.time())
+        lease = UsageLease(f"USAGELEASE#{subscription_id}", "LEASE", holder=holder, expires_at=now + _LEASE_S)
+        try:
+            lease.save(condition=UsageLease.pk.does_not_exist() | (UsageLease.expires_at < now))
+            return lease
+        except PutError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException" or time.monotonic() > deadline:
+                raise
+        time.sleep(random.uniform(pause / 2, pause))  # noqa: S311 - jitter, not a secret
+        pause = min(pause * 2, 0.2)
 
 
 def _fold_chunk(marker: FoldMarker, totals: Sequence[DailyUsage]) -> None:

@@ -141,30 +141,33 @@ def ingest_usage(
             result.duplicates += 1
             continue
         candidates[key] = _usage_event(event)
-    known = usage.known_event_ids(candidates) if candidates else set()
-    for draft_id, arrived in late.items():
-        new = [(index, e) for index, e in arrived if (e.subscription_id, e.id) not in known]
-        if new and not _land_on_draft(store, accounts, usage, drafts.invoices[draft_id], [e for _, e in new]):
-            for index, refused in new:  # finalized meanwhile: invoiced, like any closed period
-                del candidates[(refused.subscription_id, refused.id)]
-                result.rejected += 1
-                result.errors.append(EventError(index, refused.id, *_CLOSED))
-    fresh = [event for key, event in candidates.items() if key not in known]
-    touched = _accounts(accounts, {subscriptions[e.subscription_id].account_id for e in candidates.values()})
-    if fresh:
-        # Totals first, then events: a retry after a crash in between sees the same fresh events, so the
-        # same fold id, and adds nothing twice; events alone stored would hide them from the totals.
-        def account_of(subscription_id: str) -> tuple[str, tzinfo]:
-            account_id = subscriptions[subscription_id].account_id
-            account = touched.get(account_id)
-            return account_id, ZoneInfo(account.profile.time_zone) if account else UTC
+    # One writer per subscription from reading the known ids to storing the new events: two batches sharing
+    # an id, arriving at once, would each find it unknown and count it (seen through concurrent HTTP).
+    with usage.exclusive({subscription_id for subscription_id, _ in candidates}):
+        known = usage.known_event_ids(candidates) if candidates else set()
+        for draft_id, arrived in late.items():
+            new = [(index, e) for index, e in arrived if (e.subscription_id, e.id) not in known]
+            if new and not _land_on_draft(store, accounts, usage, drafts.invoices[draft_id], [e for _, e in new]):
+                for index, refused in new:  # finalized meanwhile: invoiced, like any closed period
+                    del candidates[(refused.subscription_id, refused.id)]
+                    result.rejected += 1
+                    result.errors.append(EventError(index, refused.id, *_CLOSED))
+        fresh = [event for key, event in candidates.items() if key not in known]
+        touched = _accounts(accounts, {subscriptions[e.subscription_id].account_id for e in candidates.values()})
+        if fresh:
+            # Totals first, then events: a retry after a crash in between sees the same fresh events, so the
+            # same fold id, and adds nothing twice; events alone stored would hide them from the totals.
+            def account_of(subscription_id: str) -> tuple[str, tzinfo]:
+                account_id = subscriptions[subscription_id].account_id
+                account = touched.get(account_id)
+                return account_id, ZoneInfo(account.profile.time_zone) if account else UTC
 
-        def period_start_of(event: UsageEvent) -> datetime:
-            late_start = late_periods.get((event.subscription_id, event.id))
-            return late_start or subscriptions[event.subscription_id].usage_period.start
+            def period_start_of(event: UsageEvent) -> datetime:
+                late_start = late_periods.get((event.subscription_id, event.id))
+                return late_start or subscriptions[event.subscription_id].usage_period.start
 
-        usage.fold_daily(daily_totals(fresh, account_of, period_start_of), fold_id(fresh))
-    usage.add_events(fresh)
+            usage.fold_daily(daily_totals(fresh, account_of, period_start_of), fold_id(fresh))
+        usage.add_events(fresh)
     # Budgets hear of the batch (a replayed one too: a crash after storing is caught up by the retry).
     for account in touched.values():
         evaluate_budgets(store, usage, account, now)

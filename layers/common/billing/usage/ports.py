@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -11,6 +12,11 @@ if TYPE_CHECKING:
 
 
 class UsageStore(Protocol):
+    def exclusive(self, subscription_ids: Collection[str]) -> AbstractContextManager[None]:
+        """Hold these subscriptions' usage for one writer: from reading which ids are known to storing the
+        new ones, so two concurrent batches sharing an id cannot both count it. Waits for other holders."""
+        ...
+
     def known_event_ids(self, subscription_event_ids: Iterable[tuple[str, str]]) -> set[tuple[str, str]]: ...
     def add_events(self, events: Iterable[UsageEvent]) -> None:
         """Store events keyed by (subscription, id): writing one twice leaves one item."""
