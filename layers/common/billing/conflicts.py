@@ -5,11 +5,17 @@ another writer got there first (a PDF recorded on the invoice, a payment booked 
 commit fails with ``concurrent_update``: the caller did nothing wrong, so the use case runs again on
 fresh reads. Only use cases whose attempt has no side effect outside the commit are decorated (Stripe
 is only called from the payments worker, after a commit).
+
+Attempts are spaced by a random pause that doubles each time ("full jitter"): eight writers on one
+subscription retrying at once would otherwise collide again on every attempt (seen through HTTP with
+concurrent containers: one in eight changes answered 409 after five immediate tries).
 """
 
 from __future__ import annotations
 
 import functools
+import random
+import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -17,7 +23,9 @@ from billing.errors import ConflictError, ErrorCode
 
 P = ParamSpec("P")
 T = TypeVar("T")
-TRIES = 5  # five losses in a row means a hot spot: then the caller hears 409 and may retry later
+TRIES = 8  # eight losses in a row (~1.4 s of pauses at most) means a hot spot: the caller hears 409
+FIRST_PAUSE_S = 0.01
+LONGEST_PAUSE_S = 0.4
 
 
 def retried_on_conflict(use_case: Callable[P, T]) -> Callable[P, T]:
@@ -29,6 +37,7 @@ def retried_on_conflict(use_case: Callable[P, T]) -> Callable[P, T]:
             except ConflictError as conflict:
                 if conflict.code != ErrorCode.CONCURRENT_UPDATE or attempt == TRIES:
                     raise
+            time.sleep(random.uniform(0, min(LONGEST_PAUSE_S, FIRST_PAUSE_S * 2**attempt)))  # noqa: S311 - jitter
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     return run
