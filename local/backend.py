@@ -41,8 +41,11 @@ class LocalBackend:
     resources: dict[str, str] = field(default_factory=dict)
     triggers: LocalTriggers | None = None
     tick_seconds: float | None = None  # `make run`: run what falls due in real time
+    # Containers per function at most (local/gateway.py): concurrent requests run in parallel, as on Lambda.
+    concurrency: int = 1
     _emulators: Emulators | None = None
     _server: ThreadingHTTPServer | None = None
+    _gateway: Gateway | None = None
     _saved_env: dict[str, str | None] = field(default_factory=dict)
 
     def start(self) -> LocalBackend:
@@ -67,7 +70,7 @@ class LocalBackend:
             }
         )
         self.operator_key = seed_operator_key(self.operator_key)
-        gateway = Gateway()
+        gateway = self._gateway = Gateway(concurrency=self.concurrency)
         self.triggers = LocalTriggers(gateway, self.resources, self.tables["Main"], self._emulators.aws_endpoint)
         triggers = self.triggers
         gateway.local_routes[("POST", "/_local/clock")] = lambda _, body: clock_request(triggers, body)
@@ -134,6 +137,8 @@ class LocalBackend:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+        if self._gateway is not None:
+            self._gateway.functions.stop()
         if self._emulators is not None:
             self._emulators.stop()
         for name, value in self._saved_env.items():

@@ -2,8 +2,10 @@
 
 It does what API Gateway does for our stack: match the declared routes, call the REQUEST authorizer with
 the same event API Gateway sends, apply its policy, pass the authorizer context on, build the proxy event,
-and turn gateway refusals into the declared problem+json answers. Handlers run in this process, one
-request at a time per function, like a single warm Lambda container each.
+and turn gateway refusals into the declared problem+json answers. Each function answers one request at a
+time per container, as on Lambda: its first container runs in this process; requests arriving while every
+container is busy get another one, in a process of its own (local/lambda_container.py), up to the backend's
+concurrency.
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ import fnmatch
 import importlib.util
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -24,6 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from billing.clock import RuntimeClock, SystemClock
 from billing.errors import problem_document
 from infra.manifest import AUTHORIZER, FUNCTIONS, GATEWAY_PROBLEMS, ROUTES, Route
 
@@ -68,7 +74,8 @@ class LambdaContext:
 
 
 class LocalFunction:
-    """One deployed function: its handler module loaded from functions/<name>/handler.py."""
+    """One deployed function's container in this process: its handler module loaded from
+    functions/<name>/handler.py."""
 
     def __init__(self, name: str) -> None:
         declared = next(f for f in FUNCTIONS if f.name == name)
@@ -82,7 +89,6 @@ class LocalFunction:
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         self.handler: Handler = module.handler
-        self._lock = threading.Lock()
 
     def invoke(self, event: dict[str, Any]) -> Any:
         context = LambdaContext(
@@ -91,8 +97,119 @@ class LocalFunction:
             memory_limit_in_mb=self.memory_mb,
             deadline=time.monotonic() + self.timeout_s,
         )
-        with self._lock:
-            return self.handler(event, context)
+        return self.handler(event, context)
+
+
+class ContainerProcess:
+    """Another container of a function: a process of its own, its handler loaded once (a cold start)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "local.lambda_container", name],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=ROOT,
+            env=os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
+            text=True,
+        )
+        if not self._read():  # its "ready" line, once the handler module is loaded
+            raise RuntimeError(f"a container of {name} did not start")
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        # The backend's clock may run ahead of real time (POST /_local/clock): the container reads it too.
+        offset = (RuntimeClock().now() - SystemClock().now()).total_seconds()
+        assert self._process.stdin is not None
+        self._process.stdin.write(json.dumps({"event": event, "clock_offset_s": offset}) + "\n")
+        self._process.stdin.flush()
+        answer = self._read()
+        if answer is None:
+            raise RuntimeError(f"a container of {self.name} stopped")
+        if "error" in answer:
+            raise RuntimeError(answer["error"])  # the authorizer's "Unauthorized" reads as it was raised
+        return answer["result"]
+
+    def _read(self) -> dict[str, Any] | None:
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline()
+        return json.loads(line) if line else None
+
+    @property
+    def alive(self) -> bool:
+        return self._process.poll() is None
+
+    def stop(self) -> None:
+        if self._process.stdin is not None:
+            self._process.stdin.close()  # its loop ends on end of input
+        try:
+            self._process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+
+Container = LocalFunction | ContainerProcess
+
+
+class FunctionContainers:
+    """A function's warm containers, each answering one request at a time: this process's first, then as
+    many processes as concurrent requests need, up to ``concurrency`` in all (Lambda's reserved
+    concurrency). A request finding every container busy waits for one."""
+
+    def __init__(self, name: str, concurrency: int) -> None:
+        self.name = name
+        self.local = LocalFunction(name)
+        self._limit = max(1, concurrency)
+        self._idle: list[Container] = [self.local]
+        self._started: list[ContainerProcess] = []
+        self._count = 1
+        self._changed = threading.Condition()
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        container = self._take()
+        try:
+            return container.invoke(event)
+        finally:
+            self._give_back(container)
+
+    @property
+    def containers(self) -> int:
+        return self._count
+
+    def _take(self) -> Container:
+        with self._changed:
+            while not self._idle and self._count >= self._limit:
+                self._changed.wait()
+            if self._idle:
+                return self._idle.pop(0)
+            self._count += 1
+        try:
+            started = ContainerProcess(self.name)  # outside the lock: a cold start must not hold others up
+        except BaseException:
+            with self._changed:
+                self._count -= 1
+                self._changed.notify()
+            raise
+        with self._changed:
+            self._started.append(started)
+        return started
+
+    def _give_back(self, container: Container) -> None:
+        with self._changed:
+            if isinstance(container, ContainerProcess) and not container.alive:
+                self._count -= 1  # a crashed container is replaced on demand, as Lambda does
+                self._started.remove(container)
+            elif container is self.local:
+                self._idle.insert(0, container)  # the cheapest container is the first one tried
+            else:
+                self._idle.append(container)
+            self._changed.notify()
+
+    def stop(self) -> None:
+        with self._changed:
+            started, self._started = self._started, []
+        for container in started:
+            container.stop()
 
 
 @dataclass(frozen=True)
@@ -106,32 +223,37 @@ def _compile(path: str) -> re.Pattern[str]:
     return re.compile(f"^{pattern}$")
 
 
-class Functions(dict[str, LocalFunction]):
+class Functions(dict[str, FunctionContainers]):
     """Every declared function, its handler module loaded on first use (like a cold start).
 
-    Loaded once under a lock: two first requests at once would otherwise load two copies of a handler, each
-    with its own one-request-at-a-time lock, and run concurrently on the routers they share (whose request
-    context one clears under the other: a KeyError answered 500)."""
+    Loaded once under a lock: two first requests at once would otherwise load two copies of a handler in
+    this process, running concurrently on the routers they share (whose request context one clears under
+    the other: a KeyError answered 500)."""
 
-    def __init__(self) -> None:
+    def __init__(self, concurrency: int = 1) -> None:
         super().__init__()
+        self.concurrency = concurrency
         self._loading = threading.Lock()
 
-    def __missing__(self, name: str) -> LocalFunction:
+    def __missing__(self, name: str) -> FunctionContainers:
         with self._loading:
             if name not in self:  # another thread loaded it while this one waited
-                super().__setitem__(name, LocalFunction(name))
+                super().__setitem__(name, FunctionContainers(name, self.concurrency))
             return super().__getitem__(name)
+
+    def stop(self) -> None:
+        for containers in list(self.values()):
+            containers.stop()
 
 
 LocalRoute = Callable[[dict[str, list[str]], bytes], tuple[int, dict[str, str], bytes]]  # (query, body)
 
 
 class Gateway:
-    def __init__(self, routes: tuple[Route, ...] = ROUTES) -> None:
+    def __init__(self, routes: tuple[Route, ...] = ROUTES, concurrency: int = 1) -> None:
         self.routes = routes
         self._patterns = [(route, _compile(route.path)) for route in routes]
-        self.functions = Functions()
+        self.functions = Functions(concurrency)
         # Local-only routes (the clock): never in the manifest, so never in the deployed API.
         self.local_routes: dict[tuple[str, str], LocalRoute] = {}
         # Local-only files under a path prefix (the billing portal's bundle): path → (status, headers, body).
@@ -285,6 +407,9 @@ def serve(gateway: Gateway, host: str, port: int) -> ThreadingHTTPServer:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer((host, port), RequestHandler)
-    server.daemon_threads = True
-    return server
+    class Server(ThreadingHTTPServer):
+        # socketserver's default backlog of 5 reset the connections of a burst of 20 concurrent clients.
+        request_queue_size = 128
+        daemon_threads = True
+
+    return Server((host, port), RequestHandler)

@@ -17,6 +17,7 @@ def main() -> None:
         # Two backends sharing one LocalStack keep apart by the names of their tables, queues and bus.
         table_prefix=os.environ.get("BILLING_RESOURCE_PREFIX") or "billing-local",
         tick_seconds=30.0,
+        concurrency=int(os.environ.get("BILLING_CONCURRENCY", "4")),
     )
     stopping = threading.Event()
     # Explicit handlers: a shell's background job starts with SIGINT ignored, and Ctrl-C must still work.

@@ -10,6 +10,9 @@ import time
 import pytest
 
 from local.backend import LocalBackend
+from local.emulators import aws_emulator_name
+from tests import properties as reliability
+from tests.properties import properties  # noqa: F401 - the fixture, for every tier
 
 
 @pytest.fixture(scope="session")
@@ -18,6 +21,7 @@ def backend():
     started = LocalBackend(
         aws_endpoint=os.environ.get("AWS_ENDPOINT_URL") or None,
         table_prefix=f"billing-test-{secrets.token_hex(3)}",
+        concurrency=4,  # concurrent requests run in parallel, as on Lambda (tests/integration/test_concurrent_http.py)
     ).start()
     yield started
     started.stop()
@@ -29,10 +33,12 @@ _SUITE_RUN: dict[str, object] = {}
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    reliability.remember_emulator()
     _SUITE_RUN.update(started=time.monotonic(), suites={})
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    reliability.collect(report)
     suites = _SUITE_RUN.get("suites")
     if not isinstance(suites, dict):
         return
@@ -44,11 +50,11 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):
+        reliability.print_table(terminalreporter)
     report_file = os.environ.get("BILLING_SUITE_REPORT")
     if not report_file or hasattr(config, "workerinput") or not _SUITE_RUN.get("suites"):
         return
-    from local.emulators import aws_emulator_name
-
     run = {
         "aws": aws_emulator_name(os.environ.get("AWS_ENDPOINT_URL") or None),
         "wall_s": time.monotonic() - float(_SUITE_RUN["started"]),  # type: ignore[arg-type]
