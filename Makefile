@@ -75,10 +75,12 @@ contracts: install
 # on two workers (pytest-xdist), a file's tests on one worker. The last prints both runs' figures per suite.
 FAST_TIERS := tests/unit tests/scenarios tests/functional
 AWS_TIERS := tests/contracts tests/integration
-SUITES := BILLING_SUITE_REPORT=.localstack/suites.jsonl
+# Each session also adds its reliability properties (tests/properties.py) to one table, printed whole last.
+SUITES := BILLING_SUITE_REPORT=.localstack/suites.jsonl BILLING_PROPERTY_REPORT=.localstack/properties.jsonl
 pytest: install portal
-	$(BIN)/pytest -q $(FAST_TIERS) --cov --cov-report=term:skip-covered --cov-fail-under=90
-	mkdir -p .localstack && rm -f .localstack/suites.jsonl
+	mkdir -p .localstack && rm -f .localstack/suites.jsonl .localstack/properties.jsonl
+	BILLING_PROPERTY_REPORT=.localstack/properties.jsonl \
+		$(BIN)/pytest -q $(FAST_TIERS) --cov --cov-report=term:skip-covered --cov-fail-under=90
 	$(SUITES) $(BIN)/python -m local.localstack run -- \
 		$(BIN)/pytest -q -n 2 --dist loadfile --durations=5 $(AWS_TIERS) tests/infra
 	$(SUITES) $(BIN)/pytest -q -n 2 --dist loadfile --durations=5 $(AWS_TIERS)

@@ -12,7 +12,7 @@ from tests.api_setup import make_catalog, new_customer, ok
 pytestmark = pytest.mark.integration
 
 
-def test_a_pdf_link_lives_five_minutes_and_only_its_account_gets_one(backend, as_operator, client_for):
+def test_a_pdf_link_lives_five_minutes_and_only_its_account_gets_one(backend, as_operator, client_for, properties):
     catalog = make_catalog(as_operator)
     account, owner = new_customer(as_operator, client_for)
     subscription = ok(
@@ -29,3 +29,7 @@ def test_a_pdf_link_lives_five_minutes_and_only_its_account_gets_one(backend, as
     refused = stranger.get(f"/v1/invoices/{invoice['id']}/pdf", allow_redirects=False)
     assert (refused.status_code, refused.json()["code"]) == (404, "invoice_not_found")
     assert "Location" not in refused.headers
+    properties.load("presigned links: own account only, ≤ 5 minutes", "an invoice PDF, its owner and a stranger")
+    properties.check("presigned links: own account only, ≤ 5 minutes", int(query["X-Amz-Expires"][0]) <= 300)
+    properties.check("presigned links: own account only, ≤ 5 minutes", refused.status_code == 404)
+    properties.verify()
