@@ -10,7 +10,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: install run portal e2e stories costs marketplace webhooks test test-moto test-localstack localstack localstack-stop \
-	lint types contracts pytest synth bench docs lock clean
+	lint types contracts pytest soak synth bench docs lock clean
 
 install: $(STAMP)
 
@@ -84,6 +84,18 @@ pytest: install portal
 	$(SUITES) $(BIN)/python -m local.localstack run -- \
 		$(BIN)/pytest -q -n 2 --dist loadfile --durations=5 $(AWS_TIERS) tests/infra
 	$(SUITES) $(BIN)/pytest -q -n 2 --dist loadfile --durations=5 $(AWS_TIERS)
+
+# The reliability properties at larger budgets (tests/budgets.py: 200 model-based sequences, 100 generated
+# requests per operation), then `make run`'s backend under SOAK_MINUTES of mixed traffic (local/soak.py),
+# sampled each minute; one property table for all of it at the end.
+SOAK_MINUTES ?= 10
+SOAK := BILLING_SOAK=1 BILLING_PROPERTY_REPORT=.localstack/soak-properties.jsonl
+soak: install portal
+	mkdir -p .localstack && rm -f .localstack/soak-properties.jsonl
+	$(SOAK) $(BIN)/pytest -q -p no:cacheprovider tests/functional/test_model_based.py
+	$(SOAK) $(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile tests/integration/test_schemathesis.py \
+		tests/integration/test_concurrent_http.py tests/integration/test_idempotency.py
+	$(SOAK) $(BIN)/python -m local.soak --minutes $(SOAK_MINUTES)
 
 # The AWS tiers on one emulator only.
 test-moto: install

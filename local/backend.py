@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
@@ -131,21 +132,28 @@ class LocalBackend:
         }
         return 200, {"Content-Type": "application/json"}, json.dumps(endpoints).encode()
 
-    def stop(self) -> None:
+    def stop(self) -> dict[str, float]:
+        """Stop everything it started; returns the seconds each part took (`make run` prints them)."""
+        took: dict[str, float] = {}
+        started = time.monotonic()
         if self.triggers is not None:
             self.triggers.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+        took["gateway"], started = time.monotonic() - started, time.monotonic()
         if self._gateway is not None:
             self._gateway.functions.stop()
+        took["containers"], started = time.monotonic() - started, time.monotonic()
         if self._emulators is not None:
             self._emulators.stop()
+        took["emulators"] = time.monotonic() - started
         for name, value in self._saved_env.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+        return took
 
     def _set_env(self, values: dict[str, str]) -> None:
         for name, value in values.items():

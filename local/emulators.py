@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import os
@@ -57,6 +56,9 @@ def wait_until_up(url: str, timeout_s: float = 30.0) -> None:
 
 
 _WRITES = ("transact_write_items", "put_item", "update_item", "delete_item", "batch_write_item")
+# Reads too: a read copying an item (projections) while a transaction snapshots the table made the
+# snapshot's deep copy fail with "dictionary changed size during iteration" (a 500, hidden by retries).
+_READS = ("get_item", "batch_get_item", "query", "scan", "transact_get_items")
 _serialized = False
 
 
@@ -70,7 +72,7 @@ def serialize_moto_dynamodb_writes() -> None:
     from moto.dynamodb.models import DynamoDBBackend
 
     lock = threading.RLock()
-    for name in _WRITES:
+    for name in _WRITES + _READS:
         original = getattr(DynamoDBBackend, name)
 
         def locked(self: object, *args: object, __original: object = original, **kwargs: object) -> object:
@@ -78,47 +80,99 @@ def serialize_moto_dynamodb_writes() -> None:
                 return __original(self, *args, **kwargs)  # type: ignore[operator]
 
         setattr(DynamoDBBackend, name, locked)
-    _snapshot_tables_once_per_transaction(DynamoDBBackend, lock)
+    _transactions_with_item_undo(DynamoDBBackend, lock)
     _serialized = True
 
 
-class _CopyOncePerTransaction:
-    """Stands for the ``copy`` module inside moto's DynamoDB backend while a transaction runs.
+def _transactions_with_item_undo(backend: Any, lock: threading.RLock) -> None:
+    """moto's TransactWriteItems deep-copies every table it touches, for rollback: time and memory grow
+    with the table (make run reached gigabytes, and a transaction seconds, once usage events piled up).
+    This one checks every condition first, against the state before the transaction as DynamoDB does,
+    then applies the writes keeping each touched item's former value, restored if a write fails. Writes
+    are serialized (the lock above), so nothing else sees the transaction half applied."""
+    from moto.dynamodb.comparisons import get_filter_expression
+    from moto.dynamodb.exceptions import (
+        MockValidationException,
+        MultipleTransactionsException,
+        TooManyTransactionsException,
+        TransactionCanceledException,
+        TransactWriteSingleOpException,
+    )
 
-    moto snapshots a whole table for rollback once per *item* of a transaction (a 10-item transaction
-    copies the table ten times: seconds once the table holds thousands of items). Within one transaction
-    every snapshot of a table is taken before any write, so they are equal: one per table gives the same
-    rollback. Writes are serialized (the lock above), so a single memo is safe.
-    """
-
-    def __init__(self) -> None:
-        self.memo: dict[int, object] | None = None
-
-    def deepcopy(self, value: object, *args: object) -> object:
-        if self.memo is None:
-            return copy.deepcopy(value, *args)  # type: ignore[arg-type]
-        if id(value) not in self.memo:
-            self.memo[id(value)] = copy.deepcopy(value)
-        return self.memo[id(value)]
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(copy, name)
-
-
-def _snapshot_tables_once_per_transaction(backend: Any, lock: threading.RLock) -> None:
-    import moto.dynamodb.models as models
-
-    shim = _CopyOncePerTransaction()
-    models.copy = shim  # type: ignore[assignment]
-    transact = backend.transact_write_items
-
-    def transact_write_items(self: object, *args: object, **kwargs: object) -> object:
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        if len(transact_items) > 100:
+            raise TooManyTransactionsException()
         with lock:
-            shim.memo = {}
-            try:
-                return transact(self, *args, **kwargs)
-            finally:
-                shim.memo = None
+            planned, errors, seen = [], [], set()
+            for entry in transact_items:
+                if len(entry) > 1:
+                    raise TransactWriteSingleOpException
+                op_type, op = next(iter(entry.items()))
+                if op_type not in {"ConditionCheck", "Put", "Delete", "Update"}:
+                    raise MockValidationException("Unsupported transaction operation")
+                table = self.get_table(op["TableName"])
+                if op_type == "Put":
+                    key = {table.hash_key_attr: op["Item"][table.hash_key_attr]}
+                    if table.range_key_attr is not None:
+                        key[table.range_key_attr] = op["Item"][table.range_key_attr]
+                else:
+                    key = op["Key"]
+                identity = (op["TableName"], str(dict(sorted(key.items()))))
+                if identity in seen:
+                    raise MultipleTransactionsException()
+                seen.add(identity)
+                current = self.get_item(op["TableName"], key)
+                condition = op.get("ConditionExpression")
+                failed = None
+                if condition is not None:
+                    check = get_filter_expression(
+                        condition, op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
+                    )
+                    if not check.expr(current):
+                        old = None
+                        if op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and current:
+                            old = current.to_json()["Attributes"]
+                        failed = ("ConditionalCheckFailed", "The conditional request failed", old)
+                errors.append(failed or (None, None, None))
+                planned.append((op_type, op, key, current.to_json()["Attributes"] if current else None))
+            if any(code is not None for code, _, _ in errors):
+                raise TransactionCanceledException(errors)
+            undo: list[tuple[str, dict[str, Any], dict[str, Any] | None]] = []
+            for index, (op_type, op, key, before) in enumerate(planned):
+                if op_type == "ConditionCheck":
+                    continue
+                undo.append((op["TableName"], key, before))
+                names, values = op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
+                try:
+                    if op_type == "Put":
+                        self.put_item(
+                            op["TableName"],
+                            op["Item"],
+                            expression_attribute_names=names,
+                            expression_attribute_values=values,
+                        )
+                    elif op_type == "Delete":
+                        self.delete_item(
+                            op["TableName"], key, expression_attribute_names=names, expression_attribute_values=values
+                        )
+                    else:
+                        self.update_item(
+                            op["TableName"],
+                            key,
+                            update_expression=op["UpdateExpression"],
+                            expression_attribute_names=names,
+                            expression_attribute_values=values,
+                        )
+                except Exception as error:  # moto's own errors included: undo, then say why
+                    for table_name, touched, former in reversed(undo):
+                        if former is None:
+                            self.delete_item(table_name, touched)
+                        else:
+                            self.put_item(table_name, former)
+                    if isinstance(error, MockValidationException):
+                        raise
+                    errors[index] = (type(error).__name__, str(error), None)
+                    raise TransactionCanceledException(errors) from error
 
     backend.transact_write_items = transact_write_items
 

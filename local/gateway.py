@@ -138,9 +138,11 @@ class ContainerProcess:
     def alive(self) -> bool:
         return self._process.poll() is None
 
-    def stop(self) -> None:
-        if self._process.stdin is not None:
-            self._process.stdin.close()  # its loop ends on end of input
+    def terminate(self) -> None:
+        """Stop at once (a container keeps nothing worth finishing); ``wait`` after."""
+        self._process.terminate()
+
+    def wait(self) -> None:
         try:
             self._process.wait(timeout=2)
         except subprocess.TimeoutExpired:
@@ -205,11 +207,12 @@ class FunctionContainers:
                 self._idle.append(container)
             self._changed.notify()
 
-    def stop(self) -> None:
+    def terminate(self) -> list[ContainerProcess]:
         with self._changed:
             started, self._started = self._started, []
         for container in started:
-            container.stop()
+            container.terminate()
+        return started
 
 
 @dataclass(frozen=True)
@@ -242,8 +245,10 @@ class Functions(dict[str, FunctionContainers]):
             return super().__getitem__(name)
 
     def stop(self) -> None:
-        for containers in list(self.values()):
-            containers.stop()
+        """Every container process told to stop first, then waited for: a stop takes one wait, not one each."""
+        stopping = [container for containers in list(self.values()) for container in containers.terminate()]
+        for container in stopping:
+            container.wait()
 
 
 LocalRoute = Callable[[dict[str, list[str]], bytes], tuple[int, dict[str, str], bytes]]  # (query, body)

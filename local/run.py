@@ -47,8 +47,8 @@ Ctrl-C stops everything.""",
         while not stopping.wait(0.5):
             pass
     finally:
-        backend.stop()
-        print("stopped", flush=True)
+        took = backend.stop()
+        print("stopped (" + ", ".join(f"{part} {seconds:.1f} s" for part, seconds in took.items()) + ")", flush=True)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,10 @@ import json
 import os
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
 
 import pytest
+
+from local.property_table import table_lines
 
 USER_PROPERTY = "reliability"
 
@@ -100,21 +101,6 @@ def print_table(terminalreporter) -> None:
             rows = [json.loads(line) for line in written if line.strip()]
     if not rows:
         return
-    # One line per property and run: its checks added up, the loads that exercised it named.
-    merged: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in rows:
-        line = merged.setdefault((row["property"], row["run"]), {"checks": 0, "loads": [], "violations": 0})
-        line["checks"] += row["checks"]
-        line["violations"] += row["violations"]
-        if row["load"] and row["load"] not in line["loads"]:
-            line["loads"].append(row["load"])
-    write = terminalreporter.write_line
-    width = max(len(name) for name, _ in merged)
-    write("")
-    write(f"{'property':<{width}} | {'violations':>10} | {'checks':>6} | {'run':<16} | load")
-    write(f"{'-' * width}-+-{'-' * 10}-+-{'-' * 6}-+-{'-' * 16}-+-{'-' * 40}")
-    for (name, run), line in sorted(merged.items()):
-        loads = "; ".join(line["loads"])
-        write(f"{name:<{width}} | {line['violations']:>10} | {line['checks']:>6} | {run:<16} | {loads}")
-    total = sum(line["violations"] for line in merged.values())
-    write(f"{len(merged)} properties measured, {total} violations")
+    terminalreporter.write_line("")
+    for line in table_lines(rows):
+        terminalreporter.write_line(line)
