@@ -87,11 +87,14 @@ def tour(url: str, operator_key: str) -> Local:
         result = local.call("POST", "/v1/usage_events", key, json={"events": events})
         assert result["accepted"] == 3, result
 
-    first_day = start.date().isoformat()
+    # Days are the account's (Paris): late in the UTC evening, an event's day there is already the next one.
+    zone = ZoneInfo(account["time_zone"])
+    first_day = (start + timedelta(hours=2)).astimezone(zone).date().isoformat()
+    last_day = (start + timedelta(days=9, hours=2)).astimezone(zone).date().isoformat()
     answer = requests.get(
         f"{local.url}{base}/usage_summaries",
         headers={"Authorization": f"Bearer {key}", "Accept": "text/csv"},
-        params={"from": first_day, "to": (start + timedelta(days=9)).date().isoformat(), "group_by": "meter,tag:team"},
+        params={"from": first_day, "to": last_day, "group_by": "meter,tag:team"},
         timeout=TIMEOUT,
     )
     print("3. The account-wide daily CSV (by meter and team):")
