@@ -19,6 +19,7 @@ from typing import Any
 from moto.moto_server.threaded_moto_server import MotoRequestHandler, make_server
 from moto.server import DomainDispatcherApplication, ThreadedMotoServer, create_backend_app
 
+from local.faults import FaultPlan, with_faults
 from local.mailbox import stamp_moto_ses_sends, with_ses_mailbox
 from local.marketplace import with_marketplace
 
@@ -178,11 +179,12 @@ def _transactions_with_item_undo(backend: Any, lock: threading.RLock) -> None:
 
 
 class MotoWithMailbox(ThreadedMotoServer):
-    """moto's threaded server, its app wrapped to answer LocalStack's ``/_aws/ses`` too (local/mailbox.py).
-    Overrides moto's private entry point: moto offers no hook to add a route to its server."""
+    """moto's threaded server, its app wrapped to answer LocalStack's ``/_aws/ses`` too (local/mailbox.py)
+    and to inject faults on request (``/_faults``, local/faults.py). Overrides moto's private entry point:
+    moto offers no hook to add a route to its server."""
 
     def _server_entry(self) -> None:
-        app = with_ses_mailbox(DomainDispatcherApplication(create_backend_app))
+        app = with_faults(with_ses_mailbox(DomainDispatcherApplication(create_backend_app)), FaultPlan())
         self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
         self._server_ready_event.set()
         self._server.serve_forever()

@@ -125,6 +125,8 @@ class ContainerProcess:
         answer = self._read()
         if answer is None:
             raise RuntimeError(f"a container of {self.name} stopped")
+        if answer.get("printed"):
+            sys.stdout.write(answer["printed"])
         if "error" in answer:
             raise RuntimeError(answer["error"])  # the authorizer's "Unauthorized" reads as it was raised
         return answer["result"]

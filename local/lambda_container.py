@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 import time
 import traceback
 import uuid
@@ -33,9 +34,13 @@ class OffsetClock:
 
 
 def main(function_name: str) -> None:
-    # The protocol keeps the original stdout; whatever the handler prints (EMF metrics, logs) goes to stderr.
+    # The protocol keeps the original stdout. What the handler prints (logs, EMF metrics) goes to a file and
+    # travels back with each answer, to be printed by the process that invoked it: a test's output, or make
+    # run's, as CloudWatch keeps an invocation's lines with it.
     protocol = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    printed = tempfile.TemporaryFile()  # noqa: SIM115 - open for the life of the process
+    os.dup2(printed.fileno(), sys.stdout.fileno())
+    os.dup2(printed.fileno(), sys.stderr.fileno())
     from local.gateway import LambdaContext, LocalFunction
 
     function = LocalFunction(function_name)
@@ -54,6 +59,12 @@ def main(function_name: str) -> None:
         except Exception as error:
             traceback.print_exc()  # the function's log, as CloudWatch would keep it
             answer = {"error": str(error), "type": type(error).__name__}
+        sys.stdout.flush()
+        sys.stderr.flush()
+        printed.seek(0)
+        answer["printed"] = printed.read().decode(errors="replace")
+        printed.seek(0)
+        printed.truncate()
         protocol.write(json.dumps(answer, default=str) + "\n")
 
 

@@ -348,6 +348,8 @@ class InMemoryBillingStore:
             if claim in tables.claims:
                 raise _conflict()
             tables.claims.add(claim)
+        for claim in batch.released_claims:
+            tables.claims.discard(claim)
         for event in batch.events:
             tables.outbox[event.id] = event
 

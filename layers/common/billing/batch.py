@@ -76,6 +76,7 @@ class WriteBatch:
     metering_hours: list[MeteringHour] = field(default_factory=list)  # version 0: claimed once
     events: list[DomainEvent] = field(default_factory=list)  # to the outbox, in the same transaction
     claims: list[str] = field(default_factory=list)  # names taken once ever (an email sent): else conflict
+    released_claims: list[str] = field(default_factory=list)  # given back (the email's send failed)
 
     def __len__(self) -> int:
         """How many items the transaction writes (DynamoDB takes 100 at most): one per entry of each

@@ -174,6 +174,10 @@ def _claim(transaction: TransactWrite, claim: str) -> None:
     transaction.save(DocItem(f"CLAIM#{claim}", "CLAIM", kind="claim", doc={}), condition=DocItem.pk.does_not_exist())
 
 
+def _released_claim(transaction: TransactWrite, claim: str) -> None:
+    transaction.delete(DocItem(f"CLAIM#{claim}", "CLAIM"))
+
+
 def _notice(transaction: TransactWrite, notice: Notice) -> None:
     # One item under each key a registration may look it up by; a redelivered notice rewrites the same.
     for key in notice.keys:
@@ -196,6 +200,7 @@ WRITERS: dict[str, Writer] = {
     "digests": _digest,
     "digests_sent": _digest_sent,
     "claims": _claim,
+    "released_claims": _released_claim,
     "notices": _notice,
     "events": _event,
 }

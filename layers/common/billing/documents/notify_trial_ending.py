@@ -8,7 +8,7 @@ from typing import Any
 
 from billing.catalog.rating import amount
 from billing.documents.emails import TRIAL_BODY, TRIAL_HOW, TRIAL_SUBJECT
-from billing.documents.services import DocumentServices, claim_once, date_text, money_text
+from billing.documents.services import DocumentServices, claim_once, date_text, money_text, send_claimed
 
 INTERVAL_WORDS = {"fr": {"month": "mois", "year": "an"}, "en": {"month": "month", "year": "year"}}
 
@@ -19,7 +19,8 @@ def notify_trial_ending(services: DocumentServices, detail: Mapping[str, Any]) -
     if subscription is None or not subscription.items:
         return False
     account = services.accounts.get(subscription.account_id)
-    if account is None or not claim_once(services, f"email:trial:{subscription.id}"):
+    claim = f"email:trial:{subscription.id}"
+    if account is None or not claim_once(services, claim):
         return False
     locale = account.profile.locale.value
     names = []
@@ -32,7 +33,9 @@ def notify_trial_ending(services: DocumentServices, detail: Mapping[str, Any]) -
     method = profile.method(profile.default_method) if profile and profile.default_method else None
     how = TRIAL_HOW[(locale, method is not None)].format(method=method.label if method else "")
     date = date_text(datetime.fromisoformat(str(detail["trial_end"])), account)
-    services.mailer.send(
+    send_claimed(
+        services,
+        claim,
         to=str(account.profile.billing_email),
         subject=TRIAL_SUBJECT[locale].format(date=date),
         text=TRIAL_BODY[locale].format(

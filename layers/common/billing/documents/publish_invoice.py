@@ -1,4 +1,4 @@
-"""Render, store and email a finalized invoice (the email once, at most)."""
+"""Render, store and email a finalized invoice (the email once: a failed send is sent by the retry)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,15 @@ from babel.numbers import format_currency
 from billing.batch import WriteBatch
 from billing.documents.document import invoice_document
 from billing.documents.emails import INVOICE_BODY, INVOICE_SUBJECT
-from billing.documents.services import DocumentServices, date_text, default_method_label, how_to_pay, invoice_pdf_key
+from billing.documents.services import (
+    DocumentServices,
+    claim_once,
+    date_text,
+    default_method_label,
+    how_to_pay,
+    invoice_pdf_key,
+    send_claimed,
+)
 from billing.errors import ConflictError, ErrorCode
 from billing.money import minor_unit_exponent
 
@@ -19,20 +27,23 @@ def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int =
     """Returns whether this call sent the email."""
     for _ in range(attempts):
         invoice = services.store.get_invoice(invoice_id)
-        if invoice is None or invoice.number is None or invoice.pdf_key is not None:
-            return False  # nothing to publish, or published already
+        if invoice is None or invoice.number is None:
+            return False  # nothing to publish
         account = services.accounts.get(invoice.account_id)
         if account is None:
             return False
         method = default_method_label(services, account.id)
+        if invoice.pdf_key is not None:
+            pdf = None  # stored by an earlier run, whose email may have failed: rendered again if so
+            break
         pdf = services.render(invoice_document(invoice, account, services.seller, method))
         key = invoice_pdf_key(invoice)
         services.storage.put(key, pdf)
         try:
-            services.store.commit(WriteBatch(invoices=[replace(invoice, pdf_key=key)], claims=[f"email:{invoice.id}"]))
+            services.store.commit(WriteBatch(invoices=[replace(invoice, pdf_key=key)]))
             break
         except ConflictError:
-            continue  # the invoice moved meanwhile (a payment): read it again; a taken claim shows as pdf_key
+            continue  # the invoice moved meanwhile (a payment): read it again
     else:
         raise ConflictError(ErrorCode.DOCUMENT_CONFLICT, f"Invoice {invoice_id} kept changing; the message will retry.")
     locale = account.profile.locale.value
@@ -40,12 +51,19 @@ def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int =
     amount = format_currency(Decimal(invoice.amount_remaining).scaleb(-exponent), invoice.draft.currency, locale=locale)
     due = date_text(invoice.payable_on, account)
     how = how_to_pay(services, invoice, locale, method)
-    services.mailer.send(
+
+    if not claim_once(services, f"email:{invoice.id}"):
+        return False
+    attached = pdf or services.render(invoice_document(invoice, account, services.seller, method))
+    send_claimed(
+        services,
+        f"email:{invoice.id}",
         to=str(account.profile.billing_email),
         subject=INVOICE_SUBJECT[locale].format(number=invoice.number, amount=amount),
         text=INVOICE_BODY[locale].format(
             number=invoice.number, amount=amount, due=due, how=how, seller=services.seller.legal_name
         ),
-        attachment=(f"{invoice.number}.pdf", pdf),
+        attachment=(f"{invoice.number}.pdf", attached),
     )
+
     return True

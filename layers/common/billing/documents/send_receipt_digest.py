@@ -9,7 +9,7 @@ from datetime import datetime
 from babel.dates import format_date
 
 from billing.documents.emails import DIGEST_BODY, DIGEST_SUBJECT
-from billing.documents.services import DocumentServices, claim_once, date_text, money_text
+from billing.documents.services import DocumentServices, claim_once, date_text, money_text, send_claimed
 from billing.ports import PageRequest
 
 
@@ -26,7 +26,8 @@ def send_receipt_digest(services: DocumentServices, account_id: str, month: str)
         oldest = page.items[-1].created if page.items else None
         if cursor is None or (oldest is not None and f"{oldest:%Y-%m}" < month):
             break
-    if not receipts or not claim_once(services, f"email:digest:{account_id}:{month}"):
+    claim = f"email:digest:{account_id}:{month}"
+    if not receipts or not claim_once(services, claim):
         return False
     locale = account.profile.locale.value
     first_day = datetime.fromisoformat(f"{month}-01T00:00:00+00:00")
@@ -41,7 +42,9 @@ def send_receipt_digest(services: DocumentServices, account_id: str, month: str)
         f"- {r.number}, {date_text(r.created, account, 'short')}, {money_text(r.amount, r.currency, locale)}"
         for r in receipts
     )
-    services.mailer.send(
+    send_claimed(
+        services,
+        claim,
         to=str(account.profile.billing_email),
         subject=DIGEST_SUBJECT[locale].format(month=month_name),
         text=DIGEST_BODY[locale].format(month=month_name, lines=lines, seller=services.seller.legal_name),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -46,6 +46,17 @@ def claim_once(services: DocumentServices, name: str) -> bool:
     except ConflictError:
         return False
     return True
+
+
+def send_claimed(services: DocumentServices, claim: str, **email: Any) -> None:
+    """Send the email whose claim (``claim_once``) this run took. If the send fails, the claim is given back,
+    so the retried message sends it; without that, a refused send lost the email for good. Only a crash
+    between claim and send, or SES's answer lost after it accepted, can still lose or repeat one."""
+    try:
+        services.mailer.send(**email)
+    except Exception:
+        services.store.commit(WriteBatch(released_claims=[claim]))
+        raise
 
 
 def money_text(amount: int, currency: str, locale: str) -> str:

@@ -1,0 +1,154 @@
+"""Crashes at every side-effect boundary of an invoice's life: finalization (its number), the documents
+function (PDF to S3, the email), the charge (queued, then Stripe), Stripe's webhook booked (ledger,
+receipt, its PDF and email). Each run injects one fault through the emulator layer (local/faults.py):
+right after one of the flow's writes took effect, or right before one of its side effects; then lets the
+retries happen as AWS would (the client retries its request with its Idempotency-Key, SQS redelivers, the
+hourly run sweeps the outbox). Whatever the fault, the end state is the same: one number, one PDF, one
+charge, one receipt, one email per document, a balance of zero.
+
+moto only: the faults are our emulator layer's (LocalStack's fault injection is not in its community edition).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import boto3
+import pytest
+import requests
+
+from tests.api_setup import make_catalog, new_customer, ok
+from tests.budgets import soaking
+from tests.integration.payments_setup import browser, save_method
+
+pytestmark = pytest.mark.integration
+
+# Writes whose effect outlives a crash right after them; side effects a crash right before them skips.
+AFTER = ("dynamodb:TransactWriteItems", "dynamodb:PutItem", "dynamodb:UpdateItem", "sqs:SendMessageBatch",
+         "events:PutEvents", "s3:PutObject")  # fmt: skip
+BEFORE = ("s3:PutObject", "ses:SendRawEmail", "sqs:SendMessageBatch", "events:PutEvents")
+
+
+@pytest.fixture(scope="module")
+def faults(backend):
+    if backend.aws_endpoint is not None:
+        pytest.skip("faults are injected by our moto wrapper (local/faults.py)")
+    url = f"{backend.aws_endpoint_url}/_faults"
+
+    def control(method: str, **rule: Any) -> dict[str, Any]:
+        answer = requests.request(method, url, json=rule or None, timeout=10)
+        answer.raise_for_status()
+        return answer.json()
+
+    yield control
+    control("DELETE")
+
+
+@pytest.fixture(scope="module")
+def catalog(as_operator):
+    return make_catalog(as_operator)
+
+
+def retried(call, attempts: int = 5):
+    """A client's retries of one request (same Idempotency-Key) while the backend answers 5xx."""
+    for _ in range(attempts):
+        answer = call()
+        if answer.status_code < 500:
+            return answer
+        time.sleep(0.2)
+    return answer
+
+
+def invoice_life(backend, as_operator, client_for, catalog, arm) -> dict[str, Any]:
+    """A customer with a card; its first invoice finalized, published, charged, booked, receipted."""
+    account, owner = new_customer(as_operator, client_for)
+    save_method(backend, owner, account["id"])
+    body = {"account": account["id"], "items": [{"price": catalog.seat["id"], "quantity": 2}]}
+    subscription = ok(owner.post("/v1/subscriptions", json=body), 201)
+    invoice_id = subscription["latest_invoice"]
+    arm()
+    key = {"Idempotency-Key": f"finalize-{invoice_id}"}
+    answer = retried(lambda: as_operator.post(f"/v1/invoices/{invoice_id}/finalize", headers=key))
+    assert answer.status_code in (200, 409), answer.text  # 409: a crashed attempt had committed it
+    deadline = time.monotonic() + 60
+    while True:
+        backend.triggers.drain()
+        backend.triggers.fire_schedules()  # the hourly run's outbox sweep: events a crash left unpublished
+        backend.triggers.drain()
+        invoice = ok(as_operator.get(f"/v1/invoices/{invoice_id}"))
+        receipts = ok(owner.get("/v1/receipts", params={"account": account["id"]}))["data"]
+        if invoice["status"] == "paid" and receipts and all(r["pdf_ready"] for r in receipts):
+            break
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    return {"account": account, "owner": owner, "invoice": invoice, "receipts": receipts}
+
+
+def end_state(backend, as_operator, life: dict[str, Any]) -> dict[str, Any]:
+    account, owner, invoice = life["account"], life["owner"], life["invoice"]
+    s3 = boto3.client("s3", endpoint_url=backend.aws_endpoint_url)
+    listed = s3.list_objects_v2(Bucket=backend.resources["bucket:Documents"], Prefix=f"invoices/{account['id']}/")
+    emails = requests.get(f"{backend.url}/_local/emails", params={"to": account["billing_email"]}, timeout=10).json()[
+        "data"
+    ]
+    intents = browser(backend).v1.payment_intents.list({"limit": 100}).data  # newest first
+    charged = [
+        i
+        for i in intents
+        if i.status == "succeeded" and i.to_dict().get("metadata", {}).get("account") == account["id"]
+    ]
+    payments = ok(owner.get("/v1/payments", params={"account": account["id"]}))["data"]
+    balance = ok(owner.get(f"/v1/accounts/{account['id']}/balance"))["balance"]
+    return {
+        "status": invoice["status"],
+        "numbered": bool(invoice["number"]),
+        "pdfs": len(listed.get("Contents", [])),
+        "invoice emails": sum(invoice["number"] in e["subject"] for e in emails if invoice["number"]),
+        "receipts": len(life["receipts"]),
+        "receipt emails": sum(any(r["number"] in e["subject"] for r in life["receipts"]) for e in emails),
+        "payments": len([p for p in payments if p["status"] == "succeeded"]),
+        "stripe charges": len(charged),
+        "balance": balance,
+    }
+
+
+EXPECTED = {
+    "status": "paid", "numbered": True, "pdfs": 1, "invoice emails": 1, "receipts": 1, "receipt emails": 1,
+    "payments": 1, "stripe charges": 1, "balance": 0,
+}  # fmt: skip
+
+
+def test_a_crash_at_any_boundary_of_an_invoice_life_ends_in_the_same_state(
+    backend, as_operator, client_for, catalog, faults, properties
+):
+    # The flow once without a fault: its end state, and how many times it calls each operation
+    clean = invoice_life(backend, as_operator, client_for, catalog, arm=lambda: faults("POST", operation="none"))
+    calls = faults("GET")["calls"]
+    assert end_state(backend, as_operator, clean) == EXPECTED
+    plan = [(op, "after", n) for op in AFTER for n in range(calls.get(op, 0))]
+    plan += [(op, "before", n) for op in BEFORE for n in range(calls.get(op, 0))]
+    if not soaking():  # make test: the first and last call of each kind; make soak: every call
+        plan = [step for step in plan if step[2] in (0, calls.get(step[0], 0) - 1)]
+    properties.load(
+        "a crash at a boundary: same end state after retries",
+        f"{len(plan)} faults, one per run, in an invoice's life ({sum(calls.values())} AWS calls)",
+    )
+    for operation, when, skip in plan:
+        life = invoice_life(
+            backend,
+            as_operator,
+            client_for,
+            catalog,
+            arm=lambda op=operation, w=when, k=skip: faults("POST", operation=op, when=w, skip=k),
+        )
+        fired = faults("GET")["armed"]["fired"]
+        state = end_state(backend, as_operator, life)
+        differs = {k: v for k, v in state.items() if v != EXPECTED[k]}
+        properties.check(
+            "a crash at a boundary: same end state after retries",
+            fired and not differs,
+            f"{when} {operation} #{skip + 1}: fired={fired} {differs}",
+        )
+    properties.verify()
