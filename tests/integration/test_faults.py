@@ -50,14 +50,16 @@ def catalog(as_operator):
     return make_catalog(as_operator)
 
 
-def retried(call, attempts: int = 5):
-    """A client's retries of one request (same Idempotency-Key) while the backend answers 5xx."""
-    for _ in range(attempts):
+def retried(call, seconds: float = 20.0):
+    """A client's retries of one request (same Idempotency-Key) while the backend answers 5xx, or 409
+    ``idempotency_key_in_progress``: a crashed attempt holds its key until its function's timeout (10 s)."""
+    deadline = time.monotonic() + seconds
+    while True:
         answer = call()
-        if answer.status_code < 500:
+        busy = answer.status_code == 409 and answer.json().get("code") == "idempotency_key_in_progress"
+        if (answer.status_code < 500 and not busy) or time.monotonic() > deadline:
             return answer
-        time.sleep(0.2)
-    return answer
+        time.sleep(0.5)
 
 
 def invoice_life(backend, as_operator, client_for, catalog, arm) -> dict[str, Any]:
