@@ -10,6 +10,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
+from pathlib import Path
 
 from billing.accounts.key_secrets import SECRET_PREFIX
 from billing.documents.seller import LOCAL_SELLER
@@ -17,6 +18,7 @@ from local.emulators import LOOPBACK, Emulators, start_emulators
 from local.gateway import Gateway, serve
 from local.mailbox import emails_request
 from local.marketplace import marketplace_routes
+from local.persistence import StateDir
 from local.portal_files import PREFIX as PORTAL_PREFIX
 from local.portal_files import portal_files
 from local.provision import LOCAL_STRIPE_KEY, provision, provision_messaging
@@ -44,13 +46,22 @@ class LocalBackend:
     tick_seconds: float | None = None  # `make run`: run what falls due in real time
     # Containers per function at most (local/gateway.py): concurrent requests run in parallel, as on Lambda.
     concurrency: int = 1
+    # A folder to keep the emulators' state and the clock in across restarts (moto only: local/persistence.py).
+    state_dir: str | None = None
     _emulators: Emulators | None = None
     _server: ThreadingHTTPServer | None = None
     _gateway: Gateway | None = None
+    _state: StateDir | None = None
     _saved_env: dict[str, str | None] = field(default_factory=dict)
 
     def start(self) -> LocalBackend:
-        self._emulators = start_emulators(self.aws_endpoint)
+        keep = self.state_dir if self.aws_endpoint is None else None
+        stripe_state = str(Path(keep) / "stripe.pickle") if keep else None
+        self._emulators = start_emulators(self.aws_endpoint, stripe_state)
+        restored = False
+        if keep:
+            self._state = StateDir(keep, self._emulators.stripe_endpoint)
+            restored = self._state.restore()
         self._set_env(self._emulators.env)
         self.tables = provision(self._emulators.aws_endpoint, self.table_prefix)
         self.resources = provision_messaging(self._emulators.aws_endpoint, self.table_prefix)
@@ -74,6 +85,11 @@ class LocalBackend:
         gateway = self._gateway = Gateway(concurrency=self.concurrency)
         self.triggers = LocalTriggers(gateway, self.resources, self.tables["Main"], self._emulators.aws_endpoint)
         triggers = self.triggers
+        if self._state is not None:
+            saved_now = self._state.saved_now() if restored else None
+            if saved_now is not None:
+                triggers.clock.advance_to(saved_now)  # time never goes back across a restart
+            triggers.after_step = self._state.snapshot
         gateway.local_routes[("POST", "/_local/clock")] = lambda _, body: clock_request(triggers, body)
         gateway.local_routes[("GET", "/_local/clock")] = lambda *_: clock_reading(triggers)
         aws_endpoint = self._emulators.aws_endpoint
@@ -137,6 +153,9 @@ class LocalBackend:
         took: dict[str, float] = {}
         started = time.monotonic()
         if self.triggers is not None:
+            if self._state is not None:
+                self._state.snapshot(self.triggers.clock.now())
+                took["snapshot"], started = time.monotonic() - started, time.monotonic()
             self.triggers.stop()
         if self._server is not None:
             self._server.shutdown()

@@ -61,6 +61,8 @@ _WRITES = ("transact_write_items", "put_item", "update_item", "delete_item", "ba
 # snapshot's deep copy fail with "dictionary changed size during iteration" (a 500, hidden by retries).
 _READS = ("get_item", "batch_get_item", "query", "scan", "transact_get_items")
 _serialized = False
+# The one lock of moto's DynamoDB (below); a snapshot of the emulator's state takes it too (local/persistence.py).
+MOTO_LOCK = threading.RLock()
 
 
 def serialize_moto_dynamodb_writes() -> None:
@@ -72,7 +74,7 @@ def serialize_moto_dynamodb_writes() -> None:
         return
     from moto.dynamodb.models import DynamoDBBackend
 
-    lock = threading.RLock()
+    lock = MOTO_LOCK
     for name in _WRITES + _READS:
         original = getattr(DynamoDBBackend, name)
 
@@ -241,8 +243,9 @@ class Emulators:
             self._moto.stop()
 
 
-def start_emulators(aws_endpoint: str | None = None) -> Emulators:
-    """Start moto, the Marketplace emulator and localstripe; with ``aws_endpoint`` (a LocalStack), no moto."""
+def start_emulators(aws_endpoint: str | None = None, stripe_state: str | None = None) -> Emulators:
+    """Start moto, the Marketplace emulator and localstripe; with ``aws_endpoint`` (a LocalStack), no moto.
+    ``stripe_state``: the file localstripe keeps its store in across restarts (local/persistence.py)."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
     moto = None
     if aws_endpoint is None:
@@ -255,7 +258,8 @@ def start_emulators(aws_endpoint: str | None = None) -> Emulators:
     marketplace = MarketplaceEmulator()
     stripe_port = free_port()
     stripe = subprocess.Popen(
-        [sys.executable, "-m", "local.stripe_server", "--port", str(stripe_port)],
+        [sys.executable, "-m", "local.stripe_server", "--port", str(stripe_port)]
+        + (["--state-file", stripe_state] if stripe_state else []),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),

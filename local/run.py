@@ -18,6 +18,8 @@ def main() -> None:
         table_prefix=os.environ.get("BILLING_RESOURCE_PREFIX") or "billing-local",
         tick_seconds=30.0,
         concurrency=int(os.environ.get("BILLING_CONCURRENCY", "4")),
+        # Kept across a restart (even a killed one) when set: local/persistence.py.
+        state_dir=os.environ.get("BILLING_STATE_DIR") or None,
     )
     stopping = threading.Event()
     # Explicit handlers: a shell's background job starts with SIGINT ignored, and Ctrl-C must still work.

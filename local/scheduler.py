@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -68,6 +69,9 @@ class LocalTriggers:
         self._lock = threading.Lock()
         self._triggers = [(f.name, f.trigger) for f in FUNCTIONS if f.trigger is not None]
         self._stop = threading.Event()
+        # Called with the clock's instant after each step of an advance and every few seconds under `make run`
+        # (the backend saves its state there when asked to keep it: local/persistence.py).
+        self.after_step: Callable[[datetime], None] = lambda _: None
 
     # --- queues ---------------------------------------------------------------------------------------
     def drain(self, limit: int = 10_000, only: frozenset[str] | None = None) -> int:
@@ -173,10 +177,12 @@ class LocalTriggers:
                 self.fire_schedules()
                 runs += 1
                 messages += self.drain()
+                self.after_step(self.clock.now())
             self.clock.advance_to(target)
             self.fire_schedules()
             runs += 1
             messages += self.drain()
+            self.after_step(self.clock.now())
             return {"now": self.clock.now().isoformat(), "runs": runs, "messages": messages}
 
     def tick_forever(self, every_s: float = 30.0, poll_s: float = 1.0) -> None:
@@ -192,6 +198,7 @@ class LocalTriggers:
                     if due is not None and due <= self.clock.now():
                         self.fire_schedules()
                         self.drain()
+                    self.after_step(self.clock.now())
 
     def stop(self) -> None:
         self._stop.set()

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
+import pickle
 from typing import Any
 
 from aiohttp import web
@@ -100,13 +102,40 @@ def _extend_events() -> None:
     SetupIntent.__init__ = setup
 
 
+def _keep_state(state_file: str | None) -> Any:
+    """localstripe pickles its whole store to /tmp/localstripe.pickle after every write (time growing with the
+    store, one file shared by every backend on the machine). Here: nothing per write; with ``state_file``,
+    the store and the idempotent answers are loaded at start and saved on ``POST /_config/snapshot``
+    (`make run` with BILLING_STATE_DIR snapshots every emulator at once)."""
+    resources.Store.dump_to_disk = lambda self: None
+    if state_file and os.path.exists(state_file):
+        with open(state_file, "rb") as saved:
+            store, answers = pickle.load(saved)  # noqa: S301 - our own file, written below
+        resources.store.update(store)
+        _answers.update(answers)
+
+    async def snapshot(_: web.Request) -> web.Response:
+        if not state_file:
+            return web.json_response({"saved": False}, status=400)
+        written = f"{state_file}.tmp"
+        with open(written, "wb") as out:
+            pickle.dump((dict(resources.store), dict(_answers)), out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(written, state_file)
+        return web.json_response({"saved": True})
+
+    return snapshot
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--state-file", help="keep the store across restarts (POST /_config/snapshot saves it)")
     args = parser.parse_args()
     _extend_events()
+    snapshot = _keep_state(args.state_file)
     from localstripe.server import app  # after the extensions: it registers routes on import
 
+    app.router.add_post("/_config/snapshot", snapshot)
     app.middlewares.insert(0, idempotency)  # outermost: declines (402) replay too, as at Stripe
     web.run_app(app, host="127.0.0.1", port=args.port, print=None, access_log=None)
 

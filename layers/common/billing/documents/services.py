@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -45,6 +46,12 @@ def claim_once(services: DocumentServices, name: str) -> bool:
         services.store.commit(WriteBatch(claims=[name]))
     except ConflictError:
         return False
+    except Exception:
+        # The write may have landed before the failure (an answer lost): give the claim back, since nothing
+        # was sent, so the retry can take it; otherwise the email would be lost for good.
+        with suppress(Exception):
+            services.store.commit(WriteBatch(released_claims=[name]))
+        raise
     return True
 
 
