@@ -139,7 +139,11 @@ class LocalTriggers:
                 "time": self.clock.now().isoformat(),
                 "detail": {},
             }
-            self.gateway.functions[schedule.function].invoke(event)
+            try:
+                self.gateway.functions[schedule.function].invoke(event)
+            except Exception:
+                # As EventBridge Scheduler: a failed run is logged and the next one (an hour on) does its work.
+                log.exception("scheduled %s failed", schedule.function)
 
     def earliest_due(self) -> datetime | None:
         """The first instant the schedules have work: the billing run's next hour with something due,
