@@ -94,7 +94,8 @@ soak: install portal
 	mkdir -p .localstack && rm -f .localstack/soak-properties.jsonl
 	$(SOAK) $(BIN)/pytest -q -p no:cacheprovider tests/functional/test_model_based.py
 	$(SOAK) $(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile tests/integration/test_schemathesis.py \
-		tests/integration/test_concurrent_http.py tests/integration/test_idempotency.py tests/integration/test_faults.py
+		tests/integration/test_concurrent_http.py tests/integration/test_idempotency.py tests/integration/test_faults.py \
+		tests/integration/test_fault_renewals.py
 	$(SOAK) $(BIN)/python -m local.soak --minutes $(SOAK_MINUTES)
 
 # The AWS tiers on one emulator only.
