@@ -62,8 +62,10 @@ def retried(call, seconds: float = 20.0):
         time.sleep(0.5)
 
 
-def invoice_life(backend, as_operator, client_for, catalog, arm) -> dict[str, Any]:
-    """A customer with a card; its first invoice finalized, published, charged, booked, receipted."""
+def invoice_life(backend, as_operator, client_for, catalog, arm, sweep: bool = True) -> dict[str, Any]:
+    """A customer with a card; its first invoice finalized, published, charged, booked, receipted.
+    ``sweep=False``: without the hourly run's sweeps, whose calls vary with how long the flow takes (the
+    clean run counts the flow's own calls, where the faults are aimed)."""
     account, owner = new_customer(as_operator, client_for)
     save_method(backend, owner, account["id"])
     body = {"account": account["id"], "items": [{"price": catalog.seat["id"], "quantity": 2}]}
@@ -76,8 +78,9 @@ def invoice_life(backend, as_operator, client_for, catalog, arm) -> dict[str, An
     deadline = time.monotonic() + 60
     while True:
         backend.triggers.drain()
-        backend.triggers.fire_schedules()  # the hourly run's outbox sweep: events a crash left unpublished
-        backend.triggers.drain()
+        if sweep:
+            backend.triggers.fire_schedules()  # the hourly run's outbox sweep: events a crash left unpublished
+            backend.triggers.drain()
         invoice = ok(as_operator.get(f"/v1/invoices/{invoice_id}"))
         receipts = ok(owner.get("/v1/receipts", params={"account": account["id"]}))["data"]
         if invoice["status"] == "paid" and receipts and all(r["pdf_ready"] for r in receipts):
@@ -126,7 +129,9 @@ def test_a_crash_at_any_boundary_of_an_invoice_life_ends_in_the_same_state(
     backend, as_operator, client_for, catalog, faults, properties
 ):
     # The flow once without a fault: its end state, and how many times it calls each operation
-    clean = invoice_life(backend, as_operator, client_for, catalog, arm=lambda: faults("POST", operation="none"))
+    clean = invoice_life(
+        backend, as_operator, client_for, catalog, arm=lambda: faults("POST", operation="none"), sweep=False
+    )
     calls = faults("GET")["calls"]
     assert end_state(backend, as_operator, clean) == EXPECTED
     plan = [(op, "after", n) for op in AFTER for n in range(calls.get(op, 0))]
@@ -138,16 +143,22 @@ def test_a_crash_at_any_boundary_of_an_invoice_life_ends_in_the_same_state(
         f"{len(plan)} faults, one per run, in an invoice's life ({sum(calls.values())} AWS calls)",
     )
     for operation, when, skip in plan:
-        life = invoice_life(
-            backend,
-            as_operator,
-            client_for,
-            catalog,
-            arm=lambda op=operation, w=when, k=skip: faults("POST", operation=op, when=w, skip=k),
-        )
+        try:
+            life = invoice_life(
+                backend,
+                as_operator,
+                client_for,
+                catalog,
+                arm=lambda op=operation, w=when, k=skip: faults("POST", operation=op, when=w, skip=k),
+            )
+        except AssertionError as failed:  # a request the retries did not bring back: named, the next fault run
+            life, differs = None, {"failed": str(failed)[:300]}
+        # A fault this life did not reach must not go off in the next one's set-up
         fired = faults("GET")["armed"]["fired"]
-        state = end_state(backend, as_operator, life)
-        differs = {k: v for k, v in state.items() if v != EXPECTED[k]}
+        faults("DELETE")
+        if life is not None:
+            state = end_state(backend, as_operator, life)
+            differs = {k: v for k, v in state.items() if v != EXPECTED[k]}
         properties.check(
             "a crash at a boundary: same end state after retries",
             fired and not differs,
