@@ -19,7 +19,7 @@ def ready(world, as_operator, client_for):
     subscription = ok(
         owner.post("/v1/subscriptions", json={"account": account["id"], "items": [{"price": catalog.minutes["id"]}]})
     )
-    return catalog, account, subscription
+    return catalog, account, subscription, owner
 
 
 def cases(catalog, account, subscription, now):
@@ -53,16 +53,27 @@ def cases(catalog, account, subscription, now):
     ]  # fmt: skip
 
 
+def owners_cases(catalog, account):
+    """Fields only an operator may set, sent with the account owner's key."""
+    return [
+        ("an owner's managed_by", "POST", "/v1/subscriptions", {
+            "account": account["id"], "items": [{"price": catalog.seat["id"]}], "managed_by": "aws_marketplace"}),
+    ]  # fmt: skip
+
+
 def test_every_edge_is_refused_with_a_stable_code_and_changes_nothing(world, as_operator, ready, properties):
-    catalog, account, subscription = ready
+    catalog, account, subscription, owner = ready
     rows = []
-    edges = cases(catalog, account, subscription, world.clock.now() - timedelta(minutes=1))
+    edges = [
+        (as_operator, *edge) for edge in cases(catalog, account, subscription, world.clock.now() - timedelta(minutes=1))
+    ]
+    edges += [(owner, *edge) for edge in owners_cases(catalog, account)]
     properties.load("bad input: 4xx with a stable code", f"{len(edges)} targeted edges")
     properties.load("bad input: nothing written", f"{len(edges)} targeted edges, whole state compared")
-    for label, method, path, body in edges:
+    for client, label, method, path, body in edges:
         before = world.snapshot()
         kwargs = {"data": body} if isinstance(body, str) else {"json": body}
-        answer = getattr(as_operator, method.lower())(path, **kwargs)
+        answer = getattr(client, method.lower())(path, **kwargs)
         code = answer.json().get("code")
         rows.append((label, answer.status_code, code))
         refused = 400 <= answer.status_code < 500 and bool(code)
