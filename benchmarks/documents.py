@@ -103,6 +103,32 @@ def reportlab_ms(runs: int = 30) -> float:
     return statistics.median(timings)
 
 
+def warm_chromium_ms(runs: int = 20) -> float | None:
+    """One Chromium kept open printing the same invoice's HTML through Page.printToPDF (portal/print_pdf.mjs,
+    playwright-core): the median of ``runs`` prints; None without Chromium or the portal's packages."""
+    import json
+    import os
+
+    binary = shutil.which("chromium")
+    portal = Path(__file__).resolve().parent.parent / "portal"
+    if binary is None or not (portal / "node_modules" / "playwright-core").is_dir():
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        page = Path(folder) / "invoice.html"
+        page.write_text(document_html(sample_document()), encoding="utf-8")
+        printed = subprocess.run(
+            ["node", "print_pdf.mjs", str(page), str(runs)],
+            cwd=portal,
+            env=os.environ | {"CHROMIUM": binary},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=300,
+        )
+    figures = json.loads(printed.stdout.strip().splitlines()[-1])
+    return statistics.median(figures["print_ms"])
+
+
 def chromium_ms(runs: int = 5) -> float | None:
     """One headless Chromium process per document (its CLI); None when Chromium is not installed."""
     binary = shutil.which("chromium") or shutil.which("chromium-browser")
