@@ -31,7 +31,8 @@ test("Cloudcraft: monthly to annual, with the unused time credited", async () =>
   await page.getByRole("heading", { name: "Cloudcraft Pro — Mensuel" }).waitFor();
   assert.match(await page.locator("main").innerText(), /Quantité : 2/);
   assert.match(await page.locator("main").innerText(), /Actif/);
-  // 2 seats at 49 € + 20 % VAT
+  // 2 seats at 49 € + 20 % VAT; the estimate arrives after the plan (a second request), so wait for it
+  await page.getByText("Prochaine facture (estimation TTC)").waitFor();
   assert.match(await page.locator("main").innerText(), /Prochaine facture \(estimation TTC\)\s+117,60\s€/);
   assert.ok(!page.url().includes("bpl_"), "the one-time token left the address bar");
   assert.deepEqual(await checkAccessibility(page, "overview"), []);
