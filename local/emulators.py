@@ -180,6 +180,34 @@ def _transactions_with_item_undo(backend: Any, lock: threading.RLock) -> None:
     backend.transact_write_items = transact_write_items
 
 
+_untracked = False
+
+
+def stop_tracking_moto_models() -> None:
+    """moto's BaseModel appends every model object it creates to a list on its class, kept for moto's
+    dashboard and never emptied: every DynamoDB item read or written (a query's copies included) stayed in
+    memory, and `make run` grew about 1 MB a second under load while its tables held a few thousand items.
+    Only S3 reads those lists (to close its keys' buffers on reset), so only S3's models are still tracked."""
+    global _untracked
+    if _untracked:
+        return
+    from moto.core.common_models import BaseModel
+    from moto.core.model_instances import model_data
+
+    def untracked_new(cls: type, *args: object, **kwargs: object) -> object:
+        instance = super(BaseModel, cls).__new__(cls)  # type: ignore[misc]
+        if cls.__module__.startswith("moto.s3."):
+            cls.instances_tracked.append(instance)  # type: ignore[attr-defined]
+        return instance
+
+    BaseModel.__new__ = staticmethod(untracked_new)  # type: ignore[assignment, method-assign]
+    for service, models in model_data.items():
+        if service != "s3":
+            for model in models.values():
+                model.instances_tracked = []  # type: ignore[attr-defined]
+    _untracked = True
+
+
 class MotoWithMailbox(ThreadedMotoServer):
     """moto's threaded server, its app wrapped to answer LocalStack's ``/_aws/ses`` too (local/mailbox.py)
     and to inject faults on request (``/_faults``, local/faults.py). Overrides moto's private entry point:
@@ -252,6 +280,7 @@ def start_emulators(aws_endpoint: str | None = None, stripe_state: str | None = 
         moto_port = free_port()
         moto = MotoWithMailbox(ip_address=LOOPBACK, port=moto_port, verbose=False)
         serialize_moto_dynamodb_writes()
+        stop_tracking_moto_models()
         stamp_moto_ses_sends()
         moto.start()
         aws_endpoint = f"http://{LOOPBACK}:{moto_port}"

@@ -59,27 +59,32 @@ class Traffic:
                 minute.errors.append(error)
 
 
-def tree_rss_mb(root_pid: int) -> float:
-    """Resident memory of a process and all its descendants (the function containers), from /proc."""
+def tree_rss_mb(root_pid: int) -> dict[str, float]:
+    """Resident memory of a process and all its descendants, from /proc, by role: the backend's own process
+    (gateway and moto, which keeps the AWS state), localstripe (the Stripe state), the function containers."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    total_kb, pending = 0, [root_pid]
+            parent = _parent(entry)
+            if parent is not None:
+                children.setdefault(parent, []).append(int(entry.name))
+    by_role: dict[str, float] = {"backend": 0.0, "stripe": 0.0, "containers": 0.0}
+    pending = [root_pid]
     while pending:
         pid = pending.pop()
         pending += children.get(pid, [])
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total_kb += int(line.split()[1])
-        except OSError:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            rss_kb = next(
+                int(line.split()[1])
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                if line.startswith("VmRSS:")
+            )
+        except (OSError, StopIteration):
             continue
-    return total_kb / 1024
+        role = "backend" if pid == root_pid else "stripe" if b"local.stripe_server" in command else "containers"
+        by_role[role] += rss_kb / 1024
+    return by_role
 
 
 def start_backend(port: int, key: str, log: Path) -> subprocess.Popen[bytes]:
@@ -188,7 +193,8 @@ def main() -> None:
         for thread in threads:
             thread.start()
         memory = [tree_rss_mb(process.pid)]
-        print(f"minute | requests | p95 ms | errors | memory MB (backend and its containers; {memory[0]:.0f} at start)")
+        print(f"memory MB at start: {_roles(memory[0])}")
+        print("minute | requests | p95 ms | errors | memory MB (whole tree: backend with moto, stripe, containers)")
         for minute in range(int(arguments.minutes + 0.999)):
             time.sleep(max(0.0, min(until, traffic.started + 60 * (minute + 1)) - time.monotonic()))
             memory.append(tree_rss_mb(process.pid))
@@ -196,7 +202,9 @@ def main() -> None:
                 sample = traffic.minutes.get(minute, Minute())
             p95 = quantiles(sample.latencies, n=20)[-1] * 1000 if len(sample.latencies) > 1 else 0.0
             count, failed = len(sample.latencies), len(sample.errors)
-            print(f"{minute + 1:>6} | {count:>8} | {p95:>6.0f} | {failed:>6} | {memory[-1]:>9.0f}", flush=True)
+            total = sum(memory[-1].values())
+            line = f"{minute + 1:>6} | {count:>8} | {p95:>6.0f} | {failed:>6} | {total:>5.0f} ({_roles(memory[-1])})"
+            print(line, flush=True)
         for thread in threads:
             thread.join()
     finally:
@@ -212,13 +220,18 @@ def main() -> None:
     report(traffic, memory, stop_seconds, process.pid, arguments, parts[-1] if parts else "no stop line")
 
 
+def _roles(memory: dict[str, float]) -> str:
+    return ", ".join(f"{role} {mb:.0f}" for role, mb in memory.items())
+
+
 def report(
-    traffic: Traffic, memory: list[float], stop_seconds: float, pid: int, arguments: Any, stop_line: str
+    traffic: Traffic, memory: list[dict[str, float]], stop_seconds: float, pid: int, arguments: Any, stop_line: str
 ) -> None:
     minutes = [traffic.minutes[m] for m in sorted(traffic.minutes)]
     requests_sent = sum(len(m.latencies) for m in minutes)
     errors = [e for m in minutes for e in m.errors]
-    first, half, last = memory[1], memory[len(memory) // 2], memory[-1]
+    totals = [sum(sample.values()) for sample in memory]
+    first, half, last = totals[1], totals[len(totals) // 2], totals[-1]
     growth = (last - half) / first if first else 0.0
     leftover = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _parent(p) == pid]
     load = f"{arguments.clients} clients, {arguments.minutes:g} min, {requests_sent} requests"
