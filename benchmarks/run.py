@@ -504,14 +504,20 @@ def api_request_counts(
 
 def main() -> None:
     os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"  # keep EMF lines out of the tables
-    from benchmarks.engine import EVENTS_PER_SUBSCRIPTION, rating_throughput
+    from benchmarks.engine import EVENTS_PER_SUBSCRIPTION, rating_breakdown, rating_throughput
 
     per_second, count = rating_throughput()
-    print("Billing engine, one core (pure Python, no I/O)")
+    renewing, assembling, calls, hottest, share = rating_breakdown()
+    print("Billing engine, one core (pure Python, no I/O; CPU time of the thread, best of 3)")
     print(
         f"rating: {per_second:,.0f} subscriptions/s rated into invoices "
         f"(3 items, {EVENTS_PER_SUBSCRIPTION} usage events each, {count:,} subscriptions)   "
-        f"budget ≥ 10,000/s: {'ok' if per_second >= 10_000 else 'UNDER'}"
+        f"budget ≥ 30,000/s: {'ok' if per_second >= 30_000 else 'UNDER'}"
+    )
+    print(
+        f"  per subscription: renewal {renewing:.0f} µs (periods, seat lines, usage), assembly {assembling:.0f} µs "
+        f"(VAT, wording), {calls:.0f} Python calls; the most own time: {hottest}, {share:.0%}. No hot spot left "
+        "(12,000/s before boundaries were memoized and lines copied slot by slot): the rest is the cost per call"
     )
     print()
     print("DynamoDB requests per API call (counted by a botocore before-call hook; budget: 1 per read)")

@@ -146,3 +146,35 @@ class LedgerMachine(RuleBasedStateMachine):
 
 
 TestLedgerMachine = LedgerMachine.TestCase
+
+
+def test_an_assessed_line_is_the_line_with_its_rate_and_wording_and_nothing_else_changed():
+    from dataclasses import fields, replace
+
+    from billing.periods import Period
+
+    line = InvoiceLine(
+        Section.PRORATION,
+        "raw",
+        "EUR",
+        -1234,
+        Decimal(3),
+        Decimal(4900),
+        Period(START, START + timedelta(days=31)),
+        "price_1",
+        "sub_1",
+        "si_1",
+        (16, 31),
+        Decimal("5.5"),
+        None,
+        (),
+        "Cloudcraft Pro",
+        (),
+        2469,
+    )
+    assessed = line.assessed(Decimal(20), "Temps non utilisé : 3 × Cloudcraft Pro")
+    assert assessed == replace(line, vat_rate=Decimal(20), description="Temps non utilisé : 3 × Cloudcraft Pro")
+    assert [f.name for f in fields(line) if getattr(line, f.name) != getattr(assessed, f.name)] == [
+        "description",
+        "vat_rate",
+    ]

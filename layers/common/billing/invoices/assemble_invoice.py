@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -49,8 +49,7 @@ def assemble_invoice(
     # Each line's rate is decided here, with the buyer's VAT treatment of the day, and kept on the line;
     # so is its wording, in the buyer's language (the API shows what the PDF prints).
     lines = tuple(
-        replace(line, vat_rate=context.vat.rate_for(line.tax_rate), description=describe_line(line, context.locale))
-        for line in lines
+        line.assessed(context.vat.rate_for(line.tax_rate), describe_line(line, context.locale)) for line in lines
     )
     if not lines and currency is None:
         raise InvalidInputError(ErrorCode.EMPTY_INVOICE, "An invoice needs at least one line.", "lines")

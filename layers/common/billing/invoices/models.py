@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -57,6 +57,19 @@ class InvoiceLine:
     item_name: str | None = None  # what documents name the line after, in the buyer's language
     tiers: tuple[TierUse, ...] = ()  # the tiers its quantity crossed (tiered prices): the explained bill
     prorated_from: int | None = None  # a credit's base: the amount charged for the whole span, in minor units
+
+    def assessed(self, vat_rate: Decimal, description: str) -> InvoiceLine:
+        """The line with the rate charged and its wording, as assembly decides them. Copied slot by slot:
+        dataclasses.replace (its checks and keyword call) was a fifth of rating a subscription."""
+        copy = object.__new__(InvoiceLine)
+        for name in _LINE_SLOTS:
+            object.__setattr__(copy, name, getattr(self, name))
+        object.__setattr__(copy, "vat_rate", vat_rate)
+        object.__setattr__(copy, "description", description)
+        return copy
+
+
+_LINE_SLOTS = tuple(field.name for field in fields(InvoiceLine))
 
 
 @dataclass(frozen=True, slots=True)

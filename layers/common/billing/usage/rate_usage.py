@@ -27,9 +27,9 @@ def usage_line(
     kept = events_in(events, price.meter, period)
     quantity = aggregate(kept, price.meter)
     total = amount(price, quantity)
-    by_tags = aggregate_by_tags(kept, price.meter)
     shares: tuple[TagShare, ...] = ()
-    if any(tags for tags in by_tags):
+    if any(event.tags for event in kept):
+        by_tags = aggregate_by_tags(kept, price.meter)
         weights = quantity_weights(list(by_tags.values()))
         parts = allocate(total, weights)
         shares = tuple(TagShare(tags, qty, part) for (tags, qty), part in zip(by_tags.items(), parts, strict=True))
