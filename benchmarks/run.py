@@ -11,7 +11,10 @@ from typing import Any
 from benchmarks import aws_requests
 
 ROOT = Path(__file__).resolve().parent.parent
-IMPORT_BUDGET_MS = 250
+# Import and first invocation, fresh interpreter: 400 ms a function, 250 ms the authorizer (every request waits
+# for it when its cache is cold).
+FIRST_CALL_BUDGET_MS = {"authorizer": 250}
+FIRST_CALL_DEFAULT_BUDGET_MS = 400
 RUNS = 5
 
 
@@ -558,10 +561,11 @@ def main() -> None:
     else:
         print(
             f"{'function':<16}{'import':>8}{'+compose':>10}{'+1st call':>11}   {'first call answered':<32}"
-            f"   budget: import ≤ {IMPORT_BUDGET_MS} ms"
+            f"   budget: first call answered ≤ {FIRST_CALL_DEFAULT_BUDGET_MS} ms (authorizer ≤ 250 ms)"
         )
         for name, imported, composed, invoked, outcome in cold_rows:
-            verdict = "ok" if imported <= IMPORT_BUDGET_MS else "OVER"
+            budget = FIRST_CALL_BUDGET_MS.get(name, FIRST_CALL_DEFAULT_BUDGET_MS)
+            verdict = f"{'ok' if invoked <= budget else 'OVER'} (≤ {budget})"
             print(f"{name:<16}{imported:>8.0f}{composed:>10.0f}{invoked:>11.0f}   {outcome:<32} {verdict}")
     print()
     print("One renewal to a finalized, emailed invoice PDF (2 hourly runs): AWS requests per function")
@@ -601,7 +605,67 @@ def main() -> None:
     if cold is not None:
         print(f"headless Chromium --print-to-pdf, one process per document (for scale): {cold:.0f} ms")
     print()
+    stop_seconds, leftover = clean_stop()
+    print(
+        f"make run stopped by SIGTERM (fresh backend, then a few requests): exited after {stop_seconds:.1f} s, "
+        f"{leftover} process(es) left   budget ≤ 5 s, none left: "
+        f"{'ok' if stop_seconds <= 5 and not leftover else 'OVER'}   (under load: make soak)"
+    )
+    print()
     portal_figures()
+
+
+def clean_stop() -> tuple[float, int]:
+    """`make run` started as a newcomer starts it, used a little, stopped with SIGTERM: seconds to exit and
+    how many of its child processes (containers, localstripe) outlived it."""
+    import secrets
+    import signal
+    import subprocess
+    import tempfile
+    import time
+
+    import requests
+
+    from local.emulators import free_port
+    from local.soak import start_backend
+
+    port, key = free_port(), f"bk_bench-{secrets.token_hex(12)}"
+    with tempfile.TemporaryDirectory() as folder:
+        process: subprocess.Popen[bytes] = start_backend(port, key, Path(folder) / "backend.log")
+        headers = {"Authorization": f"Bearer {key}"}
+        for path in ("/v1/health", "/v1/products", "/v1/accounts?limit=1"):
+            requests.get(f"http://127.0.0.1:{port}{path}", headers=headers, timeout=60)
+        children = _children(process.pid)
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        took = time.monotonic() - started
+    time.sleep(0.2)
+    leftover = [pid for pid in children if Path(f"/proc/{pid}").exists() and _not_zombie(pid)]
+    return took, len(leftover)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+def _not_zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def portal_figures() -> None:
