@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -111,6 +112,9 @@ class _OneSubscription:
 
     def get_subscriptions(self, ids: object) -> dict[str, Subscription]:
         return {self.subscription.id: self.subscription}
+
+    def exclusive(self, subscription_ids: object) -> AbstractContextManager[None]:
+        return nullcontext()  # one writer here: the lease's requests are I/O, not the compute measured
 
     def known_event_ids(self, keys: object) -> set[tuple[str, str]]:
         return set()
