@@ -182,12 +182,11 @@ def _transactions_with_item_undo(backend: Any, lock: threading.RLock) -> None:
 
 
 def _index_moto_queries(backend: Any) -> None:
-    """moto answers a query on a secondary index by reading every item of the table, sorted, at each query;
-    due-date polls, listings and usage reads query indexes several times a request, so `make run` slowed as
-    its table grew (the soak's requests a minute fell by half in ten minutes, all in moto's process).
-    DynamoDB reads only the index's partition: here the table's items are grouped by an index's hash value
-    once per version of the table (every write bumps it) and a query is shown its group alone. Runs under
-    the lock above, as every read and write does."""
+    """moto answers a query on a secondary index by reading every item of the table, sorted, at each query,
+    and due-date polls, listings and usage reads query indexes several times a request: their cost grew with
+    everything `make run` had stored. DynamoDB reads only the index's partition: here the table's items are
+    grouped by an index's hash value once per version of the table (every write bumps it) and a query is
+    shown its group alone. Runs under the lock above, as every read and write does."""
     from moto.dynamodb.models.table import Table
 
     def bump(table: Any) -> None:
