@@ -1,0 +1,20 @@
+"""The engine benchmarks run on the current ports: `make bench` is not part of `make test`, and a port that
+grew a method once stopped it half-way (the usage lease). Tiny counts: this checks they run, not their speed."""
+
+from benchmarks.engine import ingestion_throughput, rating_breakdown, rating_throughput
+
+
+def test_the_rating_benchmarks_rate_subscriptions():
+    per_second, count = rating_throughput(count=20, rounds=1)
+    assert count == 20
+    assert per_second > 0
+    renewing, assembling, calls, hottest, share = rating_breakdown(count=20)
+    assert renewing > 0
+    assert assembling > 0
+    assert calls > 50
+    assert hottest
+    assert 0 < share <= 1
+
+
+def test_the_ingestion_benchmark_ingests_through_the_current_usage_port():
+    assert ingestion_throughput(batches=1) > 0
