@@ -619,7 +619,6 @@ def clean_stop() -> tuple[float, int]:
     """`make run` started as a newcomer starts it, used a little, stopped with SIGTERM: seconds to exit and
     how many of its child processes (containers, localstripe) outlived it."""
     import secrets
-    import signal
     import subprocess
     import tempfile
     import time
@@ -627,7 +626,7 @@ def clean_stop() -> tuple[float, int]:
     import requests
 
     from local.emulators import free_port
-    from local.soak import start_backend
+    from local.soak import children, start_backend, stop_with_sigterm
 
     port, key = free_port(), f"bk_bench-{secrets.token_hex(12)}"
     with tempfile.TemporaryDirectory() as folder:
@@ -635,30 +634,11 @@ def clean_stop() -> tuple[float, int]:
         headers = {"Authorization": f"Bearer {key}"}
         for path in ("/v1/health", "/v1/products", "/v1/accounts?limit=1"):
             requests.get(f"http://127.0.0.1:{port}{path}", headers=headers, timeout=60)
-        children = _children(process.pid)
-        started = time.monotonic()
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        took = time.monotonic() - started
+        started_children = children(process.pid)
+        took = stop_with_sigterm(process)
     time.sleep(0.2)
-    leftover = [pid for pid in children if Path(f"/proc/{pid}").exists() and _not_zombie(pid)]
+    leftover = [pid for pid in started_children if Path(f"/proc/{pid}").exists() and _not_zombie(pid)]
     return took, len(leftover)
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry.name))
-            except (OSError, IndexError, ValueError):
-                continue
-    return found
 
 
 def _not_zombie(pid: int) -> bool:

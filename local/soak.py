@@ -209,16 +209,26 @@ def main() -> None:
         for thread in threads:
             thread.join()
     finally:
-        stop_started = time.monotonic()
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        stop_seconds = time.monotonic() - stop_started
+        stop_seconds = stop_with_sigterm(process)
     parts = [line for line in log.read_text(errors="replace").splitlines() if line.startswith("stopped")]
     report(traffic, memory, stop_seconds, process.pid, arguments, parts[-1] if parts else "no stop line")
+
+
+def stop_with_sigterm(process: subprocess.Popen[bytes]) -> float:
+    """Seconds from SIGTERM to the backend's exit (killed after 30 s)."""
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    return time.monotonic() - started
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``."""
+    return [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit() and _parent(entry) == pid]
 
 
 def _roles(memory: dict[str, float]) -> str:
@@ -234,7 +244,7 @@ def report(
     totals = [sum(sample.values()) for sample in memory]
     first, half, last = totals[1], totals[len(totals) // 2], totals[-1]
     growth = (last - half) / first if first else 0.0
-    leftover = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _parent(p) == pid]
+    leftover = children(pid)
     load = f"{arguments.clients} clients, {arguments.minutes:g} min, {requests_sent} requests"
     rows = [
         {"property": "local runtime: no error under load", "checks": requests_sent, "violations": len(errors)},
