@@ -8,7 +8,6 @@ import subprocess
 import tempfile
 import time
 from datetime import UTC, datetime
-from decimal import Decimal
 from html import escape
 from pathlib import Path
 
@@ -16,55 +15,13 @@ from billing.accounts.models import Account
 from billing.accounts.profile import BillingProfile
 from billing.documents.document import Document, invoice_document
 from billing.documents.seller import LOCAL_SELLER
-from billing.invoices.assemble_invoice import assemble_invoice
-from billing.invoices.invoice_context import invoice_context
-from billing.invoices.models import Invoice, InvoiceStatus
-from billing.subscriptions.engine.create_subscription import NewItem, create_subscription
-from billing.subscriptions.engine.renew_subscription import renew_subscription
-from billing.subscriptions.engine.update_subscription import ItemUpdate, update_subscription
-from billing.usage.models import UsageEvent, tags_of
-from tests.builders import french_company
-from tests.unit.engine.catalog import MINUTES, NUMBER, USER
+from tests.builders import aircall_like_invoice, french_company
 
 
 def sample_document() -> Document:
     """The Aircall-like invoice of the scenario tests: three sections, VAT, transfer instructions."""
-    at = lambda *parts: datetime(*parts, tzinfo=UTC)  # noqa: E731
-    account = Account("acct_bench", BillingProfile.model_validate(french_company()), at(2026, 1, 1))
-    items = [NewItem("u", USER, 3), NewItem("n", NUMBER, 2), NewItem("m", MINUTES)]
-    subscription = create_subscription("sub_bench", account.id, items, now=at(2026, 3, 10, 9)).subscription
-    subscription = update_subscription(subscription, [ItemUpdate("u", quantity=4)], at(2026, 3, 25, 9)).subscription
-    events = [
-        UsageEvent(
-            f"e{n}",
-            "sub_bench",
-            "outbound_minutes",
-            Decimal(1),
-            at(2026, 3, 12, 10, n % 60),
-            tags_of({"team": "support"}),
-        )
-        for n in range(120)
-    ]
-    renewed = renew_subscription(subscription, at(2026, 4, 10, 9), events)
-    draft = assemble_invoice(
-        invoice_context(account, None, at(2026, 4, 10, 9)),
-        renewed.lines,
-        renewed.billing_reason,
-        at(2026, 4, 10, 9),
-        "sub_bench",
-        renewed.period,
-    )
-    invoice = Invoice(
-        "in_bench",
-        draft,
-        InvoiceStatus.OPEN,
-        "F-2026-000042",
-        at(2026, 4, 10, 10),
-        at(2026, 5, 10, 10),
-        collection_method="send_invoice",
-        days_until_due=30,
-    )
-    return invoice_document(invoice, account, LOCAL_SELLER)
+    account = Account("acct_bench", BillingProfile.model_validate(french_company()), datetime(2026, 1, 1, tzinfo=UTC))
+    return invoice_document(aircall_like_invoice(account), account, LOCAL_SELLER)
 
 
 def document_html(document: Document) -> str:

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from billing.accounts.access import Principal
+from billing.accounts.models import Account
+from billing.discounts.models import AppliedDiscount
 from billing.http.examples import EXAMPLES
 from billing.http.principal import authorizer_context
+from billing.invoices.assemble_invoice import assemble_invoice
+from billing.invoices.invoice_context import invoice_context
+from billing.invoices.models import Invoice, InvoiceStatus
+from billing.subscriptions.engine.create_subscription import NewItem, create_subscription
+from billing.subscriptions.engine.renew_subscription import renew_subscription
+from billing.subscriptions.engine.update_subscription import ItemUpdate, update_subscription
+from billing.usage.models import UsageEvent, tags_of
 
 
 def french_company(**overrides: Any) -> dict[str, Any]:
@@ -53,3 +64,41 @@ def proxy_event(
         "body": body if isinstance(body, str) or body is None else json.dumps(body),
         "isBase64Encoded": False,
     }
+
+
+def aircall_like_invoice(
+    account: Account, discount: AppliedDiscount | None = None, collection_method: str = "send_invoice"
+) -> Invoice:
+    """A finalized renewal invoice in three sections: 4 users for the coming month, the prorated 4th user of
+    the past one, 120 minutes of usage; numbers, seats and minutes as in the scenario tests."""
+    from tests.unit.engine.catalog import MINUTES, NUMBER, USER
+
+    at = lambda *parts: datetime(*parts, tzinfo=UTC)  # noqa: E731
+    items = [NewItem("u", USER, 3), NewItem("n", NUMBER, 2), NewItem("m", MINUTES)]
+    subscription = create_subscription("sub_sample", account.id, items, now=at(2026, 3, 10, 9)).subscription
+    subscription = update_subscription(subscription, [ItemUpdate("u", quantity=4)], at(2026, 3, 25, 9)).subscription
+    events = [
+        UsageEvent(
+            f"e{n}", "sub_sample", "outbound_minutes", Decimal(1), at(2026, 3, 12, 10, n % 60), tags_of({"team": "a"})
+        )
+        for n in range(120)
+    ]
+    renewed = renew_subscription(subscription, at(2026, 4, 10, 9), events)
+    draft = assemble_invoice(
+        invoice_context(account, None, at(2026, 4, 10, 9), discount),
+        renewed.lines,
+        renewed.billing_reason,
+        at(2026, 4, 10, 9),
+        "sub_sample",
+        renewed.period,
+    )
+    return Invoice(
+        "in_sample",
+        draft,
+        InvoiceStatus.OPEN,
+        "F-2026-000042",
+        at(2026, 4, 10, 10),
+        at(2026, 5, 10, 10),
+        collection_method=collection_method,
+        days_until_due=30 if collection_method == "send_invoice" else None,
+    )

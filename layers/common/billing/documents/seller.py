@@ -5,11 +5,23 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 
+class SellerAddress(BaseModel):
+    """Structured, as e-invoices carry it (EN 16931 BG-5): street, postal code, city, country."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    line1: str
+    line2: str | None = None
+    postal_code: str
+    city: str
+    country: str = "FR"  # ISO 3166-1 alpha-2
+
+
 class Seller(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     legal_name: str
-    address_lines: tuple[str, ...]
+    address: SellerAddress
     siren: str
     vat_number: str
     legal_form: str | None = None  # "SAS au capital de 10 000 €"
@@ -23,6 +35,17 @@ class Seller(BaseModel):
     late_penalty_rate: str = "taux de la BCE majoré de 10 points"
     late_penalty_rate_en: str = "ECB rate plus 10 percentage points"
     recovery_indemnity_eur: int = 40
+    # VAT on services is due when paid, unless the seller opted to pay it on debits (CGI art. 269-2-c):
+    # e-invoices then say it (BT-8), and so must the paper mention.
+    vat_on_debits: bool = False
+    # The seller's calendar: the day an invoice is issued on, and the year its number belongs to.
+    time_zone: str = "Europe/Paris"
+
+    @property
+    def address_lines(self) -> tuple[str, ...]:
+        address = self.address
+        lines = [address.line1, *([address.line2] if address.line2 else []), f"{address.postal_code} {address.city}"]
+        return (*lines, "France" if address.country == "FR" else address.country)
 
 
 # The local and test defaults: a fictitious company with checksum-valid identifiers.
@@ -30,7 +53,7 @@ LOCAL_SELLER = Seller(
     legal_name="Nuage Exemple SAS",
     legal_form="SAS au capital de 10 000 €",
     rcs="RCS Paris 732 829 320",
-    address_lines=("12 rue de la Facture", "75011 Paris", "France"),
+    address=SellerAddress(line1="12 rue de la Facture", postal_code="75011", city="Paris"),
     siren="732829320",
     vat_number="FR44732829320",
     iban="FR76 3000 6000 0112 3456 7890 189",

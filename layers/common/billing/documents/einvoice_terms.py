@@ -1,0 +1,278 @@
+"""An invoice as EN 16931 business terms (BT-/BG- numbers), the vocabulary every e-invoice syntax shares.
+
+The terms are a plain dict keyed by term number, in the shape the ``factur-x`` package writes into CII: this
+module decides what each term says and stays pure; the adapter writes and checks the XML. Amounts are
+``Decimal`` in major units, dates are the seller's calendar days.
+
+Sources: EN 16931-1:2017 (semantic model and business rules BR-CO-*, BR-S/AE/O-*); the French
+"cadre de facturation" (BT-23 S1: a services invoice) and the coded notes of BR-FR-05 (PMT: the €40
+indemnity, PMD: late-payment penalties, AAB: early payment discount).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from billing.accounts.models import Account
+from billing.documents.seller import Seller
+from billing.invoices.line_wording import describe_line, explain_line
+from billing.invoices.models import Invoice, InvoiceLine
+from billing.money import minor_unit_exponent
+from billing.payments.models import PaymentMethod
+from billing.tax.vat import VatCategory
+
+INVOICE_TYPE = "380"  # UNTDID 1001: commercial invoice
+CREDIT_NOTE_TYPE = "381"
+SERVICES_INVOICE = "S1"  # BT-23 in the French framework: services, not paid yet when issued
+UNIT = "C62"  # UN/ECE rec. 20 "one": seats, subscriptions, calls
+FRENCH_SIREN_SCHEME = "0002"  # ISO 6523 ICD of the SIREN (BT-30 scheme)
+FRENCH_DIRECTORY_SCHEME = "0225"  # the French e-invoicing directory address (BT-34/BT-49 scheme)
+EMAIL_SCHEME = "EM"
+_EXEMPTION_CODES = {VatCategory.REVERSE_CHARGE: "VATEX-EU-AE", VatCategory.OUTSIDE_SCOPE: "VATEX-EU-O"}
+_PRICE_PLACES = Decimal("0.0001")  # EN 16931 unit prices: four decimals at most in Factur-X
+
+
+class _Money:
+    def __init__(self, currency: str) -> None:
+        self.exponent = minor_unit_exponent(currency)
+        self.cent = Decimal(1).scaleb(-self.exponent)
+
+    def major(self, minor: int | Decimal) -> Decimal:
+        return Decimal(minor).scaleb(-self.exponent)
+
+
+def invoice_terms(
+    invoice: Invoice, account: Account, seller: Seller, method: PaymentMethod | None = None
+) -> dict[str, Any]:
+    """The finalized ``invoice`` as EN 16931 terms. ``method``: the saved method its automatic charge uses."""
+    if invoice.number is None or invoice.finalized_at is None:
+        raise ValueError(f"Invoice {invoice.id} is not finalized: drafts are no e-invoices.")
+    draft = invoice.draft
+    money = _Money(draft.currency)
+    categories = {tax.rate: tax.category for tax in draft.taxes}
+    zone = ZoneInfo(seller.time_zone)
+    category = draft.taxes[0].category if draft.taxes else VatCategory.STANDARD
+    lines = [_line(index, line, categories, money, account) for index, line in enumerate(draft.lines, start=1)]
+    allowances = _allowances(invoice, categories, money)
+    line_total = sum((line["BT-131"] for line in lines), Decimal(0))
+    allowance_total = sum((allowance["amount"] for allowance in allowances), Decimal(0))
+    tax_total = money.major(sum(tax.amount for tax in draft.taxes))
+    grand_total = line_total - allowance_total + tax_total
+    due = money.major(draft.amount_due) if draft.total > 0 else grand_total
+    terms: dict[str, Any] = {
+        "BT-1": invoice.number,
+        "BT-2": _day(invoice.finalized_at, zone),
+        "BT-3": INVOICE_TYPE,
+        "BT-5": draft.currency,
+        "BT-8": "invoice" if seller.vat_on_debits else "payment",
+        "BT-23": SERVICES_INVOICE,
+        "BT-9": _day(invoice.payable_on, zone),
+        "BG-1": _notes(draft.vat_mention, account, seller),
+        "BG-4": _seller_party(seller, category),
+        "BG-7": _buyer_party(account, category),
+        "BG-25": lines,
+        "BG-20": allowances,
+        "BG-23": [_breakdown(tax.rate, tax.category, tax.taxable_amount, tax.amount, money) for tax in draft.taxes],
+        "BT-106": line_total,
+        "BT-109": line_total - allowance_total,
+        "BT-110": tax_total,
+        "BT-112": grand_total,
+        "BT-115": due,
+        **_payment_means(invoice, seller, method),
+    }
+    if allowance_total:
+        terms["BT-107"] = allowance_total
+    if grand_total != due:
+        terms["BT-113"] = grand_total - due  # prepaid: credit from the account balance
+    if draft.period is not None:
+        terms["BT-73"] = _day(draft.period.start, zone)
+        terms["BT-74"] = _day(draft.period.end, zone)
+    # The day the service was delivered (a mandatory French mention): the period's end, else the issue day.
+    terms["BT-72"] = terms.get("BT-74", terms["BT-2"])
+    return terms
+
+
+def exchanged_through_platforms(account: Account) -> bool:
+    """Whether the French e-invoicing mandate covers this invoice (CGI art. 289 bis): a sale between businesses
+    established in France, exchanged through approved platforms, so the French rules (BR-FR) apply. Sales to
+    consumers and abroad are e-reported instead, and their invoices need only EN 16931."""
+    profile = account.profile
+    return profile.address.country == "FR" and profile.siren is not None
+
+
+def _day(instant: datetime, zone: ZoneInfo) -> date:
+    return instant.astimezone(zone).date()
+
+
+def _line(
+    index: int, line: InvoiceLine, categories: dict[Decimal, VatCategory], money: _Money, account: Account
+) -> dict[str, Any]:
+    locale = account.profile.locale.value
+    rate = line.vat_rate if line.vat_rate is not None else Decimal(0)
+    category = categories.get(rate, VatCategory.STANDARD if rate else VatCategory.OUTSIDE_SCOPE)
+    quantity, price = _quantity_and_price(line, money)
+    terms: dict[str, Any] = {
+        "BT-126": str(index),
+        "BT-129": quantity,
+        "BT-130": UNIT,
+        "BT-131": money.major(line.amount),
+        "BT-146": price,
+        "BT-151": category.value,
+        "BT-153": line.item_name or line.description,
+        "BT-154": describe_line(line, locale),
+    }
+    if category is not VatCategory.OUTSIDE_SCOPE:  # BR-O-05: no rate on a line out of scope
+        terms["BT-152"] = rate
+    explanation = explain_line(line, locale)
+    if explanation:
+        terms["BT-127-00"] = [{"BT-127": explanation}]
+    if line.period is not None:
+        zone = ZoneInfo(account.profile.time_zone)
+        terms["BT-134"] = _day(line.period.start, zone)
+        terms["BT-135"] = _day(line.period.end, zone)
+    return terms
+
+
+def _quantity_and_price(line: InvoiceLine, money: _Money) -> tuple[Decimal, Decimal]:
+    """Quantity × net price that gives the line's amount, to the cent. EN 16931 wants a price that is never
+    negative (BR-27), so a credit is a negative quantity. A price the amount cannot be rebuilt from (a
+    prorated fraction, tiers, a sub-cent unit price on a large count) makes the line one unit at its amount,
+    and its note (BT-127) keeps the computation."""
+    amount = money.major(line.amount)
+    sign = Decimal(-1) if line.amount < 0 else Decimal(1)
+    count = abs(line.quantity)
+    if line.unit_amount is not None and line.proration is None:
+        price = money.major(line.unit_amount)
+    elif count:
+        price = abs(amount) / count
+    else:
+        price = Decimal(0)
+    price = price.quantize(_PRICE_PLACES, rounding=ROUND_HALF_UP).normalize()
+    if (price * count).quantize(money.cent, rounding=ROUND_HALF_UP) == abs(amount):
+        return sign * count, price
+    return sign, abs(amount)
+
+
+def _allowances(invoice: Invoice, categories: dict[Decimal, VatCategory], money: _Money) -> list[dict[str, Any]]:
+    """Discounts, one allowance per VAT rate: what the rate's lines add up to, less its taxable base (the
+    assembly spread the discount over the rates, so each category's base is its lines less its allowance)."""
+    draft = invoice.draft
+    if not draft.discounts:
+        return []
+    by_rate: dict[Decimal, int] = defaultdict(int)
+    for line in draft.lines:
+        by_rate[line.vat_rate if line.vat_rate is not None else Decimal(0)] += line.amount
+    reason = ", ".join(discount.description for discount in draft.discounts)
+    allowances = []
+    for tax in draft.taxes:
+        amount = by_rate.get(tax.rate, 0) - tax.taxable_amount
+        if amount:
+            allowance: dict[str, Any] = {
+                "amount": money.major(amount),
+                "reason": reason,
+                "reason_code": "95",  # UNTDID 5189: discount
+                "vat_category_code": categories[tax.rate].value,
+            }
+            if tax.category is not VatCategory.OUTSIDE_SCOPE:
+                allowance["vat_rate"] = tax.rate
+            allowances.append(allowance)
+    return allowances
+
+
+def _breakdown(rate: Decimal, category: VatCategory, base: int, amount: int, money: _Money) -> dict[str, Any]:
+    terms: dict[str, Any] = {
+        "BT-116": money.major(base),
+        "BT-117": money.major(amount),
+        "BT-118": category.value,
+        "BT-119": rate,
+    }
+    if category in _EXEMPTION_CODES:
+        terms["BT-121"] = _EXEMPTION_CODES[category]
+    return terms
+
+
+def _notes(vat_mention: str | None, account: Account, seller: Seller) -> list[dict[str, str]]:
+    french = account.profile.locale.value == "fr"
+    notes = []
+    if vat_mention:
+        notes.append({"BT-21": "TXD", "BT-22": vat_mention})
+    if french:
+        notes += [
+            {
+                "BT-21": "PMT",
+                "BT-22": f"Indemnité forfaitaire pour frais de recouvrement : {seller.recovery_indemnity_eur} €",
+            },
+            {"BT-21": "PMD", "BT-22": f"Pénalités de retard : {seller.late_penalty_rate}"},
+            {"BT-21": "AAB", "BT-22": "Pas d'escompte pour paiement anticipé"},
+        ]
+    else:
+        notes += [
+            {"BT-21": "PMT", "BT-22": f"Fixed recovery indemnity: EUR {seller.recovery_indemnity_eur}"},
+            {"BT-21": "PMD", "BT-22": f"Late-payment penalties: {seller.late_penalty_rate_en}"},
+            {"BT-21": "AAB", "BT-22": "No discount for early payment"},
+        ]
+    return notes
+
+
+def _seller_party(seller: Seller, category: VatCategory) -> dict[str, Any]:
+    address = seller.address
+    party = {
+        "name": seller.legal_name,
+        "legal_identifier": seller.siren,
+        "legal_identifier_schemeid": FRENCH_SIREN_SCHEME,
+        "einvoicing_addr": seller.siren,
+        "einvoicing_addr_schemeid": FRENCH_DIRECTORY_SCHEME,
+        "addr_l1": address.line1,
+        "postcode": address.postal_code,
+        "city": address.city,
+        "country_code": address.country,
+    }
+    if address.line2:
+        party["addr_l2"] = address.line2
+    if category is not VatCategory.OUTSIDE_SCOPE:  # BR-O-02, as for the buyer: the SIREN identifies the seller
+        party["vat_identifier"] = seller.vat_number
+    if seller.legal_form:
+        party["legal_info"] = seller.legal_form
+    return party
+
+
+def _buyer_party(account: Account, category: VatCategory) -> dict[str, Any]:
+    profile = account.profile
+    address = profile.address
+    party: dict[str, Any] = {
+        "name": profile.legal_name,
+        "addr_l1": address.line1,
+        "postcode": address.postal_code,
+        "city": address.city,
+        "country_code": address.country,
+    }
+    if address.line2:
+        party["addr_l2"] = address.line2
+    if address.state:
+        party["country_subdivision"] = address.state
+    if profile.siren:
+        party["legal_identifier"] = profile.siren
+        party["legal_identifier_schemeid"] = FRENCH_SIREN_SCHEME
+        party["einvoicing_addr"] = profile.siren
+        party["einvoicing_addr_schemeid"] = FRENCH_DIRECTORY_SCHEME
+    else:
+        party["einvoicing_addr"] = str(profile.billing_email)
+        party["einvoicing_addr_schemeid"] = EMAIL_SCHEME
+    # BR-O-02: an invoice out of scope of VAT names no VAT identifier.
+    if profile.vat_number and category is not VatCategory.OUTSIDE_SCOPE:
+        party["vat_identifier"] = profile.vat_number
+    return party
+
+
+def _payment_means(invoice: Invoice, seller: Seller, method: PaymentMethod | None) -> dict[str, Any]:
+    """UNTDID 4461: 58 SEPA credit transfer (to the seller's IBAN), 48 bank card, 59 SEPA direct debit."""
+    reference = {"BT-83": invoice.number}
+    if invoice.collection_method == "charge_automatically" and method is not None:
+        if method.type == "sepa_debit":
+            return {**reference, "BT-81": "59", **({"BT-91": method.last4} if method.last4 else {})}
+        return {**reference, "BT-81": "48", **({"BT-87": method.last4} if method.last4 else {})}
+    return {**reference, "BT-81": "58", "BT-84": seller.iban.replace(" ", ""), "BT-86": seller.bic}

@@ -1,0 +1,130 @@
+"""Factur-X EN 16931: every kind of buyer's invoice is valid against the official XSD (checked when written)
+and against the EN 16931 and French CTC schematrons, offline; the terms say what the invoice says."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from billing.accounts.models import Account
+from billing.accounts.profile import BillingProfile
+from billing.adapters.facturx_documents import cii_xml
+from billing.discounts.models import AppliedDiscount, Coupon, Duration
+from billing.documents.einvoice_terms import exchanged_through_platforms, invoice_terms
+from billing.documents.seller import LOCAL_SELLER
+from billing.payments.models import PaymentMethod
+from tests.builders import aircall_like_invoice, french_company
+from tests.einvoice_rules import schematron_failures
+
+NS = {
+    "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
+    "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
+}
+BUYERS: dict[str, dict[str, Any]] = {
+    "french company": french_company(),
+    "german company, reverse charge": {
+        "legal_name": "Beispiel GmbH",
+        "address": {"line1": "Friedrichstraße 10", "postal_code": "10117", "city": "Berlin", "country": "DE"},
+        "billing_email": "rechnung@beispiel.de",
+        "locale": "en",
+        "vat_number": "DE136695976",
+    },
+    "spanish consumer": {
+        "legal_name": "Lucía García",
+        "address": {"line1": "Calle Mayor 1", "postal_code": "28013", "city": "Madrid", "country": "ES"},
+        "billing_email": "lucia@example.es",
+        "locale": "en",
+    },
+    "us company": {
+        "legal_name": "Example Inc.",
+        "address": {
+            "line1": "1 Market St",
+            "postal_code": "94105",
+            "city": "San Francisco",
+            "state": "CA",
+            "country": "US",
+        },
+        "billing_email": "ap@example.com",
+        "locale": "en",
+    },
+}
+
+
+def account_of(profile: dict[str, Any]) -> Account:
+    return Account("acct_einvoice", BillingProfile.model_validate(profile), datetime(2026, 1, 1, tzinfo=UTC))
+
+
+def text(xml: bytes, path: str) -> list[str]:
+    return [node.text for node in etree.fromstring(xml).xpath(path, namespaces=NS)]
+
+
+@pytest.mark.parametrize("buyer", BUYERS)
+def test_every_kind_of_buyer_gets_a_valid_en16931_invoice(buyer):
+    account = account_of(BUYERS[buyer])
+    xml = cii_xml(invoice_terms(aircall_like_invoice(account), account, LOCAL_SELLER))
+    assert schematron_failures(xml, french=exchanged_through_platforms(account)) == []
+    assert exchanged_through_platforms(account) == (buyer == "french company")
+
+
+def test_a_discounted_invoice_charged_by_card_is_valid_and_its_totals_are_the_invoices():
+    account = account_of(french_company())
+    coupon = Coupon("co_launch", Duration.FOREVER, percent_off=Decimal("10"), name="Launch offer")
+    invoice = aircall_like_invoice(
+        account, AppliedDiscount(coupon, datetime(2026, 1, 1, tzinfo=UTC)), "charge_automatically"
+    )
+    card = PaymentMethod("pm_1", "card", datetime(2026, 1, 1, tzinfo=UTC), "visa", "4242")
+    xml = cii_xml(invoice_terms(invoice, account, LOCAL_SELLER, card))
+    assert schematron_failures(xml) == []
+    summary = "//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:"
+    draft = invoice.draft
+    assert text(xml, summary + "AllowanceTotalAmount") == [f"{Decimal(draft.discounts[0].amount).scaleb(-2)}"]
+    assert text(xml, summary + "GrandTotalAmount") == [f"{Decimal(draft.total).scaleb(-2)}"]
+    assert text(xml, summary + "DuePayableAmount") == [f"{Decimal(draft.amount_due).scaleb(-2)}"]
+    assert text(xml, "//ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode") == ["48"]
+
+
+def test_lines_carry_product_names_and_credits_are_negative_quantities_at_a_positive_price():
+    account = account_of(french_company())
+    xml = cii_xml(invoice_terms(aircall_like_invoice(account), account, LOCAL_SELLER))
+    names = text(xml, "//ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedTradeProduct/ram:Name")
+    assert not any(name.startswith(("prod_", "price_")) for name in names)
+    quantities = [Decimal(q) for q in text(xml, "//ram:BilledQuantity")]
+    prices = [Decimal(p) for p in text(xml, "//ram:NetPriceProductTradePrice/ram:ChargeAmount")]
+    amounts = [Decimal(a) for a in text(xml, "//ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount")]
+    assert any(q < 0 for q in quantities)
+    assert all(p >= 0 for p in prices)
+    for quantity, price, amount in zip(quantities, prices, amounts, strict=True):
+        assert (quantity * price).quantize(Decimal("0.01")) == amount
+
+
+def test_reverse_charge_and_out_of_scope_say_why_and_name_the_right_vat_numbers():
+    german = account_of(BUYERS["german company, reverse charge"])
+    xml = cii_xml(invoice_terms(aircall_like_invoice(german), german, LOCAL_SELLER))
+    assert text(xml, "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:ExemptionReasonCode") == [
+        "VATEX-EU-AE"
+    ]
+    assert text(xml, "//ram:BuyerTradeParty/ram:SpecifiedTaxRegistration/ram:ID") == ["DE136695976"]
+    american = account_of(BUYERS["us company"])
+    xml = cii_xml(invoice_terms(aircall_like_invoice(american), american, LOCAL_SELLER))
+    assert text(xml, "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode") == ["O"]
+    assert text(xml, "//ram:BuyerTradeParty/ram:PostalTradeAddress/ram:CountrySubDivisionName") == ["CA"]
+
+
+def test_the_issue_date_is_the_sellers_calendar_day():
+    account = account_of(french_company())
+    invoice = aircall_like_invoice(account)
+    new_year = replace(invoice, finalized_at=datetime(2026, 12, 31, 23, 30, tzinfo=UTC))  # 00:30 in Paris
+    assert invoice_terms(new_year, account, LOCAL_SELLER)["BT-2"].isoformat() == "2027-01-01"
+
+
+def test_the_schematron_check_fails_an_invoice_whose_totals_do_not_add_up():
+    account = account_of(french_company())
+    terms = invoice_terms(aircall_like_invoice(account), account, LOCAL_SELLER)
+    terms["BT-112"] += Decimal("0.01")
+    terms["BT-115"] += Decimal("0.01")
+    assert schematron_failures(cii_xml(terms)) != []
