@@ -18,7 +18,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from billing.accounts.models import Account
-from billing.documents.seller import Seller
+from billing.accounts.profile import Address
+from billing.documents.seller import Seller, SellerAddress
 from billing.invoices.line_wording import describe_line, explain_line
 from billing.invoices.models import Invoice, InvoiceLine
 from billing.money import minor_unit_exponent
@@ -218,14 +219,12 @@ def _notes(vat_mention: str | None, account: Account, seller: Seller) -> list[di
     return notes
 
 
-def _seller_party(seller: Seller, category: VatCategory) -> dict[str, Any]:
-    address = seller.address
-    party = {
-        "name": seller.legal_name,
-        "legal_identifier": seller.siren,
-        "legal_identifier_schemeid": FRENCH_SIREN_SCHEME,
-        "einvoicing_addr": seller.siren,
-        "einvoicing_addr_schemeid": FRENCH_DIRECTORY_SCHEME,
+def _party(
+    name: str, identifier: str | None, address: Address | SellerAddress, state: str | None = None
+) -> dict[str, Any]:
+    """Name, SIREN (legal id and directory address, when French) and postal address of either party."""
+    party: dict[str, Any] = {
+        "name": name,
         "addr_l1": address.line1,
         "postcode": address.postal_code,
         "city": address.city,
@@ -233,6 +232,20 @@ def _seller_party(seller: Seller, category: VatCategory) -> dict[str, Any]:
     }
     if address.line2:
         party["addr_l2"] = address.line2
+    if state:
+        party["country_subdivision"] = state
+    if identifier:
+        party |= {
+            "legal_identifier": identifier,
+            "legal_identifier_schemeid": FRENCH_SIREN_SCHEME,
+            "einvoicing_addr": identifier,
+            "einvoicing_addr_schemeid": FRENCH_DIRECTORY_SCHEME,
+        }
+    return party
+
+
+def _seller_party(seller: Seller, category: VatCategory) -> dict[str, Any]:
+    party = _party(seller.legal_name, seller.siren, seller.address)
     if category is not VatCategory.OUTSIDE_SCOPE:  # BR-O-02, as for the buyer: the SIREN identifies the seller
         party["vat_identifier"] = seller.vat_number
     if seller.legal_form:
@@ -242,26 +255,9 @@ def _seller_party(seller: Seller, category: VatCategory) -> dict[str, Any]:
 
 def _buyer_party(account: Account, category: VatCategory) -> dict[str, Any]:
     profile = account.profile
-    address = profile.address
-    party: dict[str, Any] = {
-        "name": profile.legal_name,
-        "addr_l1": address.line1,
-        "postcode": address.postal_code,
-        "city": address.city,
-        "country_code": address.country,
-    }
-    if address.line2:
-        party["addr_l2"] = address.line2
-    if address.state:
-        party["country_subdivision"] = address.state
-    if profile.siren:
-        party["legal_identifier"] = profile.siren
-        party["legal_identifier_schemeid"] = FRENCH_SIREN_SCHEME
-        party["einvoicing_addr"] = profile.siren
-        party["einvoicing_addr_schemeid"] = FRENCH_DIRECTORY_SCHEME
-    else:
-        party["einvoicing_addr"] = str(profile.billing_email)
-        party["einvoicing_addr_schemeid"] = EMAIL_SCHEME
+    party = _party(profile.legal_name, profile.siren, profile.address, profile.address.state)
+    if not profile.siren:  # no directory address: the billing email is where invoices reach them
+        party |= {"einvoicing_addr": str(profile.billing_email), "einvoicing_addr_schemeid": EMAIL_SCHEME}
     # BR-O-02: an invoice out of scope of VAT names no VAT identifier.
     if profile.vat_number and category is not VatCategory.OUTSIDE_SCOPE:
         party["vat_identifier"] = profile.vat_number
