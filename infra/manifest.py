@@ -332,6 +332,7 @@ ROUTES = (
     Route("PATCH", "/v1/accounts/{account_id}/budgets/{budget_id}", "api"),
     Route("DELETE", "/v1/accounts/{account_id}/budgets/{budget_id}", "api"),
     Route("GET", "/v1/invoices/{invoice_id}/pdf", "api"),
+    Route("GET", "/v1/invoices/{invoice_id}/xml", "api"),
     Route("GET", "/v1/credit_notes/{credit_note_id}/pdf", "api"),
     Route("GET", "/v1/accounts/{account_id}/documents.zip", "api"),
     Route("POST", "/v1/accounts/{account_id}/setup_intents", "api"),

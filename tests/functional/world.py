@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from billing.accounts.access import Permission, Principal, Role
 from billing.accounts.authenticate import authenticate_caller
+from billing.adapters import facturx_documents
 from billing.adapters.pdf_reportlab import render_pdf
 from billing.batch import PendingEvents
 from billing.clock import FixedClock
@@ -149,6 +150,7 @@ class World:
             mailer=self.mailer,
             render=render_pdf,
             seller=LOCAL_SELLER,
+            einvoice=facturx_documents,
         )
         self.app = build_app(ApiSettings(table="memory", idempotency_table="memory"))
         self.problems_answered: set[tuple[str, str, str]] = set()  # (method, route, code), for the catalogue

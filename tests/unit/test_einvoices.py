@@ -3,6 +3,7 @@ and against the EN 16931 and French CTC schematrons, offline; the terms say what
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -10,11 +11,14 @@ from typing import Any
 
 import pytest
 from lxml import etree
+from pypdf import PdfReader
 
 from billing.accounts.models import Account
 from billing.accounts.profile import BillingProfile
-from billing.adapters.facturx_documents import cii_xml
+from billing.adapters.facturx_documents import cii_xml, factur_x_pdf
+from billing.adapters.pdf_reportlab import render_pdf
 from billing.discounts.models import AppliedDiscount, Coupon, Duration
+from billing.documents.document import invoice_document
 from billing.documents.einvoice_terms import exchanged_through_platforms, invoice_terms
 from billing.documents.seller import LOCAL_SELLER
 from billing.payments.models import PaymentMethod
@@ -128,3 +132,45 @@ def test_the_schematron_check_fails_an_invoice_whose_totals_do_not_add_up():
     terms["BT-112"] += Decimal("0.01")
     terms["BT-115"] += Decimal("0.01")
     assert schematron_failures(cii_xml(terms)) != []
+
+
+def factur_x_of(account: Account) -> tuple[bytes, bytes]:
+    invoice = aircall_like_invoice(account)
+    document = invoice_document(invoice, account, LOCAL_SELLER)
+    xml = cii_xml(invoice_terms(invoice, account, LOCAL_SELLER))
+    title = f"{document.title} {document.number}"
+    assert invoice.finalized_at is not None
+    return factur_x_pdf(render_pdf(document), xml, invoice.finalized_at, title, LOCAL_SELLER.legal_name), xml
+
+
+def test_the_factur_x_pdf_is_a_pdf_a_3_carrying_its_xml_with_every_font_embedded():
+    pdf, xml = factur_x_of(account_of(french_company()))
+    reader = PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    (attachment,) = reader.attachment_list
+    assert (attachment.name, attachment.content) == ("factur-x.xml", xml)
+    filespec = root["/AF"][0].get_object()
+    assert filespec["/AFRelationship"] == "/Alternative"
+    assert filespec["/EF"]["/F"].get_object()["/Subtype"] == "/text/xml"
+    metadata = root["/Metadata"].get_object()
+    xmp = metadata.get_data().decode()
+    assert "<pdfaid:part>3</pdfaid:part>" in xmp
+    assert "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+    assert "<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>" in xmp
+    assert "/Filter" not in metadata  # PDF/A: the XMP stream stays readable as it is
+    (intent,) = root["/OutputIntents"]
+    assert intent.get_object()["/S"] == "/GTS_PDFA1"
+    assert intent.get_object()["/DestOutputProfile"].get_object().get_data()[36:40] == b"acsp"  # an ICC profile
+    fonts = [font.get_object() for page in reader.pages for font in page["/Resources"]["/Font"].values()]
+    assert fonts
+    for font in fonts:
+        descendant = font.get("/DescendantFonts", [font])[0].get_object()
+        assert "/FontFile2" in descendant["/FontDescriptor"], font["/BaseFont"]
+    assert reader.metadata is not None
+    assert reader.metadata["/CreationDate"] == "D:20260410100000+00'00'"
+    assert "<xmp:CreateDate>2026-04-10T10:00:00+00:00</xmp:CreateDate>" in xmp
+
+
+def test_the_same_invoice_renders_to_the_same_bytes():
+    account = account_of(french_company())
+    assert factur_x_of(account)[0] == factur_x_of(account)[0]

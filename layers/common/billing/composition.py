@@ -185,6 +185,7 @@ def billing_worker() -> Invoke:
 def documents() -> Invoke:
     from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent
 
+    from billing.adapters import facturx_documents
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_billing import DynamoBillingStore
     from billing.adapters.dynamodb_tables import bind_table
@@ -205,6 +206,7 @@ def documents() -> Invoke:
         mailer=SesMailer(settings.email_sender),
         render=render_pdf,
         seller=settings.seller,
+        einvoice=facturx_documents,
     )
 
     def handle(record: SQSRecord) -> None:

@@ -7,36 +7,49 @@ from __future__ import annotations
 
 import io
 from html import escape
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from billing.documents.document import Document
 
-# The standard PDF fonts use WinAnsi: babel's narrow no-break space and minus sign are not in it.
-_WINANSI = str.maketrans({"\u202f": "\u00a0", "\u2212": "-"})
+# PDF/A (the Factur-X carrier) wants every font embedded: the standard Helvetica is not. Bitstream Vera ships
+# with reportlab (free to embed) and has every glyph our documents print but babel's narrow no-break space.
+pdfmetrics.registerFont(TTFont("Sans", "Vera.ttf"))
+pdfmetrics.registerFont(TTFont("Sans-Bold", "VeraBd.ttf"))
+_NARROW_SPACE = str.maketrans({"\u202f": "\u00a0"})
 _INK = colors.HexColor("#1f2933")
 _RULE = colors.HexColor("#9aa5b1")
 _BAND = colors.HexColor("#eef2f6")
 
-_BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=8.5, leading=11, textColor=_INK)
-_SMALL = ParagraphStyle("small", parent=_BODY, fontSize=7.5, leading=9.5)
-_BOLD = ParagraphStyle("bold", parent=_BODY, fontName="Helvetica-Bold")
-_TITLE = ParagraphStyle("title", parent=_BODY, fontName="Helvetica-Bold", fontSize=18, leading=22, alignment=TA_RIGHT)
+_BODY = ParagraphStyle("body", fontName="Sans", fontSize=8, leading=10.5, textColor=_INK)
+_SMALL = ParagraphStyle("small", parent=_BODY, fontSize=7, leading=9)
+_BOLD = ParagraphStyle("bold", parent=_BODY, fontName="Sans-Bold")
+_TITLE = ParagraphStyle("title", parent=_BODY, fontName="Sans-Bold", fontSize=18, leading=22, alignment=TA_RIGHT)
 _RIGHT = ParagraphStyle("right", parent=_BODY, alignment=TA_RIGHT)
 
 
 def _p(text: str, style: ParagraphStyle = _BODY) -> Paragraph:
-    return Paragraph(escape(text.translate(_WINANSI)), style)
+    return Paragraph(escape(text.translate(_NARROW_SPACE)), style)
 
 
 def _block(lines: list[str], heading: str | None = None) -> list[Paragraph]:
     rows = [_p(heading, _BOLD)] if heading else []
     return rows + [_p(line, _BOLD if i == 0 else _BODY) for i, line in enumerate(lines)]
+
+
+def _table(rows: list[list[Any]], style: list[tuple[Any, ...]] | None = None, **layout: Any) -> Table:
+    """A table whose cells use our font: each cell sets its font when drawn, Helvetica unless told."""
+    table = Table(rows, **layout)
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), "Sans"), *(style or [])]))
+    return table
 
 
 def render_pdf(document: Document) -> bytes:
@@ -50,37 +63,34 @@ def render_pdf(document: Document) -> bytes:
         bottomMargin=14 * mm,
         title=f"{document.title} {document.number}",
         author=document.seller[0],
+        lang=document.language,
+        initialFontName="Sans",  # else each page starts in Helvetica, a font not embedded
+        # No wall-clock date nor random id: the same document renders to the same bytes (its dates are set
+        # from the document itself where it is stored: adapters/facturx_documents.py).
+        invariant=True,
     )
     width = A4[0] - 32 * mm
     story: list[object] = []
 
-    head = Table(
+    head = _table(
         [[_block(document.seller), [_p(document.title, _TITLE), _p(document.number, _RIGHT)]]],
+        [("VALIGN", (0, 0), (-1, -1), "TOP")],
         colWidths=[width * 0.55, width * 0.45],
     )
-    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story += [head, Spacer(1, 6 * mm)]
 
     meta = [[_p(label, _BOLD), _p(value)] for label, value in document.meta]
-    parties = Table(
-        [[Table(meta, colWidths=[32 * mm, 48 * mm]) if meta else "", _block(document.buyer)]],
+    parties = _table(
+        [[_table(meta, colWidths=[32 * mm, 48 * mm]) if meta else "", _block(document.buyer)]],
+        [("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (1, 0), (1, 0), 0.5, _RULE), ("LEFTPADDING", (1, 0), (1, 0), 8)],
         colWidths=[width * 0.5, width * 0.5],
-    )
-    parties.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BOX", (1, 0), (1, 0), 0.5, _RULE),
-                ("LEFTPADDING", (1, 0), (1, 0), 8),
-            ]
-        )
     )
     story += [parties, Spacer(1, 6 * mm)]
 
     if document.headers is not None and document.sections:
         h = document.headers
-        widths = [width * f for f in (0.34, 0.2, 0.07, 0.15, 0.08, 0.16)]
-        rows: list[list[object]] = [
+        widths = [width * f for f in (0.38, 0.18, 0.07, 0.14, 0.07, 0.16)]
+        rows: list[list[Any]] = [
             [
                 _p(h.description, _BOLD),
                 _p(h.period, _BOLD),
@@ -90,7 +100,7 @@ def render_pdf(document: Document) -> bytes:
                 _p(h.amount, _BOLD),
             ]
         ]
-        style = [("LINEBELOW", (0, 0), (-1, 0), 0.8, _INK), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        style: list[tuple[Any, ...]] = [("LINEBELOW", (0, 0), (-1, 0), 0.8, _INK), ("VALIGN", (0, 0), (-1, -1), "TOP")]
         for title, section_rows in document.sections:
             style += [("BACKGROUND", (0, len(rows)), (-1, len(rows)), _BAND), ("SPAN", (0, len(rows)), (-1, len(rows)))]
             rows.append([_p(title, _BOLD), "", "", "", "", ""])
@@ -106,24 +116,20 @@ def render_pdf(document: Document) -> bytes:
                         _p(row.amount, _RIGHT),
                     ]
                 )
-        lines = Table(rows, colWidths=widths, repeatRows=1)
-        lines.setStyle(TableStyle(style))
-        story += [lines, Spacer(1, 4 * mm)]
+        story += [_table(rows, style, colWidths=widths, repeatRows=1), Spacer(1, 4 * mm)]
 
-    totals = Table(
+    totals = _table(
         [
             [
                 _p(label, _BOLD if strong else _BODY),
-                _p(
-                    amount, _RIGHT if not strong else ParagraphStyle("strong", parent=_RIGHT, fontName="Helvetica-Bold")
-                ),
+                _p(amount, _RIGHT if not strong else ParagraphStyle("strong", parent=_RIGHT, fontName="Sans-Bold")),
             ]
             for label, amount, strong in document.totals
         ],
+        [("LINEABOVE", (0, 0), (-1, 0), 0.8, _INK)],
         colWidths=[width * 0.32, width * 0.18],
         hAlign="RIGHT",
     )
-    totals.setStyle(TableStyle([("LINEABOVE", (0, 0), (-1, 0), 0.8, _INK)]))
     story += [totals, Spacer(1, 6 * mm)]
     if document.stamp:
         story += [_p(document.stamp, _TITLE), Spacer(1, 3 * mm)]

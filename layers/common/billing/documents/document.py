@@ -50,6 +50,7 @@ class Document:
     totals: list[tuple[str, str, bool]] = field(default_factory=list)  # label, amount, emphasized
     notes: list[str] = field(default_factory=list)  # mentions, payment instructions
     stamp: str | None = None  # "Acquittée"
+    language: str = "fr"  # the reader's, declared in the PDF (PDF/A wants it)
 
 
 class _Formatter:
@@ -191,6 +192,7 @@ def invoice_document(invoice: Invoice, account: Account, seller: Seller, method:
         totals=totals,
         notes=notes,
         stamp=words["paid"] if invoice.status == "paid" else None,
+        language=fmt.locale,
     )
 
 
@@ -210,6 +212,7 @@ def credit_note_document(note: CreditNote, account: Account, seller: Seller, vat
         buyer=_buyer(account, words),
         totals=[(words["credit_total"], fmt.money(note.amount), True)],
         notes=notes,
+        language=fmt.locale,
     )
 
 
@@ -243,4 +246,5 @@ def receipt_document(receipt: Receipt, account: Account, seller: Seller) -> Docu
         totals=totals,
         notes=[words["receipt_note"]],
         stamp=words["paid"],
+        language=fmt.locale,
     )

@@ -1,4 +1,7 @@
-"""Render, store and email a finalized invoice (the email once: a failed send is sent by the retry)."""
+"""Render, store and email a finalized invoice (the email once: a failed send is sent by the retry).
+
+The stored PDF is a Factur-X: the readable invoice and its EN 16931 XML in one PDF/A-3, the XML also stored
+beside it. Both are rendered from the finalized invoice alone, to the same bytes on every run."""
 
 from __future__ import annotations
 
@@ -7,20 +10,25 @@ from decimal import Decimal
 
 from babel.numbers import format_currency
 
+from billing.accounts.models import Account
 from billing.batch import WriteBatch
 from billing.documents.document import invoice_document
+from billing.documents.einvoice_terms import invoice_terms
 from billing.documents.emails import INVOICE_BODY, INVOICE_SUBJECT
 from billing.documents.services import (
     DocumentServices,
     claim_once,
     date_text,
-    default_method_label,
+    default_method,
     how_to_pay,
     invoice_pdf_key,
+    invoice_xml_key,
     send_claimed,
 )
 from billing.errors import ConflictError, ErrorCode
+from billing.invoices.models import Invoice
 from billing.money import minor_unit_exponent
+from billing.payments.models import PaymentMethod
 
 
 def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int = 5) -> bool:
@@ -32,12 +40,14 @@ def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int =
         account = services.accounts.get(invoice.account_id)
         if account is None:
             return False
-        method = default_method_label(services, account.id)
+        saved = default_method(services, account.id)
+        method = saved.label if saved else None
         if invoice.pdf_key is not None:
-            pdf = None  # stored by an earlier run, whose email may have failed: rendered again if so
+            pdf = None  # stored by an earlier run, whose email may have failed: read back if so
             break
-        pdf = services.render(invoice_document(invoice, account, services.seller, method))
+        pdf, xml = factur_x(services, invoice, account, saved)
         key = invoice_pdf_key(invoice)
+        services.storage.put(invoice_xml_key(invoice), xml, "application/xml")
         services.storage.put(key, pdf)
         try:
             services.store.commit(WriteBatch(invoices=[replace(invoice, pdf_key=key)]))
@@ -54,7 +64,7 @@ def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int =
 
     if not claim_once(services, f"email:{invoice.id}"):
         return False
-    attached = pdf or services.render(invoice_document(invoice, account, services.seller, method))
+    attached = pdf or services.storage.get(invoice_pdf_key(invoice))
     send_claimed(
         services,
         f"email:{invoice.id}",
@@ -67,3 +77,17 @@ def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int =
     )
 
     return True
+
+
+def factur_x(
+    services: DocumentServices, invoice: Invoice, account: Account, method: PaymentMethod | None
+) -> tuple[bytes, bytes]:
+    """The invoice's Factur-X PDF and its XML."""
+    assert invoice.finalized_at is not None  # numbered, hence finalized
+    document = invoice_document(invoice, account, services.seller, method.label if method else None)
+    xml = services.einvoice.cii_xml(invoice_terms(invoice, account, services.seller, method))
+    title = f"{document.title} {document.number}"
+    pdf = services.einvoice.factur_x_pdf(
+        services.render(document), xml, invoice.finalized_at, title, services.seller.legal_name
+    )
+    return pdf, xml

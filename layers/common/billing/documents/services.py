@@ -14,11 +14,12 @@ from billing.accounts.models import Account
 from billing.accounts.ports import AccountRepository
 from billing.batch import WriteBatch
 from billing.documents.emails import HOW_TO_PAY
-from billing.documents.ports import Mailer, PdfRenderer
+from billing.documents.ports import EInvoiceWriter, Mailer, PdfRenderer
 from billing.documents.seller import Seller
 from billing.errors import ConflictError
 from billing.invoices.models import Invoice
 from billing.money import format_money
+from billing.payments.models import PaymentMethod
 from billing.ports import DocumentStorage
 
 if TYPE_CHECKING:  # the joined store names parts of every package
@@ -33,11 +34,17 @@ class DocumentServices:
     mailer: Mailer
     render: PdfRenderer
     seller: Seller
+    einvoice: EInvoiceWriter
 
 
 def invoice_pdf_key(invoice: Invoice) -> str:
     # Account, number and id: no two documents can share a key, and listing by account is a prefix.
     return f"invoices/{invoice.account_id}/{invoice.number}-{invoice.id}.pdf"
+
+
+def invoice_xml_key(invoice: Invoice) -> str:
+    """The Factur-X XML beside its PDF, served as it is by ``GET /v1/invoices/{id}/xml``."""
+    return invoice_pdf_key(invoice).removesuffix(".pdf") + ".xml"
 
 
 def claim_once(services: DocumentServices, name: str) -> bool:
@@ -77,10 +84,15 @@ def date_text(instant: datetime, account: Account, width: str = "long") -> str:
     return format_date(instant.astimezone(zone), width, locale=account.profile.locale.value)
 
 
-def default_method_label(services: DocumentServices, account_id: str) -> str | None:
-    """The saved method automatic charges use ("visa •••• 4242", "sepa debit •••• 3000"), if any."""
+def default_method(services: DocumentServices, account_id: str) -> PaymentMethod | None:
+    """The saved method automatic charges use, if any."""
     profile = services.store.get_payment_profile(account_id)
-    method = profile.method(profile.default_method) if profile and profile.default_method else None
+    return profile.method(profile.default_method) if profile and profile.default_method else None
+
+
+def default_method_label(services: DocumentServices, account_id: str) -> str | None:
+    """How documents name the saved method ("visa •••• 4242", "sepa debit •••• 3000"), if any."""
+    method = default_method(services, account_id)
     return method.label if method else None
 
 

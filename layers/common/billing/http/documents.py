@@ -13,6 +13,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from billing.documents.credit_note_pdf_url import credit_note_pdf_url
 from billing.documents.documents_zip_url import documents_zip_url
 from billing.documents.invoice_pdf_url import invoice_pdf_url
+from billing.documents.invoice_xml import invoice_xml
 from billing.http.account_views import ACCOUNT_ID_PATTERN
 from billing.http.routing import BEARER, caller, services
 
@@ -53,6 +54,28 @@ def get_invoice_pdf(invoice_id: Annotated[str, Path(pattern=r"^in_[0-9a-z]{1,40}
     """
     s = services(router)
     return link_answer(router, invoice_pdf_url(s.store, s.documents, caller(router), invoice_id))
+
+
+@router.get(
+    "/v1/invoices/<invoice_id>/xml",
+    security=BEARER,
+    tags=["Documents"],
+    responses={
+        200: {
+            "description": "The Factur-X XML (UN/CEFACT CII, EN 16931 profile)",
+            "content": {"application/xml": {"schema": {"type": "string"}}},
+        }
+    },
+)
+def get_invoice_xml(invoice_id: Annotated[str, Path(pattern=r"^in_[0-9a-z]{1,40}$")]) -> Response[Any]:
+    """The invoice as an e-invoice: the Factur-X CII XML (EN 16931) its PDF carries, for an accounting system
+    or a platform to read without parsing the PDF.
+
+    Errors: ``invoice_not_found``, ``pdf_not_ready``.
+    """
+    s = services(router)
+    xml = invoice_xml(s.store, s.documents, caller(router), invoice_id)
+    return Response(200, "application/xml", xml.decode(), headers={"Cache-Control": "no-store"})
 
 
 @router.get(

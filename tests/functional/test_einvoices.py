@@ -1,0 +1,39 @@
+"""E-invoices through the API: a finalized invoice's stored PDF is its Factur-X, and ``GET /xml`` serves the
+XML it carries, to its own account only."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import facturx
+from pypdf import PdfReader
+
+from tests.api_setup import make_catalog, new_customer, ok
+from tests.einvoice_rules import schematron_failures
+
+
+def test_a_finalized_invoice_is_published_as_factur_x_and_its_xml_is_served(world, as_operator, client_for):
+    catalog = make_catalog(as_operator)
+    account, owner = new_customer(as_operator, client_for)
+    body = {"account": account["id"], "items": [{"price": catalog.seat["id"]}]}
+    subscription = ok(owner.post("/v1/subscriptions", json=body), 201)
+    invoice_id = subscription["latest_invoice"]
+    not_yet = owner.get(f"/v1/invoices/{invoice_id}/xml")
+    assert (not_yet.status_code, not_yet.json()["code"]) == (409, "pdf_not_ready")
+
+    world.advance_to(world.clock.now() + timedelta(hours=1, minutes=1))  # the grace hour: finalized, published
+    invoice = ok(owner.get(f"/v1/invoices/{invoice_id}"))
+    answer = owner.get(f"/v1/invoices/{invoice_id}/xml")
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["Content-Type"] == "application/xml"
+    xml = answer.text.encode()
+    assert schematron_failures(xml) == []
+    pdf = world.documents.fetch(owner.get(f"/v1/invoices/{invoice_id}/pdf").headers["Location"])
+    assert facturx.get_xml_from_pdf(pdf, check_xsd=True) == ("factur-x.xml", xml)
+    assert invoice["number"].encode() in xml
+    assert PdfReader(io.BytesIO(pdf)).pages[0].extract_text().count(invoice["number"]) >= 1
+
+    _, stranger = new_customer(as_operator, client_for, legal_name="Autre SAS")
+    refused = stranger.get(f"/v1/invoices/{invoice_id}/xml")
+    assert (refused.status_code, refused.json()["code"]) == (404, "invoice_not_found")
