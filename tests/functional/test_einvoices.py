@@ -37,3 +37,23 @@ def test_a_finalized_invoice_is_published_as_factur_x_and_its_xml_is_served(worl
     _, stranger = new_customer(as_operator, client_for, legal_name="Autre SAS")
     refused = stranger.get(f"/v1/invoices/{invoice_id}/xml")
     assert (refused.status_code, refused.json()["code"]) == (404, "invoice_not_found")
+
+
+def test_a_credit_note_is_published_as_factur_x_referring_to_its_invoice(world, as_operator, client_for):
+    catalog = make_catalog(as_operator)
+    account, owner = new_customer(as_operator, client_for)
+    body = {"account": account["id"], "items": [{"price": catalog.seat["id"]}]}
+    subscription = ok(owner.post("/v1/subscriptions", json=body), 201)
+    world.advance_to(world.clock.now() + timedelta(hours=1, minutes=1))
+    invoice = ok(owner.get(f"/v1/invoices/{subscription['latest_invoice']}"))
+    note = ok(
+        as_operator.post("/v1/credit_notes", json={"invoice": invoice["id"], "amount": 600, "reason": "Geste"}), 201
+    )
+    answer = owner.get(f"/v1/credit_notes/{note['id']}/xml")
+    assert answer.status_code == 200, answer.text
+    xml = answer.text.encode()
+    assert schematron_failures(xml) == []
+    assert b"<ram:TypeCode>381</ram:TypeCode>" in xml
+    assert f"<ram:IssuerAssignedID>{invoice['number']}</ram:IssuerAssignedID>".encode() in xml
+    pdf = world.documents.fetch(owner.get(f"/v1/credit_notes/{note['id']}/pdf").headers["Location"])
+    assert facturx.get_xml_from_pdf(pdf, check_xsd=True) == ("factur-x.xml", xml)

@@ -18,9 +18,11 @@ from billing.accounts.profile import BillingProfile
 from billing.adapters.facturx_documents import cii_xml, factur_x_pdf
 from billing.adapters.pdf_reportlab import render_pdf
 from billing.discounts.models import AppliedDiscount, Coupon, Duration
-from billing.documents.document import invoice_document
-from billing.documents.einvoice_terms import exchanged_through_platforms, invoice_terms
+from billing.documents.document import credit_note_document, invoice_document
+from billing.documents.einvoice_terms import credit_note_terms, exchanged_through_platforms, invoice_terms
 from billing.documents.seller import LOCAL_SELLER
+from billing.invoices.credit_breakdown import credit_breakdown, credit_lines
+from billing.invoices.models import CreditNote, Invoice
 from billing.payments.models import PaymentMethod
 from tests.builders import aircall_like_invoice, french_company
 from tests.einvoice_rules import schematron_failures
@@ -174,3 +176,50 @@ def test_the_factur_x_pdf_is_a_pdf_a_3_carrying_its_xml_with_every_font_embedded
 def test_the_same_invoice_renders_to_the_same_bytes():
     account = account_of(french_company())
     assert factur_x_of(account)[0] == factur_x_of(account)[0]
+
+
+def credit_note_on(invoice: Invoice, amount: int, reason: str = "Geste commercial") -> CreditNote:
+    taxes = credit_breakdown(invoice, amount)
+    assert invoice.number is not None
+    return CreditNote(
+        "cn_sample",
+        "AV-2026-000007",
+        invoice.id,
+        invoice.number,
+        invoice.account_id,
+        invoice.draft.currency,
+        amount,
+        reason,
+        datetime(2026, 4, 20, 9, tzinfo=UTC),
+        invoice.finalized_at,
+        taxes=taxes,
+        lines=credit_lines(invoice, taxes, reason),
+    )
+
+
+@pytest.mark.parametrize("share", ["whole", "part"])
+def test_a_credit_note_is_a_valid_type_381_referring_to_its_invoice_with_base_and_vat_by_rate(share):
+    account = account_of(french_company())
+    invoice = aircall_like_invoice(account)
+    amount = invoice.draft.total if share == "whole" else 1005  # 10,05 € cannot be split evenly at 20 %
+    note = credit_note_on(invoice, amount)
+    assert note.subtotal + sum(tax.amount for tax in note.taxes) == amount
+    if share == "whole":
+        assert note.taxes == invoice.draft.taxes
+    xml = cii_xml(credit_note_terms(note, account, LOCAL_SELLER, invoice.draft.vat_mention))
+    assert schematron_failures(xml) == []
+    assert text(xml, "//rsm:ExchangedDocument/ram:TypeCode") == ["381"]
+    assert text(xml, "//ram:InvoiceReferencedDocument/ram:IssuerAssignedID") == [invoice.number]
+    assert text(xml, "//ram:GrandTotalAmount") == [f"{Decimal(amount).scaleb(-2)}"]
+
+
+def test_a_credit_note_pdf_prints_its_lines_base_and_vat():
+    account = account_of(french_company())
+    invoice = aircall_like_invoice(account)
+    note = credit_note_on(invoice, 1200)
+    pdf = render_pdf(credit_note_document(note, account, LOCAL_SELLER, invoice.draft.vat_mention))
+    page = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())  # one space between cells
+    assert "Geste commercial" in page
+    assert "Total HT 10,00 €" in page
+    assert "TVA 20 % sur 10,00 € 2,00 €" in page
+    assert "Montant de l'avoir TTC 12,00 €" in page

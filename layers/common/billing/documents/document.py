@@ -21,7 +21,7 @@ from billing.accounts.models import Account
 from billing.documents.labels import labels
 from billing.documents.seller import Seller
 from billing.invoices.line_wording import describe_line, explain_line
-from billing.invoices.models import CreditNote, Invoice, InvoiceLine, Section
+from billing.invoices.models import CreditNote, Invoice, InvoiceLine, Section, TaxLine
 from billing.money import minor_unit_exponent
 from billing.payments.models import PaymentPurpose, Receipt
 
@@ -122,6 +122,31 @@ def _row(line: InvoiceLine, rate: Decimal, fmt: _Formatter, words: dict[str, str
     )
 
 
+def _vat_totals(taxes: tuple[TaxLine, ...], fmt: _Formatter, words: dict[str, str]) -> list[tuple[str, str, bool]]:
+    """One total per rate: "TVA 20 % sur 151,49 €", its amount."""
+    return [
+        (
+            words["vat_on"].format(
+                rate=format_decimal(t.rate.normalize(), locale=fmt.locale), base=fmt.money(t.taxable_amount)
+            ),
+            fmt.money(t.amount),
+            False,
+        )
+        for t in taxes
+    ]
+
+
+def _headers(words: dict[str, str]) -> Row:
+    return Row(
+        words["description"],
+        words["period"],
+        words["quantity"],
+        words["unit_price"],
+        words["vat_rate"],
+        words["amount"],
+    )
+
+
 def invoice_document(invoice: Invoice, account: Account, seller: Seller, method: str | None = None) -> Document:
     """``method``: the saved method automatic charges use (its label), None if nothing is saved."""
     draft = invoice.draft
@@ -140,16 +165,7 @@ def invoice_document(invoice: Invoice, account: Account, seller: Seller, method:
     ]
     totals: list[tuple[str, str, bool]] = [(words["subtotal"], fmt.money(draft.subtotal), False)]
     totals += [(f"{words['discount']} {d.description}", fmt.money(-d.amount), False) for d in draft.discounts]
-    totals += [
-        (
-            words["vat_on"].format(
-                rate=format_decimal(t.rate.normalize(), locale=fmt.locale), base=fmt.money(t.taxable_amount)
-            ),
-            fmt.money(t.amount),
-            False,
-        )
-        for t in draft.taxes
-    ]
+    totals += _vat_totals(draft.taxes, fmt, words)
     totals.append((words["total"], fmt.money(draft.total), True))
     if draft.credit_applied:
         totals.append((words["credit_applied"], fmt.money(-draft.credit_applied), False))
@@ -180,14 +196,7 @@ def invoice_document(invoice: Invoice, account: Account, seller: Seller, method:
         meta=meta,
         seller=_seller(seller, words),
         buyer=_buyer(account, words),
-        headers=Row(
-            words["description"],
-            words["period"],
-            words["quantity"],
-            words["unit_price"],
-            words["vat_rate"],
-            words["amount"],
-        ),
+        headers=_headers(words),
         sections=sections,
         totals=totals,
         notes=notes,
@@ -203,6 +212,11 @@ def credit_note_document(note: CreditNote, account: Account, seller: Seller, vat
     notes.append(f"{words['reason']} : {note.reason}")
     if vat_mention:
         notes.append(vat_mention)
+    totals: list[tuple[str, str, bool]] = []
+    if note.taxes:  # notes issued before credit notes carried their bases know only their total
+        totals = [(words["subtotal"], fmt.money(note.subtotal), False), *_vat_totals(note.taxes, fmt, words)]
+    totals.append((words["credit_total"], fmt.money(note.amount), True))
+    rows = [_row(line, line.vat_rate or Decimal(0), fmt, words) for line in note.lines]
     return Document(
         kind="credit_note",
         title=words["credit_note"],
@@ -210,7 +224,11 @@ def credit_note_document(note: CreditNote, account: Account, seller: Seller, vat
         meta=[(words["issued"], fmt.date(note.created))],
         seller=_seller(seller, words),
         buyer=_buyer(account, words),
-        totals=[(words["credit_total"], fmt.money(note.amount), True)],
+        headers=_headers(words),
+        sections=[(words["credit_for"].format(number=note.invoice_number, date=fmt.date(note.invoice_date)), rows)]
+        if rows
+        else [],
+        totals=totals,
         notes=notes,
         language=fmt.locale,
     )

@@ -21,7 +21,7 @@ from billing.accounts.models import Account
 from billing.accounts.profile import Address
 from billing.documents.seller import Seller, SellerAddress
 from billing.invoices.line_wording import describe_line, explain_line
-from billing.invoices.models import Invoice, InvoiceLine
+from billing.invoices.models import CreditNote, Invoice, InvoiceLine, TaxLine
 from billing.money import minor_unit_exponent
 from billing.payments.models import PaymentMethod
 from billing.tax.vat import VatCategory
@@ -54,33 +54,26 @@ def invoice_terms(
         raise ValueError(f"Invoice {invoice.id} is not finalized: drafts are no e-invoices.")
     draft = invoice.draft
     money = _Money(draft.currency)
-    categories = {tax.rate: tax.category for tax in draft.taxes}
     zone = ZoneInfo(seller.time_zone)
-    category = draft.taxes[0].category if draft.taxes else VatCategory.STANDARD
-    lines = [_line(index, line, categories, money, account) for index, line in enumerate(draft.lines, start=1)]
-    allowances = _allowances(invoice, categories, money)
-    line_total = sum((line["BT-131"] for line in lines), Decimal(0))
+    allowances = _allowances(invoice, {tax.rate: tax.category for tax in draft.taxes}, money)
+    terms = _common_terms(
+        invoice.number,
+        INVOICE_TYPE,
+        draft.currency,
+        invoice.finalized_at,
+        draft.lines,
+        draft.taxes,
+        draft.vat_mention,
+        account,
+        seller,
+    )
     allowance_total = sum((allowance["amount"] for allowance in allowances), Decimal(0))
-    tax_total = money.major(sum(tax.amount for tax in draft.taxes))
-    grand_total = line_total - allowance_total + tax_total
+    grand_total = terms["BT-106"] - allowance_total + terms["BT-110"]
     due = money.major(draft.amount_due) if draft.total > 0 else grand_total
-    terms: dict[str, Any] = {
-        "BT-1": invoice.number,
-        "BT-2": _day(invoice.finalized_at, zone),
-        "BT-3": INVOICE_TYPE,
-        "BT-5": draft.currency,
-        "BT-8": "invoice" if seller.vat_on_debits else "payment",
-        "BT-23": SERVICES_INVOICE,
+    terms |= {
         "BT-9": _day(invoice.payable_on, zone),
-        "BG-1": _notes(draft.vat_mention, account, seller),
-        "BG-4": _seller_party(seller, category),
-        "BG-7": _buyer_party(account, category),
-        "BG-25": lines,
         "BG-20": allowances,
-        "BG-23": [_breakdown(tax.rate, tax.category, tax.taxable_amount, tax.amount, money) for tax in draft.taxes],
-        "BT-106": line_total,
-        "BT-109": line_total - allowance_total,
-        "BT-110": tax_total,
+        "BT-109": terms["BT-106"] - allowance_total,
         "BT-112": grand_total,
         "BT-115": due,
         **_payment_means(invoice, seller, method),
@@ -95,6 +88,66 @@ def invoice_terms(
     # The day the service was delivered (a mandatory French mention): the period's end, else the issue day.
     terms["BT-72"] = terms.get("BT-74", terms["BT-2"])
     return terms
+
+
+def credit_note_terms(note: CreditNote, account: Account, seller: Seller, vat_mention: str | None) -> dict[str, Any]:
+    """A credit note as EN 16931 terms (type 381): its lines, bases and VAT as positive amounts taken back, and
+    the invoice it corrects (BG-3)."""
+    terms = _common_terms(
+        note.number, CREDIT_NOTE_TYPE, note.currency, note.created, note.lines, note.taxes, vat_mention, account, seller
+    )
+    total = terms["BT-106"] + terms["BT-110"]
+    zone = ZoneInfo(seller.time_zone)
+    terms |= {
+        "BG-3": [
+            {"BT-25": note.invoice_number, **({"BT-26": _day(note.invoice_date, zone)} if note.invoice_date else {})}
+        ],
+        "BT-20": _CREDIT_TERMS[account.profile.locale.value].format(number=note.invoice_number),
+        "BT-109": terms["BT-106"],
+        "BT-112": total,
+        "BT-115": total,
+        "BT-72": terms["BT-2"],
+    }
+    return terms
+
+
+_CREDIT_TERMS = {
+    "fr": "Avoir imputé sur la facture n° {number} ; le surplus est remboursé ou porté au crédit du compte",
+    "en": "Set against invoice no. {number}; any surplus is refunded or credited to the account",
+}
+
+
+def _common_terms(
+    number: str,
+    type_code: str,
+    currency: str,
+    issued: datetime,
+    lines: tuple[InvoiceLine, ...],
+    taxes: tuple[TaxLine, ...],
+    vat_mention: str | None,
+    account: Account,
+    seller: Seller,
+) -> dict[str, Any]:
+    """What invoices and credit notes say alike: number, type, date, parties, lines, VAT by rate."""
+    money = _Money(currency)
+    categories = {tax.rate: tax.category for tax in taxes}
+    category = taxes[0].category if taxes else VatCategory.STANDARD
+    rows = [_line(index, line, categories, money, account) for index, line in enumerate(lines, start=1)]
+    return {
+        "BT-1": number,
+        "BT-2": _day(issued, ZoneInfo(seller.time_zone)),
+        "BT-3": type_code,
+        "BT-5": currency,
+        "BT-8": "invoice" if seller.vat_on_debits else "payment",
+        "BT-23": SERVICES_INVOICE,
+        "BG-1": _notes(vat_mention, account, seller),
+        "BG-4": _seller_party(seller, category),
+        "BG-7": _buyer_party(account, category),
+        "BG-25": rows,
+        "BG-23": [_breakdown(tax.rate, tax.category, tax.taxable_amount, tax.amount, money) for tax in taxes],
+        "BT-106": sum((row["BT-131"] for row in rows), Decimal(0)),
+        "BT-110": money.major(sum(tax.amount for tax in taxes)),
+    }
 
 
 def exchanged_through_platforms(account: Account) -> bool:

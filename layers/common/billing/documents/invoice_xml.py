@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from billing.accounts.access import Principal
-from billing.documents.services import invoice_xml_key
+from billing.documents.services import xml_key
 from billing.errors import ConflictError, ErrorCode
 from billing.invoices.get_invoice import get_invoice
 from billing.invoices.ports import InvoiceStore
@@ -18,4 +18,4 @@ def invoice_xml(store: InvoiceStore, storage: DocumentStorage, principal: Princi
             "The e-invoice is made with the PDF, right after finalization; retry in a few seconds.",
             "invoice_id",
         )
-    return storage.get(invoice_xml_key(invoice))
+    return storage.get(xml_key(invoice.pdf_key))

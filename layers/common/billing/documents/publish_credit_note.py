@@ -1,4 +1,4 @@
-"""Render and store a credit note's PDF."""
+"""Render and store a credit note: a Factur-X (type 381, referring to its invoice) and its XML beside it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from dataclasses import replace
 
 from billing.batch import WriteBatch
 from billing.documents.document import credit_note_document
-from billing.documents.services import DocumentServices
+from billing.documents.einvoice_terms import credit_note_terms
+from billing.documents.services import DocumentServices, factur_x, xml_key
 from billing.errors import ConflictError
 
 
@@ -19,8 +20,11 @@ def publish_credit_note(services: DocumentServices, credit_note_id: str) -> None
     invoice = services.store.get_invoice(note.invoice_id)
     if account is None or invoice is None:
         return
-    pdf = services.render(credit_note_document(note, account, services.seller, invoice.draft.vat_mention))
+    document = credit_note_document(note, account, services.seller, invoice.draft.vat_mention)
+    terms = credit_note_terms(note, account, services.seller, invoice.draft.vat_mention)
+    pdf, xml = factur_x(services, document, terms, note.created)
     key = f"credit_notes/{note.account_id}/{note.number}-{note.id}.pdf"
+    services.storage.put(xml_key(key), xml, "application/xml")
     services.storage.put(key, pdf)
     # A conflict means a concurrent delivery recorded it first (credit notes change only here): done.
     with contextlib.suppress(ConflictError):

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from babel.numbers import format_currency
 
-from billing.accounts.models import Account
 from billing.batch import WriteBatch
 from billing.documents.document import invoice_document
 from billing.documents.einvoice_terms import invoice_terms
@@ -20,15 +19,14 @@ from billing.documents.services import (
     claim_once,
     date_text,
     default_method,
+    factur_x,
     how_to_pay,
     invoice_pdf_key,
-    invoice_xml_key,
     send_claimed,
+    xml_key,
 )
 from billing.errors import ConflictError, ErrorCode
-from billing.invoices.models import Invoice
 from billing.money import minor_unit_exponent
-from billing.payments.models import PaymentMethod
 
 
 def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int = 5) -> bool:
@@ -45,9 +43,12 @@ def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int =
         if invoice.pdf_key is not None:
             pdf = None  # stored by an earlier run, whose email may have failed: read back if so
             break
-        pdf, xml = factur_x(services, invoice, account, saved)
+        assert invoice.finalized_at is not None  # numbered, hence finalized
+        document = invoice_document(invoice, account, services.seller, method)
+        terms = invoice_terms(invoice, account, services.seller, saved)
+        pdf, xml = factur_x(services, document, terms, invoice.finalized_at)
         key = invoice_pdf_key(invoice)
-        services.storage.put(invoice_xml_key(invoice), xml, "application/xml")
+        services.storage.put(xml_key(key), xml, "application/xml")
         services.storage.put(key, pdf)
         try:
             services.store.commit(WriteBatch(invoices=[replace(invoice, pdf_key=key)]))
@@ -77,17 +78,3 @@ def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int =
     )
 
     return True
-
-
-def factur_x(
-    services: DocumentServices, invoice: Invoice, account: Account, method: PaymentMethod | None
-) -> tuple[bytes, bytes]:
-    """The invoice's Factur-X PDF and its XML."""
-    assert invoice.finalized_at is not None  # numbered, hence finalized
-    document = invoice_document(invoice, account, services.seller, method.label if method else None)
-    xml = services.einvoice.cii_xml(invoice_terms(invoice, account, services.seller, method))
-    title = f"{document.title} {document.number}"
-    pdf = services.einvoice.factur_x_pdf(
-        services.render(document), xml, invoice.finalized_at, title, services.seller.legal_name
-    )
-    return pdf, xml

@@ -13,6 +13,7 @@ from babel.dates import format_date
 from billing.accounts.models import Account
 from billing.accounts.ports import AccountRepository
 from billing.batch import WriteBatch
+from billing.documents.document import Document
 from billing.documents.emails import HOW_TO_PAY
 from billing.documents.ports import EInvoiceWriter, Mailer, PdfRenderer
 from billing.documents.seller import Seller
@@ -42,9 +43,19 @@ def invoice_pdf_key(invoice: Invoice) -> str:
     return f"invoices/{invoice.account_id}/{invoice.number}-{invoice.id}.pdf"
 
 
-def invoice_xml_key(invoice: Invoice) -> str:
-    """The Factur-X XML beside its PDF, served as it is by ``GET /v1/invoices/{id}/xml``."""
-    return invoice_pdf_key(invoice).removesuffix(".pdf") + ".xml"
+def xml_key(pdf_key: str) -> str:
+    """Where a document's Factur-X XML lies: beside its PDF."""
+    return pdf_key.removesuffix(".pdf") + ".xml"
+
+
+def factur_x(
+    services: DocumentServices, document: Document, terms: dict[str, Any], issued: datetime
+) -> tuple[bytes, bytes]:
+    """The document laid out, made the Factur-X that carries ``terms`` as XML; and that XML."""
+    xml = services.einvoice.cii_xml(terms)
+    title = f"{document.title} {document.number}"
+    pdf = services.einvoice.factur_x_pdf(services.render(document), xml, issued, title, services.seller.legal_name)
+    return pdf, xml
 
 
 def claim_once(services: DocumentServices, name: str) -> bool:

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import AwareDatetime, BaseModel, Field
 
 from billing.documents.credit_note_pdf_url import credit_note_pdf_url
+from billing.documents.credit_note_xml import credit_note_xml
 from billing.documents.documents_zip_url import documents_zip_url
 from billing.documents.invoice_pdf_url import invoice_pdf_url
 from billing.documents.invoice_xml import invoice_xml
@@ -56,17 +57,19 @@ def get_invoice_pdf(invoice_id: Annotated[str, Path(pattern=r"^in_[0-9a-z]{1,40}
     return link_answer(router, invoice_pdf_url(s.store, s.documents, caller(router), invoice_id))
 
 
-@router.get(
-    "/v1/invoices/<invoice_id>/xml",
-    security=BEARER,
-    tags=["Documents"],
-    responses={
-        200: {
-            "description": "The Factur-X XML (UN/CEFACT CII, EN 16931 profile)",
-            "content": {"application/xml": {"schema": {"type": "string"}}},
-        }
-    },
-)
+XML_RESPONSES: dict[int, OpenAPIResponse] = {
+    200: {
+        "description": "The Factur-X XML (UN/CEFACT CII, EN 16931 profile)",
+        "content": {"application/xml": {"schema": {"type": "string"}}},
+    }
+}
+
+
+def xml_answer(xml: bytes) -> Response[Any]:
+    return Response(200, "application/xml", xml.decode(), headers={"Cache-Control": "no-store"})
+
+
+@router.get("/v1/invoices/<invoice_id>/xml", security=BEARER, tags=["Documents"], responses=XML_RESPONSES)
 def get_invoice_xml(invoice_id: Annotated[str, Path(pattern=r"^in_[0-9a-z]{1,40}$")]) -> Response[Any]:
     """The invoice as an e-invoice: the Factur-X CII XML (EN 16931) its PDF carries, for an accounting system
     or a platform to read without parsing the PDF.
@@ -74,8 +77,7 @@ def get_invoice_xml(invoice_id: Annotated[str, Path(pattern=r"^in_[0-9a-z]{1,40}
     Errors: ``invoice_not_found``, ``pdf_not_ready``.
     """
     s = services(router)
-    xml = invoice_xml(s.store, s.documents, caller(router), invoice_id)
-    return Response(200, "application/xml", xml.decode(), headers={"Cache-Control": "no-store"})
+    return xml_answer(invoice_xml(s.store, s.documents, caller(router), invoice_id))
 
 
 @router.get(
@@ -93,6 +95,17 @@ def get_credit_note_pdf(credit_note_id: Annotated[str, Path(pattern=r"^cn_[0-9a-
     """
     s = services(router)
     return link_answer(router, credit_note_pdf_url(s.store, s.documents, caller(router), credit_note_id))
+
+
+@router.get("/v1/credit_notes/<credit_note_id>/xml", security=BEARER, tags=["Documents"], responses=XML_RESPONSES)
+def get_credit_note_xml(credit_note_id: Annotated[str, Path(pattern=r"^cn_[0-9a-z]{1,40}$")]) -> Response[Any]:
+    """The credit note as an e-invoice: the Factur-X CII XML (type 381, referring to its invoice) its PDF
+    carries.
+
+    Errors: ``credit_note_not_found``, ``pdf_not_ready``.
+    """
+    s = services(router)
+    return xml_answer(credit_note_xml(s.store, s.documents, caller(router), credit_note_id))
 
 
 @router.get(

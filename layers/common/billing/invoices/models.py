@@ -194,4 +194,12 @@ class CreditNote:
     invoice_date: datetime | None = None  # the original invoice's date, printed on the credit note
     pdf_key: str | None = None
     amount_refunded: int = 0  # given back on the card or debit (the rest is balance credit)
+    # What it takes back, as the invoice stated it: a line and a base and VAT per rate (invoices/credit_breakdown.py).
+    lines: tuple[InvoiceLine, ...] = ()
+    taxes: tuple[TaxLine, ...] = ()
     version: int = 0
+
+    @property
+    def subtotal(self) -> int:
+        """The bases taken back, VAT excluded."""
+        return sum(tax.taxable_amount for tax in self.taxes)
