@@ -21,7 +21,7 @@ from billing.discounts.models import AppliedDiscount, Coupon, Duration
 from billing.documents.document import credit_note_document, invoice_document
 from billing.documents.einvoice_terms import credit_note_terms, exchanged_through_platforms, invoice_terms
 from billing.documents.seller import LOCAL_SELLER
-from billing.invoices.credit_breakdown import credit_breakdown, credit_lines
+from billing.invoices.credit_breakdown import new_credit_note
 from billing.invoices.models import CreditNote, Invoice
 from billing.payments.models import PaymentMethod
 from tests.builders import aircall_like_invoice, french_company
@@ -179,22 +179,7 @@ def test_the_same_invoice_renders_to_the_same_bytes():
 
 
 def credit_note_on(invoice: Invoice, amount: int, reason: str = "Geste commercial") -> CreditNote:
-    taxes = credit_breakdown(invoice, amount)
-    assert invoice.number is not None
-    return CreditNote(
-        "cn_sample",
-        "AV-2026-000007",
-        invoice.id,
-        invoice.number,
-        invoice.account_id,
-        invoice.draft.currency,
-        amount,
-        reason,
-        datetime(2026, 4, 20, 9, tzinfo=UTC),
-        invoice.finalized_at,
-        taxes=taxes,
-        lines=credit_lines(invoice, taxes, reason),
-    )
+    return new_credit_note(invoice, "cn_sample", "AV-2026-000007", amount, reason, datetime(2026, 4, 20, 9, tzinfo=UTC))
 
 
 @pytest.mark.parametrize("share", ["whole", "part"])

@@ -19,7 +19,7 @@ from billing.http.schema import (
     iso,
 )
 from billing.invoices.explain_invoice import LineExplanation
-from billing.invoices.models import CreditNote, DraftInvoice, Invoice, InvoiceLine, InvoiceStatus, Section
+from billing.invoices.models import CreditNote, DraftInvoice, Invoice, InvoiceLine, InvoiceStatus, Section, TaxLine
 
 
 class TagShareView(BaseModel):
@@ -110,6 +110,15 @@ class TaxView(BaseModel):
     taxable_amount: int
     amount: int
 
+    @classmethod
+    def of(cls, tax: TaxLine) -> TaxView:
+        return cls(
+            rate=f"{tax.rate.normalize():f}",
+            category=tax.category.value,
+            taxable_amount=tax.taxable_amount,
+            amount=tax.amount,
+        )
+
 
 class DiscountView(BaseModel):
     coupon: str
@@ -199,15 +208,7 @@ class InvoiceView(BaseModel):
             discounts=[
                 DiscountView(coupon=d.coupon_id, description=d.description, amount=d.amount) for d in draft.discounts
             ],
-            taxes=[
-                TaxView(
-                    rate=f"{t.rate.normalize():f}",
-                    category=t.category.value,
-                    taxable_amount=t.taxable_amount,
-                    amount=t.amount,
-                )
-                for t in draft.taxes
-            ],
+            taxes=[TaxView.of(t) for t in draft.taxes],
             total=draft.total,
             credit_applied=draft.credit_applied,
             amount_due=draft.amount_due,
@@ -251,7 +252,9 @@ class CreditNoteView(BaseModel):
     invoice_number: str
     account: str
     currency: str
-    amount: int
+    amount: int = Field(description="Tax included: subtotal plus the VAT of taxes.")
+    subtotal: int = Field(description="The bases taken back, VAT excluded.")
+    taxes: list[TaxView] = Field(description="Base and VAT taken back, rate by rate, as the invoice stated them.")
     reason: str
     created: str
     amount_refunded: int = Field(
@@ -270,6 +273,8 @@ class CreditNoteView(BaseModel):
             account=note.account_id,
             currency=note.currency,
             amount=note.amount,
+            subtotal=note.subtotal,
+            taxes=[TaxView.of(t) for t in note.taxes],
             reason=note.reason,
             created=isoformat(note.created),
             amount_refunded=note.amount_refunded if refunded is None else refunded,

@@ -3,9 +3,10 @@ does (CGI art. 242 nonies A: a credit note carries the same mentions as the invo
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
-from billing.invoices.models import Invoice, InvoiceLine, Section, TaxLine
+from billing.invoices.models import CreditNote, Invoice, InvoiceLine, Section, TaxLine
 from billing.money import allocate, round_minor
 
 _HUNDRED = Decimal(100)
@@ -40,4 +41,26 @@ def credit_lines(invoice: Invoice, taxes: tuple[TaxLine, ...], reason: str) -> t
         )
         for tax in taxes
         if tax.taxable_amount or tax.amount
+    )
+
+
+def new_credit_note(
+    invoice: Invoice, note_id: str, number: str, amount: int, reason: str, created: datetime
+) -> CreditNote:
+    """A credit note of ``amount`` (tax included) on a finalized invoice, with its breakdown."""
+    assert invoice.number is not None  # finalized: only those are credited
+    taxes = credit_breakdown(invoice, amount)
+    return CreditNote(
+        note_id,
+        number,
+        invoice.id,
+        invoice.number,
+        invoice.account_id,
+        invoice.draft.currency,
+        amount,
+        reason,
+        created,
+        invoice.finalized_at,
+        taxes=taxes,
+        lines=credit_lines(invoice, taxes, reason),
     )

@@ -11,7 +11,7 @@ from billing.conflicts import retried_on_conflict
 from billing.errors import BusinessRuleError, ConflictError, ErrorCode, InvalidInputError
 from billing.events import DomainEvent, EventType
 from billing.ids import new_id
-from billing.invoices.credit_breakdown import credit_breakdown, credit_lines
+from billing.invoices.credit_breakdown import new_credit_note
 from billing.invoices.get_invoice import get_invoice
 from billing.invoices.models import CreditNote, InvoiceStatus
 from billing.invoices.numbering import CREDIT_NOTE_SERIES, next_number
@@ -39,21 +39,7 @@ def issue_credit_note(
         )
     now = clock.now()
     number, advance = next_number(store, CREDIT_NOTE_SERIES, now.year)
-    taxes = credit_breakdown(invoice, amount)
-    note = CreditNote(
-        new_id("cn"),
-        number,
-        invoice.id,
-        invoice.number,
-        invoice.account_id,
-        invoice.draft.currency,
-        amount,
-        reason,
-        now,
-        invoice.finalized_at,
-        taxes=taxes,
-        lines=credit_lines(invoice, taxes, reason),
-    )
+    note = new_credit_note(invoice, new_id("cn"), number, amount, reason, now)
 
     ledger, head = store.ledger(invoice.account_id, invoice.draft.currency)
     entry = LedgerEntry(
