@@ -26,7 +26,7 @@ def test_a_finalized_invoice_is_published_as_factur_x_and_its_xml_is_served(worl
     invoice = ok(owner.get(f"/v1/invoices/{invoice_id}"))
     answer = owner.get(f"/v1/invoices/{invoice_id}/xml")
     assert answer.status_code == 200, answer.text
-    assert answer.headers["Content-Type"] == "application/xml"
+    assert answer.headers["Content-Type"] == "text/xml"
     xml = answer.text.encode()
     assert schematron_failures(xml) == []
     pdf = world.documents.fetch(owner.get(f"/v1/invoices/{invoice_id}/pdf").headers["Location"])
@@ -57,3 +57,26 @@ def test_a_credit_note_is_published_as_factur_x_referring_to_its_invoice(world, 
     assert f"<ram:IssuerAssignedID>{invoice['number']}</ram:IssuerAssignedID>".encode() in xml
     pdf = world.documents.fetch(owner.get(f"/v1/credit_notes/{note['id']}/pdf").headers["Location"])
     assert facturx.get_xml_from_pdf(pdf, check_xsd=True) == ("factur-x.xml", xml)
+
+
+def test_voiding_an_issued_invoice_neutralises_it_with_a_credit_note_that_refers_to_it(world, as_operator, client_for):
+    catalog = make_catalog(as_operator)
+    account, owner = new_customer(as_operator, client_for)
+    body = {"account": account["id"], "items": [{"price": catalog.seat["id"]}], "collection_method": "send_invoice"}
+    subscription = ok(owner.post("/v1/subscriptions", json=body | {"days_until_due": 30}), 201)
+    world.advance_to(world.clock.now() + timedelta(hours=1, minutes=1))
+    invoice = ok(owner.get(f"/v1/invoices/{subscription['latest_invoice']}"))
+    assert invoice["status"] == "open"
+
+    voided = ok(as_operator.post(f"/v1/invoices/{invoice['id']}/void"))
+    assert (voided["status"], voided["amount_credited"]) == ("void", invoice["total"])
+    (note,) = ok(owner.get("/v1/credit_notes", params={"account": account["id"]}))["data"]
+    assert (note["invoice"], note["amount"]) == (invoice["id"], invoice["total"])
+    assert note["reason"] == f"Annulation de la facture n° {invoice['number']}"
+    assert note["taxes"] == invoice["taxes"]  # the same bases and VAT, taken back
+    xml = owner.get(f"/v1/credit_notes/{note['id']}/xml").text.encode()
+    assert schematron_failures(xml) == []
+    assert f"<ram:IssuerAssignedID>{invoice['number']}</ram:IssuerAssignedID>".encode() in xml
+    again = as_operator.post(f"/v1/invoices/{invoice['id']}/void")
+    assert (again.status_code, again.json()["code"]) == (409, "invoice_not_open")  # voided once, credited once
+    assert len(ok(owner.get("/v1/credit_notes", params={"account": account["id"]}))["data"]) == 1

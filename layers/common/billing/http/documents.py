@@ -57,16 +57,17 @@ def get_invoice_pdf(invoice_id: Annotated[str, Path(pattern=r"^in_[0-9a-z]{1,40}
     return link_answer(router, invoice_pdf_url(s.store, s.documents, caller(router), invoice_id))
 
 
+# text/xml rather than application/xml (the same type, RFC 7303): generated clients read text/* as a string.
 XML_RESPONSES: dict[int, OpenAPIResponse] = {
     200: {
         "description": "The Factur-X XML (UN/CEFACT CII, EN 16931 profile)",
-        "content": {"application/xml": {"schema": {"type": "string"}}},
+        "content": {"text/xml": {"schema": {"type": "string"}}},
     }
 }
 
 
 def xml_answer(xml: bytes) -> Response[Any]:
-    return Response(200, "application/xml", xml.decode(), headers={"Cache-Control": "no-store"})
+    return Response(200, "text/xml", xml.decode(), headers={"Cache-Control": "no-store"})
 
 
 @router.get("/v1/invoices/<invoice_id>/xml", security=BEARER, tags=["Documents"], responses=XML_RESPONSES)

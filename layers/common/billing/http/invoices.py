@@ -116,7 +116,7 @@ def post_void(invoice_id: INVOICE_ID) -> InvoiceView:
             router,
             {},
             lambda: InvoiceView.of(
-                void_invoice(s.store, s.clock, caller(router), invoice_id), s.clock.now()
+                void_invoice(s.store, s.accounts, s.clock, caller(router), invoice_id), s.clock.now()
             ).model_dump(mode="json"),
         )
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from billing.events import DomainEvent, EventType
 from billing.invoices.models import CreditNote, Invoice, InvoiceLine, Section, TaxLine
 from billing.money import allocate, round_minor
 
@@ -63,4 +64,21 @@ def new_credit_note(
         invoice.finalized_at,
         taxes=taxes,
         lines=credit_lines(invoice, taxes, reason),
+    )
+
+
+def credit_note_created(note: CreditNote) -> DomainEvent:
+    """``credit_note.created``: the documents function publishes it."""
+    return DomainEvent(
+        id=f"credit_note.created:{note.id}",
+        type=EventType.CREDIT_NOTE_CREATED,
+        at=note.created,
+        account_id=note.account_id,
+        detail={
+            "credit_note": note.id,
+            "number": note.number,
+            "invoice": note.invoice_id,
+            "amount": note.amount,
+            "currency": note.currency,
+        },
     )

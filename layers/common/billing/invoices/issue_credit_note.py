@@ -9,9 +9,8 @@ from billing.batch import LedgerAppend, WriteBatch
 from billing.clock import Clock
 from billing.conflicts import retried_on_conflict
 from billing.errors import BusinessRuleError, ConflictError, ErrorCode, InvalidInputError
-from billing.events import DomainEvent, EventType
 from billing.ids import new_id
-from billing.invoices.credit_breakdown import new_credit_note
+from billing.invoices.credit_breakdown import credit_note_created, new_credit_note
 from billing.invoices.get_invoice import get_invoice
 from billing.invoices.models import CreditNote, InvoiceStatus
 from billing.invoices.numbering import CREDIT_NOTE_SERIES, next_number
@@ -60,25 +59,12 @@ def issue_credit_note(
     if credited.status is InvoiceStatus.OPEN and credited.amount_remaining == 0:
         credited = replace(credited, status=InvoiceStatus.PAID)
         newly_paid.append(credited)
-    event = DomainEvent(
-        id=f"credit_note.created:{note.id}",
-        type=EventType.CREDIT_NOTE_CREATED,
-        at=now,
-        account_id=note.account_id,
-        detail={
-            "credit_note": note.id,
-            "number": number,
-            "invoice": invoice.id,
-            "amount": amount,
-            "currency": note.currency,
-        },
-    )
     batch = WriteBatch(
         invoices=[credited, *(i for i in newly_paid if i.id != credited.id)],
         credit_notes=[note],
         series=[advance],
         ledger=[LedgerAppend(invoice.account_id, (entry,), head)],
-        events=[event, *paid_events(newly_paid, now, credit_note=note.id)],
+        events=[credit_note_created(note), *paid_events(newly_paid, now, credit_note=note.id)],
     )
     store.commit(batch)
     return note
