@@ -109,6 +109,11 @@ class ReceiptSettings(Strict):
     )
 
 
+class CustomerType(StrEnum):
+    BUSINESS = "business"
+    INDIVIDUAL = "individual"
+
+
 class BillingProfile(Strict):
     """Everything an invoice needs to name and reach the buyer."""
 
@@ -124,6 +129,17 @@ class BillingProfile(Strict):
     siret: Siret | None = Field(default=None, description="French companies only.")
     receipt_settings: ReceiptSettings = Field(default_factory=ReceiptSettings)
     time_zone: TimeZone = Field(default="Europe/Paris", description="Display only; instants stay UTC.")
+    customer_type: CustomerType | None = Field(
+        default=None,
+        description="A business or a consumer: B2B mentions (late-payment penalties, the €40 indemnity) are "
+        "printed to businesses only. When absent: a business if a VAT number, SIREN or SIRET is given.",
+    )
+
+    @property
+    def is_business(self) -> bool:
+        if self.customer_type is not None:
+            return self.customer_type is CustomerType.BUSINESS
+        return bool(self.vat_number or self.siren or self.siret)
 
     @model_validator(mode="after")
     def _french_identifiers(self) -> Self:
@@ -156,6 +172,7 @@ class BillingProfileChanges(Strict):
     siret: Siret | None = None
     receipt_settings: ReceiptSettings | None = None
     time_zone: TimeZone | None = None
+    customer_type: CustomerType | None = Field(default=None, description="business or individual.")
 
     def apply_to(self, profile: BillingProfile) -> BillingProfile:
         """Return the profile with these changes, validated again as a whole."""

@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
@@ -53,6 +54,11 @@ class Document:
     language: str = "fr"  # the reader's, declared in the PDF (PDF/A wants it)
 
 
+# French readers write 10/04/2026; English "1/2/27" (babel's short "en") reads as a US date to half of them:
+# the day, the month's abbreviation and the year are unambiguous everywhere.
+_DATE_FORMATS = {"fr": "short", "en": "d MMM y"}
+
+
 class _Formatter:
     def __init__(self, account: Account, currency: str) -> None:
         self.locale = account.profile.locale.value
@@ -75,20 +81,28 @@ class _Formatter:
         return format_decimal(value.normalize(), locale=self.locale)
 
     def date(self, instant: datetime | None) -> str:
-        return "" if instant is None else format_date(instant.astimezone(self.zone), "short", locale=self.locale)
+        if instant is None:
+            return ""
+        return format_date(instant.astimezone(self.zone), _DATE_FORMATS[self.locale], locale=self.locale)
+
+    def country(self, code: str) -> str:
+        """The country's name in the reader's language ("Allemagne", "Germany"), not its ISO code."""
+        return str(Locale.parse(self.locale).territories.get(code, code))
 
     def rate(self, rate: Decimal) -> str:
         return f"{format_decimal(rate.normalize(), locale=self.locale)} %"
 
 
-def _buyer(account: Account, words: dict[str, str]) -> list[str]:
+def _buyer(account: Account, words: dict[str, str], fmt: _Formatter) -> list[str]:
     profile = account.profile
     address = profile.address
     lines = [profile.legal_name, address.line1]
     if address.line2:
         lines.append(address.line2)
     lines.append(f"{address.postal_code} {address.city}")
-    lines.append(address.country)
+    if address.state:
+        lines.append(address.state)
+    lines.append(fmt.country(address.country))
     if profile.siren:
         lines.append(f"{words['siren']} : {profile.siren}")
     if profile.vat_number:
@@ -98,8 +112,10 @@ def _buyer(account: Account, words: dict[str, str]) -> list[str]:
     return lines
 
 
-def _seller(seller: Seller, words: dict[str, str]) -> list[str]:
-    lines = [seller.legal_name, *seller.address_lines]
+def _seller(seller: Seller, words: dict[str, str], fmt: _Formatter) -> list[str]:
+    address = seller.address
+    lines = [seller.legal_name, address.line1, *([address.line2] if address.line2 else [])]
+    lines += [f"{address.postal_code} {address.city}", fmt.country(address.country)]
     if seller.legal_form:
         lines.append(seller.legal_form)
     if seller.rcs:
@@ -163,8 +179,13 @@ def invoice_document(invoice: Invoice, account: Account, seller: Seller, method:
         for section in Section
         if draft.section(section)
     ]
-    totals: list[tuple[str, str, bool]] = [(words["subtotal"], fmt.money(draft.subtotal), False)]
-    totals += [(f"{words['discount']} {d.description}", fmt.money(-d.amount), False) for d in draft.discounts]
+    # "Total HT" is the taxable base: after the discount, which is shown above it (CGI art. 242 nonies A).
+    totals: list[tuple[str, str, bool]] = []
+    if draft.discounts:
+        totals.append((words["lines_total"], fmt.money(draft.subtotal), False))
+        totals += [(f"{words['discount']} {d.description}", fmt.money(-d.amount), False) for d in draft.discounts]
+    discounted = draft.subtotal - sum(d.amount for d in draft.discounts)
+    totals.append((words["subtotal"], fmt.money(discounted), False))
     totals += _vat_totals(draft.taxes, fmt, words)
     totals.append((words["total"], fmt.money(draft.total), True))
     if draft.credit_applied:
@@ -185,8 +206,9 @@ def invoice_document(invoice: Invoice, account: Account, seller: Seller, method:
         notes.append(words["pay_transfer"].format(iban=seller.iban, bic=seller.bic, reference=reference))
         if seller.cheque_address:
             notes.append(words["pay_cheque"].format(name=seller.legal_name, address=", ".join(seller.cheque_address)))
-    rate_text = seller.late_penalty_rate if fmt.locale == "fr" else seller.late_penalty_rate_en
-    notes.append(words["penalties"].format(rate=rate_text, indemnity=seller.recovery_indemnity_eur))
+    if account.profile.is_business:  # late-payment penalties and the indemnity are B2B terms (C. com. L441-10)
+        rate_text = seller.late_penalty_rate if fmt.locale == "fr" else seller.late_penalty_rate_en
+        notes.append(words["penalties"].format(rate=rate_text, indemnity=seller.recovery_indemnity_eur))
     if draft.previous_unpaid:
         notes.append(words["previous_unpaid"].format(amount=fmt.money(draft.previous_unpaid)))
     return Document(
@@ -194,8 +216,8 @@ def invoice_document(invoice: Invoice, account: Account, seller: Seller, method:
         title=words["invoice"],
         number=f"{words['number']} {reference}",
         meta=meta,
-        seller=_seller(seller, words),
-        buyer=_buyer(account, words),
+        seller=_seller(seller, words, fmt),
+        buyer=_buyer(account, words, fmt),
         headers=_headers(words),
         sections=sections,
         totals=totals,
@@ -222,8 +244,8 @@ def credit_note_document(note: CreditNote, account: Account, seller: Seller, vat
         title=words["credit_note"],
         number=f"{words['number']} {note.number}",
         meta=[(words["issued"], fmt.date(note.created))],
-        seller=_seller(seller, words),
-        buyer=_buyer(account, words),
+        seller=_seller(seller, words, fmt),
+        buyer=_buyer(account, words, fmt),
         headers=_headers(words),
         sections=[(words["credit_for"].format(number=note.invoice_number, date=fmt.date(note.invoice_date)), rows)]
         if rows
@@ -239,7 +261,8 @@ def receipt_document(receipt: Receipt, account: Account, seller: Seller) -> Docu
     info is printed with the buyer."""
     fmt = _Formatter(account, receipt.currency)
     words = labels(fmt.locale)
-    meta = [(words["paid_on"], fmt.date(receipt.created)), (words["method"], receipt.method_label)]
+    method = words.get(receipt.method_label.replace(" ", "_"), receipt.method_label)  # "bank transfer", "cheque"
+    meta = [(words["paid_on"], fmt.date(receipt.created)), (words["method"], method)]
     if receipt.reference:
         meta.append((words["reference"], receipt.reference))
     totals: list[tuple[str, str, bool]] = [
@@ -259,10 +282,10 @@ def receipt_document(receipt: Receipt, account: Account, seller: Seller) -> Docu
         title=words["receipt"],
         number=f"{words['number']} {receipt.number}",
         meta=meta,
-        seller=_seller(seller, words),
-        buyer=_buyer(account, words),
+        seller=_seller(seller, words, fmt),
+        buyer=_buyer(account, words, fmt),
         totals=totals,
         notes=[words["receipt_note"]],
-        stamp=words["paid"],
+        stamp=words["paid"] if receipt.balance_after <= 0 else None,  # "Acquittée" only when nothing is owed
         language=fmt.locale,
     )

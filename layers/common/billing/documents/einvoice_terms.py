@@ -249,25 +249,30 @@ def _breakdown(rate: Decimal, category: VatCategory, base: int, amount: int, mon
     return terms
 
 
+_PAYMENT_NOTES = {  # BR-FR-05's coded notes: PMT the indemnity, PMD the penalties, AAB early payment
+    "fr": (
+        "Indemnité forfaitaire pour frais de recouvrement : {indemnity} €",
+        "Pénalités de retard : {rate}",
+        "Pas d'escompte pour paiement anticipé",
+    ),
+    "en": (
+        "Fixed recovery indemnity: EUR {indemnity}",
+        "Late-payment penalties: {rate}",
+        "No discount for early payment",
+    ),
+}
+
+
 def _notes(vat_mention: str | None, account: Account, seller: Seller) -> list[dict[str, str]]:
-    french = account.profile.locale.value == "fr"
-    notes = []
-    if vat_mention:
-        notes.append({"BT-21": "TXD", "BT-22": vat_mention})
-    if french:
+    notes = [{"BT-21": "TXD", "BT-22": vat_mention}] if vat_mention else []
+    if account.profile.is_business:  # B2B terms (C. com. L441-10), as on the PDF
+        locale = account.profile.locale.value
+        rate = seller.late_penalty_rate if locale == "fr" else seller.late_penalty_rate_en
+        indemnity, penalties, early = _PAYMENT_NOTES.get(locale, _PAYMENT_NOTES["fr"])
         notes += [
-            {
-                "BT-21": "PMT",
-                "BT-22": f"Indemnité forfaitaire pour frais de recouvrement : {seller.recovery_indemnity_eur} €",
-            },
-            {"BT-21": "PMD", "BT-22": f"Pénalités de retard : {seller.late_penalty_rate}"},
-            {"BT-21": "AAB", "BT-22": "Pas d'escompte pour paiement anticipé"},
-        ]
-    else:
-        notes += [
-            {"BT-21": "PMT", "BT-22": f"Fixed recovery indemnity: EUR {seller.recovery_indemnity_eur}"},
-            {"BT-21": "PMD", "BT-22": f"Late-payment penalties: {seller.late_penalty_rate_en}"},
-            {"BT-21": "AAB", "BT-22": "No discount for early payment"},
+            {"BT-21": "PMT", "BT-22": indemnity.format(indemnity=seller.recovery_indemnity_eur)},
+            {"BT-21": "PMD", "BT-22": penalties.format(rate=rate)},
+            {"BT-21": "AAB", "BT-22": early},
         ]
     return notes
 

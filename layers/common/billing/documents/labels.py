@@ -23,6 +23,7 @@ LABELS: dict[str, dict[str, str]] = {
         "proration": "Prorata — période écoulée",
         "usage": "Consommations — période écoulée",
         "one_off": "Prestations ponctuelles",
+        "lines_total": "Total HT avant remise",
         "subtotal": "Total HT",
         "discount": "Remise",
         "vat_on": "TVA {rate} % sur {base}",
@@ -55,6 +56,8 @@ LABELS: dict[str, dict[str, str]] = {
         "balance_owed": "Reste dû après ce paiement",
         "balance_credit": "Crédit disponible après ce paiement",
         "receipt_note": "Ce reçu atteste du paiement ; il ne remplace pas les factures qu'il règle.",
+        "bank_transfer": "Virement bancaire",
+        "cheque": "Chèque",
     },
     "en": {
         "invoice": "Invoice",
@@ -76,6 +79,7 @@ LABELS: dict[str, dict[str, str]] = {
         "proration": "Prorations — past period",
         "usage": "Usage — past period",
         "one_off": "One-off services",
+        "lines_total": "Subtotal before discount, excl. VAT",
         "subtotal": "Total excl. VAT",
         "discount": "Discount",
         "vat_on": "VAT {rate} % on {base}",
@@ -108,6 +112,8 @@ LABELS: dict[str, dict[str, str]] = {
         "balance_owed": "Balance still owed after this payment",
         "balance_credit": "Credit available after this payment",
         "receipt_note": "This receipt proves the payment; it does not replace the invoices it settles.",
+        "bank_transfer": "Bank transfer",
+        "cheque": "Cheque",
     },
 }
 

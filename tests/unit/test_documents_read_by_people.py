@@ -1,0 +1,117 @@
+"""Faults an audit of our documents found, each fixed and kept fixed: what a reader sees on page 1."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from pypdf import PdfReader
+
+from billing.accounts.models import Account
+from billing.accounts.profile import BillingProfile
+from billing.adapters.pdf_reportlab import render_pdf
+from billing.discounts.models import AppliedDiscount, Coupon, Duration
+from billing.documents.document import Document, invoice_document, receipt_document
+from billing.documents.seller import LOCAL_SELLER
+from billing.payments.models import PaymentPurpose, Receipt, ReceiptLine
+from tests.builders import aircall_like_invoice, french_company
+
+AMERICAN = {
+    "legal_name": "Example Inc.",
+    "address": {
+        "line1": "1 Market St",
+        "postal_code": "94105",
+        "city": "San Francisco",
+        "state": "CA",
+        "country": "US",
+    },
+    "billing_email": "ap@example.com",
+    "locale": "en",
+}
+SPANISH_CONSUMER = {
+    "legal_name": "Lucía García",
+    "address": {"line1": "Calle Mayor 1", "postal_code": "28013", "city": "Madrid", "country": "ES"},
+    "billing_email": "lucia@example.es",
+}
+
+
+def account_of(profile: dict[str, Any]) -> Account:
+    return Account("acct_reader", BillingProfile.model_validate(profile), datetime(2026, 1, 1, tzinfo=UTC))
+
+
+def page_text(document: Document) -> str:
+    """Page 1 as one line, cells one space apart (babel's no-break spaces too)."""
+    return " ".join(PdfReader(io.BytesIO(render_pdf(document))).pages[0].extract_text().split())
+
+
+def test_total_ht_is_the_base_after_the_discount_which_is_shown_above_it():
+    account = account_of(french_company())
+    coupon = Coupon("co_launch", Duration.FOREVER, percent_off=Decimal("10"), name="Lancement")
+    invoice = aircall_like_invoice(account, AppliedDiscount(coupon, datetime(2026, 1, 1, tzinfo=UTC)))
+    text = page_text(invoice_document(invoice, account, LOCAL_SELLER))
+    draft = invoice.draft
+    base = draft.taxes[0].taxable_amount
+    assert base == draft.subtotal - draft.discounts[0].amount
+    money = lambda minor: f"{Decimal(minor).scaleb(-2):.2f} €".replace(".", ",")  # noqa: E731
+    assert f"Total HT avant remise {money(draft.subtotal)}" in text
+    assert text.index("Remise") < text.index(f"Total HT {money(base)}")
+
+
+def test_an_english_invoice_has_unambiguous_dates_country_names_and_the_state():
+    account = account_of(AMERICAN)
+    text = page_text(invoice_document(aircall_like_invoice(account), account, LOCAL_SELLER))
+    assert "10 Apr 2026" in text
+    assert "4/10/26" not in text
+    assert "San Francisco CA United States" in text
+    assert "France" in text  # the seller's country, named
+
+
+def test_a_french_invoice_names_countries_in_french():
+    account = account_of(
+        french_company(
+            address={"line1": "1 Unter den Linden", "postal_code": "10117", "city": "Berlin", "country": "DE"},
+            siren=None,
+            vat_number="DE136695976",
+        )
+    )
+    assert "Allemagne" in page_text(invoice_document(aircall_like_invoice(account), account, LOCAL_SELLER))
+
+
+def test_consumers_get_no_business_to_business_mentions():
+    consumer = account_of(SPANISH_CONSUMER)
+    text = page_text(invoice_document(aircall_like_invoice(consumer), consumer, LOCAL_SELLER))
+    assert "indemnité forfaitaire" not in text
+    assert "pénalités" not in text
+    business = account_of(french_company())
+    assert "indemnité forfaitaire" in page_text(
+        invoice_document(aircall_like_invoice(business), business, LOCAL_SELLER)
+    )
+
+
+def receipt(balance_after: int) -> Receipt:
+    return Receipt(
+        "rcpt_1",
+        "R-2026-000003",
+        "acct_reader",
+        "pay_1",
+        datetime(2026, 4, 12, 9, tzinfo=UTC),
+        5000,
+        "EUR",
+        PaymentPurpose.MANUAL,
+        "bank transfer",
+        (ReceiptLine("in_1", "F-2026-000042", 5000),),
+        0,
+        balance_after,
+    )
+
+
+def test_a_partial_receipt_is_not_stamped_paid_and_speaks_french():
+    account = account_of(french_company())
+    partial = page_text(receipt_document(receipt(balance_after=3179), account, LOCAL_SELLER))
+    assert "Acquittée" not in partial
+    assert "Virement bancaire" in partial
+    assert "bank transfer" not in partial
+    settled = page_text(receipt_document(receipt(balance_after=0), account, LOCAL_SELLER))
+    assert "Acquittée" in settled
