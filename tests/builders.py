@@ -27,6 +27,43 @@ def french_company(**overrides: Any) -> dict[str, Any]:
     return copy.deepcopy(EXAMPLES["BillingProfile"]) | overrides
 
 
+def german_company() -> dict[str, Any]:
+    """An EU business with a checksum-valid VAT number: reverse charge."""
+    return {
+        "legal_name": "Beispiel GmbH",
+        "address": {"line1": "Friedrichstraße 10", "postal_code": "10117", "city": "Berlin", "country": "DE"},
+        "billing_email": "rechnung@beispiel.de",
+        "locale": "en",
+        "vat_number": "DE136695976",
+    }
+
+
+def spanish_consumer() -> dict[str, Any]:
+    """An EU consumer: the VAT of Spain (OSS), no B2B mentions."""
+    return {
+        "legal_name": "Lucía García",
+        "address": {"line1": "Calle Mayor 1", "postal_code": "28013", "city": "Madrid", "country": "ES"},
+        "billing_email": "lucia@example.es",
+        "locale": "en",
+    }
+
+
+def american_company() -> dict[str, Any]:
+    """Outside the EU: out of scope of French VAT; a state in its address."""
+    return {
+        "legal_name": "Example Inc.",
+        "address": {
+            "line1": "1 Market St",
+            "postal_code": "94105",
+            "city": "San Francisco",
+            "state": "CA",
+            "country": "US",
+        },
+        "billing_email": "ap@example.com",
+        "locale": "en",
+    }
+
+
 def proxy_event(
     method: str,
     path: str,

@@ -16,25 +16,7 @@ from billing.discounts.models import AppliedDiscount, Coupon, Duration
 from billing.documents.document import Document, invoice_document, receipt_document
 from billing.documents.seller import LOCAL_SELLER
 from billing.payments.models import PaymentPurpose, Receipt, ReceiptLine
-from tests.builders import aircall_like_invoice, french_company
-
-AMERICAN = {
-    "legal_name": "Example Inc.",
-    "address": {
-        "line1": "1 Market St",
-        "postal_code": "94105",
-        "city": "San Francisco",
-        "state": "CA",
-        "country": "US",
-    },
-    "billing_email": "ap@example.com",
-    "locale": "en",
-}
-SPANISH_CONSUMER = {
-    "legal_name": "Lucía García",
-    "address": {"line1": "Calle Mayor 1", "postal_code": "28013", "city": "Madrid", "country": "ES"},
-    "billing_email": "lucia@example.es",
-}
+from tests.builders import aircall_like_invoice, american_company, french_company, spanish_consumer
 
 
 def account_of(profile: dict[str, Any]) -> Account:
@@ -60,7 +42,7 @@ def test_total_ht_is_the_base_after_the_discount_which_is_shown_above_it():
 
 
 def test_an_english_invoice_has_unambiguous_dates_country_names_and_the_state():
-    account = account_of(AMERICAN)
+    account = account_of(american_company())
     text = page_text(invoice_document(aircall_like_invoice(account), account, LOCAL_SELLER))
     assert "10 Apr 2026" in text
     assert "4/10/26" not in text
@@ -80,7 +62,7 @@ def test_a_french_invoice_names_countries_in_french():
 
 
 def test_consumers_get_no_business_to_business_mentions():
-    consumer = account_of(SPANISH_CONSUMER)
+    consumer = account_of(spanish_consumer() | {"locale": "fr"})
     text = page_text(invoice_document(aircall_like_invoice(consumer), consumer, LOCAL_SELLER))
     assert "indemnité forfaitaire" not in text
     assert "pénalités" not in text

@@ -24,7 +24,7 @@ from billing.documents.seller import LOCAL_SELLER
 from billing.invoices.credit_breakdown import new_credit_note
 from billing.invoices.models import CreditNote, Invoice
 from billing.payments.models import PaymentMethod
-from tests.builders import aircall_like_invoice, french_company
+from tests.builders import aircall_like_invoice, american_company, french_company, german_company, spanish_consumer
 from tests.einvoice_rules import schematron_failures
 
 NS = {
@@ -33,31 +33,9 @@ NS = {
 }
 BUYERS: dict[str, dict[str, Any]] = {
     "french company": french_company(),
-    "german company, reverse charge": {
-        "legal_name": "Beispiel GmbH",
-        "address": {"line1": "Friedrichstraße 10", "postal_code": "10117", "city": "Berlin", "country": "DE"},
-        "billing_email": "rechnung@beispiel.de",
-        "locale": "en",
-        "vat_number": "DE136695976",
-    },
-    "spanish consumer": {
-        "legal_name": "Lucía García",
-        "address": {"line1": "Calle Mayor 1", "postal_code": "28013", "city": "Madrid", "country": "ES"},
-        "billing_email": "lucia@example.es",
-        "locale": "en",
-    },
-    "us company": {
-        "legal_name": "Example Inc.",
-        "address": {
-            "line1": "1 Market St",
-            "postal_code": "94105",
-            "city": "San Francisco",
-            "state": "CA",
-            "country": "US",
-        },
-        "billing_email": "ap@example.com",
-        "locale": "en",
-    },
+    "german company, reverse charge": german_company(),
+    "spanish consumer": spanish_consumer(),
+    "us company": american_company(),
 }
 
 
