@@ -4,13 +4,15 @@ XML it carries, to its own account only."""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import facturx
 from pypdf import PdfReader
 
+from billing.accounts.issue_api_key import issue_operator_key
 from tests.api_setup import make_catalog, new_customer, ok
 from tests.einvoice_rules import schematron_failures
+from tests.functional.world import Client, World
 
 
 def test_a_finalized_invoice_is_published_as_factur_x_and_its_xml_is_served(world, as_operator, client_for):
@@ -80,3 +82,20 @@ def test_voiding_an_issued_invoice_neutralises_it_with_a_credit_note_that_refers
     again = as_operator.post(f"/v1/invoices/{invoice['id']}/void")
     assert (again.status_code, again.json()["code"]) == (409, "invoice_not_open")  # voided once, credited once
     assert len(ok(owner.get("/v1/credit_notes", params={"account": account["id"]}))["data"]) == 1
+
+
+def test_an_invoice_issued_after_midnight_in_paris_belongs_to_the_new_year():
+    world = World(datetime(2026, 12, 31, 22, 30, tzinfo=UTC))  # 23:30 in Paris
+    as_operator = Client(world, issue_operator_key(world.keys, world.clock).secret)
+    catalog = make_catalog(as_operator)
+    account, owner = new_customer(as_operator, lambda secret: Client(world, secret))
+    body = {"account": account["id"], "items": [{"price": catalog.seat["id"]}]}
+    subscription = ok(owner.post("/v1/subscriptions", json=body), 201)
+    world.advance_to(world.clock.now() + timedelta(hours=1, minutes=1))  # finalized at 00:31 in Paris, 23:31 UTC
+    invoice = ok(owner.get(f"/v1/invoices/{subscription['latest_invoice']}"))
+    assert invoice["finalized_at"].startswith("2026-12-31T23:31")
+    assert invoice["number"] == "F-2027-000001"
+    xml = owner.get(f"/v1/invoices/{invoice['id']}/xml").text
+    assert '<udt:DateTimeString format="102">20270101</udt:DateTimeString>' in xml
+    pdf = world.documents.fetch(owner.get(f"/v1/invoices/{invoice['id']}/pdf").headers["Location"])
+    assert "Date d'émission 01/01/2027" in " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())

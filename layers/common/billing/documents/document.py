@@ -25,6 +25,7 @@ from billing.invoices.line_wording import describe_line, explain_line
 from billing.invoices.models import CreditNote, Invoice, InvoiceLine, Section, TaxLine
 from billing.money import minor_unit_exponent
 from billing.payments.models import PaymentPurpose, Receipt
+from billing.tax.vat import SELLER_TIME_ZONE
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,7 @@ class Document:
 # French readers write 10/04/2026; English "1/2/27" (babel's short "en") reads as a US date to half of them:
 # the day, the month's abbreviation and the year are unambiguous everywhere.
 _DATE_FORMATS = {"fr": "short", "en": "d MMM y"}
+_SELLER_ZONE = ZoneInfo(SELLER_TIME_ZONE)
 
 
 class _Formatter:
@@ -84,6 +86,10 @@ class _Formatter:
         if instant is None:
             return ""
         return format_date(instant.astimezone(self.zone), _DATE_FORMATS[self.locale], locale=self.locale)
+
+    def issue_date(self, instant: datetime) -> str:
+        """The day a document is issued is the seller's (its number's year is): in the reader's format."""
+        return format_date(instant.astimezone(_SELLER_ZONE), _DATE_FORMATS[self.locale], locale=self.locale)
 
     def country(self, code: str) -> str:
         """The country's name in the reader's language ("Allemagne", "Germany"), not its ISO code."""
@@ -169,7 +175,7 @@ def invoice_document(invoice: Invoice, account: Account, seller: Seller, method:
     fmt = _Formatter(account, draft.currency)
     words = labels(fmt.locale)
     rate = draft.taxes[0].rate if draft.taxes else Decimal(0)
-    meta = [(words["issued"], fmt.date(invoice.finalized_at or draft.created))]
+    meta = [(words["issued"], fmt.issue_date(invoice.finalized_at or draft.created))]
     if invoice.due_at:
         meta.append((words["due"], fmt.date(invoice.due_at)))
     if draft.period:
@@ -230,7 +236,9 @@ def invoice_document(invoice: Invoice, account: Account, seller: Seller, method:
 def credit_note_document(note: CreditNote, account: Account, seller: Seller, vat_mention: str | None) -> Document:
     fmt = _Formatter(account, note.currency)
     words = labels(fmt.locale)
-    notes = [words["credit_for"].format(number=note.invoice_number, date=fmt.date(note.invoice_date))]
+    invoice_date = fmt.issue_date(note.invoice_date) if note.invoice_date else ""
+    credit_for = words["credit_for"].format(number=note.invoice_number, date=invoice_date)
+    notes = [credit_for]
     notes.append(f"{words['reason']} : {note.reason}")
     if vat_mention:
         notes.append(vat_mention)
@@ -243,13 +251,11 @@ def credit_note_document(note: CreditNote, account: Account, seller: Seller, vat
         kind="credit_note",
         title=words["credit_note"],
         number=f"{words['number']} {note.number}",
-        meta=[(words["issued"], fmt.date(note.created))],
+        meta=[(words["issued"], fmt.issue_date(note.created))],
         seller=_seller(seller, words, fmt),
         buyer=_buyer(account, words, fmt),
         headers=_headers(words),
-        sections=[(words["credit_for"].format(number=note.invoice_number, date=fmt.date(note.invoice_date)), rows)]
-        if rows
-        else [],
+        sections=[(credit_for, rows)] if rows else [],
         totals=totals,
         notes=notes,
         language=fmt.locale,

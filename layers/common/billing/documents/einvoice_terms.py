@@ -24,7 +24,7 @@ from billing.invoices.line_wording import describe_line, explain_line
 from billing.invoices.models import CreditNote, Invoice, InvoiceLine, TaxLine
 from billing.money import minor_unit_exponent
 from billing.payments.models import PaymentMethod
-from billing.tax.vat import VatCategory
+from billing.tax.vat import SELLER_TIME_ZONE, VatCategory
 
 INVOICE_TYPE = "380"  # UNTDID 1001: commercial invoice
 CREDIT_NOTE_TYPE = "381"
@@ -35,6 +35,8 @@ FRENCH_DIRECTORY_SCHEME = "0225"  # the French e-invoicing directory address (BT
 EMAIL_SCHEME = "EM"
 _EXEMPTION_CODES = {VatCategory.REVERSE_CHARGE: "VATEX-EU-AE", VatCategory.OUTSIDE_SCOPE: "VATEX-EU-O"}
 _PRICE_PLACES = Decimal("0.0001")  # EN 16931 unit prices: four decimals at most in Factur-X
+# Documents are dated on the seller's calendar, as numbers count years.
+_SELLER_ZONE = ZoneInfo(SELLER_TIME_ZONE)
 
 
 class _Money:
@@ -54,7 +56,7 @@ def invoice_terms(
         raise ValueError(f"Invoice {invoice.id} is not finalized: drafts are no e-invoices.")
     draft = invoice.draft
     money = _Money(draft.currency)
-    zone = ZoneInfo(seller.time_zone)
+    zone = _SELLER_ZONE
     allowances = _allowances(invoice, {tax.rate: tax.category for tax in draft.taxes}, money)
     terms = _common_terms(
         invoice.number,
@@ -97,7 +99,7 @@ def credit_note_terms(note: CreditNote, account: Account, seller: Seller, vat_me
         note.number, CREDIT_NOTE_TYPE, note.currency, note.created, note.lines, note.taxes, vat_mention, account, seller
     )
     total = terms["BT-106"] + terms["BT-110"]
-    zone = ZoneInfo(seller.time_zone)
+    zone = _SELLER_ZONE
     terms |= {
         "BG-3": [
             {"BT-25": note.invoice_number, **({"BT-26": _day(note.invoice_date, zone)} if note.invoice_date else {})}
@@ -135,7 +137,7 @@ def _common_terms(
     rows = [_line(index, line, categories, money, account) for index, line in enumerate(lines, start=1)]
     return {
         "BT-1": number,
-        "BT-2": _day(issued, ZoneInfo(seller.time_zone)),
+        "BT-2": _day(issued, _SELLER_ZONE),
         "BT-3": type_code,
         "BT-5": currency,
         "BT-8": "invoice" if seller.vat_on_debits else "payment",

@@ -38,8 +38,6 @@ class Seller(BaseModel):
     # VAT on services is due when paid, unless the seller opted to pay it on debits (CGI art. 269-2-c):
     # e-invoices then say it (BT-8), and so must the paper mention.
     vat_on_debits: bool = False
-    # The seller's calendar: the day an invoice is issued on, and the year its number belongs to.
-    time_zone: str = "Europe/Paris"
 
     @property
     def address_lines(self) -> tuple[str, ...]:

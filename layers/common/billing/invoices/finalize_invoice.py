@@ -37,7 +37,7 @@ def finalize_draft(store: InvoiceStore, invoice: Invoice, now: datetime) -> Invo
     balance credit here. ``invoice.finalized`` tells payments to start collecting what remains
     (``payments/collect_invoice.py``): invoices know nothing of charges and dunning.
     """
-    number, advance = next_number(store, INVOICE_SERIES, now.year)
+    number, advance = next_number(store, INVOICE_SERIES, now)
     ledger, head = store.ledger(invoice.account_id, invoice.draft.currency)
     entries = []
     if invoice.draft.excess_credit:

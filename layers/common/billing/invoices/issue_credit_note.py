@@ -37,7 +37,7 @@ def issue_credit_note(
             ErrorCode.CREDIT_EXCEEDS_INVOICE, f"At most {creditable} can still be credited on this invoice.", "amount"
         )
     now = clock.now()
-    number, advance = next_number(store, CREDIT_NOTE_SERIES, now.year)
+    number, advance = next_number(store, CREDIT_NOTE_SERIES, now)
     note = new_credit_note(invoice, new_id("cn"), number, amount, reason, now)
 
     ledger, head = store.ledger(invoice.account_id, invoice.draft.currency)

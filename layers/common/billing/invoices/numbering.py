@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from billing.batch import SeriesAdvance
 from billing.invoices.ports import InvoiceStore
+from billing.tax.vat import SELLER_TIME_ZONE
 
 INVOICE_SERIES = "F"
 CREDIT_NOTE_SERIES = "AV"  # "avoir"
+_SELLER_ZONE = ZoneInfo(SELLER_TIME_ZONE)
 
 
-def next_number(store: InvoiceStore, series: str, year: int) -> tuple[str, SeriesAdvance]:
-    """The next number of a gapless per-year series (``F-2026-000123``), taken in the caller's batch."""
-    name = f"{series}-{year}"
+def next_number(store: InvoiceStore, series: str, issued: datetime) -> tuple[str, SeriesAdvance]:
+    """The next number of a gapless per-year series (``F-2026-000123``), taken in the caller's batch. The
+    year is the seller's: issued at 00:30 on 1 January in Paris, it is 2027's first, though still 2026 in UTC."""
+    name = f"{series}-{issued.astimezone(_SELLER_ZONE).year}"
     last = store.series_last(name)
     return f"{name}-{last + 1:06d}", SeriesAdvance(name, last, last + 1)

@@ -47,7 +47,7 @@ def void_invoice(
         assert invoice.number is not None  # open: finalized
         account = accounts.get(invoice.account_id)
         reason = VOID_REASON[account.profile.locale.value if account else "fr"].format(number=invoice.number)
-        number, advance = next_number(store, CREDIT_NOTE_SERIES, now.year)
+        number, advance = next_number(store, CREDIT_NOTE_SERIES, now)
         note = new_credit_note(invoice, new_id("cn"), number, owed, reason, now)
         batch = WriteBatch(credit_notes=[note], series=[advance], events=[credit_note_created(note)])
     entry = LedgerEntry(

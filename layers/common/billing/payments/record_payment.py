@@ -90,7 +90,7 @@ def book_success(services: PaymentServices, payment: Payment, now: datetime) -> 
     by_id = {invoice.id: invoice for invoice in invoices}
     settled = tuple((a.receivable_id, a.amount) for a in allocations)
     credit_added = payment.amount - sum(amount for _, amount in settled)
-    number, advance = next_number(store, RECEIPT_SERIES, now.year)
+    number, advance = next_number(store, RECEIPT_SERIES, now)
     account = services.accounts.get(payment.account_id)
     receipt = Receipt(
         id=new_id("rcpt"),

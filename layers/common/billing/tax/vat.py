@@ -16,6 +16,7 @@ from enum import StrEnum
 from billing.tax.rates import EU_MEMBER_STATES, standard_rate
 
 SELLER_COUNTRY = "FR"
+SELLER_TIME_ZONE = "Europe/Paris"  # the seller's calendar: the day an invoice is issued on, its number's year
 
 
 class VatCategory(StrEnum):
