@@ -87,3 +87,12 @@ def test_changes_replace_only_the_given_fields_and_revalidate_the_whole():
     ).apply_to(profile)
     assert removed.siren is None
     assert removed.address.country == "DE"
+
+
+def test_a_french_business_gives_its_siren_and_its_vat_number_carries_it():
+    error = error_of(french_company(siren=None))
+    assert (error["type"], error["ctx"]["param"]) == ("siren_required", "siren")
+    error = error_of(french_company(vat_number="FR44732829320"))  # another company's number
+    assert (error["type"], error["ctx"]["param"]) == ("siret_siren_mismatch", "vat_number")
+    consumer = french_company(siren=None, vat_number=None, customer_type="individual")
+    assert BillingProfile.model_validate(consumer).is_business is False

@@ -141,6 +141,7 @@ class ErrorCode(StrEnum):
     SAME_INTERVAL = "same_interval"
     SELF_REFERRAL = "self_referral"
     SETUP_REFUSED = "setup_refused"
+    SIREN_REQUIRED = "siren_required"
     SIRET_SIREN_MISMATCH = "siret_siren_mismatch"
     SUBSCRIPTION_CANCELED = "subscription_canceled"
     SUBSCRIPTION_NOT_FOUND = "subscription_not_found"
@@ -284,6 +285,7 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.SAME_INTERVAL: "The interval does not change: update the subscription.",
     ErrorCode.SELF_REFERRAL: "An account cannot use its own referral code.",
     ErrorCode.SETUP_REFUSED: "Stripe refused the setup: <user_message>",
+    ErrorCode.SIREN_REQUIRED: "A French business gives its siren: its invoices must name it.",
     ErrorCode.SIRET_SIREN_MISMATCH: "<param> must start with the siren",
     ErrorCode.SUBSCRIPTION_CANCELED: "A canceled subscription cannot change.",
     ErrorCode.SUBSCRIPTION_NOT_FOUND: "No subscription <subscription_id>.",

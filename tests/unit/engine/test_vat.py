@@ -29,11 +29,34 @@ def test_eu_consumer_pays_their_country_rate():
     assert vat_treatment(Buyer("FI"), DAY).rate == Decimal("25.5")
 
 
-def test_outside_the_eu_is_out_of_scope_with_a_mention():
-    treatment = vat_treatment(Buyer("US"), DAY)
-    assert (treatment.rate, treatment.category) == (Decimal(0), VatCategory.OUTSIDE_SCOPE)
-    assert "259-1" in treatment.mention()
+def test_outside_the_eu_is_out_of_scope_with_the_article_that_says_why():
+    business = vat_treatment(Buyer("US", business=True), DAY)
+    assert (business.rate, business.category) == (Decimal(0), VatCategory.OUTSIDE_SCOPE)
+    assert "259-1°" in business.mention()
+    consumer = vat_treatment(Buyer("US"), DAY)
+    assert consumer.category is VatCategory.OUTSIDE_SCOPE
+    assert "259 B" in consumer.mention()
     assert vat_treatment(Buyer("CH", "CHE116281710MWST"), DAY).category is VatCategory.OUTSIDE_SCOPE
+
+
+def test_reverse_charge_cites_the_directive_not_the_article_for_foreign_suppliers():
+    mention = vat_treatment(Buyer("DE", "DE136695976"), DAY).mention()
+    assert "art. 196 de la directive 2006/112/CE" in mention
+    assert "283-2" not in mention  # it makes a French customer of a foreign supplier liable: not this case
+
+
+def test_a_french_vat_number_with_a_german_address_is_a_french_establishment():
+    treatment = vat_treatment(Buyer("DE", "FR40303265045"), DAY)
+    assert (treatment.rate, treatment.category) == (Decimal(20), VatCategory.STANDARD)
+
+
+def test_vat_territory_is_not_geography():
+    assert vat_treatment(Buyer("MC"), DAY).rate == Decimal(20)  # Monaco: French VAT
+    assert vat_treatment(Buyer("MC", business=True), DAY).category is VatCategory.STANDARD
+    canary = vat_treatment(Buyer("ES", postal_code="35001"), DAY)  # Las Palmas: outside the EU VAT territory
+    assert (canary.rate, canary.category) == (Decimal(0), VatCategory.OUTSIDE_SCOPE)
+    assert vat_treatment(Buyer("ES", postal_code="28013"), DAY).rate == Decimal(21)  # Madrid
+    assert vat_treatment(Buyer("GR", "EL094259216"), DAY).category is VatCategory.REVERSE_CHARGE
 
 
 @pytest.mark.parametrize(

@@ -155,6 +155,17 @@ class BillingProfile(Strict):
             raise PydanticCustomError(
                 ErrorCode.SIRET_SIREN_MISMATCH, "{param} must start with the siren", {"param": "siret"}
             )
+        # A French VAT number is FR, a two-character key, then the SIREN (CGI annexe II art. 286 ter): the two
+        # identify the same company, and French invoices (and e-invoices, BT-47) name the SIREN.
+        french_vat = self.vat_number is not None and self.vat_number.startswith("FR")
+        if french and self.siren is None and (french_vat or self.customer_type is CustomerType.BUSINESS):
+            raise PydanticCustomError(
+                ErrorCode.SIREN_REQUIRED, "A French business gives its {param}", {"param": "siren"}
+            )
+        if french_vat and self.siren and self.vat_number and self.vat_number[4:] != self.siren:
+            raise PydanticCustomError(
+                ErrorCode.SIRET_SIREN_MISMATCH, "{param} must end with the siren", {"param": "vat_number"}
+            )
         return self
 
 

@@ -17,7 +17,10 @@ def invoice_context(
     profile = account.profile
     return InvoiceContext(
         account_id=account.id,
-        vat=vat_treatment(Buyer(profile.address.country, profile.vat_number), on.date()),
+        vat=vat_treatment(
+            Buyer(profile.address.country, profile.vat_number, profile.address.postal_code, profile.is_business),
+            on.date(),
+        ),
         locale=profile.locale.value,
         credit_available=ledger.credit_available() if ledger else 0,
         previous_unpaid=ledger.amount_owed() if ledger else 0,
