@@ -109,7 +109,8 @@ def end_state(backend, as_operator, life: dict[str, Any]) -> dict[str, Any]:
     return {
         "status": invoice["status"],
         "numbered": bool(invoice["number"]),
-        "pdfs": len(listed.get("Contents", [])),
+        "pdfs": sum(item["Key"].endswith(".pdf") for item in listed.get("Contents", [])),
+        "xmls": sum(item["Key"].endswith(".xml") for item in listed.get("Contents", [])),
         "invoice emails": sum(invoice["number"] in e["subject"] for e in emails if invoice["number"]),
         "receipts": len(life["receipts"]),
         "receipt emails": sum(any(r["number"] in e["subject"] for r in life["receipts"]) for e in emails),
@@ -120,7 +121,7 @@ def end_state(backend, as_operator, life: dict[str, Any]) -> dict[str, Any]:
 
 
 EXPECTED = {
-    "status": "paid", "numbered": True, "pdfs": 1, "invoice emails": 1, "receipts": 1, "receipt emails": 1,
+    "status": "paid", "numbered": True, "pdfs": 1, "xmls": 1, "invoice emails": 1, "receipts": 1, "receipt emails": 1,
     "payments": 1, "stripe charges": 1, "balance": 0,
 }  # fmt: skip
 
