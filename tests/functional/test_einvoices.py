@@ -99,3 +99,20 @@ def test_an_invoice_issued_after_midnight_in_paris_belongs_to_the_new_year():
     assert '<udt:DateTimeString format="102">20270101</udt:DateTimeString>' in xml
     pdf = world.documents.fetch(owner.get(f"/v1/invoices/{invoice['id']}/pdf").headers["Location"])
     assert "Date d'émission 01/01/2027" in " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+
+
+def test_lines_are_named_after_the_product_never_its_id(world, as_operator, client_for):
+    product = ok(as_operator.post("/v1/products", json={"name": "Standard Aircall"}))
+    body = {"product": product["id"], "currency": "EUR", "unit_amount": 3000, "recurring": {"interval": "month"}}
+    price = ok(as_operator.post("/v1/prices", json=body))  # no nickname
+    account, owner = new_customer(as_operator, client_for)
+    items = [{"price": price["id"], "quantity": 8}]
+    subscription = ok(owner.post("/v1/subscriptions", json={"account": account["id"], "items": items}), 201)
+    world.advance_to(world.clock.now() + timedelta(hours=1, minutes=1))
+    invoice_id = subscription["latest_invoice"]
+    pdf = world.documents.fetch(owner.get(f"/v1/invoices/{invoice_id}/pdf").headers["Location"])
+    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert "8 × Standard Aircall" in text
+    assert "prod_" not in text
+    xml = owner.get(f"/v1/invoices/{invoice_id}/xml").text
+    assert "<ram:Name>Standard Aircall</ram:Name>" in xml

@@ -15,8 +15,9 @@ from billing.errors import ErrorCode, InvalidInputError
 def create_price(store: CatalogStore, clock: Clock, principal: Principal, price: Price) -> Price:
     """Prices are immutable once created: a new price is a new id (grandfathering)."""
     require_operator(principal)
-    if store.get_product(price.product_id) is None:
+    product = store.get_product(price.product_id)
+    if product is None:
         raise InvalidInputError(ErrorCode.PRODUCT_NOT_FOUND, f"No product {price.product_id}.", "product")
-    price = replace(price, created=clock.now())
+    price = replace(price, created=clock.now(), product_name=product.name)
     store.commit(WriteBatch(prices=[price]))
     return price

@@ -110,6 +110,7 @@ class Price:
     tax_rate: Decimal | None = field(default=None)  # override of the account's VAT rate (rare)
     created: datetime | None = None
     lookup_key: str | None = None  # Stripe's: a stable name; an AWS Marketplace dimension finds its price by it
+    product_name: str | None = None  # the product's, copied when priced: documents name lines after it, not its id
 
     def __post_init__(self) -> None:
         minor_unit_exponent(self.currency)
@@ -127,6 +128,12 @@ class Price:
     @property
     def is_metered(self) -> bool:
         return self.usage_type is UsageType.METERED
+
+    @property
+    def name(self) -> str:
+        """What a reader calls it: its nickname, else its product's name (the id only for prices made before
+        they carried it)."""
+        return self.nickname or self.product_name or self.product_id
 
 
 def _check_tiers(tiers: tuple[Tier, ...], mode: TiersMode | None) -> None:

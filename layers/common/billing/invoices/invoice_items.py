@@ -45,7 +45,7 @@ def item_from_price(
         id=item_id,
         account_id=account_id,
         currency=price.currency,
-        description=description or price.nickname or price.product_id,
+        description=description or price.name,
         unit_amount=price.unit_amount,
         quantity=quantity,
         price_id=price.id,

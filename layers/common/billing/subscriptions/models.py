@@ -54,7 +54,7 @@ class SubscriptionItem:
 
     @property
     def name(self) -> str:
-        return self.price.nickname or self.price.product_id
+        return self.price.name
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,7 @@ def usage_line(
         item_id=item_id,
         tag_shares=shares,
         tax_rate=price.tax_rate,
-        item_name=description or price.nickname or price.meter.event_name,
+        item_name=description or price.nickname or price.product_name or price.meter.event_name,
         tiers=tier_breakdown(price, quantity),
     )
 
