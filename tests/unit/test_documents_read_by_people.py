@@ -97,3 +97,21 @@ def test_a_partial_receipt_is_not_stamped_paid_and_speaks_french():
     assert "bank transfer" not in partial
     settled = page_text(receipt_document(receipt(balance_after=0), account, LOCAL_SELLER))
     assert "Acquittée" in settled
+
+
+def test_prorata_lines_are_quantity_times_unit_price_a_credit_negative_with_its_fraction():
+    account = account_of(french_company())
+    document = invoice_document(aircall_like_invoice(account), account, LOCAL_SELLER)
+    (rows,) = [rows for title, rows in document.sections if title.startswith("Prorata")]
+
+    def number(text: str) -> Decimal:
+        return Decimal(
+            text.replace("€", "").replace("\xa0", "").replace("\u202f", "").replace("−", "-").replace(",", ".")
+        )
+
+    assert any(number(row.quantity) < 0 for row in rows)  # the unused time, credited
+    for row in rows:
+        assert row.unit_price, row
+        product = (number(row.quantity) * number(row.unit_price)).quantize(Decimal("0.01"))
+        assert product == number(row.amount), row
+        assert "/31 jours" in row.description

@@ -21,7 +21,7 @@ from babel.numbers import format_currency, format_decimal
 from billing.accounts.models import Account
 from billing.documents.labels import labels
 from billing.documents.seller import Seller
-from billing.invoices.line_wording import describe_line, explain_line
+from billing.invoices.line_wording import describe_line, explain_line, quantity_and_unit_price
 from billing.invoices.models import CreditNote, Invoice, InvoiceLine, Section, TaxLine
 from billing.money import minor_unit_exponent
 from billing.payments.models import PaymentPurpose, Receipt
@@ -133,11 +133,17 @@ def _seller(seller: Seller, words: dict[str, str], fmt: _Formatter) -> list[str]
 def _row(line: InvoiceLine, rate: Decimal, fmt: _Formatter, words: dict[str, str]) -> Row:
     description = describe_line(line, fmt.locale)
     period = f"{fmt.date(line.period.start)} – {fmt.date(line.period.end)}" if line.period else ""
+    # Quantity × unit price gives the amount, a credit being a negative quantity (the e-invoice says the same);
+    # where no single price does (tiers), the quantity stands alone and the detail line shows the computation.
+    quantity, unit_price = quantity_and_unit_price(line)
+    shown: Decimal | None = unit_price
+    if abs(quantity) != abs(line.quantity):
+        quantity, shown = quantity * abs(line.quantity), None
     return Row(
         description=description,
         period=period,
-        quantity=fmt.number(line.quantity),
-        unit_price=fmt.unit(line.unit_amount),
+        quantity=fmt.number(quantity),
+        unit_price=fmt.unit(shown),
         vat_rate=fmt.rate(line.vat_rate if line.vat_rate is not None else rate),
         amount=fmt.money(line.amount),
         detail=explain_line(line, fmt.locale) or "",

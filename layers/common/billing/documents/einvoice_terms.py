@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from billing.accounts.models import Account
 from billing.accounts.profile import Address
 from billing.documents.seller import Seller, SellerAddress
-from billing.invoices.line_wording import describe_line, explain_line
+from billing.invoices.line_wording import describe_line, explain_line, quantity_and_unit_price
 from billing.invoices.models import CreditNote, Invoice, InvoiceLine, TaxLine
 from billing.money import minor_unit_exponent
 from billing.payments.models import PaymentMethod
@@ -34,7 +34,6 @@ FRENCH_SIREN_SCHEME = "0002"  # ISO 6523 ICD of the SIREN (BT-30 scheme)
 FRENCH_DIRECTORY_SCHEME = "0225"  # the French e-invoicing directory address (BT-34/BT-49 scheme)
 EMAIL_SCHEME = "EM"
 _EXEMPTION_CODES = {VatCategory.REVERSE_CHARGE: "VATEX-EU-AE", VatCategory.OUTSIDE_SCOPE: "VATEX-EU-O"}
-_PRICE_PLACES = Decimal("0.0001")  # EN 16931 unit prices: four decimals at most in Factur-X
 # Documents are dated on the seller's calendar, as numbers count years.
 _SELLER_ZONE = ZoneInfo(SELLER_TIME_ZONE)
 
@@ -170,13 +169,13 @@ def _line(
     locale = account.profile.locale.value
     rate = line.vat_rate if line.vat_rate is not None else Decimal(0)
     category = categories.get(rate, VatCategory.STANDARD if rate else VatCategory.OUTSIDE_SCOPE)
-    quantity, price = _quantity_and_price(line, money)
+    quantity, price = quantity_and_unit_price(line)
     terms: dict[str, Any] = {
         "BT-126": str(index),
         "BT-129": quantity,
         "BT-130": UNIT,
         "BT-131": money.major(line.amount),
-        "BT-146": price,
+        "BT-146": money.major(price),
         "BT-151": category.value,
         "BT-153": line.item_name or line.description,
         "BT-154": describe_line(line, locale),
@@ -191,26 +190,6 @@ def _line(
         terms["BT-134"] = _day(line.period.start, zone)
         terms["BT-135"] = _day(line.period.end, zone)
     return terms
-
-
-def _quantity_and_price(line: InvoiceLine, money: _Money) -> tuple[Decimal, Decimal]:
-    """Quantity × net price that gives the line's amount, to the cent. EN 16931 wants a price that is never
-    negative (BR-27), so a credit is a negative quantity. A price the amount cannot be rebuilt from (a
-    prorated fraction, tiers, a sub-cent unit price on a large count) makes the line one unit at its amount,
-    and its note (BT-127) keeps the computation."""
-    amount = money.major(line.amount)
-    sign = Decimal(-1) if line.amount < 0 else Decimal(1)
-    count = abs(line.quantity)
-    if line.unit_amount is not None and line.proration is None:
-        price = money.major(line.unit_amount)
-    elif count:
-        price = abs(amount) / count
-    else:
-        price = Decimal(0)
-    price = price.quantize(_PRICE_PLACES, rounding=ROUND_HALF_UP).normalize()
-    if (price * count).quantize(money.cent, rounding=ROUND_HALF_UP) == abs(amount):
-        return sign * count, price
-    return sign, abs(amount)
 
 
 def _allowances(invoice: Invoice, categories: dict[Decimal, VatCategory], money: _Money) -> list[dict[str, Any]]:

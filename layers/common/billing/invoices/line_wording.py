@@ -4,7 +4,7 @@ name they were given (a meter's or price's nickname, the operator's description)
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -30,6 +30,8 @@ LINE_WORDS: dict[str, dict[str, str]] = {
         "flat": "{amount} flat",
     },
 }
+# Unit prices printed and e-invoiced: two decimals beyond the currency's (four for the euro, Factur-X's most).
+_PRICE_EXTRA_PLACES = 2
 MAX_DAYS = 366  # a proration counted in more units than that was counted in seconds
 
 
@@ -83,3 +85,23 @@ def explain_line(line: InvoiceLine, locale: str) -> str | None:
         else:
             text += f" × {format_percent(Decimal(left) / Decimal(total), '#,##0.##%', locale=locale)}"
     return text
+
+
+def quantity_and_unit_price(line: InvoiceLine) -> tuple[Decimal, Decimal]:
+    """Quantity × unit price (minor units) that give the line's amount to the cent, as the PDF prints it and the
+    e-invoice states it. A credit is a negative quantity at a positive price (EN 16931 BR-27); a prorated line's
+    price is the unit price times the fraction, two decimals beyond the currency's. When no such price rebuilds
+    the amount (tiers, a sub-cent price on a large count) the line is one unit at its amount, and its
+    explanation (``explain_line``) keeps the computation."""
+    sign = Decimal(-1) if line.amount < 0 else Decimal(1)
+    count = abs(line.quantity)
+    if line.unit_amount is not None and line.proration is None:
+        price = line.unit_amount
+    elif count:
+        price = Decimal(abs(line.amount)) / count
+    else:
+        price = Decimal(0)
+    price = price.quantize(Decimal(1).scaleb(-_PRICE_EXTRA_PLACES), rounding=ROUND_HALF_UP).normalize()
+    if (price * count).quantize(Decimal(1), rounding=ROUND_HALF_UP) == abs(line.amount):
+        return sign * count, price
+    return sign, Decimal(abs(line.amount))
