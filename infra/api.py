@@ -94,7 +94,9 @@ class Functions(Construct):
                 environment["BILLING_STRIPE_SECRET"] = self.stripe_keys.secret_arn
             if declared.sends_email:
                 environment["BILLING_EMAIL_SENDER"] = config.email_sender
+                assert config.seller is not None  # infra/config.py:with_seller gave it one
                 environment["BILLING_SELLER"] = config.seller.model_dump_json()
+                environment["BILLING_DOCUMENT_LOCK_MODE"] = config.document_lock or ""
             function = lambda_.Function(
                 self,
                 declared.name,
@@ -118,7 +120,9 @@ class Functions(Construct):
             if declared.buckets:
                 function.add_to_role_policy(
                     iam.PolicyStatement(
-                        actions=["s3:GetObject", "s3:PutObject"],
+                        # PutObjectRetention: documents are put with their retain-until date (Object Lock).
+                        actions=["s3:GetObject", "s3:PutObject"]
+                        + (["s3:PutObjectRetention"] if declared.sends_email and config.document_lock else []),
                         resources=[documents.bucket.arn_for_objects("*")],
                     )
                 )

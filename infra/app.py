@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
@@ -11,14 +12,15 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 from aws_cdk import App, Aspects, Environment
 from cdk_nag import AwsSolutionsChecks
 
-from infra.config import STAGES
+from infra.config import STAGES, with_seller
 from infra.stack import BillingStack
 
 
 def build_app(app: App | None = None) -> tuple[App, BillingStack]:
     app = app or App(outdir="cdk.out")
     stage = str(app.node.try_get_context("stage") or "dev")
-    config = STAGES[stage]
+    seller = app.node.try_get_context("seller")
+    config = with_seller(STAGES[stage], seller if isinstance(seller, str) or seller is None else json.dumps(seller))
     stack = BillingStack(
         app,
         f"Billing-{config.stage}",

@@ -1,4 +1,4 @@
-"""The documents bucket: private, encrypted, versioned, TLS only; invoices retained 10 years in prod."""
+"""The documents bucket: private, encrypted, versioned, TLS only; invoices locked 10 years in prod."""
 
 from __future__ import annotations
 
@@ -25,9 +25,7 @@ class Documents(Construct):
             enforce_ssl=True,
             versioned=True,
             object_lock_enabled=retention is not None,
-            object_lock_default_retention=s3.ObjectLockRetention.governance(Duration.days(retention))
-            if retention
-            else None,
+            object_lock_default_retention=_default_retention(config.document_lock, retention),
             removal_policy=RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY,
             auto_delete_objects=not config.retain_data,
             lifecycle_rules=[s3.LifecycleRule(prefix="exports/", expiration=Duration.days(7))],
@@ -43,3 +41,13 @@ class Documents(Construct):
             ],
             apply_to_children=True,
         )
+
+
+def _default_retention(mode: str | None, days: int | None) -> s3.ObjectLockRetention | None:
+    """The floor every object gets (a put names its own, later, date): COMPLIANCE in prod, which no one can
+    shorten, not even the account's root; GOVERNANCE can be bypassed with a permission."""
+    if not days or mode is None:
+        return None
+    if mode == "COMPLIANCE":
+        return s3.ObjectLockRetention.compliance(Duration.days(days))
+    return s3.ObjectLockRetention.governance(Duration.days(days))

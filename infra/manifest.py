@@ -43,6 +43,7 @@ class Queue:
 @dataclass(frozen=True)
 class Bucket:
     id: str
+    object_lock: bool = False  # created with S3 Object Lock: legal documents are kept, unaltered, for years
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ MARKETPLACE_DETAIL_TYPES = (
     "License Updated - Manufacturer",
     "License Deprovisioned - Manufacturer",
 )
-DOCUMENTS_BUCKET = Bucket(id="Documents")
+DOCUMENTS_BUCKET = Bucket(id="Documents", object_lock=True)
 BUCKETS = (DOCUMENTS_BUCKET,)
 EVENT_BUS = "BillingEvents"
 # Event rules: detail-types → queue. Documents renders and emails what was issued or happened to a

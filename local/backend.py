@@ -32,6 +32,8 @@ POWERTOOLS_ENV = {
     "POWERTOOLS_LOG_LEVEL": "WARNING",
 }
 
+LOCAL_LOCK_MODE = "GOVERNANCE"
+
 
 @dataclass
 class LocalBackend:
@@ -79,6 +81,8 @@ class LocalBackend:
                 "BILLING_EVENT_BUS": self.resources["bus"],
                 "BILLING_EMAIL_SENDER": self.resources["sender"],
                 "BILLING_SELLER": LOCAL_SELLER.model_dump_json(),
+                # Locked as in prod, but in the mode that lets a local state be thrown away.
+                "BILLING_DOCUMENT_LOCK_MODE": LOCAL_LOCK_MODE,
             }
         )
         self.operator_key = seed_operator_key(self.operator_key)

@@ -92,7 +92,11 @@ def provision_messaging(endpoint: str, prefix: str = "billing-local") -> dict[st
     for bucket in BUCKETS:
         name = f"{prefix}-{bucket.id}".lower()
         with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
-            s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": s3.meta.region_name})
+            s3.create_bucket(
+                Bucket=name,
+                CreateBucketConfiguration={"LocationConstraint": s3.meta.region_name},
+                ObjectLockEnabledForBucket=bucket.object_lock,
+            )
         resources[f"bucket:{bucket.id}"] = name
     events = boto3.client("events", endpoint_url=endpoint)
     bus = f"{prefix}-{EVENT_BUS}"

@@ -23,6 +23,7 @@ from billing.adapters.ses_mailer import SesMailer
 from billing.adapters.stripe_payments import StripeGateway
 from billing.ids import new_id
 from billing.marketplace.models import ResolvedCustomer
+from local.backend import LOCAL_LOCK_MODE
 from tests.contracts.emulated import drain, emulated_mailbox, emulated_queue
 from tests.fakes import InMemoryAccounts, InMemoryKeys, InMemoryPortalSessions
 from tests.fakes.billing_store import InMemoryBillingStore, InMemoryUsageStore
@@ -66,7 +67,7 @@ def portal_sessions(request):
 def documents(request):
     if request.param == "memory":
         return InMemoryDocuments()
-    return S3Documents(request.getfixturevalue("backend").resources["bucket:Documents"])
+    return S3Documents(request.getfixturevalue("backend").resources["bucket:Documents"], LOCAL_LOCK_MODE)
 
 
 @pytest.fixture(params=IMPLEMENTATIONS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 
 import pytest
 
@@ -19,6 +20,14 @@ def test_a_document_is_stored_read_back_and_linked_under_its_filename(documents)
     documents.put(key, b"%PDF-1.7 test")
     assert documents.get(key) == b"%PDF-1.7 test"
     assert "F-2026-000001.pdf" in documents.url(key, "F-2026-000001.pdf")
+
+
+def test_a_legal_document_is_written_once_and_a_retry_gets_the_first_copy(documents):
+    key = f"invoices/{new_id('acct')}/F-2026-000002.pdf"
+    until = datetime(2037, 1, 1, tzinfo=UTC)
+    assert documents.put_once(key, b"%PDF-1.7 first", "application/pdf", until) == b"%PDF-1.7 first"
+    assert documents.put_once(key, b"%PDF-1.7 second", "application/pdf", until) == b"%PDF-1.7 first"
+    assert documents.get(key) == b"%PDF-1.7 first"
 
 
 def _charge(gateway, customer: str, method_id: str, key: str | None = None) -> object:

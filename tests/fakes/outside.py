@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from billing.events import DomainEvent
@@ -36,9 +37,16 @@ class RecordingQueue:
 class InMemoryDocuments:
     def __init__(self) -> None:
         self.objects: dict[str, tuple[bytes, str]] = {}
+        self.kept_until: dict[str, datetime] = {}
 
     def put(self, key: str, body: bytes, content_type: str = "application/pdf") -> None:
         self.objects[key] = (body, content_type)
+
+    def put_once(self, key: str, body: bytes, content_type: str, keep_until: datetime) -> bytes:
+        if key not in self.objects:
+            self.objects[key] = (body, content_type)
+            self.kept_until[key] = keep_until
+        return self.objects[key][0]
 
     def get(self, key: str) -> bytes:
         # S3 answers NoSuchKey, which boto3 raises; a missing document is a bug in the caller either way.

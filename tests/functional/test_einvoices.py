@@ -3,8 +3,10 @@ XML it carries, to its own account only."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import facturx
 from pypdf import PdfReader
@@ -34,6 +36,10 @@ def test_a_finalized_invoice_is_published_as_factur_x_and_its_xml_is_served(worl
     pdf = world.documents.fetch(owner.get(f"/v1/invoices/{invoice_id}/pdf").headers["Location"])
     assert facturx.get_xml_from_pdf(pdf, check_xsd=True) == ("factur-x.xml", xml)
     assert invoice["number"].encode() in xml
+    assert invoice["pdf_sha256"] == hashlib.sha256(pdf).hexdigest()
+    key = next(key for key in world.documents.objects if key.endswith(".pdf") and invoice["number"] in key)
+    issued = datetime.fromisoformat(invoice["finalized_at"]).astimezone(ZoneInfo("Europe/Paris"))
+    assert world.documents.kept_until[key] == datetime(issued.year + 11, 1, 1, tzinfo=ZoneInfo("Europe/Paris"))
     assert PdfReader(io.BytesIO(pdf)).pages[0].extract_text().count(invoice["number"]) >= 1
 
     _, stranger = new_customer(as_operator, client_for, legal_name="Autre SAS")

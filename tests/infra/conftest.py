@@ -1,9 +1,23 @@
+import json
 import os
 
 import pytest
 
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+
+# A real company's identity for prod (a checksum-valid pair from python-stdnum's test data): prod refuses
+# to synthesize with the fictitious local seller.
+PROD_SELLER = {
+    "legal_name": "Exemple SAS",
+    "address": {"line1": "10 rue de la Paix", "postal_code": "75002", "city": "Paris"},
+    "siren": "303265045",
+    "vat_number": "FR40303265045",
+    "iban": "FR76 3000 6000 0112 3456 7890 189",
+    "bic": "AGRIFRPPXXX",
+    "email": "facturation@exemple.fr",
+}
 
 
 class Synthesized:
@@ -13,7 +27,10 @@ class Synthesized:
         from infra.app import build_app
 
         # Bundling is skipped here (it downloads the arm64 wheels); `make synth` exercises it.
-        app, self.stack = build_app(App(outdir=outdir, context={"stage": stage, "aws:cdk:bundling-stacks": []}))
+        context: dict[str, object] = {"stage": stage, "aws:cdk:bundling-stacks": []}
+        if stage == "prod":
+            context["seller"] = json.dumps(PROD_SELLER)
+        app, self.stack = build_app(App(outdir=outdir, context=context))
         assembly = app.synth()
         self.artifact = assembly.get_stack_artifact(self.stack.artifact_id)
         self.template = self.artifact.template

@@ -217,3 +217,22 @@ def test_the_portal_is_a_private_bucket_behind_cloudfront_with_a_strict_policy(d
     (upload,) = dev.resources("Custom::CDKBucketDeployment").values()
     assert upload["Properties"]["DestinationBucketKeyPrefix"] == "portal/"
     assert len(upload["Properties"]["SourceObjectKeys"]) == 2  # the bundle and config.json
+
+
+def test_prod_refuses_to_synthesize_without_a_real_seller():
+    from infra.config import LOCAL_SELLER, STAGES, with_seller
+
+    with pytest.raises(ValueError, match="needs its seller"):
+        with_seller(STAGES["prod"], None)
+    with pytest.raises(ValueError, match="fictitious"):
+        with_seller(STAGES["prod"], LOCAL_SELLER.model_dump_json())
+    assert with_seller(STAGES["dev"], None).seller == LOCAL_SELLER
+
+
+def test_documents_are_locked_in_compliance_mode_in_prod(prod):
+    (bucket,) = [b for b in prod.resources("AWS::S3::Bucket").values() if "ObjectLockConfiguration" in b["Properties"]]
+    rule = bucket["Properties"]["ObjectLockConfiguration"]["Rule"]["DefaultRetention"]
+    assert (rule["Mode"], rule["Days"]) == ("COMPLIANCE", 3653)
+    functions = prod.resources("AWS::Lambda::Function").values()
+    modes = {f["Properties"]["Environment"]["Variables"].get("BILLING_DOCUMENT_LOCK_MODE") for f in functions}
+    assert "COMPLIANCE" in modes

@@ -202,7 +202,7 @@ def documents() -> Invoke:
     services = DocumentServices(
         store=DynamoBillingStore(),
         accounts=DynamoAccountRepository(),
-        storage=S3Documents(settings.documents_bucket),
+        storage=S3Documents(settings.documents_bucket, settings.document_lock_mode or None),
         mailer=SesMailer(settings.email_sender),
         render=render_pdf,
         seller=settings.seller,

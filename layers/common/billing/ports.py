@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 if TYPE_CHECKING:
@@ -40,6 +41,11 @@ class Page(Generic[T]):
 
 class DocumentStorage(Protocol):
     def put(self, key: str, body: bytes, content_type: str = "application/pdf") -> None: ...
+    def put_once(self, key: str, body: bytes, content_type: str, keep_until: datetime) -> bytes:
+        """Store a legal document once, locked until ``keep_until`` where the bucket locks objects; never
+        overwrite it. Returns the bytes stored: ``body``, or what an earlier run stored under ``key``."""
+        ...
+
     def get(self, key: str) -> bytes: ...
     def url(self, key: str, filename: str) -> str:
         """A short-lived download link."""

@@ -7,7 +7,7 @@ settings read.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -66,6 +66,8 @@ class DocumentSettings(TableSettings):
     email_sender: str = Field(min_length=3)
     # JSON; no default: a deployed stage prints its own legal identity or does not start.
     seller: Seller
+    # S3 Object Lock mode of legal documents (COMPLIANCE in prod); empty: the bucket locks nothing.
+    document_lock_mode: Literal["COMPLIANCE", "GOVERNANCE", ""] = ""
 
 
 class PaymentsSettings(TableSettings, StripeSettings):

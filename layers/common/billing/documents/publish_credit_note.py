@@ -8,7 +8,7 @@ from dataclasses import replace
 from billing.batch import WriteBatch
 from billing.documents.document import credit_note_document
 from billing.documents.einvoice_terms import credit_note_terms
-from billing.documents.services import DocumentServices, factur_x, xml_key
+from billing.documents.services import DocumentServices, factur_x, sha256_of, store_document
 from billing.errors import ConflictError
 
 
@@ -24,8 +24,7 @@ def publish_credit_note(services: DocumentServices, credit_note_id: str) -> None
     terms = credit_note_terms(note, account, services.seller, invoice.draft.vat_mention)
     pdf, xml = factur_x(services, document, terms, note.created)
     key = f"credit_notes/{note.account_id}/{note.number}-{note.id}.pdf"
-    services.storage.put(xml_key(key), xml, "application/xml")
-    services.storage.put(key, pdf)
+    pdf = store_document(services, key, pdf, xml, note.created)
     # A conflict means a concurrent delivery recorded it first (credit notes change only here): done.
     with contextlib.suppress(ConflictError):
-        services.store.commit(WriteBatch(credit_notes=[replace(note, pdf_key=key)]))
+        services.store.commit(WriteBatch(credit_notes=[replace(note, pdf_key=key, pdf_sha256=sha256_of(pdf))]))

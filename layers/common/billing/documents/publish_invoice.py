@@ -23,7 +23,8 @@ from billing.documents.services import (
     how_to_pay,
     invoice_pdf_key,
     send_claimed,
-    xml_key,
+    sha256_of,
+    store_document,
 )
 from billing.errors import ConflictError, ErrorCode
 from billing.money import minor_unit_exponent
@@ -48,10 +49,9 @@ def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int =
         terms = invoice_terms(invoice, account, services.seller, saved)
         pdf, xml = factur_x(services, document, terms, invoice.finalized_at)
         key = invoice_pdf_key(invoice)
-        services.storage.put(xml_key(key), xml, "application/xml")
-        services.storage.put(key, pdf)
+        pdf = store_document(services, key, pdf, xml, invoice.finalized_at)
         try:
-            services.store.commit(WriteBatch(invoices=[replace(invoice, pdf_key=key)]))
+            services.store.commit(WriteBatch(invoices=[replace(invoice, pdf_key=key, pdf_sha256=sha256_of(pdf))]))
             break
         except ConflictError:
             continue  # the invoice moved meanwhile (a payment): read it again

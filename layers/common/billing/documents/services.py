@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,9 +23,13 @@ from billing.invoices.models import Invoice
 from billing.money import format_money
 from billing.payments.models import PaymentMethod
 from billing.ports import DocumentStorage
+from billing.tax.vat import SELLER_TIME_ZONE
 
 if TYPE_CHECKING:  # the joined store names parts of every package
     from billing.store import BillingStore
+
+
+_SELLER_ZONE = ZoneInfo(SELLER_TIME_ZONE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +46,26 @@ class DocumentServices:
 def invoice_pdf_key(invoice: Invoice) -> str:
     # Account, number and id: no two documents can share a key, and listing by account is a prefix.
     return f"invoices/{invoice.account_id}/{invoice.number}-{invoice.id}.pdf"
+
+
+def keep_until(issued: datetime) -> datetime:
+    """How long a document is kept: ten years from the close of the financial year it belongs to (Code de
+    commerce L123-22; LPF L102 B asks six), the year being the seller's calendar year. An invoice of
+    15 March 2026 is kept until the end of 2036."""
+    year = issued.astimezone(_SELLER_ZONE).year
+    return datetime(year + 11, 1, 1, tzinfo=_SELLER_ZONE)
+
+
+def store_document(services: DocumentServices, key: str, pdf: bytes, xml: bytes, issued: datetime) -> bytes:
+    """Store a document's XML and PDF once each, locked for their retention; returns the PDF as stored (an
+    earlier run's copy, if one was there: a legal document is never replaced)."""
+    until = keep_until(issued)
+    services.storage.put_once(xml_key(key), xml, "application/xml", until)
+    return services.storage.put_once(key, pdf, "application/pdf", until)
+
+
+def sha256_of(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
 
 
 def xml_key(pdf_key: str) -> str:

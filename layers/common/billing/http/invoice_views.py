@@ -156,6 +156,10 @@ class InvoiceView(BaseModel):
         description="What is still to pay: amount_due less amount_paid and credit notes (a draft: its amount_due)."
     )
     amount_credited: int = Field(description="Taken off by credit notes.")
+    pdf_sha256: str | None = Field(
+        default=None,
+        description="SHA-256 (hex) of the stored PDF, a Factur-X written once: a copy is genuine if it hashes to this.",
+    )
     previous_unpaid: int
     vat_mention: str | None
     proration_date: str | None = None
@@ -217,6 +221,7 @@ class InvoiceView(BaseModel):
             amount_paid=max(0, invoice.amount_paid - draft.credit_applied) if invoice else 0,
             amount_remaining=_remaining(draft, invoice),
             amount_credited=invoice.amount_credited if invoice else 0,
+            pdf_sha256=invoice.pdf_sha256 if invoice else None,
             previous_unpaid=draft.previous_unpaid,
             vat_mention=draft.vat_mention,
             proration_date=iso(proration_date),
@@ -257,6 +262,7 @@ class CreditNoteView(BaseModel):
     taxes: list[TaxView] = Field(description="Base and VAT taken back, rate by rate, as the invoice stated them.")
     reason: str
     created: str
+    pdf_sha256: str | None = Field(default=None, description="SHA-256 (hex) of the stored PDF, once published.")
     amount_refunded: int = Field(
         default=0,
         description="Given back on the card or debit; below amount if Stripe was unreachable (the rest stays as "
@@ -277,6 +283,7 @@ class CreditNoteView(BaseModel):
             taxes=[TaxView.of(t) for t in note.taxes],
             reason=note.reason,
             created=isoformat(note.created),
+            pdf_sha256=note.pdf_sha256,
             amount_refunded=note.amount_refunded if refunded is None else refunded,
         )
 

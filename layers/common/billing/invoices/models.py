@@ -137,6 +137,7 @@ class Invoice:
     days_until_due: int | None = None
     finalize_at: datetime | None = None  # a draft finalizes itself then (end of its grace period)
     pdf_key: str | None = None  # where its PDF lies in the documents bucket, once rendered
+    pdf_sha256: str | None = None  # of the stored PDF (the Factur-X): anyone can check a copy against it
     # Collection (billing/payments): automatic charge attempts, and where dunning stands.
     charge_attempts: int = 0
     next_charge_at: datetime | None = None  # the next automatic attempt (a retry after a failure)
@@ -193,6 +194,7 @@ class CreditNote:
     created: datetime
     invoice_date: datetime | None = None  # the original invoice's date, printed on the credit note
     pdf_key: str | None = None
+    pdf_sha256: str | None = None  # of the stored PDF (the Factur-X)
     amount_refunded: int = 0  # given back on the card or debit (the rest is balance credit)
     # What it takes back, as the invoice stated it: a line and a base and VAT per rate (invoices/credit_breakdown.py).
     lines: tuple[InvoiceLine, ...] = ()
