@@ -60,6 +60,38 @@ def reportlab_ms(runs: int = 30) -> float:
     return statistics.median(timings)
 
 
+def factur_x_ms(runs: int = 30) -> tuple[float, float]:
+    """The same invoice as a Factur-X, warm: (publishing it: PDF laid out, EN 16931 terms, CII written and
+    checked against the XSD, PDF/A-3 carrier; and the offline EN 16931 + French schematrons, as the tests run
+    them, which publishing does not)."""
+    from billing.adapters.facturx_documents import cii_xml, factur_x_pdf
+    from billing.adapters.pdf_reportlab import render_pdf
+    from billing.documents.einvoice_terms import invoice_terms
+    from tests.einvoice_rules import schematron_failures
+
+    account = Account("acct_bench", BillingProfile.model_validate(french_company()), datetime(2026, 1, 1, tzinfo=UTC))
+    invoice = aircall_like_invoice(account)
+    document = invoice_document(invoice, account, LOCAL_SELLER)
+    assert invoice.finalized_at is not None
+
+    def publish() -> bytes:
+        xml = cii_xml(invoice_terms(invoice, account, LOCAL_SELLER))
+        factur_x_pdf(render_pdf(document), xml, invoice.finalized_at, document.title, LOCAL_SELLER.legal_name)
+        return xml
+
+    xml = publish()
+    assert schematron_failures(xml) == []  # warm: the stylesheets compiled once, as in a test session
+    published, checked = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        xml = publish()
+        published.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        schematron_failures(xml)
+        checked.append((time.perf_counter() - started) * 1000)
+    return statistics.median(published), statistics.median(checked)
+
+
 def warm_chromium_ms(runs: int = 20) -> float | None:
     """One Chromium kept open printing the same invoice's HTML through Page.printToPDF (portal/print_pdf.mjs,
     playwright-core): the median of ``runs`` prints; None without Chromium or the portal's packages."""

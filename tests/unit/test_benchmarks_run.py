@@ -1,4 +1,4 @@
-"""The engine benchmarks run on the current ports: `make bench` is not part of `make test`, and a port that
+"""The engine and document benchmarks run on the current ports: `make bench` is not part of `make test`, and a port that
 grew a method once stopped it half-way (the usage lease). Tiny counts: this checks they run, not their speed."""
 
 from benchmarks.engine import ingestion_throughput, rating_breakdown, rating_throughput
@@ -18,3 +18,11 @@ def test_the_rating_benchmarks_rate_subscriptions():
 
 def test_the_ingestion_benchmark_ingests_through_the_current_usage_port():
     assert ingestion_throughput(batches=1) > 0
+
+
+def test_the_document_benchmark_publishes_a_valid_factur_x():
+    from benchmarks.documents import factur_x_ms
+
+    published, checked = factur_x_ms(runs=1)  # it asserts the XML keeps every rule first
+    assert published > 0
+    assert checked > 0
