@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from billing.accounts.issue_api_key import issue_operator_key
 from tests.api_setup import make_catalog, new_customer, ok
+from tests.builders import german_company
 from tests.einvoice_rules import schematron_failures
 from tests.functional.world import Client, World
 
@@ -122,3 +123,30 @@ def test_lines_are_named_after_the_product_never_its_id(world, as_operator, clie
     assert "prod_" not in text
     xml = owner.get(f"/v1/invoices/{invoice_id}/xml").text
     assert "<ram:Name>Standard Aircall</ram:Name>" in xml
+
+
+def test_the_buyer_is_copied_at_finalization_and_vat_decided_then(world, as_operator, client_for):
+    catalog = make_catalog(as_operator)
+    german = german_company() | {"vat_number": None, "siren": None, "locale": "fr"}
+    account, owner = new_customer(as_operator, client_for, **german)
+    body = {"account": account["id"], "items": [{"price": catalog.seat["id"]}]}
+    subscription = ok(owner.post("/v1/subscriptions", json=body), 201)
+    draft = ok(owner.get(f"/v1/invoices/{subscription['latest_invoice']}"))
+    assert [(t["rate"], t["category"]) for t in draft["taxes"]] == [("19", "S")]  # a consumer in Germany, so far
+    # During the grace hour the customer adds its VAT number: the invoice is reverse charged when finalized
+    ok(owner.patch(f"/v1/accounts/{account['id']}", json={"vat_number": "DE136695976"}))
+    world.advance_to(world.clock.now() + timedelta(hours=1, minutes=1))
+    invoice = ok(owner.get(f"/v1/invoices/{draft['id']}"))
+    assert [(t["rate"], t["category"]) for t in invoice["taxes"]] == [("0", "AE")]
+    pdf = world.documents.fetch(owner.get(f"/v1/invoices/{invoice['id']}/pdf").headers["Location"])
+    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert "Autoliquidation" in text
+    assert "DE136695976" in text
+    # Renamed later: the credit note on that invoice still names the buyer it was issued to
+    ok(owner.patch(f"/v1/accounts/{account['id']}", json={"legal_name": "Neuer Name GmbH"}))
+    body = {"invoice": invoice["id"], "amount": 1000, "reason": "Geste"}
+    note = ok(as_operator.post("/v1/credit_notes", json=body), 201)
+    pdf = world.documents.fetch(owner.get(f"/v1/credit_notes/{note['id']}/pdf").headers["Location"])
+    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert "Beispiel GmbH" in text
+    assert "Neuer Name" not in text

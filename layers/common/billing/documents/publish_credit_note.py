@@ -10,6 +10,7 @@ from billing.documents.document import credit_note_document
 from billing.documents.einvoice_terms import credit_note_terms
 from billing.documents.services import DocumentServices, factur_x, sha256_of, store_document
 from billing.errors import ConflictError
+from billing.invoices.models import invoiced_account
 
 
 def publish_credit_note(services: DocumentServices, credit_note_id: str) -> None:
@@ -20,6 +21,7 @@ def publish_credit_note(services: DocumentServices, credit_note_id: str) -> None
     invoice = services.store.get_invoice(note.invoice_id)
     if account is None or invoice is None:
         return
+    account = invoiced_account(account, invoice)  # the buyer its invoice names
     document = credit_note_document(note, account, services.seller, invoice.draft.vat_mention)
     terms = credit_note_terms(note, account, services.seller, invoice.draft.vat_mention)
     pdf, xml = factur_x(services, document, terms, note.created)

@@ -27,6 +27,7 @@ from billing.documents.services import (
     store_document,
 )
 from billing.errors import ConflictError, ErrorCode
+from billing.invoices.models import invoiced_account
 from billing.money import minor_unit_exponent
 
 
@@ -36,9 +37,10 @@ def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int =
         invoice = services.store.get_invoice(invoice_id)
         if invoice is None or invoice.number is None:
             return False  # nothing to publish
-        account = services.accounts.get(invoice.account_id)
-        if account is None:
+        current = services.accounts.get(invoice.account_id)
+        if current is None:
             return False
+        account = invoiced_account(current, invoice)  # the buyer as finalized
         saved = default_method(services, account.id)
         method = saved.label if saved else None
         if invoice.pdf_key is not None:

@@ -93,7 +93,7 @@ def post_finalize(invoice_id: INVOICE_ID) -> InvoiceView:
     s = services(router)
 
     def finalize() -> dict[str, object]:
-        finalized = finalize_invoice(s.store, s.clock, caller(router), invoice_id)
+        finalized = finalize_invoice(s.store, s.accounts, s.clock, caller(router), invoice_id)
         return InvoiceView.of(finalized, s.clock.now()).model_dump(mode="json")
 
     return InvoiceView.model_validate(once(router, {}, finalize))

@@ -6,19 +6,22 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from billing.accounts.access import Principal, require_operator
+from billing.accounts.ports import AccountRepository
 from billing.batch import LedgerAppend, WriteBatch
 from billing.clock import Clock
 from billing.errors import ConflictError, ErrorCode
 from billing.events import DomainEvent, EventType
 from billing.invoices.get_invoice import get_invoice
-from billing.invoices.models import Invoice, InvoiceStatus
+from billing.invoices.models import Invoice, InvoiceStatus, buyer_snapshot
 from billing.invoices.numbering import INVOICE_SERIES, next_number
-from billing.invoices.ports import InvoiceStore
+from billing.invoices.revise_draft import DraftStore, revised_draft
 from billing.invoices.settle_invoices import paid_events
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 
 
-def finalize_invoice(store: InvoiceStore, clock: Clock, principal: Principal, invoice_id: str) -> Invoice:
+def finalize_invoice(
+    store: DraftStore, accounts: AccountRepository, clock: Clock, principal: Principal, invoice_id: str
+) -> Invoice:
     """An operator finalizes a draft now, before its grace period ends."""
     require_operator(principal)
     invoice = get_invoice(store, principal, invoice_id)
@@ -26,17 +29,24 @@ def finalize_invoice(store: InvoiceStore, clock: Clock, principal: Principal, in
         raise ConflictError(
             ErrorCode.INVOICE_NOT_DRAFT, f"Invoice {invoice_id} is already {invoice.status}.", "invoice_id"
         )
-    return finalize_draft(store, invoice, clock.now())
+    return finalize_draft(store, accounts, invoice, clock.now())
 
 
-def finalize_draft(store: InvoiceStore, invoice: Invoice, now: datetime) -> Invoice:
+def finalize_draft(store: DraftStore, accounts: AccountRepository, invoice: Invoice, now: datetime) -> Invoice:
     """Number the draft, make it immutable and post it on the ledger, in one transaction.
+
+    The buyer is the account as it is now: the draft is assembled again with it (a VAT number added during
+    the grace hour makes it reverse charged), and its billing profile is copied onto the invoice, which
+    documents print from then on (an address changed next year does not change this invoice).
 
     Credit on the balance settles it at once; what remains is due now (automatic charge) or after
     ``days_until_due`` (sent invoice). A negative draft total was capped at zero: its excess becomes
     balance credit here. ``invoice.finalized`` tells payments to start collecting what remains
     (``payments/collect_invoice.py``): invoices know nothing of charges and dunning.
     """
+    account = accounts.get(invoice.account_id)
+    if account is not None:
+        invoice = replace(revised_draft(store, account, invoice, invoice.draft.lines), buyer=buyer_snapshot(account))
     number, advance = next_number(store, INVOICE_SERIES, now)
     ledger, head = store.ledger(invoice.account_id, invoice.draft.currency)
     entries = []

@@ -6,7 +6,10 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
+from billing.accounts.models import Account
+from billing.accounts.profile import Address, BillingProfile, CustomerType, Locale_, ReceiptSettings
 from billing.catalog.rating import TierUse
 from billing.periods import Period
 from billing.tax.vat import VatCategory
@@ -137,6 +140,9 @@ class Invoice:
     days_until_due: int | None = None
     finalize_at: datetime | None = None  # a draft finalizes itself then (end of its grace period)
     pdf_key: str | None = None  # where its PDF lies in the documents bucket, once rendered
+    # The buyer's billing profile as it was at finalization (JSON), which documents print: not validated again
+    # when read, so a rule added later cannot make an old invoice unreadable.
+    buyer: dict[str, Any] | None = None
     pdf_sha256: str | None = None  # of the stored PDF (the Factur-X): anyone can check a copy against it
     # Collection (billing/payments): automatic charge attempts, and where dunning stands.
     charge_attempts: int = 0
@@ -205,3 +211,28 @@ class CreditNote:
     def subtotal(self) -> int:
         """The bases taken back, VAT excluded."""
         return sum(tax.taxable_amount for tax in self.taxes)
+
+
+def buyer_snapshot(account: Account) -> dict[str, Any]:
+    """The billing profile to copy onto an invoice at finalization."""
+    return account.profile.model_dump(mode="json")
+
+
+def invoiced_account(account: Account, invoice: Invoice) -> Account:
+    """``account`` as the invoice names it: with the profile copied at finalization, when it has one."""
+    if invoice.buyer is None:
+        return account
+    data = invoice.buyer
+    kind = data.get("customer_type")
+    profile = BillingProfile.model_construct(
+        **(
+            data
+            | {
+                "address": Address.model_construct(**data["address"]),
+                "locale": Locale_(data["locale"]),
+                "receipt_settings": ReceiptSettings.model_construct(**data["receipt_settings"]),
+                "customer_type": CustomerType(kind) if kind else None,
+            }
+        )
+    )
+    return account.with_profile(profile)

@@ -165,7 +165,7 @@ def _invoice(services: Services, invoice_id: str) -> None:
         return
     try:
         if invoice.status is InvoiceStatus.DRAFT and invoice.finalize_at is not None and invoice.finalize_at <= now:
-            finalize_draft(services.store, invoice, now)
+            finalize_draft(services.store, services.accounts, invoice, now)
             return
         due = invoice.next_due()
         if invoice.status is InvoiceStatus.OPEN and due is not None and due <= now:
