@@ -40,6 +40,11 @@ def _p(text: str, style: ParagraphStyle = _BODY) -> Paragraph:
     return Paragraph(escape(text.translate(_NARROW_SPACE)), style)
 
 
+def _text(text: str) -> str:
+    """A cell's plain text, in the characters our font has."""
+    return text.translate(_NARROW_SPACE)
+
+
 def _block(lines: list[str], heading: str | None = None) -> list[Paragraph]:
     rows = [_p(heading, _BOLD)] if heading else []
     return rows + [_p(line, _BOLD if i == 0 else _BODY) for i, line in enumerate(lines)]
@@ -100,7 +105,15 @@ def render_pdf(document: Document) -> bytes:
                 _p(h.amount, _BOLD),
             ]
         ]
-        style: list[tuple[Any, ...]] = [("LINEBELOW", (0, 0), (-1, 0), 0.8, _INK), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        # Numbers are plain strings in right-aligned cells: a Paragraph each (parsing, wrapping) was half of
+        # laying the page out, and a number never wraps.
+        style: list[tuple[Any, ...]] = [
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, _INK),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("FONTSIZE", (0, 1), (-1, -1), _BODY.fontSize),
+            ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
+            ("TEXTCOLOR", (0, 1), (-1, -1), _INK),
+        ]
         for title, section_rows in document.sections:
             style += [("BACKGROUND", (0, len(rows)), (-1, len(rows)), _BAND), ("SPAN", (0, len(rows)), (-1, len(rows)))]
             rows.append([_p(title, _BOLD), "", "", "", "", ""])
@@ -110,10 +123,10 @@ def render_pdf(document: Document) -> bytes:
                     [
                         description,
                         _p(row.period, _SMALL),
-                        _p(row.quantity, _RIGHT),
-                        _p(row.unit_price, _RIGHT),
-                        _p(row.vat_rate, _RIGHT),
-                        _p(row.amount, _RIGHT),
+                        _text(row.quantity),
+                        _text(row.unit_price),
+                        _text(row.vat_rate),
+                        _text(row.amount),
                     ]
                 )
         story += [_table(rows, style, colWidths=widths, repeatRows=1), Spacer(1, 4 * mm)]
@@ -122,11 +135,21 @@ def render_pdf(document: Document) -> bytes:
         [
             [
                 _p(label, _BOLD if strong else _BODY),
-                _p(amount, _RIGHT if not strong else ParagraphStyle("strong", parent=_RIGHT, fontName="Sans-Bold")),
+                _text(amount),
             ]
             for label, amount, strong in document.totals
         ],
-        [("LINEABOVE", (0, 0), (-1, 0), 0.8, _INK)],
+        [
+            ("LINEABOVE", (0, 0), (-1, 0), 0.8, _INK),
+            ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+            ("FONTSIZE", (1, 0), (1, -1), _BODY.fontSize),
+            ("TEXTCOLOR", (1, 0), (1, -1), _INK),
+            *(
+                ("FONTNAME", (1, row), (1, row), "Sans-Bold")
+                for row, (*_, strong) in enumerate(document.totals)
+                if strong
+            ),
+        ],
         colWidths=[width * 0.32, width * 0.18],
         hAlign="RIGHT",
     )
