@@ -336,6 +336,7 @@ ROUTES = (
     Route("GET", "/v1/invoices/{invoice_id}/xml", "api"),
     Route("GET", "/v1/credit_notes/{credit_note_id}/pdf", "api"),
     Route("GET", "/v1/credit_notes/{credit_note_id}/xml", "api"),
+    Route("GET", "/v1/reports/e_reporting", "api"),
     Route("GET", "/v1/accounts/{account_id}/documents.zip", "api"),
     Route("POST", "/v1/accounts/{account_id}/setup_intents", "api"),
     Route("GET", "/v1/accounts/{account_id}/payment_methods", "api"),

@@ -61,6 +61,7 @@ def american_company() -> dict[str, Any]:
         },
         "billing_email": "ap@example.com",
         "locale": "en",
+        "customer_type": "business",  # no EU VAT number to tell it
     }
 
 

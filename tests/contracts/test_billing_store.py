@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
+from billing.accounts.models import Account
+from billing.accounts.profile import BillingProfile
 from billing.batch import LedgerAppend, PendingEvents, SeriesAdvance, WriteBatch
 from billing.costs.budgets import Basis, Budget, BudgetScope, Threshold
 from billing.errors import ConflictError, InvalidInputError
 from billing.events import DomainEvent, EventType
 from billing.ids import new_id
+from billing.invoices.credit_breakdown import new_credit_note
+from billing.invoices.models import InvoiceStatus
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 from billing.ports import PageRequest
 from billing.runs.shards import shard_of
 from billing.subscriptions.engine.create_subscription import NewItem, create_subscription
 from billing.subscriptions.engine.update_subscription import ItemUpdate, update_subscription
 from billing.usage.models import DailyUsage, UsageEvent
+from tests.builders import aircall_like_invoice, french_company
 from tests.unit.engine.catalog import USER
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -272,3 +278,19 @@ def test_budgets_are_versioned_listed_by_account_and_due_hourly_when_they_foreca
     }
     assert forecast.id in due
     assert actual.id not in due  # actual thresholds are evaluated as usage arrives
+
+
+def test_documents_are_found_by_the_month_they_were_issued_in(store):
+    # A month of its own: the emulated store is shared by the whole session.
+    issued = datetime(2100 + random.randrange(800), 3, 31, 22, 30, tzinfo=UTC)  # 1 April in Paris
+    account = Account(new_id("acct"), BillingProfile.model_validate(french_company()), NOW)
+    invoice = replace(aircall_like_invoice(account), id=new_id("in"), finalized_at=issued, version=0)
+    draft = replace(invoice, id=new_id("in"), number=None, finalized_at=None, status=InvoiceStatus.DRAFT, version=0)
+    note = replace(new_credit_note(invoice, new_id("cn"), "AV-1", 100, "Geste", issued), id=new_id("cn"))
+    store.commit(WriteBatch(invoices=[invoice, draft], credit_notes=[note]))
+    store.commit(WriteBatch(invoices=[replace(invoice, amount_credited=100, version=1)]))  # saved again: listed once
+    month = f"{issued.year}-04"
+    invoices, notes = store.issued_in(month)
+    assert [(i.id, i.amount_credited) for i in invoices] == [(invoice.id, 100)]
+    assert [n.id for n in notes] == [note.id]
+    assert store.issued_in(f"{issued.year}-03") == ([], [])

@@ -28,6 +28,7 @@ from billing.errors import ConflictError, ErrorCode, InvalidInputError
 from billing.events import DomainEvent
 from billing.invoices.invoice_items import InvoiceItem
 from billing.invoices.models import CreditNote, Invoice
+from billing.invoices.numbering import seller_month
 from billing.ledger.account_ledger import AccountLedger, LedgerEntry
 from billing.marketplace.models import MeteringHour, Registration
 from billing.marketplace.notices import Notice
@@ -209,6 +210,12 @@ class InMemoryBillingStore:
         mine = [n for n in self.tables.credit_notes.values() if n.account_id == account_id]
         return listed_page(mine, lambda n: _listed(n.created, n.id), page, bool)
 
+    def issued_in(self, month: str) -> tuple[list[Invoice], list[CreditNote]]:
+        finalized = [i for i in self.tables.invoices.values() if i.finalized_at is not None]
+        invoices = [i for i in finalized if i.finalized_at and seller_month(i.finalized_at) == month]
+        notes = [n for n in self.tables.credit_notes.values() if seller_month(n.created) == month]
+        return invoices, notes
+
     def get_payment_profile(self, account_id: str) -> PaymentProfile | None:
         return self.tables.payment_profiles.get(account_id)
 
@@ -247,6 +254,9 @@ class InMemoryBillingStore:
     def list_receipts(self, account_id: str, page: PageRequest) -> Page[Receipt]:
         mine = [r for r in self.tables.receipts.values() if r.account_id == account_id]
         return listed_page(mine, lambda r: _listed(r.created, r.id), page, bool)
+
+    def receipts_in(self, month: str) -> list[Receipt]:
+        return [r for r in self.tables.receipts.values() if seller_month(r.created) == month]
 
     def get_digest(self, digest_id: str) -> ReceiptDigest | None:
         return self.tables.digests.get(digest_id)

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from billing.accounts.issue_api_key import issue_operator_key
 from tests.api_setup import make_catalog, new_customer, ok
-from tests.builders import german_company
+from tests.builders import american_company, french_company, german_company, spanish_consumer
 from tests.einvoice_rules import schematron_failures
 from tests.functional.world import Client, World
 
@@ -150,3 +150,55 @@ def test_the_buyer_is_copied_at_finalization_and_vat_decided_then(world, as_oper
     text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
     assert "Beispiel GmbH" in text
     assert "Neuer Name" not in text
+
+
+def test_e_reporting_sums_the_months_consumer_and_foreign_sales_and_payments_exactly(world, as_operator, client_for):
+    catalog = make_catalog(as_operator)
+    buyers = {
+        "spanish consumer": spanish_consumer(),
+        "us company": american_company(),
+        "german company": german_company(),
+        "french company": french_company(),  # e-invoiced through the platforms: not e-reported
+    }
+    invoices = {}
+    for name, profile in buyers.items():
+        account, owner = new_customer(as_operator, client_for, **({"siren": None, "vat_number": None} | profile))
+        body = {"account": account["id"], "items": [{"price": catalog.seat["id"]}], "collection_method": "send_invoice"}
+        subscription = ok(owner.post("/v1/subscriptions", json=body | {"days_until_due": 30}), 201)
+        invoices[name] = (account, subscription["latest_invoice"])
+    world.advance_to(world.clock.now() + timedelta(hours=1, minutes=1))
+    finalized = {name: ok(as_operator.get(f"/v1/invoices/{invoice}")) for name, (_, invoice) in invoices.items()}
+    spanish = finalized["spanish consumer"]
+    credit = {"invoice": spanish["id"], "amount": 1210, "reason": "Geste"}
+    note = ok(as_operator.post("/v1/credit_notes", json=credit), 201)
+    paid = finalized["us company"]
+    manual = {"method": "bank_transfer", "reference": "VIR-1", "received_at": world.clock.now().isoformat()}
+    payment = {"account": invoices["us company"][0]["id"], "amount": paid["total"], "currency": "EUR", "manual": manual}
+    ok(as_operator.post("/v1/payments", json=payment))
+    month = datetime.fromisoformat(spanish["finalized_at"]).astimezone(ZoneInfo("Europe/Paris")).strftime("%Y-%m")
+
+    report = ok(as_operator.get("/v1/reports/e_reporting", params={"period": month}))
+
+    expected: dict[tuple[str, str, str], list[int]] = {}
+    for name, kind in (
+        ("spanish consumer", "b2c"),
+        ("us company", "b2b_international"),
+        ("german company", "b2b_international"),
+    ):
+        for tax in finalized[name]["taxes"]:
+            row = expected.setdefault((kind, tax["category"], tax["rate"]), [0, 0])
+            row[0] += tax["taxable_amount"]
+            row[1] += tax["amount"]
+    for tax in note["taxes"]:
+        expected[("b2c", tax["category"], tax["rate"])][0] -= tax["taxable_amount"]
+        expected[("b2c", tax["category"], tax["rate"])][1] -= tax["amount"]
+    sales = {(r["buyers"], r["category"], r["rate"]): [r["taxable_amount"], r["vat_amount"]] for r in report["sales"]}
+    assert sales == expected  # the French company's invoice is not there
+    assert [(r["buyers"], r["taxable_amount"] + r["vat_amount"]) for r in report["payments"]] == [
+        ("b2b_international", paid["total"])
+    ]
+    csv = as_operator.get("/v1/reports/e_reporting", params={"period": month, "format": "csv"})
+    assert csv.headers["Content-Type"] == "text/csv"
+    assert len(csv.text.strip().splitlines()) == 1 + len(report["sales"]) + len(report["payments"])
+    refused = as_operator.get("/v1/reports/e_reporting", params={"period": "2026-13"})
+    assert (refused.status_code, refused.json()["code"]) == (400, "invalid_month")

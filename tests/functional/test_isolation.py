@@ -180,6 +180,7 @@ def test_every_route_refuses_a_foreign_owner(as_operator, client_for, victim, pr
         ("GET", "/v1/invoices/{invoice_id}/xml"): (None, None, 404),
         ("GET", "/v1/credit_notes/{credit_note_id}/pdf"): (None, None, 404),
         ("GET", "/v1/credit_notes/{credit_note_id}/xml"): (None, None, 404),
+        ("GET", "/v1/reports/e_reporting"): (None, {"period": now.strftime("%Y-%m")}, 403),
         ("GET", "/v1/accounts/{account_id}/documents.zip"): (
             None,
             {"from": (now - timedelta(days=1)).isoformat(), "to": now.isoformat()},

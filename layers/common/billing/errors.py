@@ -64,6 +64,7 @@ class ErrorCode(StrEnum):
     INVALID_PARAMETER = "invalid_parameter"
     INVALID_PAYLOAD = "invalid_payload"
     INVALID_PAYMENT_METHOD = "invalid_payment_method"
+    INVALID_MONTH = "invalid_month"
     INVALID_PERIOD = "invalid_period"
     INVALID_QUANTITY = "invalid_quantity"
     INVALID_RANGE = "invalid_range"
@@ -207,6 +208,7 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.INVALID_PARAMETER: "A parameter is missing or malformed; `errors` lists each one.",
     ErrorCode.INVALID_PAYLOAD: "The body is not JSON.",
     ErrorCode.INVALID_PAYMENT_METHOD: "Stripe does not know this payment method: <method_id>.",
+    ErrorCode.INVALID_MONTH: "period is a month: YYYY-MM.",
     ErrorCode.INVALID_PERIOD: "A period ends after it starts.",
     ErrorCode.INVALID_QUANTITY: "Quantities cannot be negative.",
     ErrorCode.INVALID_RANGE: "from must precede to.",

@@ -165,6 +165,20 @@ class DynamoBillingStore:
         found = self._get(credit_note_key(credit_note_id), CreditNote)
         return None if found is None else found[0]
 
+    def _issued(self, month: str, kind: str) -> list[tuple[str, str]]:
+        """The keys of the documents of ``kind`` issued in ``month`` (their references under ISSUED#)."""
+        references = DocItem.query(f"ISSUED#{month}", DocItem.sk.startswith(f"{kind}#"), consistent_read=True)
+        return [(reference.sk.split("#", 1)[1], kind.upper().replace("_", "")) for reference in references]
+
+    def issued_in(self, month: str) -> tuple[list[Invoice], list[CreditNote]]:
+        return (
+            self._get_many(self._issued(month, "invoice"), Invoice),
+            self._get_many(self._issued(month, "credit_note"), CreditNote),
+        )
+
+    def receipts_in(self, month: str) -> list[Receipt]:
+        return self._get_many(self._issued(month, "receipt"), Receipt)
+
     def list_credit_notes(self, account_id: str, page: PageRequest) -> Page[CreditNote]:
         return self._list(f"{account_pk(account_id)}#CREDITNOTE", CreditNote, page)
 

@@ -81,6 +81,11 @@ budget_key = _by_id("BUDGET")
 registration_key = _by_id("MPREG")
 
 
+def issued_key(kind: str, month: str, document_pk: str) -> tuple[str, str]:
+    """A reference to a document issued in ``month``: partition per month, sort key its kind and own key."""
+    return f"ISSUED#{month}", f"{kind}#{document_pk}"
+
+
 def promotion_key(code: str) -> tuple[str, str]:
     return f"PROMO#{code.upper()}", "PROMO"
 

@@ -25,6 +25,7 @@ from billing.adapters.dynamodb_items import (
     credit_note_key,
     digest_key,
     invoice_key,
+    issued_key,
     listed,
     outbox_key,
     payment_key,
@@ -40,6 +41,7 @@ from billing.adapters.dynamodb_tables import account_pk
 from billing.batch import AccountStatusChange, LedgerAppend, SeriesAdvance, WriteBatch
 from billing.events import DomainEvent
 from billing.invoices.invoice_items import InvoiceItem
+from billing.invoices.numbering import seller_month
 from billing.marketplace.notices import Notice
 from billing.payments.models import ReceiptDigest
 from billing.runs.shards import shard_of
@@ -60,6 +62,9 @@ class Document:
     listing: Callable[[Any], tuple[str, str] | None]
     paired: bool = False  # entries are (object, version read); else objects carry it (none: created once)
     due: Callable[[Any], datetime | None] = lambda _: None
+    # The month it was issued in (invoices once finalized, credit notes, receipts): a reference to it is kept
+    # under ISSUED#<month>, where the month's reports (e-reporting) find every account's documents at once.
+    issued: Callable[[Any], datetime | None] = lambda _: None
 
     def __call__(self, transaction: TransactWrite, entry: Any) -> None:
         value, version = entry if self.paired else (entry, getattr(entry, "version", 0))
@@ -75,6 +80,9 @@ class Document:
             object_id = key[0].split("#", 1)[1]
             item.duepk, item.duesk = f"DUE#{shard_of(object_id)}", f"{due.isoformat()}#{self.kind}#{object_id}"
         transaction.save(item, condition=version_condition(version))
+        issued = self.issued(value)
+        if issued is not None:  # rewritten with every save of the document: the same item, never a conflict
+            transaction.save(DocItem(*issued_key(self.kind, seller_month(issued), key[0]), kind="issued", doc={}))
 
 
 def _account_listing(kind: str) -> Callable[[Any], tuple[str, str]]:
@@ -100,11 +108,16 @@ DOCUMENTS: dict[str, Document] = {
         lambda i: invoice_key(i.id),
         lambda i: (f"{account_pk(i.account_id)}#INVOICE", listed(i.draft.created, i.id)),
         due=lambda i: i.next_due(),
+        issued=lambda i: i.finalized_at,
     ),
-    "credit_notes": Document("credit_note", lambda n: credit_note_key(n.id), _account_listing("CREDITNOTE")),
+    "credit_notes": Document(
+        "credit_note", lambda n: credit_note_key(n.id), _account_listing("CREDITNOTE"), issued=lambda n: n.created
+    ),
     "payment_profiles": Document("payment_profile", lambda p: payment_profile_key(p.account_id), lambda _: None),
     "payments": Document("payment", lambda p: payment_key(p.id), _account_listing("PAYMENT")),
-    "receipts": Document("receipt", lambda r: receipt_key(r.id), _account_listing("RECEIPT")),
+    "receipts": Document(
+        "receipt", lambda r: receipt_key(r.id), _account_listing("RECEIPT"), issued=lambda r: r.created
+    ),
     # Budgets with forecast thresholds are due every hour (the billing run evaluates them).
     "budgets": Document("budget", lambda b: budget_key(b.id), _account_listing("BUDGET"), due=lambda b: b.next_due()),
     # Found by id (derived from the AWS customer) and by license ARN (license events name it).

@@ -15,6 +15,7 @@ from billing.documents.credit_note_xml import credit_note_xml
 from billing.documents.documents_zip_url import documents_zip_url
 from billing.documents.invoice_pdf_url import invoice_pdf_url
 from billing.documents.invoice_xml import invoice_xml
+from billing.documents.report_e_reporting import EReport, report_csv, report_e_reporting
 from billing.http.account_views import ACCOUNT_ID_PATTERN
 from billing.http.routing import BEARER, caller, services
 
@@ -127,3 +128,68 @@ def get_documents_zip(
     """
     s = services(router)
     return link_answer(router, documents_zip_url(s.store, s.documents, caller(router), account_id, start, end))
+
+
+class EReportRow(BaseModel):
+    currency: str
+    buyers: Literal["b2c", "b2b_international"] = Field(description="Consumers, or businesses outside France.")
+    category: str = Field(description="EN 16931 VAT category: S (VAT charged), AE (reverse charge), O (out of scope).")
+    rate: str
+    taxable_amount: int
+    vat_amount: int = Field(description="VAT in minor units (negative where credit notes outweigh invoices).")
+    documents: int = Field(description="Invoices and credit notes (sales), or receipt lines (payments), counted.")
+
+
+class EReportView(BaseModel):
+    object: Literal["e_reporting"] = "e_reporting"
+    period: str = Field(description="The month reported, YYYY-MM (Paris time).")
+    sales: list[EReportRow] = Field(description="Invoices less credit notes of the month, by VAT rate.")
+    payments: list[EReportRow] = Field(description="Payments received for services (VAT due when paid), by rate.")
+    prepaid: dict[str, int] = Field(description="Credit bought ahead (top-ups), per currency, not yet invoiced.")
+
+    @classmethod
+    def of(cls, report: EReport) -> EReportView:
+        def rows(section: list[Any]) -> list[EReportRow]:
+            return [
+                EReportRow(
+                    currency=row.currency,
+                    buyers=row.buyers,
+                    category=row.category,
+                    rate=f"{row.rate.normalize():f}",
+                    taxable_amount=row.taxable_amount,
+                    vat_amount=row.vat_amount,
+                    documents=row.documents,
+                )
+                for row in section
+            ]
+
+        return cls(
+            period=report.month, sales=rows(report.sales), payments=rows(report.payments), prepaid=report.prepaid
+        )
+
+
+@router.get(
+    "/v1/reports/e_reporting",
+    security=BEARER,
+    tags=["Documents"],
+    responses={
+        200: {
+            "description": "The month's e-reporting data, as JSON or CSV (format=csv)",
+            "content": {"application/json": {"model": EReportView}, "text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
+def get_e_reporting(
+    period: Annotated[str, Query(pattern=r"^[0-9]{4}-[0-9]{2}$", description="The month, YYYY-MM (Paris time).")],
+    format: Annotated[Literal["json", "csv"], Query(description="json, or csv for a spreadsheet.")] = "json",
+) -> Response[Any]:
+    """E-reporting data (operators): sales to consumers and to businesses abroad, and payments received for
+    services, by VAT category and rate; French B2B invoices are e-invoiced instead and left out.
+
+    Errors: ``invalid_month``, ``operator_only``.
+    """
+    s = services(router)
+    report = report_e_reporting(s.store, s.accounts, caller(router), period)
+    if format == "csv":
+        return Response(200, "text/csv", report_csv(report), headers={"Cache-Control": "no-store"})
+    return Response(200, "application/json", EReportView.of(report).model_dump_json())

@@ -20,3 +20,8 @@ def next_number(store: InvoiceStore, series: str, issued: datetime) -> tuple[str
     name = f"{series}-{issued.astimezone(_SELLER_ZONE).year}"
     last = store.series_last(name)
     return f"{name}-{last + 1:06d}", SeriesAdvance(name, last, last + 1)
+
+
+def seller_month(instant: datetime) -> str:
+    """The month a document belongs to in reports ("2026-11"), on the seller's calendar as its number's year."""
+    return instant.astimezone(_SELLER_ZONE).strftime("%Y-%m")
