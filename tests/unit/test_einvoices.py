@@ -186,3 +186,40 @@ def test_a_credit_note_pdf_prints_its_lines_base_and_vat():
     assert "Total HT 10,00 €" in page
     assert "TVA 20 % sur 10,00 € 2,00 €" in page
     assert "Montant de l'avoir TTC 12,00 €" in page
+
+
+def public_buyer(**references: Any) -> dict[str, Any]:
+    """A French public structure invoiced through Chorus Pro (SIREN/SIRET of python-stdnum's test data)."""
+    return french_company(
+        legal_name="Commune d'Exemple",
+        siret="73282932000074",
+        siren="732829320",
+        vat_number="FR44732829320",
+        public_buyer={"service_code": "SERV-ACHATS", "engagement_number": "EJ-2026-0042"} | references,
+    )
+
+
+def test_a_public_buyers_invoice_carries_what_chorus_pro_routes_it_by():
+    account = account_of(public_buyer())
+    assert not exchanged_through_platforms(account)  # Chorus Pro, not the new platforms
+    xml = cii_xml(invoice_terms(aircall_like_invoice(account), account, LOCAL_SELLER))
+    assert schematron_failures(xml, french=False) == []
+    assert text(xml, "//ram:BuyerTradeParty/ram:GlobalID[@schemeID='0009']") == ["73282932000074"]
+    assert text(xml, "//ram:BuyerTradeParty/ram:URIUniversalCommunication/ram:URIID") == ["73282932000074"]
+    assert text(xml, "//ram:ApplicableHeaderTradeAgreement/ram:BuyerReference") == ["SERV-ACHATS"]
+    assert text(xml, "//ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID") == ["EJ-2026-0042"]
+    page = " ".join(
+        PdfReader(io.BytesIO(render_pdf(invoice_document(aircall_like_invoice(account), account, LOCAL_SELLER))))
+        .pages[0]
+        .extract_text()
+        .split()
+    )
+    assert "Code service : SERV-ACHATS" in page
+    assert "N° d'engagement : EJ-2026-0042" in page
+
+
+def test_chorus_pro_references_are_required_where_the_structure_requires_them():
+    with pytest.raises(ValueError, match=r"Chorus Pro requires public_buyer\.engagement_number"):
+        BillingProfile.model_validate(public_buyer(engagement_number=None, engagement_number_required=True))
+    with pytest.raises(ValueError, match="siret"):
+        BillingProfile.model_validate(public_buyer() | {"siret": None})

@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     BATCH_TOO_LARGE = "batch_too_large"
     BODY_TOO_LARGE = "body_too_large"
     CARD_DECLINED = "card_declined"
+    CHORUS_REFERENCE_REQUIRED = "chorus_reference_required"
     CONCURRENT_UPDATE = "concurrent_update"
     CONFLICTING_PARAMETERS = "conflicting_parameters"
     COUPON_CURRENCY_MISMATCH = "coupon_currency_mismatch"
@@ -209,6 +210,7 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.INVALID_PAYLOAD: "The body is not JSON.",
     ErrorCode.INVALID_PAYMENT_METHOD: "Stripe does not know this payment method: <method_id>.",
     ErrorCode.INVALID_MONTH: "period is a month: YYYY-MM.",
+    ErrorCode.CHORUS_REFERENCE_REQUIRED: "Chorus Pro requires <param> for this public buyer.",
     ErrorCode.INVALID_PERIOD: "A period ends after it starts.",
     ErrorCode.INVALID_QUANTITY: "Quantities cannot be negative.",
     ErrorCode.INVALID_RANGE: "from must precede to.",

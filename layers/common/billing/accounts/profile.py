@@ -109,6 +109,20 @@ class ReceiptSettings(Strict):
     )
 
 
+class PublicBuyer(Strict):
+    """A public-sector buyer, invoiced through Chorus Pro: which references its structure requires there (the
+    "Rechercher structure" answer of Chorus Pro), and their values, put on every invoice (BT-10, BT-13)."""
+
+    service_code: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+        default=None, description="The « code service » of the buying department."
+    )
+    engagement_number: Annotated[str, Field(min_length=1, max_length=50)] | None = Field(
+        default=None, description="The « numéro d'engagement » (the order's commitment number)."
+    )
+    service_code_required: bool = Field(default=False, description="Chorus Pro refuses invoices without it.")
+    engagement_number_required: bool = Field(default=False, description="Chorus Pro refuses invoices without it.")
+
+
 class CustomerType(StrEnum):
     BUSINESS = "business"
     INDIVIDUAL = "individual"
@@ -129,6 +143,9 @@ class BillingProfile(Strict):
     siret: Siret | None = Field(default=None, description="French companies only.")
     receipt_settings: ReceiptSettings = Field(default_factory=ReceiptSettings)
     time_zone: TimeZone = Field(default="Europe/Paris", description="Display only; instants stay UTC.")
+    public_buyer: PublicBuyer | None = Field(
+        default=None, description="A French public entity, invoiced through Chorus Pro (its SIRET is required)."
+    )
     customer_type: CustomerType | None = Field(
         default=None,
         description="A business or a consumer: B2B mentions (late-payment penalties, the €40 indemnity) are "
@@ -162,6 +179,19 @@ class BillingProfile(Strict):
             raise PydanticCustomError(
                 ErrorCode.SIREN_REQUIRED, "A French business gives its {param}", {"param": "siren"}
             )
+        public = self.public_buyer
+        if public is not None:
+            if self.siret is None:  # Chorus Pro addresses a public structure by its SIRET
+                raise PydanticCustomError(
+                    ErrorCode.SIREN_REQUIRED, "A public buyer gives its {param}", {"param": "siret"}
+                )
+            for name in ("service_code", "engagement_number"):
+                if getattr(public, f"{name}_required") and getattr(public, name) is None:
+                    raise PydanticCustomError(
+                        ErrorCode.CHORUS_REFERENCE_REQUIRED,
+                        "Chorus Pro requires {param} for this public buyer",
+                        {"param": f"public_buyer.{name}"},
+                    )
         if french_vat and self.siren and self.vat_number and self.vat_number[4:] != self.siren:
             raise PydanticCustomError(
                 ErrorCode.SIRET_SIREN_MISMATCH, "{param} must end with the siren", {"param": "vat_number"}
@@ -184,6 +214,7 @@ class BillingProfileChanges(Strict):
     receipt_settings: ReceiptSettings | None = None
     time_zone: TimeZone | None = None
     customer_type: CustomerType | None = Field(default=None, description="business or individual.")
+    public_buyer: PublicBuyer | None = Field(default=None, description="Chorus Pro references; null: not public.")
 
     def apply_to(self, profile: BillingProfile) -> BillingProfile:
         """Return the profile with these changes, validated again as a whole."""

@@ -113,6 +113,13 @@ def _buyer(account: Account, words: dict[str, str], fmt: _Formatter) -> list[str
         lines.append(f"{words['siren']} : {profile.siren}")
     if profile.vat_number:
         lines.append(f"{words['vat_number']} : {profile.vat_number}")
+    if profile.public_buyer is not None:
+        if profile.siret:
+            lines.append(f"SIRET : {profile.siret}")
+        if profile.public_buyer.service_code:
+            lines.append(f"{words['service_code']} : {profile.public_buyer.service_code}")
+        if profile.public_buyer.engagement_number:
+            lines.append(f"{words['engagement_number']} : {profile.public_buyer.engagement_number}")
     if profile.receipt_settings.extra_text:
         lines.append(profile.receipt_settings.extra_text)
     return lines

@@ -33,6 +33,8 @@ UNIT = "C62"  # UN/ECE rec. 20 "one": seats, subscriptions, calls
 FRENCH_SIREN_SCHEME = "0002"  # ISO 6523 ICD of the SIREN (BT-30 scheme)
 FRENCH_DIRECTORY_SCHEME = "0225"  # the French e-invoicing directory address (BT-34/BT-49 scheme)
 EMAIL_SCHEME = "EM"
+SIRET_SCHEME = "0009"  # ISO 6523 ICD of the SIRET: how Chorus Pro names a public structure
+PUBLIC_INVOICE = "A1"  # Chorus Pro's "cadre de facturation": an invoice deposited by its supplier
 _EXEMPTION_CODES = {VatCategory.REVERSE_CHARGE: "VATEX-EU-AE", VatCategory.OUTSIDE_SCOPE: "VATEX-EU-O"}
 # Documents are dated on the seller's calendar, as numbers count years.
 _SELLER_ZONE = ZoneInfo(SELLER_TIME_ZONE)
@@ -129,8 +131,17 @@ def _common_terms(
     account: Account,
     seller: Seller,
 ) -> dict[str, Any]:
-    """What invoices and credit notes say alike: number, type, date, parties, lines, VAT by rate."""
+    """What invoices and credit notes say alike: number, type, date, parties, lines, VAT by rate; and, for a
+    public buyer, the references Chorus Pro routes it by (service code BT-10, commitment number BT-13)."""
     money = _Money(currency)
+    public = account.profile.public_buyer
+    references: dict[str, Any] = {}
+    if public is not None:
+        references["BT-23"] = PUBLIC_INVOICE
+        if public.service_code:
+            references["BT-10"] = public.service_code
+        if public.engagement_number:
+            references["BT-13"] = public.engagement_number
     categories = {tax.rate: tax.category for tax in taxes}
     category = taxes[0].category if taxes else VatCategory.STANDARD
     rows = [_line(index, line, categories, money, account) for index, line in enumerate(lines, start=1)]
@@ -148,15 +159,17 @@ def _common_terms(
         "BG-23": [_breakdown(tax.rate, tax.category, tax.taxable_amount, tax.amount, money) for tax in taxes],
         "BT-106": sum((row["BT-131"] for row in rows), Decimal(0)),
         "BT-110": money.major(sum(tax.amount for tax in taxes)),
+        **references,
     }
 
 
 def exchanged_through_platforms(account: Account) -> bool:
     """Whether the French e-invoicing mandate covers this invoice (CGI art. 289 bis): a sale between businesses
     established in France, exchanged through approved platforms, so the French rules (BR-FR) apply. Sales to
-    consumers and abroad are e-reported instead, and their invoices need only EN 16931."""
+    consumers and abroad are e-reported instead, and their invoices need only EN 16931; public buyers receive
+    theirs through Chorus Pro, as since 2020."""
     profile = account.profile
-    return profile.address.country == "FR" and profile.siren is not None
+    return profile.address.country == "FR" and profile.siren is not None and profile.public_buyer is None
 
 
 def _day(instant: datetime, zone: ZoneInfo) -> date:
@@ -295,7 +308,13 @@ def _seller_party(seller: Seller, category: VatCategory) -> dict[str, Any]:
 def _buyer_party(account: Account, category: VatCategory) -> dict[str, Any]:
     profile = account.profile
     party = _party(profile.legal_name, profile.siren, profile.address, profile.address.state)
-    if not profile.siren:  # no directory address: the billing email is where invoices reach them
+    if profile.public_buyer is not None and profile.siret:  # Chorus Pro addresses the structure by its SIRET
+        party |= {
+            "identifiers": {SIRET_SCHEME: profile.siret},
+            "einvoicing_addr": profile.siret,
+            "einvoicing_addr_schemeid": SIRET_SCHEME,
+        }
+    elif not profile.siren:  # no directory address: the billing email is where invoices reach them
         party |= {"einvoicing_addr": str(profile.billing_email), "einvoicing_addr_schemeid": EMAIL_SCHEME}
     # BR-O-02: an invoice out of scope of VAT names no VAT identifier.
     if profile.vat_number and category is not VatCategory.OUTSIDE_SCOPE:

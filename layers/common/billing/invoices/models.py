@@ -9,7 +9,14 @@ from enum import StrEnum
 from typing import Any
 
 from billing.accounts.models import Account
-from billing.accounts.profile import Address, BillingProfile, CustomerType, Locale_, ReceiptSettings
+from billing.accounts.profile import (
+    Address,
+    BillingProfile,
+    CustomerType,
+    Locale_,
+    PublicBuyer,
+    ReceiptSettings,
+)
 from billing.catalog.rating import TierUse
 from billing.periods import Period
 from billing.tax.vat import VatCategory
@@ -224,6 +231,7 @@ def invoiced_account(account: Account, invoice: Invoice) -> Account:
         return account
     data = invoice.buyer
     kind = data.get("customer_type")
+    public = data.get("public_buyer")
     profile = BillingProfile.model_construct(
         **(
             data
@@ -232,6 +240,7 @@ def invoiced_account(account: Account, invoice: Invoice) -> Account:
                 "locale": Locale_(data["locale"]),
                 "receipt_settings": ReceiptSettings.model_construct(**data["receipt_settings"]),
                 "customer_type": CustomerType(kind) if kind else None,
+                "public_buyer": PublicBuyer.model_construct(**public) if public else None,
             }
         )
     )
