@@ -202,3 +202,18 @@ def test_e_reporting_sums_the_months_consumer_and_foreign_sales_and_payments_exa
     assert len(csv.text.strip().splitlines()) == 1 + len(report["sales"]) + len(report["payments"])
     refused = as_operator.get("/v1/reports/e_reporting", params={"period": "2026-13"})
     assert (refused.status_code, refused.json()["code"]) == (400, "invalid_month")
+
+
+def test_each_line_states_its_prices_unit_of_measure(world, as_operator, client_for):
+    product = ok(as_operator.post("/v1/products", json={"name": "Stockage"}))
+    body = {"product": product["id"], "currency": "EUR", "unit_amount": 2, "recurring": {"interval": "month"}}
+    refused = as_operator.post("/v1/prices", json=body | {"unit": "XYZ"})
+    assert (refused.status_code, refused.json()["code"]) == (400, "invalid_unit")
+    price = ok(as_operator.post("/v1/prices", json=body | {"unit": "E34", "nickname": "Go stockés"}))
+    assert price["unit"] == "E34"
+    account, owner = new_customer(as_operator, client_for)
+    items = [{"price": price["id"], "quantity": 50}]
+    subscription = ok(owner.post("/v1/subscriptions", json={"account": account["id"], "items": items}), 201)
+    world.advance_to(world.clock.now() + timedelta(hours=1, minutes=1))
+    xml = owner.get(f"/v1/invoices/{subscription['latest_invoice']}/xml").text
+    assert '<ram:BilledQuantity unitCode="E34">50</ram:BilledQuantity>' in xml

@@ -115,3 +115,13 @@ def test_prorata_lines_are_quantity_times_unit_price_a_credit_negative_with_its_
         product = (number(row.quantity) * number(row.unit_price)).quantize(Decimal("0.01"))
         assert product == number(row.amount), row
         assert "/31 jours" in row.description
+
+
+def test_a_seller_who_opted_for_vat_on_debits_says_so():
+    account = account_of(french_company())
+    invoice = aircall_like_invoice(account)
+    assert "d'après les débits" not in page_text(invoice_document(invoice, account, LOCAL_SELLER))
+    opted = LOCAL_SELLER.model_copy(update={"vat_on_debits": True})
+    assert "Option pour le paiement de la taxe d'après les débits" in page_text(
+        invoice_document(invoice, account, opted)
+    )

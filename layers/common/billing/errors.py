@@ -77,6 +77,7 @@ class ErrorCode(StrEnum):
     INVALID_TIERS = "invalid_tiers"
     INVALID_TIME_ZONE = "invalid_time_zone"
     INVALID_TRIAL = "invalid_trial"
+    INVALID_UNIT = "invalid_unit"
     INVALID_UNIT_AMOUNT = "invalid_unit_amount"
     INVALID_VAT_NUMBER = "invalid_vat_number"
     INVALID_WEBHOOK_URL = "invalid_webhook_url"
@@ -210,6 +211,7 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.INVALID_PAYLOAD: "The body is not JSON.",
     ErrorCode.INVALID_PAYMENT_METHOD: "Stripe does not know this payment method: <method_id>.",
     ErrorCode.INVALID_MONTH: "period is a month: YYYY-MM.",
+    ErrorCode.INVALID_UNIT: "unit is a UN/ECE Recommendation 20 code we know (C62, MIN, HUR, E34…).",
     ErrorCode.CHORUS_REFERENCE_REQUIRED: "Chorus Pro requires <param> for this public buyer.",
     ErrorCode.INVALID_PERIOD: "A period ends after it starts.",
     ErrorCode.INVALID_QUANTITY: "Quantities cannot be negative.",

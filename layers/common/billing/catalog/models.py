@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from billing.catalog.units import DEFAULT_UNIT, UNITS
 from billing.errors import ErrorCode, InvalidInputError
 from billing.money import check_unit_amount, minor_unit_exponent
 
@@ -111,10 +112,15 @@ class Price:
     created: datetime | None = None
     lookup_key: str | None = None  # Stripe's: a stable name; an AWS Marketplace dimension finds its price by it
     product_name: str | None = None  # the product's, copied when priced: documents name lines after it, not its id
+    unit: str = DEFAULT_UNIT  # what a unit is (UN/ECE rec. 20): e-invoices state it per line
 
     def __post_init__(self) -> None:
         minor_unit_exponent(self.currency)
         check_unit_amount(self.unit_amount)
+        if self.unit not in UNITS:
+            raise InvalidInputError(
+                ErrorCode.INVALID_UNIT, "unit is a UN/ECE Recommendation 20 code we know (C62, MIN, HUR, E34…).", "unit"
+            )
         if self.scheme is BillingScheme.TIERED:
             _check_tiers(self.tiers, self.tiers_mode)
         if self.scheme is BillingScheme.PACKAGE and (self.package is None or self.package.size < 1):

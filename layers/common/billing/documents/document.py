@@ -215,6 +215,8 @@ def invoice_document(invoice: Invoice, account: Account, seller: Seller, method:
     if draft.vat_mention:
         notes.append(draft.vat_mention)
     notes.append(words["services"])
+    if seller.vat_on_debits:  # a mandatory mention once opted for (CGI annexe II art. 242 nonies A, I-14°)
+        notes.append(words["vat_on_debits"])
     reference = invoice.number or invoice.id
     if invoice.collection_method == "charge_automatically" and method is not None:
         if draft.amount_due:

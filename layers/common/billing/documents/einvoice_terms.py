@@ -29,7 +29,6 @@ from billing.tax.vat import SELLER_TIME_ZONE, VatCategory
 INVOICE_TYPE = "380"  # UNTDID 1001: commercial invoice
 CREDIT_NOTE_TYPE = "381"
 SERVICES_INVOICE = "S1"  # BT-23 in the French framework: services, not paid yet when issued
-UNIT = "C62"  # UN/ECE rec. 20 "one": seats, subscriptions, calls
 FRENCH_SIREN_SCHEME = "0002"  # ISO 6523 ICD of the SIREN (BT-30 scheme)
 FRENCH_DIRECTORY_SCHEME = "0225"  # the French e-invoicing directory address (BT-34/BT-49 scheme)
 EMAIL_SCHEME = "EM"
@@ -186,7 +185,7 @@ def _line(
     terms: dict[str, Any] = {
         "BT-126": str(index),
         "BT-129": quantity,
-        "BT-130": UNIT,
+        "BT-130": line.unit,
         "BT-131": money.major(line.amount),
         "BT-146": money.major(price),
         "BT-151": category.value,

@@ -50,6 +50,7 @@ def price_view(price: Price) -> PriceView:
         product=price.product_id,
         currency=price.currency,
         nickname=price.nickname,
+        unit=price.unit,
         unit_amount_decimal=f"{price.unit_amount.normalize():f}",
         recurring={
             "interval": price.recurring.interval.value,
@@ -189,6 +190,7 @@ def _price(body: PriceCreate) -> Price:
         meter=Meter(body.meter.event_name, body.meter.aggregation, body.meter.unique_by) if body.meter else None,
         tax_rate=body.tax_rate,
         lookup_key=body.lookup_key,
+        unit=body.unit,
     )
 
 
@@ -201,7 +203,7 @@ def _price(body: PriceCreate) -> Price:
 def post_price(body: PriceCreate) -> PriceView:
     """Create a price (operators). Prices never change: a new price is a new id.
 
-    Errors: ``conflicting_parameters``, ``invalid_currency``, ``invalid_tiers``, ``operator_only``,
+    Errors: ``conflicting_parameters``, ``invalid_currency``, ``invalid_tiers``, ``invalid_unit``, ``operator_only``,
     ``product_not_found``, ``unit_amount_required``.
     """
     s = services(router)

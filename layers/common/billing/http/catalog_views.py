@@ -79,6 +79,12 @@ class PriceCreate(Strict):
         description="A stable name for the price (Stripe's); an AWS Marketplace dimension is sold at the price "
         "whose lookup_key is the dimension's name.",
     )
+    unit: Annotated[str, Field(min_length=1, max_length=3)] = Field(
+        default="C62",
+        description="What a unit is, as a UN/ECE Recommendation 20 code (e-invoices state it): C62 one (seats, "
+        "calls), MIN minute, HUR hour, DAY, MON month, ANN year, E34 gigabyte, E35 terabyte, 4L megabyte, "
+        "KWH, E48 service unit, SEC, H87 piece.",
+    )
 
     @model_validator(mode="after")
     def _stripe_places(self) -> Self:
@@ -113,6 +119,7 @@ class PriceView(BaseModel):
         "only: reverse charge, exports and EU consumers (OSS) keep the rate their treatment gives.",
     )
     lookup_key: str | None = Field(default=None, description="Its stable name (AWS Marketplace dimensions).")
+    unit: str = Field(default="C62", description="Its unit of measure (UN/ECE Recommendation 20).")
     created: str | None
 
 

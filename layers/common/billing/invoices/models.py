@@ -18,6 +18,7 @@ from billing.accounts.profile import (
     ReceiptSettings,
 )
 from billing.catalog.rating import TierUse
+from billing.catalog.units import DEFAULT_UNIT
 from billing.periods import Period
 from billing.tax.vat import VatCategory
 
@@ -67,6 +68,7 @@ class InvoiceLine:
     item_name: str | None = None  # what documents name the line after, in the buyer's language
     tiers: tuple[TierUse, ...] = ()  # the tiers its quantity crossed (tiered prices): the explained bill
     prorated_from: int | None = None  # a credit's base: the amount charged for the whole span, in minor units
+    unit: str = DEFAULT_UNIT  # the price's unit of measure (UN/ECE rec. 20), stated by e-invoices
 
     def assessed(self, vat_rate: Decimal, description: str) -> InvoiceLine:
         """The line with the rate charged and its wording, as assembly decides them. Copied slot by slot:

@@ -47,6 +47,7 @@ def usage_line(
         tag_shares=shares,
         tax_rate=price.tax_rate,
         item_name=description or price.nickname or price.product_name or price.meter.event_name,
+        unit=price.unit,
         tiers=tier_breakdown(price, quantity),
     )
 

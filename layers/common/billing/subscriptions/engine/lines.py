@@ -38,6 +38,7 @@ def recurring_line(
         item_id=item.id,
         proration=proration,
         item_name=item.name,
+        unit=item.price.unit,
         tax_rate=item.price.tax_rate,
         tiers=tier_breakdown(item.price, item.quantity),
     )

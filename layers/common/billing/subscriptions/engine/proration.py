@@ -50,6 +50,7 @@ def credit_line(
         item_id=item.id,
         proration=(left, total),
         item_name=item.name,
+        unit=item.price.unit,
         tax_rate=item.price.tax_rate,
         tiers=tier_breakdown(item.price, item.quantity),
     )
@@ -77,6 +78,7 @@ def debit(
         item_id=item.id,
         proration=(left, total),
         item_name=item.name,
+        unit=item.price.unit,
         tax_rate=item.price.tax_rate,
         tiers=tier_breakdown(item.price, item.quantity),
     )
