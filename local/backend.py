@@ -135,6 +135,11 @@ class LocalBackend:
         return self._emulators.marketplace_endpoint
 
     @property
+    def chorus_pro_endpoint_url(self) -> str:
+        assert self._emulators is not None
+        return self._emulators.chorus_pro_endpoint
+
+    @property
     def stripe_endpoint_url(self) -> str:
         assert self._emulators is not None
         return self._emulators.stripe_endpoint

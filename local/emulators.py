@@ -19,6 +19,8 @@ from typing import Any, cast
 from moto.moto_server.threaded_moto_server import MotoRequestHandler, make_server
 from moto.server import DomainDispatcherApplication, ThreadedMotoServer, create_backend_app
 
+from local.chorus_pro import access as chorus_pro_access
+from local.chorus_pro import chorus_pro_app
 from local.faults import FaultPlan, with_faults
 from local.mailbox import stamp_moto_ses_sends, with_ses_mailbox
 from local.marketplace import with_marketplace
@@ -320,6 +322,24 @@ class MarketplaceEmulator:
         self._server.server_close()
 
 
+class ChorusProEmulator:
+    """Chorus Pro's PISTE API (local/chorus_pro.py) on a loopback port of its own: public buyers' invoices are
+    deposited there and their statuses read, as from the real one."""
+
+    def __init__(self) -> None:
+        self._server = make_server(LOOPBACK, free_port(), chorus_pro_app, True)
+        self.endpoint = f"http://{LOOPBACK}:{self._server.server_port}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"BILLING_CHORUS_PRO": json.dumps(chorus_pro_access(self.endpoint))}
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
 @dataclass
 class Emulators:
     aws_endpoint: str
@@ -327,7 +347,12 @@ class Emulators:
     _moto: ThreadedMotoServer | None
     _marketplace: MarketplaceEmulator
     _stripe: subprocess.Popen[bytes]
+    _chorus_pro: ChorusProEmulator
     env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def chorus_pro_endpoint(self) -> str:
+        return self._chorus_pro.endpoint
 
     @property
     def marketplace_endpoint(self) -> str:
@@ -340,6 +365,7 @@ class Emulators:
         except subprocess.TimeoutExpired:
             self._stripe.kill()
         self._marketplace.stop()
+        self._chorus_pro.stop()
         if self._moto is not None:  # a LocalStack given from outside is stopped by whoever started it
             self._moto.stop()
 
@@ -358,6 +384,7 @@ def start_emulators(aws_endpoint: str | None = None, stripe_state: str | None = 
         moto.start()
         aws_endpoint = f"http://{LOOPBACK}:{moto_port}"
     marketplace = MarketplaceEmulator()
+    chorus_pro = ChorusProEmulator()
     stripe_port = free_port()
     stripe = subprocess.Popen(
         [sys.executable, "-m", "local.stripe_server", "--port", str(stripe_port)]
@@ -370,9 +397,12 @@ def start_emulators(aws_endpoint: str | None = None, stripe_state: str | None = 
     wait_until_up(f"{aws_endpoint}/")
     wait_until_up(f"{stripe_endpoint}/v1/customers")
     env = (
-        FAKE_AWS_ENV | marketplace.env | {"AWS_ENDPOINT_URL": aws_endpoint, "BILLING_STRIPE_API_BASE": stripe_endpoint}
+        FAKE_AWS_ENV
+        | marketplace.env
+        | chorus_pro.env
+        | {"AWS_ENDPOINT_URL": aws_endpoint, "BILLING_STRIPE_API_BASE": stripe_endpoint}
     )
-    return Emulators(aws_endpoint, stripe_endpoint, moto, marketplace, stripe, env)
+    return Emulators(aws_endpoint, stripe_endpoint, moto, marketplace, stripe, chorus_pro, env)
 
 
 def aws_emulator_name(aws_endpoint: str | None) -> str:

@@ -65,6 +65,17 @@ def american_company() -> dict[str, Any]:
     }
 
 
+def public_buyer(**references: Any) -> dict[str, Any]:
+    """A French public structure invoiced through Chorus Pro (a checksum-valid SIREN/SIRET pair)."""
+    return french_company(
+        legal_name="Commune d'Exemple",
+        siret="73282932000074",
+        siren="732829320",
+        vat_number="FR44732829320",
+        public_buyer={"service_code": "SERV-ACHATS", "engagement_number": "EJ-2026-0042"} | references,
+    )
+
+
 def proxy_event(
     method: str,
     path: str,

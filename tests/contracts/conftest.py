@@ -11,6 +11,7 @@ import requests
 
 from billing.adapters.aws_marketplace import AwsMarketplace
 from billing.adapters.aws_messaging import EventBridgePublisher, SqsQueue
+from billing.adapters.chorus_pro import ChorusPro
 from billing.adapters.dynamodb_accounts import DynamoAccountRepository
 from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
 from billing.adapters.dynamodb_billing import DynamoBillingStore
@@ -23,12 +24,20 @@ from billing.adapters.ses_mailer import SesMailer
 from billing.adapters.stripe_payments import StripeGateway
 from billing.ids import new_id
 from billing.marketplace.models import ResolvedCustomer
+from billing.settings import ChorusProAccess
 from local.backend import LOCAL_LOCK_MODE
+from local.chorus_pro import access as chorus_pro_access
 from tests.contracts.emulated import drain, emulated_mailbox, emulated_queue
 from tests.fakes import InMemoryAccounts, InMemoryKeys, InMemoryPortalSessions
 from tests.fakes.billing_store import InMemoryBillingStore, InMemoryUsageStore
 from tests.fakes.marketplace import FakeMarketplace
-from tests.fakes.outside import InMemoryDocuments, RecordingMailer, RecordingPublisher, RecordingQueue
+from tests.fakes.outside import (
+    InMemoryDocuments,
+    InMemoryPlatform,
+    RecordingMailer,
+    RecordingPublisher,
+    RecordingQueue,
+)
 from tests.fakes.payments import WEBHOOK_SECRET, FakePaymentGateway
 from tests.fakes.webhooks import InMemoryWebhookStore
 
@@ -68,6 +77,14 @@ def documents(request):
     if request.param == "memory":
         return InMemoryDocuments()
     return S3Documents(request.getfixturevalue("backend").resources["bucket:Documents"], LOCAL_LOCK_MODE)
+
+
+@pytest.fixture(params=IMPLEMENTATIONS)
+def platform(request):
+    """Chorus Pro: the fake, or the PISTE adapter against the emulator (local/chorus_pro.py)."""
+    if request.param == "memory":
+        return InMemoryPlatform()
+    return ChorusPro(ChorusProAccess(**chorus_pro_access(request.getfixturevalue("backend").chorus_pro_endpoint_url)))
 
 
 @pytest.fixture(params=IMPLEMENTATIONS)

@@ -9,9 +9,18 @@ from datetime import UTC, datetime
 
 import pytest
 
+from billing.accounts.models import Account
+from billing.accounts.profile import BillingProfile
+from billing.adapters.facturx_documents import cii_xml, factur_x_pdf
+from billing.adapters.pdf_reportlab import render_pdf
+from billing.documents.document import invoice_document
+from billing.documents.einvoice_terms import invoice_terms
+from billing.documents.seller import LOCAL_SELLER
 from billing.errors import InvalidInputError, PaymentDeclinedError
 from billing.ids import new_id
+from billing.invoices.models import PlatformStatus
 from billing.payments.models import ChargeRequest, PaymentStatus
+from tests.builders import aircall_like_invoice, french_company, public_buyer
 from tests.fakes.payments import sign
 
 
@@ -113,3 +122,28 @@ def test_only_a_fresh_signature_of_the_exact_bytes_is_accepted(gateway, signatur
     with pytest.raises(InvalidInputError) as refused:
         gateway.verify_event(payload, header)
     assert refused.value.code == code
+
+
+def factur_x_for(profile: dict) -> bytes:
+    account = Account(new_id("acct"), BillingProfile.model_validate(profile), datetime(2026, 1, 1, tzinfo=UTC))
+    invoice = aircall_like_invoice(account)
+    document = invoice_document(invoice, account, LOCAL_SELLER)
+    assert invoice.finalized_at is not None
+    xml = cii_xml(invoice_terms(invoice, account, LOCAL_SELLER))
+    return factur_x_pdf(render_pdf(document), xml, invoice.finalized_at, document.title, LOCAL_SELLER.legal_name)
+
+
+def test_a_factur_x_is_deposited_then_its_status_moves_until_paid(platform):
+    deposit = platform.deposit("F-2026-000042.pdf", factur_x_for(public_buyer()))
+    statuses = [platform.status(deposit) for _ in range(4)]
+    assert statuses == [
+        None,  # being integrated
+        (PlatformStatus.DEPOSITED, "DEPOSEE"),
+        (PlatformStatus.MADE_AVAILABLE, "MISE_A_DISPOSITION"),
+        (PlatformStatus.PAID, "MISE_EN_PAIEMENT"),
+    ]
+    with pytest.raises(Exception, match="20001"):
+        platform.deposit("not-a-factur-x.pdf", b"%PDF-1.7 plain")
+    # Addressed to no SIRET, an invoice is rejected: Chorus Pro knows public structures by it
+    unaddressed = platform.deposit("F-2026-000043.pdf", factur_x_for(french_company()))
+    assert platform.status(unaddressed) == (PlatformStatus.REJECTED, "REJETEE")

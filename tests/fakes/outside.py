@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from billing.events import DomainEvent
+from billing.invoices.models import PlatformStatus
 
 
 class RecordingPublisher:
@@ -74,3 +75,46 @@ class RecordingMailer:
 
     def send(self, to: str, subject: str, text: str, attachment: tuple[str, bytes] | None = None) -> None:
         self.sent.append(SentMail(to, subject, text, attachment))
+
+
+class InMemoryPlatform:
+    """Chorus Pro as local/chorus_pro.py emulates it: a deposit is found from the second search on, then moves
+    one status per search (DEPOSEE, MISE_A_DISPOSITION, MISE_EN_PAIEMENT); not a Factur-X: refused."""
+
+    name = "chorus_pro"
+    PROGRESSION = ("DEPOSEE", "MISE_A_DISPOSITION", "MISE_EN_PAIEMENT")
+    STATUSES = {
+        "DEPOSEE": PlatformStatus.DEPOSITED,
+        "MISE_A_DISPOSITION": PlatformStatus.MADE_AVAILABLE,
+        "MISE_EN_PAIEMENT": PlatformStatus.PAID,
+        "SUSPENDUE": PlatformStatus.SUSPENDED,
+        "REJETEE": PlatformStatus.REJECTED,
+    }
+
+    def __init__(self) -> None:
+        self.deposits: dict[str, dict[str, Any]] = {}
+
+    def deposit(self, file_name: str, factur_x: bytes) -> str:
+        import facturx
+
+        try:
+            _, xml = facturx.get_xml_from_pdf(factur_x, check_xsd=True)
+        except Exception as error:
+            raise RuntimeError("Chorus Pro refused /cpro/factures/v1/deposer/flux: 20001") from error
+        # A recipient is a SIRET in Chorus Pro: an invoice not addressed to one is rejected.
+        addressed = b'schemeID="0009"' in xml
+        deposit_id = f"CPP{len(self.deposits) + 1:06d}"
+        self.deposits[deposit_id] = {"file": file_name, "searches": 0, "status": None if addressed else "REJETEE"}
+        return deposit_id
+
+    def status(self, deposit_id: str) -> tuple[PlatformStatus, str] | None:
+        flow = self.deposits.get(deposit_id)
+        if flow is None:
+            return None
+        flow["searches"] += 1
+        if flow["status"] is None and flow["searches"] > 1:
+            flow["status"] = self.PROGRESSION[0]
+        elif flow["status"] in self.PROGRESSION[:-1] and flow["searches"] > 2:
+            flow["status"] = self.PROGRESSION[self.PROGRESSION.index(flow["status"]) + 1]
+        code = flow["status"]
+        return None if code is None else (self.STATUSES[code], code)

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from billing.accounts.issue_api_key import issue_operator_key
 from tests.api_setup import make_catalog, new_customer, ok
-from tests.builders import american_company, french_company, german_company, spanish_consumer
+from tests.builders import american_company, french_company, german_company, public_buyer, spanish_consumer
 from tests.einvoice_rules import schematron_failures
 from tests.functional.world import Client, World
 
@@ -217,3 +217,25 @@ def test_each_line_states_its_prices_unit_of_measure(world, as_operator, client_
     world.advance_to(world.clock.now() + timedelta(hours=1, minutes=1))
     xml = owner.get(f"/v1/invoices/{subscription['latest_invoice']}/xml").text
     assert '<ram:BilledQuantity unitCode="E34">50</ram:BilledQuantity>' in xml
+
+
+def test_a_public_buyers_invoice_is_deposited_on_chorus_pro_and_its_statuses_followed(world, as_operator, client_for):
+    catalog = make_catalog(as_operator)
+    account, owner = new_customer(as_operator, client_for, **public_buyer())
+    body = {"account": account["id"], "items": [{"price": catalog.seat["id"]}], "collection_method": "send_invoice"}
+    subscription = ok(owner.post("/v1/subscriptions", json=body | {"days_until_due": 30}), 201)
+    invoice_id = subscription["latest_invoice"]
+    world.advance_to(world.clock.now() + timedelta(hours=1, minutes=1))  # finalized, published, deposited
+    invoice = ok(owner.get(f"/v1/invoices/{invoice_id}"))
+    assert (invoice["platform"]["name"], invoice["platform"]["status"]) == ("chorus_pro", "deposited")
+    (deposit,) = world.chorus_pro.deposits.values()
+    assert deposit["file"] == f"{invoice['number']}.pdf"
+    seen = []
+    for _ in range(5):  # the billing run asks Chorus Pro every hour until a final status
+        world.advance_to(world.clock.now() + timedelta(hours=1))
+        seen.append(ok(owner.get(f"/v1/invoices/{invoice_id}"))["platform"]["platform_status"])
+    assert seen == ["", "DEPOSEE", "MISE_A_DISPOSITION", "MISE_EN_PAIEMENT", "MISE_EN_PAIEMENT"]
+    assert ok(owner.get(f"/v1/invoices/{invoice_id}"))["platform"]["status"] == "paid"
+    events = [e for e in world.publisher.published if e.type == "invoice.platform_status"]
+    assert [e.detail["platform_status"] for e in events] == ["", "DEPOSEE", "MISE_A_DISPOSITION", "MISE_EN_PAIEMENT"]
+    assert deposit["searches"] == 4  # no more questions once paid

@@ -51,7 +51,7 @@ from tests.builders import proxy_event
 from tests.fakes import InMemoryAccounts, InMemoryIdempotency, InMemoryKeys, InMemoryPortalSessions
 from tests.fakes.billing_store import InMemoryBillingStore, InMemoryUsageStore
 from tests.fakes.marketplace import FakeMarketplace
-from tests.fakes.outside import InMemoryDocuments, RecordingMailer, RecordingPublisher, RecordingQueue
+from tests.fakes.outside import InMemoryDocuments, InMemoryPlatform, RecordingMailer, RecordingPublisher, RecordingQueue
 from tests.fakes.payments import FakePaymentGateway
 from tests.fakes.webhooks import InMemoryWebhookStore, ScriptedReceiver
 
@@ -113,6 +113,7 @@ class World:
         self.work_queue = RecordingQueue()
         self.payments_queue = RecordingQueue()
         self.documents = InMemoryDocuments()
+        self.chorus_pro = InMemoryPlatform()
         self.mailer = RecordingMailer()
         self.webhook_store = InMemoryWebhookStore()
         self.receiver = ScriptedReceiver()  # every seller endpoint: answers 200 unless scripted otherwise
@@ -138,7 +139,12 @@ class World:
             payment_gateway=lambda: self.gateway,
         )
         self.billing = Services(
-            store=self.store, accounts=self.accounts, usage=self.usage, clock=self.clock, marketplace=self.marketplace
+            store=self.store,
+            accounts=self.accounts,
+            usage=self.usage,
+            clock=self.clock,
+            marketplace=self.marketplace,
+            platform=self.chorus_pro,
         )
         self.payment_services = PaymentServices(
             store=self.store, accounts=self.accounts, clock=self.clock, gateway=self.gateway
@@ -151,6 +157,8 @@ class World:
             render=render_pdf,
             seller=LOCAL_SELLER,
             einvoice=facturx_documents,
+            clock=self.clock,
+            platform=self.chorus_pro,
         )
         self.app = build_app(ApiSettings(table="memory", idempotency_table="memory"))
         self.problems_answered: set[tuple[str, str, str]] = set()  # (method, route, code), for the catalogue

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from billing.adapters.dynamodb_accounts import DynamoAccountRepository
 from billing.adapters.dynamodb_billing import DynamoBillingStore
 from billing.adapters.dynamodb_tables import bind_table
 from billing.batch import WriteBatch
@@ -52,7 +53,7 @@ def test_fifty_concurrent_finalizations_take_fifty_consecutive_numbers(store):
         chance = random.Random(invoice_id)
         for attempt in range(1, 500):
             try:
-                numbers.append(finalize_invoice(store, clock, operator, invoice_id).number)
+                numbers.append(finalize_invoice(store, DynamoAccountRepository(), clock, operator, invoice_id).number)
                 attempts.append(attempt)
                 return
             except ConflictError as error:
@@ -98,7 +99,9 @@ def test_concurrent_credit_notes_never_credit_beyond_the_invoice_and_take_consec
     )
     invoice = Invoice(new_id("in"), draft)
     store.commit(WriteBatch(invoices=[invoice]))
-    total = finalize_invoice(store, clock, operator, invoice.id).draft.total  # 1,200 with VAT
+    total = finalize_invoice(
+        store, DynamoAccountRepository(), clock, operator, invoice.id
+    ).draft.total  # 1,200 with VAT
     third = total // 3
     issued, refused = [], []
 

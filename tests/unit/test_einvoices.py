@@ -24,7 +24,14 @@ from billing.documents.seller import LOCAL_SELLER
 from billing.invoices.credit_breakdown import new_credit_note
 from billing.invoices.models import CreditNote, Invoice
 from billing.payments.models import PaymentMethod
-from tests.builders import aircall_like_invoice, american_company, french_company, german_company, spanish_consumer
+from tests.builders import (
+    aircall_like_invoice,
+    american_company,
+    french_company,
+    german_company,
+    public_buyer,
+    spanish_consumer,
+)
 from tests.einvoice_rules import schematron_failures
 
 NS = {
@@ -186,17 +193,6 @@ def test_a_credit_note_pdf_prints_its_lines_base_and_vat():
     assert "Total HT 10,00 €" in page
     assert "TVA 20 % sur 10,00 € 2,00 €" in page
     assert "Montant de l'avoir TTC 12,00 €" in page
-
-
-def public_buyer(**references: Any) -> dict[str, Any]:
-    """A French public structure invoiced through Chorus Pro (SIREN/SIRET of python-stdnum's test data)."""
-    return french_company(
-        legal_name="Commune d'Exemple",
-        siret="73282932000074",
-        siren="732829320",
-        vat_number="FR44732829320",
-        public_buyer={"service_code": "SERV-ACHATS", "engagement_number": "EJ-2026-0042"} | references,
-    )
 
 
 def test_a_public_buyers_invoice_carries_what_chorus_pro_routes_it_by():

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
     from billing.accounts.access import Principal
     from billing.batch import PendingEvents
+    from billing.invoices.ports import InvoicingPlatform
     from billing.runs.run_billing import RunReport
+    from billing.settings import PlatformSettings
 
 Invoke = Callable[[dict[str, Any], Any], Any]
 
@@ -171,6 +173,7 @@ def billing_worker() -> Invoke:
         usage=DynamoUsageStore(),
         clock=RuntimeClock(),
         marketplace=AwsMarketplace(),  # clients made on first use: only marketplace hours build them
+        platform=_chorus_pro(settings),
     )
     publisher = EventBridgePublisher(settings.event_bus)
 
@@ -180,6 +183,16 @@ def billing_worker() -> Invoke:
         publish_events(pending.take(), store, publisher)  # a failure fails the record; the outbox keeps them
 
     return sqs_batch(handle)
+
+
+def _chorus_pro(settings: PlatformSettings) -> InvoicingPlatform | None:
+    """Chorus Pro where the stage is connected to it (public buyers' invoices are deposited, their statuses
+    read hourly); None: deposited by hand."""
+    if settings.chorus_pro is None:
+        return None
+    from billing.adapters.chorus_pro import ChorusPro
+
+    return ChorusPro(settings.chorus_pro)
 
 
 def documents() -> Invoke:
@@ -192,6 +205,7 @@ def documents() -> Invoke:
     from billing.adapters.pdf_reportlab import render_pdf
     from billing.adapters.s3_documents import S3Documents
     from billing.adapters.ses_mailer import SesMailer
+    from billing.clock import RuntimeClock
     from billing.documents.on_event import EMAILED_METRICS, react
     from billing.documents.services import DocumentServices
     from billing.settings import DocumentSettings
@@ -207,6 +221,8 @@ def documents() -> Invoke:
         render=render_pdf,
         seller=settings.seller,
         einvoice=facturx_documents,
+        clock=RuntimeClock(),
+        platform=_chorus_pro(settings),
     )
 
     def handle(record: SQSRecord) -> None:

@@ -25,6 +25,7 @@ class EventType(StrEnum):
     INVOICE_FINALIZED = "invoice.finalized"
     INVOICE_OVERDUE = "invoice.overdue"
     INVOICE_PAID = "invoice.paid"
+    INVOICE_PLATFORM_STATUS = "invoice.platform_status"
     INVOICE_PAYMENT_REMINDER = "invoice.payment_reminder"
     MARKETPLACE_CUSTOMER_REGISTERED = "marketplace.customer_registered"
     PAYMENT_DISPUTED = "payment.disputed"
@@ -60,6 +61,8 @@ MEANINGS: dict[EventType, str] = {
     EventType.INVOICE_FINALIZED: "A draft became a numbered, immutable invoice; its PDF is rendered and emailed.",
     EventType.INVOICE_OVERDUE: "A finalized invoice passed its due date unpaid.",
     EventType.INVOICE_PAID: "An invoice was paid in full (by payments, credit or a credit note).",
+    EventType.INVOICE_PLATFORM_STATUS: "The platform an e-invoice was deposited on (Chorus Pro for public buyers) "
+    "reported a new status: deposited, made available, rejected, suspended, paid.",
     EventType.MARKETPLACE_CUSTOMER_REGISTERED: "An AWS Marketplace buyer's registration was linked to an account: "
     "grant access.",
     EventType.INVOICE_PAYMENT_REMINDER: "A reminder of an unpaid invoice is due to be emailed (dunning policy).",
@@ -188,6 +191,14 @@ FIELDS: dict[EventType, Fields] = {
         "due_at": ("date-time", "when it was due"),
     },
     EventType.INVOICE_PAID: {**_INVOICE, **_NUMBER, "payment": ("string|null", "the payment that completed it")},
+    EventType.INVOICE_PLATFORM_STATUS: {
+        **_INVOICE,
+        **_NUMBER,
+        "platform": ("string", "chorus_pro"),
+        "deposit": ("string", "the platform's id of the deposit (Chorus Pro: numeroFluxDepot)"),
+        "status": ("string", "deposited, made_available, rejected, suspended or paid"),
+        "platform_status": ("string", "the platform's own code (Chorus Pro: DEPOSEE, REJETEE, MISE_EN_PAIEMENT…)"),
+    },
     EventType.INVOICE_PAYMENT_REMINDER: {
         **_INVOICE,
         **_NUMBER,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from billing.documents.seller import Seller
@@ -57,11 +57,32 @@ class RunSettings(TableSettings):
     event_bus: str = Field(min_length=1)
 
 
-class WorkerSettings(TableSettings):
+class ChorusProAccess(BaseModel):
+    """Where Chorus Pro is and who we are there: PISTE's OAuth client, and the technical account of the
+    seller's structure (the ``cpro-account`` header)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    oauth_url: str = Field(min_length=8)  # https://oauth.piste.gouv.fr (sandbox: sandbox-oauth.piste.gouv.fr)
+    api_url: str = Field(min_length=8)  # https://api.piste.gouv.fr (sandbox: sandbox-api.piste.gouv.fr)
+    client_id: str = Field(min_length=1)
+    client_secret: str = Field(min_length=1)
+    login: str = Field(min_length=1)
+    password: str = Field(min_length=1)
+
+
+class PlatformSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BILLING_", frozen=True, extra="ignore")
+
+    # JSON; absent: no platform, public buyers' invoices are deposited by hand.
+    chorus_pro: ChorusProAccess | None = None
+
+
+class WorkerSettings(TableSettings, PlatformSettings):
     event_bus: str = Field(min_length=1)
 
 
-class DocumentSettings(TableSettings):
+class DocumentSettings(TableSettings, PlatformSettings):
     documents_bucket: str = Field(min_length=3)
     email_sender: str = Field(min_length=3)
     # JSON; no default: a deployed stage prints its own legal identity or does not start.

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from babel.numbers import format_currency
 
+from billing.accounts.models import Account
 from billing.batch import WriteBatch
 from billing.documents.document import invoice_document
 from billing.documents.einvoice_terms import invoice_terms
@@ -27,7 +28,8 @@ from billing.documents.services import (
     store_document,
 )
 from billing.errors import ConflictError, ErrorCode
-from billing.invoices.models import invoiced_account
+from billing.invoices.check_platform_status import deposited
+from billing.invoices.models import Invoice, invoiced_account
 from billing.money import minor_unit_exponent
 
 
@@ -65,9 +67,10 @@ def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int =
     due = date_text(invoice.payable_on, account)
     how = how_to_pay(services, invoice, locale, method)
 
+    attached = pdf or services.storage.get(invoice_pdf_key(invoice))
+    deposit_on_platform(services, invoice, account, attached)
     if not claim_once(services, f"email:{invoice.id}"):
         return False
-    attached = pdf or services.storage.get(invoice_pdf_key(invoice))
     send_claimed(
         services,
         f"email:{invoice.id}",
@@ -80,3 +83,23 @@ def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int =
     )
 
     return True
+
+
+def deposit_on_platform(services: DocumentServices, invoice: Invoice, account: Account, pdf: bytes) -> None:
+    """A public buyer's invoice goes to Chorus Pro, once (a claim, as for emails: a crash between the claim and
+    the platform's answer is the one case left to an operator)."""
+    if services.platform is None or account.profile.public_buyer is None or invoice.platform is not None:
+        return
+    if not claim_once(services, f"deposit:{invoice.id}"):
+        return
+    deposit_id = services.platform.deposit(f"{invoice.number}.pdf", pdf)
+    now = services.clock.now()
+    for _ in range(5):  # recorded on the invoice as it is now (a payment may have moved it meanwhile)
+        current = services.store.get_invoice(invoice.id) or invoice
+        recorded, event = deposited(current, services.platform.name, deposit_id, now)
+        try:
+            services.store.commit(WriteBatch(invoices=[recorded], events=[event]))
+            return
+        except ConflictError:
+            continue
+    raise ConflictError(ErrorCode.DOCUMENT_CONFLICT, f"Invoice {invoice.id} kept changing; deposit {deposit_id} kept.")

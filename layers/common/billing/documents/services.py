@@ -14,12 +14,14 @@ from babel.dates import format_date
 from billing.accounts.models import Account
 from billing.accounts.ports import AccountRepository
 from billing.batch import WriteBatch
+from billing.clock import Clock
 from billing.documents.document import Document
 from billing.documents.emails import HOW_TO_PAY
 from billing.documents.ports import EInvoiceWriter, Mailer, PdfRenderer
 from billing.documents.seller import Seller
 from billing.errors import ConflictError
 from billing.invoices.models import Invoice
+from billing.invoices.ports import InvoicingPlatform
 from billing.money import format_money
 from billing.payments.models import PaymentMethod
 from billing.ports import DocumentStorage
@@ -41,6 +43,8 @@ class DocumentServices:
     render: PdfRenderer
     seller: Seller
     einvoice: EInvoiceWriter
+    clock: Clock
+    platform: InvoicingPlatform | None = None  # Chorus Pro, where public buyers' invoices are deposited
 
 
 def invoice_pdf_key(invoice: Invoice) -> str:

@@ -126,6 +126,14 @@ class DiscountView(BaseModel):
     amount: int
 
 
+class PlatformView(BaseModel):
+    name: str = Field(description="The platform the e-invoice was deposited on: chorus_pro.")
+    deposit: str = Field(description="Its id of the deposit (Chorus Pro: numeroFluxDepot).")
+    status: str = Field(description="deposited, made_available, suspended, rejected or paid.")
+    platform_status: str = Field(description="The platform's own code (DEPOSEE, MISE_EN_PAIEMENT…); empty at first.")
+    updated_at: str = Field(description="When the platform last reported a change.")
+
+
 class InvoiceView(BaseModel):
     id: str | None
     object: Literal["invoice"] = "invoice"
@@ -159,6 +167,10 @@ class InvoiceView(BaseModel):
     pdf_sha256: str | None = Field(
         default=None,
         description="SHA-256 (hex) of the stored PDF, a Factur-X written once: a copy is genuine if it hashes to this.",
+    )
+    platform: PlatformView | None = Field(
+        default=None,
+        description="Deposited on an e-invoicing platform (public buyers: Chorus Pro), and where it stands.",
     )
     previous_unpaid: int
     vat_mention: str | None
@@ -222,6 +234,15 @@ class InvoiceView(BaseModel):
             amount_remaining=_remaining(draft, invoice),
             amount_credited=invoice.amount_credited if invoice else 0,
             pdf_sha256=invoice.pdf_sha256 if invoice else None,
+            platform=PlatformView(
+                name=invoice.platform.platform,
+                deposit=invoice.platform.deposit_id,
+                status=invoice.platform.status.value,
+                platform_status=invoice.platform.platform_status,
+                updated_at=isoformat(invoice.platform.updated_at),
+            )
+            if invoice and invoice.platform
+            else None,
             previous_unpaid=draft.previous_unpaid,
             vat_mention=draft.vat_mention,
             proration_date=iso(proration_date),

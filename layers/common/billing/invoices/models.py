@@ -125,6 +125,35 @@ class DraftInvoice:
 DRAFT_GRACE = timedelta(hours=1)  # alwaysdata's "a few hours": usage and adjustments can still land
 
 
+class PlatformStatus(StrEnum):
+    """Where an e-invoice deposited on a platform stands (Chorus Pro's statuses, grouped)."""
+
+    DEPOSITED = "deposited"  # received, being routed to the buyer
+    MADE_AVAILABLE = "made_available"  # the buyer has it (and may process it: service done, mandated…)
+    SUSPENDED = "suspended"  # the buyer asks for a correction or a document
+    REJECTED = "rejected"  # refused by the platform or the buyer: issue a credit note and a new invoice
+    PAID = "paid"  # payment ordered by the public accountant
+
+    @property
+    def final(self) -> bool:
+        return self in (PlatformStatus.REJECTED, PlatformStatus.PAID)
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformDeposit:
+    """An invoice deposited on an e-invoicing platform, and the last status it reported."""
+
+    platform: str  # "chorus_pro"
+    deposit_id: str
+    status: PlatformStatus
+    platform_status: str  # the platform's own code
+    updated_at: datetime
+    check_at: datetime | None  # when to ask again (None: a final status)
+
+
+PLATFORM_CHECK_EVERY = timedelta(hours=1)
+
+
 class InvoiceStatus(StrEnum):
     DRAFT = "draft"
     OPEN = "open"  # finalized: numbered, immutable, owed
@@ -152,6 +181,7 @@ class Invoice:
     # The buyer's billing profile as it was at finalization (JSON), which documents print: not validated again
     # when read, so a rule added later cannot make an old invoice unreadable.
     buyer: dict[str, Any] | None = None
+    platform: PlatformDeposit | None = None  # deposited on Chorus Pro (public buyers)
     pdf_sha256: str | None = None  # of the stored PDF (the Factur-X): anyone can check a copy against it
     # Collection (billing/payments): automatic charge attempts, and where dunning stands.
     charge_attempts: int = 0
@@ -165,10 +195,11 @@ class Invoice:
         """When the billing run must look at this invoice again (None: never)."""
         if self.status is InvoiceStatus.DRAFT:
             return self.finalize_at
+        check = self.platform.check_at if self.platform is not None else None  # the platform asked again
         if self.status is InvoiceStatus.OPEN:
             # A charge retry, a reminder, the due date, a dunning threshold: whichever comes first.
-            return min((at for at in (self.next_charge_at, self.dunning_at) if at is not None), default=None)
-        return None
+            return min((at for at in (self.next_charge_at, self.dunning_at, check) if at is not None), default=None)
+        return check
 
     def past_due_since(self, now: datetime) -> datetime | None:
         """Since when an open invoice is overdue, or None: a sent invoice once its due date has passed; an

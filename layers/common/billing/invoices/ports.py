@@ -8,7 +8,7 @@ from billing.ledger.ports import LedgerStore
 
 if TYPE_CHECKING:
     from billing.invoices.invoice_items import InvoiceItem
-    from billing.invoices.models import CreditNote, Invoice
+    from billing.invoices.models import CreditNote, Invoice, PlatformStatus
     from billing.ports import Page, PageRequest
 
 
@@ -24,4 +24,19 @@ class InvoiceStore(LedgerStore, Protocol):
     def list_credit_notes(self, account_id: str, page: PageRequest) -> Page[CreditNote]: ...
     def issued_in(self, month: str) -> tuple[list[Invoice], list[CreditNote]]:
         """Every invoice finalized and credit note issued in ``month`` (``seller_month``), all accounts."""
+        ...
+
+
+class InvoicingPlatform(Protocol):
+    """An e-invoicing platform invoices are deposited on and report statuses from: Chorus Pro for public
+    buyers (adapters/chorus_pro.py); the approved platforms (« plateformes agréées ») have the same shape."""
+
+    name: str
+
+    def deposit(self, file_name: str, factur_x: bytes) -> str:
+        """Deposit a Factur-X; returns the platform's id of the deposit."""
+        ...
+
+    def status(self, deposit_id: str) -> tuple[PlatformStatus, str] | None:
+        """The status of the invoice a deposit carried (ours, and the platform's code); None: not known yet."""
         ...

@@ -17,6 +17,7 @@ from billing.batch import WriteBatch
 from billing.costs.evaluate_budgets import evaluate_budgets
 from billing.errors import ConflictError
 from billing.events import DomainEvent, EventType
+from billing.invoices.check_platform_status import check_platform_status
 from billing.invoices.finalize_invoice import finalize_draft
 from billing.invoices.models import InvoiceStatus
 from billing.marketplace.meter_usage import meter_usage
@@ -167,6 +168,10 @@ def _invoice(services: Services, invoice_id: str) -> None:
         if invoice.status is InvoiceStatus.DRAFT and invoice.finalize_at is not None and invoice.finalize_at <= now:
             finalize_draft(services.store, services.accounts, invoice, now)
             return
+        check = invoice.platform.check_at if invoice.platform else None
+        if services.platform is not None and check is not None and check <= now:
+            check_platform_status(services.store, services.platform, invoice, now)
+            invoice = services.store.get_invoice(invoice.id) or invoice
         due = invoice.next_due()
         if invoice.status is InvoiceStatus.OPEN and due is not None and due <= now:
             collected, events, evaluate = collect_due(invoice, now, DEFAULT_POLICY)

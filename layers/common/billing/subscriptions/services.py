@@ -16,6 +16,7 @@ from billing.ports import PageRequest
 from billing.usage.ports import UsageStore
 
 if TYPE_CHECKING:  # the joined store names parts of every package
+    from billing.invoices.ports import InvoicingPlatform
     from billing.marketplace.ports import MarketplaceGateway
     from billing.store import BillingStore
 
@@ -28,6 +29,7 @@ class Services:
     clock: Clock
     overdue: OverdueStates = DEFAULT_OVERDUE_STATES  # what each dunning state blocks (the dunning policy's)
     marketplace: MarketplaceGateway | None = None  # the worker reports marketplace usage hourly
+    platform: InvoicingPlatform | None = None  # the worker reads deposited invoices' statuses hourly
 
 
 @dataclass(frozen=True, slots=True)
