@@ -9,7 +9,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run portal e2e stories costs marketplace webhooks test test-moto test-localstack localstack localstack-stop \
+.PHONY: install run portal e2e stories costs marketplace einvoices webhooks test test-moto test-localstack localstack localstack-stop \
 	lint types contracts pytest soak synth bench docs lock clean
 
 install: $(STAMP)
@@ -51,6 +51,10 @@ costs: install
 # With `make run` going: an AWS Marketplace purchase played end to end (registration, notices, upgrade, end).
 marketplace: install
 	$(BIN)/python -m local.marketplace_tour
+
+# With `make run` going: the audited documents as Factur-X, each checked offline; a void; a Chorus Pro deposit.
+einvoices: install
+	$(BIN)/python -m local.einvoicing_tour
 
 # With `make run` going: a local receiver gets the events of a renewal and two card payments, verified.
 webhooks: install

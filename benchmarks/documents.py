@@ -67,7 +67,7 @@ def factur_x_ms(runs: int = 30) -> tuple[float, float]:
     from billing.adapters.facturx_documents import cii_xml, factur_x_pdf
     from billing.adapters.pdf_reportlab import render_pdf
     from billing.documents.einvoice_terms import invoice_terms
-    from tests.einvoice_rules import schematron_failures
+    from local.einvoice_rules import schematron_failures
 
     account = Account("acct_bench", BillingProfile.model_validate(french_company()), datetime(2026, 1, 1, tzinfo=UTC))
     invoice = aircall_like_invoice(account)

@@ -12,9 +12,9 @@ import facturx
 from pypdf import PdfReader
 
 from billing.accounts.issue_api_key import issue_operator_key
+from local.einvoice_rules import schematron_failures
 from tests.api_setup import make_catalog, new_customer, ok
 from tests.builders import american_company, french_company, german_company, public_buyer, spanish_consumer
-from tests.einvoice_rules import schematron_failures
 from tests.functional.world import Client, World
 
 

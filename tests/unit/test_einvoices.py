@@ -24,6 +24,7 @@ from billing.documents.seller import LOCAL_SELLER
 from billing.invoices.credit_breakdown import new_credit_note
 from billing.invoices.models import CreditNote, Invoice
 from billing.payments.models import PaymentMethod
+from local.einvoice_rules import schematron_failures
 from tests.builders import (
     aircall_like_invoice,
     american_company,
@@ -32,7 +33,6 @@ from tests.builders import (
     public_buyer,
     spanish_consumer,
 )
-from tests.einvoice_rules import schematron_failures
 
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",

