@@ -239,3 +239,28 @@ def test_a_public_buyers_invoice_is_deposited_on_chorus_pro_and_its_statuses_fol
     events = [e for e in world.publisher.published if e.type == "invoice.platform_status"]
     assert [e.detail["platform_status"] for e in events] == ["", "DEPOSEE", "MISE_A_DISPOSITION", "MISE_EN_PAIEMENT"]
     assert deposit["searches"] == 4  # no more questions once paid
+
+
+def test_an_exempt_training_is_category_e_with_the_provision_that_exempts_it(world, as_operator, client_for):
+    catalog = make_catalog(as_operator)
+    product = ok(as_operator.post("/v1/products", json={"name": "Formation administrateur"}))
+    body = {"product": product["id"], "currency": "EUR", "unit_amount": 50000, "tax_exemption": "VATEX-EU-132-1I"}
+    refused = as_operator.post("/v1/prices", json=body | {"tax_exemption": "VATEX-XX"})
+    assert (refused.status_code, refused.json()["code"]) == (400, "invalid_tax_exemption")
+    training = ok(as_operator.post("/v1/prices", json=body | {"recurring": {"interval": "month"}}))
+    account, owner = new_customer(as_operator, client_for)
+    items = [{"price": catalog.seat["id"]}, {"price": training["id"]}]
+    subscription = ok(owner.post("/v1/subscriptions", json={"account": account["id"], "items": items}), 201)
+    world.advance_to(world.clock.now() + timedelta(hours=1, minutes=1))
+    invoice = ok(owner.get(f"/v1/invoices/{subscription['latest_invoice']}"))
+    assert [(t["rate"], t["category"], t["amount"]) for t in invoice["taxes"]] == [("0", "E", 0), ("20", "S", 600)]
+    assert "art. 261-4-4°-a du CGI" in invoice["vat_mention"]
+    xml = owner.get(f"/v1/invoices/{invoice['id']}/xml").text.encode()
+    assert schematron_failures(xml) == []
+    assert b"<ram:ExemptionReasonCode>VATEX-EU-132-1I</ram:ExemptionReasonCode>" in xml
+    # Abroad, the treatment decides: a German business is reverse charged on both
+    german, german_owner = new_customer(as_operator, client_for, **german_company() | {"siren": None})
+    body = {"account": german["id"], "items": items}
+    subscription = ok(german_owner.post("/v1/subscriptions", json=body), 201)
+    taxes = ok(german_owner.get(f"/v1/invoices/{subscription['latest_invoice']}"))["taxes"]
+    assert [(t["rate"], t["category"]) for t in taxes] == [("0", "AE")]

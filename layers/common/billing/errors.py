@@ -74,6 +74,7 @@ class ErrorCode(StrEnum):
     INVALID_SIGNATURE = "invalid_signature"
     INVALID_SIREN = "invalid_siren"
     INVALID_SIRET = "invalid_siret"
+    INVALID_TAX_EXEMPTION = "invalid_tax_exemption"
     INVALID_TIERS = "invalid_tiers"
     INVALID_TIME_ZONE = "invalid_time_zone"
     INVALID_TRIAL = "invalid_trial"
@@ -211,6 +212,7 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.INVALID_PAYLOAD: "The body is not JSON.",
     ErrorCode.INVALID_PAYMENT_METHOD: "Stripe does not know this payment method: <method_id>.",
     ErrorCode.INVALID_MONTH: "period is a month: YYYY-MM.",
+    ErrorCode.INVALID_TAX_EXEMPTION: "tax_exemption is a VATEX code we know (VATEX-EU-132-1I…).",
     ErrorCode.INVALID_UNIT: "unit is a UN/ECE Recommendation 20 code we know (C62, MIN, HUR, E34…).",
     ErrorCode.CHORUS_REFERENCE_REQUIRED: "Chorus Pro requires <param> for this public buyer.",
     ErrorCode.INVALID_PERIOD: "A period ends after it starts.",

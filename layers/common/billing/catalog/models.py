@@ -10,6 +10,7 @@ from enum import StrEnum
 from billing.catalog.units import DEFAULT_UNIT, UNITS
 from billing.errors import ErrorCode, InvalidInputError
 from billing.money import check_unit_amount, minor_unit_exponent
+from billing.tax.vat import EXEMPTIONS
 
 
 class Interval(StrEnum):
@@ -113,10 +114,14 @@ class Price:
     lookup_key: str | None = None  # Stripe's: a stable name; an AWS Marketplace dimension finds its price by it
     product_name: str | None = None  # the product's, copied when priced: documents name lines after it, not its id
     unit: str = DEFAULT_UNIT  # what a unit is (UN/ECE rec. 20): e-invoices state it per line
+    tax_exemption: str | None = None  # a VATEX code (tax/vat.py:EXEMPTIONS): exempt where its VAT is French
 
     def __post_init__(self) -> None:
         minor_unit_exponent(self.currency)
         check_unit_amount(self.unit_amount)
+        if self.tax_exemption is not None and self.tax_exemption not in EXEMPTIONS:
+            message = "tax_exemption is a VATEX code we know (VATEX-EU-132-1I…)."
+            raise InvalidInputError(ErrorCode.INVALID_TAX_EXEMPTION, message, "tax_exemption")
         if self.unit not in UNITS:
             raise InvalidInputError(
                 ErrorCode.INVALID_UNIT, "unit is a UN/ECE Recommendation 20 code we know (C62, MIN, HUR, E34…).", "unit"

@@ -24,7 +24,7 @@ from billing.invoices.line_wording import describe_line, explain_line, quantity_
 from billing.invoices.models import CreditNote, Invoice, InvoiceLine, TaxLine
 from billing.money import minor_unit_exponent
 from billing.payments.models import PaymentMethod
-from billing.tax.vat import SELLER_TIME_ZONE, VatCategory
+from billing.tax.vat import SELLER_TIME_ZONE, VatCategory, exemption_mention
 
 INVOICE_TYPE = "380"  # UNTDID 1001: commercial invoice
 CREDIT_NOTE_TYPE = "381"
@@ -155,7 +155,7 @@ def _common_terms(
         "BG-4": _seller_party(seller, category),
         "BG-7": _buyer_party(account, category),
         "BG-25": rows,
-        "BG-23": [_breakdown(tax.rate, tax.category, tax.taxable_amount, tax.amount, money) for tax in taxes],
+        "BG-23": [_breakdown(tax, money, account.profile.locale.value) for tax in taxes],
         "BT-106": sum((row["BT-131"] for row in rows), Decimal(0)),
         "BT-110": money.major(sum(tax.amount for tax in taxes)),
         **references,
@@ -230,15 +230,18 @@ def _allowances(invoice: Invoice, categories: dict[Decimal, VatCategory], money:
     return allowances
 
 
-def _breakdown(rate: Decimal, category: VatCategory, base: int, amount: int, money: _Money) -> dict[str, Any]:
+def _breakdown(tax: TaxLine, money: _Money, locale: str) -> dict[str, Any]:
     terms: dict[str, Any] = {
-        "BT-116": money.major(base),
-        "BT-117": money.major(amount),
-        "BT-118": category.value,
-        "BT-119": rate,
+        "BT-116": money.major(tax.taxable_amount),
+        "BT-117": money.major(tax.amount),
+        "BT-118": tax.category.value,
+        "BT-119": tax.rate,
     }
-    if category in _EXEMPTION_CODES:
-        terms["BT-121"] = _EXEMPTION_CODES[category]
+    if tax.exemption:  # BR-E-10: an exempt base says which provision exempts it
+        terms["BT-121"] = tax.exemption
+        terms["BT-120"] = exemption_mention(tax.exemption, locale)
+    elif tax.category in _EXEMPTION_CODES:
+        terms["BT-121"] = _EXEMPTION_CODES[tax.category]
     return terms
 
 

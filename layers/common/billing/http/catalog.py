@@ -51,6 +51,7 @@ def price_view(price: Price) -> PriceView:
         currency=price.currency,
         nickname=price.nickname,
         unit=price.unit,
+        tax_exemption=price.tax_exemption,
         unit_amount_decimal=f"{price.unit_amount.normalize():f}",
         recurring={
             "interval": price.recurring.interval.value,
@@ -191,6 +192,7 @@ def _price(body: PriceCreate) -> Price:
         tax_rate=body.tax_rate,
         lookup_key=body.lookup_key,
         unit=body.unit,
+        tax_exemption=body.tax_exemption,
     )
 
 
@@ -203,8 +205,8 @@ def _price(body: PriceCreate) -> Price:
 def post_price(body: PriceCreate) -> PriceView:
     """Create a price (operators). Prices never change: a new price is a new id.
 
-    Errors: ``conflicting_parameters``, ``invalid_currency``, ``invalid_tiers``, ``invalid_unit``, ``operator_only``,
-    ``product_not_found``, ``unit_amount_required``.
+    Errors: ``conflicting_parameters``, ``invalid_currency``, ``invalid_tax_exemption``, ``invalid_tiers``,
+    ``invalid_unit``, ``operator_only``, ``product_not_found``, ``unit_amount_required``.
     """
     s = services(router)
 

@@ -79,6 +79,11 @@ class PriceCreate(Strict):
         description="A stable name for the price (Stripe's); an AWS Marketplace dimension is sold at the price "
         "whose lookup_key is the dimension's name.",
     )
+    tax_exemption: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(
+        default=None,
+        description="Exempt from French VAT, by the provision its VATEX code names: VATEX-EU-132-1I vocational "
+        "training (art. 261-4-4°-a CGI), VATEX-EU-132-1J private tuition. Printed and e-invoiced (category E).",
+    )
     unit: Annotated[str, Field(min_length=1, max_length=3)] = Field(
         default="C62",
         description="What a unit is, as a UN/ECE Recommendation 20 code (e-invoices state it): C62 one (seats, "
@@ -120,6 +125,7 @@ class PriceView(BaseModel):
     )
     lookup_key: str | None = Field(default=None, description="Its stable name (AWS Marketplace dimensions).")
     unit: str = Field(default="C62", description="Its unit of measure (UN/ECE Recommendation 20).")
+    tax_exemption: str | None = Field(default=None, description="Its VAT exemption (VATEX code), if any.")
     created: str | None
 
 

@@ -20,7 +20,7 @@ from billing.invoices.line_wording import describe_line
 from billing.invoices.models import BillingReason, DiscountLine, DraftInvoice, InvoiceLine, TaxLine
 from billing.money import allocate, round_minor, same_currency
 from billing.periods import Period
-from billing.tax.vat import VatCategory, VatTreatment
+from billing.tax.vat import VatCategory, VatTreatment, exemption_mention
 
 _HUNDRED = Decimal(100)
 
@@ -49,7 +49,8 @@ def assemble_invoice(
     # Each line's rate is decided here, with the buyer's VAT treatment of the day, and kept on the line;
     # so is its wording, in the buyer's language (the API shows what the PDF prints).
     lines = tuple(
-        line.assessed(context.vat.rate_for(line.tax_rate), describe_line(line, context.locale)) for line in lines
+        line.assessed(context.vat.rate_for(line.tax_rate, line.tax_exemption), describe_line(line, context.locale))
+        for line in lines
     )
     if not lines and currency is None:
         raise InvalidInputError(ErrorCode.EMPTY_INVOICE, "An invoice needs at least one line.", "lines")
@@ -86,27 +87,36 @@ def assemble_invoice(
         amount_due=total - credit_applied,
         excess_credit=excess_credit,
         previous_unpaid=context.previous_unpaid,
-        vat_mention=context.vat.mention(context.locale),
+        vat_mention=_mention(context, taxes),
         subscription_id=subscription_id,
         period=period,
     )
 
 
 def _taxes(lines: Sequence[InvoiceLine], discount_total: int, vat: VatTreatment) -> tuple[TaxLine, ...]:
-    """VAT per rate, on each rate's base after its share of the discount; one rounding per rate."""
+    """VAT per rate (an exempt base apart, per exemption), on each base after its share of the discount; one
+    rounding per rate."""
     positive = [max(0, line.amount) for line in lines]
     shares = allocate(discount_total, positive) if discount_total else [0] * len(lines)
-    bases: dict[Decimal, int] = defaultdict(int)
+    bases: dict[tuple[Decimal, str | None], int] = defaultdict(int)
     for line, share in zip(lines, shares, strict=True):
-        rate = vat.rate_for(line.tax_rate)
-        bases[rate] += line.amount - share
+        exemption = line.tax_exemption if vat.exempts(line.tax_exemption) else None
+        bases[(vat.rate_for(line.tax_rate, exemption), exemption)] += line.amount - share
     category = vat.category
     return tuple(
         TaxLine(
             rate=rate,
-            category=category if rate == vat.rate else VatCategory.STANDARD,
+            category=VatCategory.EXEMPT if exemption else category if rate == vat.rate else VatCategory.STANDARD,
             taxable_amount=base,
             amount=round_minor(Decimal(base) * rate / _HUNDRED),
+            exemption=exemption,
         )
-        for rate, base in sorted(bases.items())
+        for (rate, exemption), base in sorted(bases.items(), key=lambda item: (item[0][0], item[0][1] or ""))
     )
+
+
+def _mention(context: InvoiceContext, taxes: tuple[TaxLine, ...]) -> str | None:
+    """The treatment's legal mention, and each exemption's."""
+    mentions = [context.vat.mention(context.locale)]
+    mentions += [exemption_mention(tax.exemption, context.locale) for tax in taxes if tax.exemption]
+    return " ; ".join(mention for mention in mentions if mention) or None

@@ -24,7 +24,7 @@ def credit_breakdown(invoice: Invoice, amount: int) -> tuple[TaxLine, ...]:
     taxes = []
     for tax, gross in zip(draft.taxes, allocate(amount, grosses), strict=True):
         base = round_minor(Decimal(gross) * _HUNDRED / (_HUNDRED + tax.rate))
-        taxes.append(TaxLine(tax.rate, tax.category, base, gross - base))
+        taxes.append(TaxLine(tax.rate, tax.category, base, gross - base, tax.exemption))
     return tuple(taxes)
 
 

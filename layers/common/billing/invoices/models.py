@@ -69,6 +69,7 @@ class InvoiceLine:
     tiers: tuple[TierUse, ...] = ()  # the tiers its quantity crossed (tiered prices): the explained bill
     prorated_from: int | None = None  # a credit's base: the amount charged for the whole span, in minor units
     unit: str = DEFAULT_UNIT  # the price's unit of measure (UN/ECE rec. 20), stated by e-invoices
+    tax_exemption: str | None = None  # the price's VATEX code: exempt (0 %, category E) under French VAT
 
     def assessed(self, vat_rate: Decimal, description: str) -> InvoiceLine:
         """The line with the rate charged and its wording, as assembly decides them. Copied slot by slot:
@@ -90,6 +91,7 @@ class TaxLine:
     category: VatCategory
     taxable_amount: int
     amount: int
+    exemption: str | None = None  # the VATEX code of an exempt base (category E)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,8 +29,28 @@ SELLER_TIME_ZONE = "Europe/Paris"  # the seller's calendar: the day an invoice i
 class VatCategory(StrEnum):
     # EN 16931 / UNCL5305 codes, so e-invoices (Factur-X) can carry them as they are.
     STANDARD = "S"
+    EXEMPT = "E"
     REVERSE_CHARGE = "AE"
     OUTSIDE_SCOPE = "O"
+
+
+# Exemptions a price may carry (EN 16931 VATEX codes), with the text the invoice must print (CGI annexe II
+# art. 242 nonies A, I-12°: the provision that exempts). Training is the one a SaaS seller meets most.
+EXEMPTIONS: dict[str, dict[str, str]] = {
+    "VATEX-EU-132-1I": {
+        "fr": "Exonération de TVA — formation professionnelle continue (art. 261-4-4°-a du CGI)",
+        "en": "VAT exempt — vocational training (art. 261-4-4°-a CGI; Directive 2006/112/EC art. 132-1-i)",
+    },
+    "VATEX-EU-132-1J": {
+        "fr": "Exonération de TVA — enseignement dispensé à titre personnel (art. 261-4-4°-b du CGI)",
+        "en": "VAT exempt — tuition given privately (art. 261-4-4°-b CGI; Directive 2006/112/EC art. 132-1-j)",
+    },
+}
+
+
+def exemption_mention(code: str, locale: str = "fr") -> str:
+    texts = EXEMPTIONS[code]
+    return texts.get(locale, texts["fr"])
 
 
 class _Mention(StrEnum):
@@ -98,13 +118,19 @@ class VatTreatment:
     country: str  # whose rate applies
     reason: _Mention | None = None  # which legal mention the invoice prints
 
-    def rate_for(self, price_rate: Decimal | None) -> Decimal:
-        """The rate of one line whose price asks for its own (a reduced rate): it holds only under the
-        seller's own VAT. Reverse charge and exports stay at 0 %, and an EU consumer (OSS) pays the rate
-        of their country: the price's rate is a French rate, meaningless there."""
-        if price_rate is None or self.category is not VatCategory.STANDARD or self.country != SELLER_COUNTRY:
+    def rate_for(self, price_rate: Decimal | None, exemption: str | None = None) -> Decimal:
+        """The rate of one line whose price asks for its own (a reduced rate, or an exemption): it holds only
+        under the seller's own VAT. Reverse charge and exports stay at 0 %, and an EU consumer (OSS) pays the
+        rate of their country: the price's rate is a French rate, meaningless there."""
+        if self.category is not VatCategory.STANDARD or self.country != SELLER_COUNTRY:
             return self.rate
-        return price_rate
+        if exemption is not None:
+            return Decimal(0)
+        return self.rate if price_rate is None else price_rate
+
+    def exempts(self, exemption: str | None) -> bool:
+        """Whether a price's exemption holds under this treatment (French VAT only, as its rate)."""
+        return exemption is not None and self.category is VatCategory.STANDARD and self.country == SELLER_COUNTRY
 
     def mention(self, locale: str = "fr") -> str | None:
         texts = _MENTIONS.get(self.reason) if self.reason else None

@@ -46,6 +46,7 @@ def usage_line(
         item_id=item_id,
         tag_shares=shares,
         tax_rate=price.tax_rate,
+        tax_exemption=price.tax_exemption,
         item_name=description or price.nickname or price.product_name or price.meter.event_name,
         unit=price.unit,
         tiers=tier_breakdown(price, quantity),

@@ -40,6 +40,7 @@ def recurring_line(
         item_name=item.name,
         unit=item.price.unit,
         tax_rate=item.price.tax_rate,
+        tax_exemption=item.price.tax_exemption,
         tiers=tier_breakdown(item.price, item.quantity),
     )
     return line, Charge(total, period)

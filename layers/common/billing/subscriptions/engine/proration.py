@@ -52,6 +52,7 @@ def credit_line(
         item_name=item.name,
         unit=item.price.unit,
         tax_rate=item.price.tax_rate,
+        tax_exemption=item.price.tax_exemption,
         tiers=tier_breakdown(item.price, item.quantity),
     )
 
@@ -80,6 +81,7 @@ def debit(
         item_name=item.name,
         unit=item.price.unit,
         tax_rate=item.price.tax_rate,
+        tax_exemption=item.price.tax_exemption,
         tiers=tier_breakdown(item.price, item.quantity),
     )
     return line, Charge(amount, Period(start, period.end))
