@@ -219,3 +219,20 @@ def test_chorus_pro_references_are_required_where_the_structure_requires_them():
         BillingProfile.model_validate(public_buyer(engagement_number=None, engagement_number_required=True))
     with pytest.raises(ValueError, match="siret"):
         BillingProfile.model_validate(public_buyer() | {"siret": None})
+
+
+def test_the_buyers_reference_and_purchase_order_are_on_its_invoices():
+    account = account_of(french_company(buyer_reference="CC-4410", purchase_order="PO-2026-117"))
+    invoice = aircall_like_invoice(account)
+    xml = cii_xml(invoice_terms(invoice, account, LOCAL_SELLER))
+    assert schematron_failures(xml) == []
+    assert text(xml, "//ram:ApplicableHeaderTradeAgreement/ram:BuyerReference") == ["CC-4410"]
+    assert text(xml, "//ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID") == ["PO-2026-117"]
+    page = " ".join(
+        PdfReader(io.BytesIO(render_pdf(invoice_document(invoice, account, LOCAL_SELLER))))
+        .pages[0]
+        .extract_text()
+        .split()
+    )
+    assert "Votre référence : CC-4410" in page
+    assert "Bon de commande : PO-2026-117" in page

@@ -146,6 +146,13 @@ class BillingProfile(Strict):
     public_buyer: PublicBuyer | None = Field(
         default=None, description="A French public entity, invoiced through Chorus Pro (its SIRET is required)."
     )
+    buyer_reference: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+        default=None,
+        description="The buyer's own reference for its invoices (a cost centre): on every invoice (BT-10).",
+    )
+    purchase_order: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+        default=None, description="The buyer's purchase order number, printed on its invoices (BT-13)."
+    )
     customer_type: CustomerType | None = Field(
         default=None,
         description="A business or a consumer: B2B mentions (late-payment penalties, the €40 indemnity) are "
@@ -215,6 +222,12 @@ class BillingProfileChanges(Strict):
     time_zone: TimeZone | None = None
     customer_type: CustomerType | None = Field(default=None, description="business or individual.")
     public_buyer: PublicBuyer | None = Field(default=None, description="Chorus Pro references; null: not public.")
+    buyer_reference: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+        default=None, description="The buyer's reference (BT-10)."
+    )
+    purchase_order: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+        default=None, description="The buyer's purchase order (BT-13)."
+    )
 
     def apply_to(self, profile: BillingProfile) -> BillingProfile:
         """Return the profile with these changes, validated again as a whole."""

@@ -113,6 +113,10 @@ def _buyer(account: Account, words: dict[str, str], fmt: _Formatter) -> list[str
         lines.append(f"{words['siren']} : {profile.siren}")
     if profile.vat_number:
         lines.append(f"{words['vat_number']} : {profile.vat_number}")
+    if profile.buyer_reference and profile.public_buyer is None:
+        lines.append(f"{words['buyer_reference']} : {profile.buyer_reference}")
+    if profile.purchase_order and profile.public_buyer is None:
+        lines.append(f"{words['purchase_order']} : {profile.purchase_order}")
     if profile.public_buyer is not None:
         if profile.siret:
             lines.append(f"SIRET : {profile.siret}")

@@ -133,9 +133,14 @@ def _common_terms(
     """What invoices and credit notes say alike: number, type, date, parties, lines, VAT by rate; and, for a
     public buyer, the references Chorus Pro routes it by (service code BT-10, commitment number BT-13)."""
     money = _Money(currency)
-    public = account.profile.public_buyer
+    profile = account.profile
+    public = profile.public_buyer
     references: dict[str, Any] = {}
-    if public is not None:
+    if profile.buyer_reference:
+        references["BT-10"] = profile.buyer_reference
+    if profile.purchase_order:
+        references["BT-13"] = profile.purchase_order
+    if public is not None:  # Chorus Pro routes by these: they take the places of the buyer's own
         references["BT-23"] = PUBLIC_INVOICE
         if public.service_code:
             references["BT-10"] = public.service_code
