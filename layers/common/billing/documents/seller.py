@@ -39,12 +39,6 @@ class Seller(BaseModel):
     # e-invoices then say it (BT-8), and so must the paper mention.
     vat_on_debits: bool = False
 
-    @property
-    def address_lines(self) -> tuple[str, ...]:
-        address = self.address
-        lines = [address.line1, *([address.line2] if address.line2 else []), f"{address.postal_code} {address.city}"]
-        return (*lines, "France" if address.country == "FR" else address.country)
-
 
 # The local and test defaults: a fictitious company with checksum-valid identifiers.
 LOCAL_SELLER = Seller(
