@@ -3,6 +3,7 @@ XML it carries, to its own account only."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 from datetime import UTC, datetime, timedelta
@@ -264,3 +265,32 @@ def test_an_exempt_training_is_category_e_with_the_provision_that_exempts_it(wor
     subscription = ok(german_owner.post("/v1/subscriptions", json=body), 201)
     taxes = ok(german_owner.get(f"/v1/invoices/{subscription['latest_invoice']}"))["taxes"]
     assert [(t["rate"], t["category"]) for t in taxes] == [("0", "AE")]
+
+
+def test_a_deposit_chorus_pro_refused_is_made_again_by_the_retry(world, as_operator, client_for):
+    from dataclasses import replace
+
+    from billing.documents.publish_invoice import deposit_on_platform
+
+    catalog = make_catalog(as_operator)
+    account, owner = new_customer(as_operator, client_for, **public_buyer())
+    body = {"account": account["id"], "items": [{"price": catalog.seat["id"]}]}
+    subscription = ok(owner.post("/v1/subscriptions", json=body), 201)
+
+    def unreachable(*_: object) -> str:
+        raise ConnectionError("PISTE unreachable")
+
+    world.chorus_pro.deposit = unreachable  # type: ignore[method-assign]
+    with contextlib.suppress(ConnectionError):  # the documents message fails; its retry comes later
+        world.advance_to(world.clock.now() + timedelta(hours=1, minutes=1))
+    invoice = world.store.get_invoice(subscription["latest_invoice"])
+    assert invoice is not None
+    assert invoice.platform is None  # not deposited, and the claim given back
+    del world.chorus_pro.deposit  # Chorus Pro answers again
+    services = replace(world.document_services, platform=world.chorus_pro)
+    pdf = world.documents.get(invoice.pdf_key) if invoice.pdf_key else b""
+    deposit_on_platform(services, invoice, world.accounts.get(account["id"]), pdf)
+    deposited = world.store.get_invoice(invoice.id)
+    assert deposited is not None
+    assert deposited.platform is not None
+    assert len(world.chorus_pro.deposits) == 1

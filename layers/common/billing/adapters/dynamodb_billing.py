@@ -168,7 +168,7 @@ class DynamoBillingStore:
     def _issued(self, month: str, kind: str) -> list[tuple[str, str]]:
         """The keys of the documents of ``kind`` issued in ``month`` (their references under ISSUED#)."""
         references = DocItem.query(f"ISSUED#{month}", DocItem.sk.startswith(f"{kind}#"), consistent_read=True)
-        return [(reference.sk.split("#", 1)[1], kind.upper().replace("_", "")) for reference in references]
+        return [(reference.doc["pk"], reference.doc["sk"]) for reference in references]
 
     def issued_in(self, month: str) -> tuple[list[Invoice], list[CreditNote]]:
         return (

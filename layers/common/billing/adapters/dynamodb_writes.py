@@ -82,7 +82,10 @@ class Document:
         transaction.save(item, condition=version_condition(version))
         issued = self.issued(value)
         if issued is not None:  # rewritten with every save of the document: the same item, never a conflict
-            transaction.save(DocItem(*issued_key(self.kind, seller_month(issued), key[0]), kind="issued", doc={}))
+            reference = {"pk": key[0], "sk": key[1]}  # the document's own key, for the month's BatchGet
+            transaction.save(
+                DocItem(*issued_key(self.kind, seller_month(issued), key[0]), kind="issued", doc=reference)
+            )
 
 
 def _account_listing(kind: str) -> Callable[[Any], tuple[str, str]]:

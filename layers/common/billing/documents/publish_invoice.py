@@ -18,6 +18,7 @@ from billing.documents.emails import INVOICE_BODY, INVOICE_SUBJECT
 from billing.documents.services import (
     DocumentServices,
     claim_once,
+    claimed,
     date_text,
     default_method,
     factur_x,
@@ -86,13 +87,15 @@ def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int =
 
 
 def deposit_on_platform(services: DocumentServices, invoice: Invoice, account: Account, pdf: bytes) -> None:
-    """A public buyer's invoice goes to Chorus Pro, once (a claim, as for emails: a crash between the claim and
-    the platform's answer is the one case left to an operator)."""
+    """A public buyer's invoice goes to Chorus Pro, once (a claim, as for emails: given back if the platform
+    refuses or cannot be reached; a crash between the claim and its answer is the one case left to an
+    operator)."""
     if services.platform is None or account.profile.public_buyer is None or invoice.platform is not None:
         return
     if not claim_once(services, f"deposit:{invoice.id}"):
         return
-    deposit_id = services.platform.deposit(f"{invoice.number}.pdf", pdf)
+    platform = services.platform
+    deposit_id = claimed(services, f"deposit:{invoice.id}", lambda: platform.deposit(f"{invoice.number}.pdf", pdf))
     now = services.clock.now()
     for _ in range(5):  # recorded on the invoice as it is now (a payment may have moved it meanwhile)
         current = services.store.get_invoice(invoice.id) or invoice

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -32,6 +33,7 @@ if TYPE_CHECKING:  # the joined store names parts of every package
 
 
 _SELLER_ZONE = ZoneInfo(SELLER_TIME_ZONE)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +105,17 @@ def claim_once(services: DocumentServices, name: str) -> bool:
 
 
 def send_claimed(services: DocumentServices, claim: str, **email: Any) -> None:
-    """Send the email whose claim (``claim_once``) this run took. If the send fails, the claim is given back,
-    so the retried message sends it; without that, a refused send lost the email for good. Only a crash
-    between claim and send, or SES's answer lost after it accepted, can still lose or repeat one."""
+    """Send the email whose claim (``claim_once``) this run took (``claimed``)."""
+    claimed(services, claim, lambda: services.mailer.send(**email))
+
+
+def claimed(services: DocumentServices, claim: str, act: Callable[[], T]) -> T:
+    """Do the once-only thing whose claim (``claim_once``) this run took. If it fails, the claim is given
+    back, so the retried message does it; without that, a refused email or deposit was lost for good. Only a
+    crash between claim and act, or an answer lost after the other side accepted, can still lose or repeat
+    one."""
     try:
-        services.mailer.send(**email)
+        return act()
     except Exception:
         services.store.commit(WriteBatch(released_claims=[claim]))
         raise
