@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import json
 import logging
 import os
@@ -63,6 +64,9 @@ _WRITES = ("transact_write_items", "put_item", "update_item", "delete_item", "ba
 # snapshot's deep copy fail with "dictionary changed size during iteration" (a 500, hidden by retries).
 _READS = ("get_item", "batch_get_item", "query", "scan", "transact_get_items")
 _serialized = False
+# Transactions cancelled by a failed condition, by the kind of item that failed it (its partition key's
+# prefix: "SERIES" for a numbering series' counter): `make bench` prints the numbering's retries from it.
+CONDITION_FAILURES: collections.Counter[str] = collections.Counter()
 # The one lock of moto's DynamoDB (below); a snapshot of the emulator's state takes it too (local/persistence.py).
 MOTO_LOCK = threading.RLock()
 
@@ -142,6 +146,9 @@ def _transactions_with_item_undo(backend: Any, lock: threading.RLock) -> None:
                 errors.append(failed or (None, None, None))
                 planned.append((op_type, op, key, current.to_json()["Attributes"] if current else None))
             if any(code is not None for code, _, _ in errors):
+                for (code, _, _), (_, _, key, _) in zip(errors, planned, strict=False):
+                    if code is not None:
+                        CONDITION_FAILURES[str(next(iter(key.values())).get("S", "")).split("#", 1)[0]] += 1
                 raise TransactionCanceledException(errors)
             undo: list[tuple[str, dict[str, Any], dict[str, Any] | None]] = []
             for index, (op_type, op, key, before) in enumerate(planned):
@@ -184,11 +191,13 @@ def _transactions_with_item_undo(backend: Any, lock: threading.RLock) -> None:
 
 
 def _index_moto_queries(backend: Any) -> None:
-    """moto answers a query on a secondary index by reading every item of the table, sorted, at each query,
-    and due-date polls, listings and usage reads query indexes several times a request: their cost grew with
-    everything `make run` had stored. DynamoDB reads only the index's partition: here the table's items are
-    grouped by an index's hash value once per version of the table (every write bumps it) and a query is
-    shown its group alone. Runs under the lock above, as every read and write does."""
+    """moto answers a query by reading every item of the table, sorted, at each query, and due-date polls,
+    listings and usage reads query several times a request: their cost grew with everything `make run` had
+    stored. DynamoDB reads only the partition named: here a query on the table is shown that partition, and
+    one on an index the items grouped by the index's hash value. The grouping is built at the first query on
+    that attribute, then kept up to date by every write (a billing run interleaves writes and index queries:
+    rebuilding it after each write made a run's time grow with the square of the table). Runs under the lock
+    above, as every read and write does."""
     from moto.dynamodb.models.table import Table
 
     def bump(table: Any) -> None:
@@ -201,39 +210,69 @@ def _index_moto_queries(backend: Any) -> None:
             cached = table.__dict__["_local_sorted"] = (version, original_all_items(table))
         return cast(list[Any], cached[1])
 
-    def groups(table: Any, attribute: str) -> dict[Any, list[Any]]:
-        version = table.__dict__.get("_local_version", 0)
-        cached = table.__dict__.setdefault("_local_groups", {}).get(attribute)
-        if cached is None or cached[0] != version:
-            grouped: dict[Any, list[Any]] = {}
-            for item in sorted_items(table):
+    def identity(item: Any) -> tuple[Any, Any]:
+        return (item.hash_key, item.range_key)
+
+    def groups(table: Any, attribute: str) -> dict[Any, dict[tuple[Any, Any], Any]]:
+        indexes = table.__dict__.setdefault("_local_index_groups", {})
+        if attribute not in indexes:
+            grouped: dict[Any, dict[tuple[Any, Any], Any]] = {}
+            placed: dict[tuple[Any, Any], Any] = {}
+            for item in original_all_items(table):
                 value = item.attrs.get(attribute)
                 if value is not None:
-                    grouped.setdefault(value, []).append(item)
-            cached = table.__dict__["_local_groups"][attribute] = (version, grouped)
-        return cast(dict[Any, list[Any]], cached[1])
+                    grouped.setdefault(value, {})[identity(item)] = item
+                    placed[identity(item)] = value
+            indexes[attribute] = (grouped, placed, {})
+        return cast(dict[Any, dict[tuple[Any, Any], Any]], indexes[attribute][0])
+
+    def in_key_order(table: Any, attribute: str, value: Any) -> list[Any]:
+        """A group's items in the table's key order, as moto's own reading gives them (ties on the
+        index's sort key keep it), sorted again only after the group changed."""
+        members = groups(table, attribute).get(value, {})
+        ordered = table.__dict__["_local_index_groups"][attribute][2]
+        if value not in ordered:
+            ordered[value] = [members[key] for key in sorted(members, key=_key_order)]
+        return cast(list[Any], ordered[value])
+
+    def regroup(table: Any, key: tuple[Any, Any], item: Any | None) -> None:
+        """The item at ``key`` was written (``item``) or deleted (None): move it between groups."""
+        bump(table)
+        for attribute, (grouped, placed, ordered) in table.__dict__.get("_local_index_groups", {}).items():
+            former = placed.pop(key, None)
+            if former is not None:
+                ordered.pop(former, None)
+                members = grouped[former]
+                members.pop(key, None)
+                if not members:
+                    del grouped[former]
+            value = item.attrs.get(attribute) if item is not None else None
+            if value is not None:
+                grouped.setdefault(value, {})[key] = item
+                placed[key] = value
+                ordered.pop(value, None)
 
     original_put, original_delete = Table.put_item, Table.delete_item
     original_all_items, original_query = Table.all_items, Table.query
     original_update = backend.update_item
 
     def put_item(self: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return original_put(self, *args, **kwargs)
-        finally:
-            bump(self)
+        item = original_put(self, *args, **kwargs)
+        regroup(self, identity(item), item)
+        return item
 
-    def delete_item(self: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return original_delete(self, *args, **kwargs)
-        finally:
-            bump(self)
+    def delete_item(self: Any, hash_key: Any, range_key: Any = None) -> Any:
+        item = original_delete(self, hash_key, range_key)
+        if item is not None:
+            regroup(self, identity(item), None)
+        return item
 
     def update_item(self: Any, table_name: str, *args: Any, **kwargs: Any) -> Any:
-        try:  # an update changes its item in place (an index's key attribute included)
-            return original_update(self, table_name, *args, **kwargs)
-        finally:
-            bump(self.get_table(table_name))
+        # An update changes its item in place (an index's key attribute included), or creates it.
+        item = original_update(self, table_name, *args, **kwargs)
+        table = self.get_table(table_name)
+        regroup(table, identity(item), table.get_item(item.hash_key, item.range_key))
+        return item
 
     def all_items(self: Any) -> list[Any]:
         narrowed = self.__dict__.get("_local_narrowed")
@@ -241,10 +280,19 @@ def _index_moto_queries(backend: Any) -> None:
 
     def query(self: Any, *args: Any, **kwargs: Any) -> Any:
         conditions = kwargs.get("hash_key_conditions")
-        if not kwargs.get("index_name") or not conditions or len(conditions) != 1:
+        index_name = args[7] if len(args) > 7 else kwargs.get("index_name")
+        if not index_name:
+            # moto reads the whole table, sorted, for a query on the table's own partition key too.
+            hash_key = args[0] if args else kwargs.get("hash_key")
+            partition = self.items.get(hash_key) if hash_key is not None else None
+            if not self.range_key_attr or not isinstance(partition, dict):
+                return original_query(self, *args, **kwargs)
+            self.__dict__["_local_narrowed"] = [partition[key] for key in sorted(partition)]
+        elif not conditions or len(conditions) != 1:
             return original_query(self, *args, **kwargs)
-        attribute, value = conditions[0]
-        self.__dict__["_local_narrowed"] = groups(self, attribute).get(value, [])
+        else:
+            attribute, value = conditions[0]
+            self.__dict__["_local_narrowed"] = in_key_order(self, attribute, value)
         try:
             return original_query(self, *args, **kwargs)
         finally:
@@ -253,6 +301,11 @@ def _index_moto_queries(backend: Any) -> None:
     Table.put_item, Table.delete_item = put_item, delete_item  # type: ignore[method-assign]
     Table.all_items, Table.query = all_items, query  # type: ignore[method-assign]
     backend.update_item = update_item
+
+
+def _key_order(key: tuple[Any, Any]) -> tuple[Any, ...]:
+    hash_key, range_key = key
+    return (hash_key, range_key) if range_key is not None else (hash_key,)
 
 
 _untracked = False

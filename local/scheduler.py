@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -69,6 +70,7 @@ class LocalTriggers:
         self._lock = threading.Lock()
         self._triggers = [(f.name, f.trigger) for f in FUNCTIONS if f.trigger is not None]
         self._stop = threading.Event()
+        self._pool = ThreadPoolExecutor(max_workers=4 * len(self._triggers), thread_name_prefix="trigger")
         # Called with the clock's instant after each step of an advance and every few seconds under `make run`
         # (the backend saves its state there when asked to keep it: local/persistence.py).
         self.after_step: Callable[[datetime], None] = lambda _: None
@@ -76,33 +78,53 @@ class LocalTriggers:
     # --- queues ---------------------------------------------------------------------------------------
     def drain(self, limit: int = 10_000, only: frozenset[str] | None = None) -> int:
         """Deliver queued messages to their functions until every queue is empty; returns how many.
-        ``only``: these functions' queues (a benchmark measuring one function)."""
+        ``only``: these functions' queues (a benchmark measuring one function). Each round takes up to
+        the gateway's concurrency in batches from each queue and hands them to their functions at once (as
+        Lambda's SQS triggers scale out), then deletes what succeeded, ten receipts a request."""
         delivered, attempts = 0, dict[str, int]()
         while delivered < limit:
-            moved = 0
+            batches = []
             for function, trigger in self._triggers:
                 if only is not None and function not in only:
                     continue
                 url = self.resources[f"queue:{trigger.queue}"]
-                received = self._sqs.receive_message(
-                    QueueUrl=url,
-                    MaxNumberOfMessages=trigger.batch_size,
-                    VisibilityTimeout=0,
-                    AttributeNames=["All"],
-                ).get("Messages", [])
-                if not received:
-                    continue
-                moved += len(received)
-                failed = self._invoke(function, url, received)
+                for _ in range(self.gateway.functions.concurrency):
+                    received = self._sqs.receive_message(
+                        QueueUrl=url,
+                        MaxNumberOfMessages=trigger.batch_size,
+                        VisibilityTimeout=300,  # taken until this round ends (deleted or made visible again)
+                        AttributeNames=["All"],
+                    ).get("Messages", [])
+                    if not received:
+                        break
+                    batches.append((function, trigger, url, received))
+            if not batches:
+                return delivered
+            outcomes = list(self._pool.map(lambda batch: self._invoke(batch[0], batch[2], batch[3]), batches))
+            for (_, trigger, url, received), failed in zip(batches, outcomes, strict=True):
+                done, again = [], []
                 for message in received:
                     tries = attempts[message["MessageId"]] = attempts.get(message["MessageId"], 0) + 1
                     if message["MessageId"] not in failed or tries >= MAX_ATTEMPTS[trigger.queue]:
-                        # Done, or retried as often as the redrive policy allows (the DLQ's job).
-                        self._sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-            delivered += moved
-            if moved == 0:
-                return delivered
+                        done.append(message)  # done, or retried as often as the redrive policy allows (the DLQ's job)
+                    else:
+                        again.append(message)
+                self._settle(url, done, again)
+                delivered += len(received)
         return delivered
+
+    def _settle(self, url: str, done: list[dict[str, Any]], again: list[dict[str, Any]]) -> None:
+        for start in range(0, len(done), 10):
+            entries = [
+                {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(done[start : start + 10])
+            ]
+            self._sqs.delete_message_batch(QueueUrl=url, Entries=entries)
+        for start in range(0, len(again), 10):
+            entries = [
+                {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0}
+                for n, m in enumerate(again[start : start + 10])
+            ]
+            self._sqs.change_message_visibility_batch(QueueUrl=url, Entries=entries)
 
     def _invoke(self, function: str, url: str, messages: list[dict[str, Any]]) -> set[str]:
         arn = f"arn:aws:sqs:eu-west-3:123456789012:{url.rsplit('/', 1)[-1]}"
@@ -206,6 +228,7 @@ class LocalTriggers:
 
     def stop(self) -> None:
         self._stop.set()
+        self._pool.shutdown(wait=False, cancel_futures=True)
         install_clock(None)
 
 
