@@ -10,6 +10,8 @@ from typing import Any
 
 import botocore.session
 
+from local.capacity import write_units
+
 current_label: contextvars.ContextVar[str] = contextvars.ContextVar("current_label", default="other")
 _calls: list[tuple[str, str, str]] = []  # (label, service, operation)
 _write_units: list[tuple[str, float]] = []  # (label, WCU) from ConsumedCapacity or item sizes
@@ -38,7 +40,7 @@ def install() -> None:
         client.meta.events.register("provide-client-params", measure_writes)
         return client
 
-    botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
+    botocore.session.Session.create_client = create_client
     _installed = True
 
 
@@ -68,35 +70,6 @@ def summary(calls: list[tuple[str, str, str]], service: str = "dynamodb") -> dic
         if called_service == service:
             by_label[label][operation] += 1
     return by_label
-
-
-def _item_units(item: dict[str, Any], indexed: bool) -> float:
-    # DynamoDB bills 1 WCU per 1 KB (rounded up) of item, again for each GSI the item is projected to.
-    size = len(str(item).encode())
-    units = -(-size // 1024)
-    return units * (2 if indexed else 1)
-
-
-def write_units(operation: str, params: dict[str, Any]) -> float:
-    """Estimated WCU of one write request (moto reports no consumed capacity): 2 per item in a transaction."""
-    if operation == "BatchWriteItem":
-        return sum(
-            _item_units(request["PutRequest"]["Item"], "gsi1pk" in request["PutRequest"]["Item"])
-            for requests in params.get("RequestItems", {}).values()
-            for request in requests
-            if "PutRequest" in request
-        )
-    if operation == "PutItem":
-        return _item_units(params["Item"], "gsi1pk" in params["Item"])
-    if operation == "TransactWriteItems":
-        total = 0.0
-        for action in params.get("TransactItems", []):
-            put = action.get("Put")
-            total += 2 * (_item_units(put["Item"], "gsi1pk" in put["Item"]) if put else 1)
-        return total
-    if operation in ("UpdateItem", "DeleteItem"):
-        return 1.0
-    return 0.0
 
 
 @contextmanager

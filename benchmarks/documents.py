@@ -76,6 +76,7 @@ def factur_x_ms(runs: int = 30) -> tuple[float, float]:
 
     def publish() -> bytes:
         xml = cii_xml(invoice_terms(invoice, account, LOCAL_SELLER))
+        assert invoice.finalized_at is not None  # the scenarios' invoice is finalized
         factur_x_pdf(render_pdf(document), xml, invoice.finalized_at, document.title, LOCAL_SELLER.legal_name)
         return xml
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import aws_requests
+from benchmarks.apart import in_own_process
+from benchmarks.billing_runs import monthly_price
 
 ROOT = Path(__file__).resolve().parent.parent
 # Import and first invocation, fresh interpreter: 400 ms a function, 250 ms the authorizer (every request waits
@@ -154,6 +156,47 @@ def billing_calls(measure: Any, account_id: str, usage_rows: list[tuple[str, int
 SUBSCRIPTIONS, METERS, DAYS = 10, 3, 31
 
 
+PREVIEW_EVENTS, PREVIEW_BUDGET_MS, TIMED = 10_000, 100, 7
+
+
+def warm_p50s(session: Any, base: str, subscription_id: str) -> list[str]:
+    """Warm p50 through the local gateway: ingestion of 1,000-event batches until the period holds 10,000
+    events, then the preview of the invoice they make (the gateway's, the authorizer's and the emulator's
+    time included: our own compute is less)."""
+    import time
+    from datetime import UTC, datetime
+
+    ingestion = []
+    for batch in range(PREVIEW_EVENTS // 1000):
+        events = [
+            {
+                "id": f"p{batch}-{n}",
+                "subscription": subscription_id,
+                "meter": "outbound_minutes",
+                "quantity": 2,
+                "timestamp": datetime.now(UTC).isoformat(),
+            }
+            for n in range(1000)
+        ]
+        began = time.perf_counter()
+        session.post(base + "/v1/usage_events", json={"events": events}, timeout=120).raise_for_status()
+        ingestion.append((time.perf_counter() - began) * 1000)
+    previews = []
+    for _ in range(TIMED):
+        began = time.perf_counter()
+        session.post(base + "/v1/invoices/preview", json={"subscription": subscription_id}, timeout=120)
+        previews.append((time.perf_counter() - began) * 1000)
+    ingest_p50, preview_p50 = statistics.median(ingestion), statistics.median(previews)
+    verdict = "ok" if preview_p50 <= PREVIEW_BUDGET_MS else "OVER"
+    return [
+        f"POST /v1/usage_events, 1,000 events: p50 {ingest_p50:,.0f} ms = {1000 / ingest_p50 * 1000:,.0f} events/s "
+        f"end to end ({len(ingestion)} batches)",
+        f"POST /v1/invoices/preview, {PREVIEW_EVENTS:,} events in the period: p50 {preview_p50:,.0f} ms "
+        f"(median of {TIMED})   budget ≤ {PREVIEW_BUDGET_MS} ms: {verdict} (the preview rates the period's events "
+        "as read, not pre-aggregated totals)",
+    ]
+
+
 def cost_read_requests(measure: Any, account_id: str) -> None:
     """An account with 10 subscriptions × 3 meters × 31 days of usage (one event a day each, sent day by day
     in 31 batches), then its month summary and forecast: the requests each read makes."""
@@ -269,19 +312,8 @@ def marketplace_month() -> list[str]:
 
 
 def marketplace_month_apart() -> list[str]:
-    """``marketplace_month`` in a process of its own: one local backend per process (the handlers compose
-    once, against the first backend's resources)."""
-    import json
-    import subprocess
-    import sys
-
-    script = "import json; from benchmarks.run import marketplace_month; print(json.dumps(marketplace_month()))"
-    env = os.environ | {"POWERTOOLS_METRICS_DISABLED": "true", "PYTHONPATH": str(Path(__file__).parent.parent)}
-    run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=900)
-    if run.returncode != 0:
-        return [f"not measured: {run.stderr.strip().splitlines()[-1] if run.stderr.strip() else run.returncode}"]
-    lines: list[str] = json.loads(run.stdout.strip().splitlines()[-1])
-    return lines
+    """``marketplace_month`` in a process of its own (benchmarks/apart.py)."""
+    return in_own_process("benchmarks.run", "marketplace_month")
 
 
 def _marketplace_month(backend: Any, session: Any) -> list[str]:
@@ -381,12 +413,7 @@ def charge_requests(backend: Any, session: Any, rows: list[tuple[str, str, str]]
         browser.v1.setup_intents.confirm(intent["id"], {"payment_method": "pm_card_visa"})
         time.sleep(1.5)  # setup_intent.succeeded on its way
         backend.triggers.drain()
-        product = session.post(base + "/v1/products", json={"name": "Bench"}, timeout=30).json()
-        price = session.post(
-            base + "/v1/prices",
-            json={"product": product["id"], "currency": "EUR", "unit_amount": 3000, "recurring": {"interval": "month"}},
-            timeout=30,
-        ).json()
+        price = monthly_price(session, base, "Bench")
         subscription = session.post(
             base + "/v1/subscriptions", json={"account": account["id"], "items": [{"price": price["id"]}]}, timeout=30
         ).json()
@@ -430,6 +457,7 @@ def label_functions() -> Any:
 
 
 def api_request_counts(
+    latency_rows: list[str],
     usage_rows: list[tuple[str, int, int, float]],
     renewal_rows: list[tuple[str, str]],
     charge_rows: list[tuple[str, str, str]],
@@ -455,7 +483,8 @@ def api_request_counts(
             response = session.request(method, base + path, timeout=30, **kwargs)  # type: ignore[arg-type]
         assert response.status_code < 300, response.text
         counts = aws_requests.summary(calls)
-        authorizer, api = counts.get("authorizer", {}), counts.get("api", {})
+        nothing: collections.Counter[str] = collections.Counter()
+        authorizer, api = counts.get("authorizer", nothing), counts.get("api", nothing)
         rows.append(
             (
                 label,
@@ -495,6 +524,7 @@ def api_request_counts(
         measure("GET /v1/accounts/{id}/api_keys", "GET", account_path + "/api_keys")
         measure("DELETE /v1/accounts/{id}/api_keys/{key}", "DELETE", f"{account_path}/api_keys/{key.json()['id']}")
         subscription = billing_calls(measure, account["id"], usage_rows)
+        latency_rows.extend(warm_p50s(session, base, subscription["id"]))
         costly = session.post(base + "/v1/accounts", json=french_company(), timeout=30).json()
         cost_read_requests(measure, costly["id"])
         renewal_requests(backend, subscription, renewal_rows)
@@ -529,8 +559,12 @@ def main() -> None:
     renewal_rows: list[tuple[str, str]] = []
     charge_rows: list[tuple[str, str, str]] = []
     cold_rows: list[tuple[str, float, float, float, str]] = []
-    all_rows = api_request_counts(usage_rows, renewal_rows, charge_rows, cold_rows)
+    latency_rows: list[str] = []
+    all_rows = api_request_counts(latency_rows, usage_rows, renewal_rows, charge_rows, cold_rows)
     marketplace_rows = marketplace_month_apart()
+    from benchmarks.billing_runs import SIZES, measure_apart
+
+    run_rows = measure_apart()
     daily_batches = [row for row in all_rows if ", day " in row[0]]
     for label, auth_count, _, api_count, api_ops in all_rows:
         if ", day " not in label:
@@ -589,6 +623,13 @@ def main() -> None:
     from benchmarks.engine import ingestion_throughput
 
     print(f"ingestion compute (validation + dedup, no I/O): {ingestion_throughput():,.0f} events/s   budget ≥ 5,000/s")
+    for line in latency_rows:
+        print(line)
+    print()
+    sizes = ", ".join(f"{size:,}" for size in SIZES)
+    print(f"Billing runs on the local backend (N = {sizes} subscriptions' first invoices, one hourly run each)")
+    for line in run_rows:
+        print(line)
     print()
     from benchmarks.documents import chromium_ms, factur_x_ms, reportlab_ms, warm_chromium_ms
 

@@ -38,6 +38,9 @@ class Queue:
     id: str
     visibility_timeout_s: int = 60
     max_receive_count: int = 5  # then the message goes to the queue's dead-letter queue
+    # FIFO: messages of one group are handed to one copy of the function at a time (billing/ports.py
+    # WorkQueue), every other group in parallel.
+    fifo: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,9 @@ from billing.runs.shards import DUE_SHARDS  # noqa: E402,F401 - one number for b
 _READ = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem")
 _WRITE = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem")
 
-WORK_QUEUE = Queue(id="BillingWork", visibility_timeout_s=120)
+# FIFO: finalizations take the next number of one gapless series, so the run sends them in one group
+# (billing/runs/run_billing.py): one writer at a time, no conditional-write retries.
+WORK_QUEUE = Queue(id="BillingWork", visibility_timeout_s=120, fifo=True)
 DOCUMENTS_QUEUE = Queue(id="Documents", visibility_timeout_s=120)
 PAYMENTS_QUEUE = Queue(id="Payments", visibility_timeout_s=120)
 # Retries of a failing endpoint are the delivery's own (days apart, in the due index); the redrive count

@@ -29,6 +29,7 @@ class Messaging(Construct):
             dead = sqs.Queue(
                 self,
                 f"{declared.id}Dlq",
+                fifo=declared.fifo or None,
                 retention_period=Duration.days(14),
                 enforce_ssl=True,
                 encryption=sqs.QueueEncryption.SQS_MANAGED,
@@ -45,6 +46,10 @@ class Messaging(Construct):
                 self,
                 declared.id,
                 visibility_timeout=Duration.seconds(declared.visibility_timeout_s),
+                # High-throughput FIFO: the order and the limits are per group, not per queue.
+                fifo=declared.fifo or None,
+                deduplication_scope=sqs.DeduplicationScope.MESSAGE_GROUP if declared.fifo else None,
+                fifo_throughput_limit=sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID if declared.fifo else None,
                 enforce_ssl=True,
                 encryption=sqs.QueueEncryption.SQS_MANAGED,
                 dead_letter_queue=sqs.DeadLetterQueue(queue=dead, max_receive_count=declared.max_receive_count),

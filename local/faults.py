@@ -6,7 +6,9 @@ moto's WSGI app is wrapped (as local/mailbox.py does for LocalStack's mailbox ro
 - ``POST /_faults`` ``{"operation": "dynamodb:TransactWriteItems", "when": "after", "skip": 2}``: the 3rd
   matching request from now is applied and then answered with an error (``when: "before"``: answered
   with the error, not applied). One fault at a time; arming one clears the call counts.
-- ``GET /_faults``: the armed fault (``fired``: whether it went off) and the calls seen per operation since.
+- ``GET /_faults``: the armed fault (``fired``: whether it went off), the calls seen per operation since,
+  and DynamoDB's write units since (local/capacity.py; `make bench` bills a run from these, whichever
+  process made the requests).
 - ``DELETE /_faults``: disarm.
 
 The error is a 400 ``InjectedFault`` in the service's protocol: the SDK does not retry it, so the caller
@@ -24,6 +26,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from local.capacity import DYNAMODB_WRITES, write_units
+
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 PATH = "/_faults"
 _TARGET_SERVICES = {"DynamoDB_20120810": "dynamodb", "AmazonSQS": "sqs", "AWSEvents": "events"}
@@ -34,6 +38,7 @@ class FaultPlan:
         self._lock = threading.Lock()
         self.armed: dict[str, Any] | None = None
         self.calls: Counter[str] = Counter()
+        self.write_units = 0.0
 
     def arm(self, operation: str, when: str, skip: int) -> None:
         if when not in ("before", "after"):
@@ -41,6 +46,7 @@ class FaultPlan:
         with self._lock:
             self.armed = {"operation": operation, "when": when, "skip": skip, "fired": False}
             self.calls.clear()
+            self.write_units = 0.0
 
     def disarm(self) -> None:
         with self._lock:
@@ -48,7 +54,11 @@ class FaultPlan:
 
     def state(self) -> dict[str, Any]:
         with self._lock:
-            return {"armed": self.armed, "calls": dict(self.calls)}
+            return {"armed": self.armed, "calls": dict(self.calls), "dynamodb_write_units": self.write_units}
+
+    def add_write_units(self, units: float) -> None:
+        with self._lock:
+            self.write_units += units
 
     def take(self, operation: str) -> str | None:
         """Count the call; ``before`` or ``after`` if this call is the one to fail."""
@@ -105,6 +115,11 @@ def with_faults(app: WsgiApp, plan: FaultPlan) -> WsgiApp:
         if environ.get("PATH_INFO") == PATH:
             return _control(plan, environ, start_response)
         operation = operation_of(environ)
+        if operation is not None and operation.startswith("dynamodb:") and operation[9:] in DYNAMODB_WRITES:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length)
+            environ["wsgi.input"] = io.BytesIO(body)  # read again by moto
+            plan.add_write_units(write_units(operation[9:], json.loads(body or b"{}")))
         when = plan.take(operation) if operation else None
         if when == "before":
             return _error(str(operation), when, start_response)

@@ -73,11 +73,14 @@ def provision_messaging(endpoint: str, prefix: str = "billing-local") -> dict[st
     sqs = boto3.client("sqs", endpoint_url=endpoint)
     resources: dict[str, str] = {}
     for queue in QUEUES:
-        dlq = sqs.create_queue(QueueName=f"{prefix}-{queue.id}-dlq")["QueueUrl"]
+        fifo = {"FifoQueue": "true"} if queue.fifo else {}
+        suffix = ".fifo" if queue.fifo else ""  # SQS requires it of a FIFO queue's name
+        dlq = sqs.create_queue(QueueName=f"{prefix}-{queue.id}-dlq{suffix}", Attributes=fifo)["QueueUrl"]
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         url = sqs.create_queue(
-            QueueName=f"{prefix}-{queue.id}",
-            Attributes={
+            QueueName=f"{prefix}-{queue.id}{suffix}",
+            Attributes=fifo
+            | {
                 "VisibilityTimeout": str(queue.visibility_timeout_s),
                 "RedrivePolicy": json.dumps(
                     {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(queue.max_receive_count)}

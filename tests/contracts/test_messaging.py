@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from billing.events import DomainEvent, EventType
@@ -61,3 +62,28 @@ def test_an_email_arrives_with_its_subject_text_and_pdf(mail):
         "Votre facture est due.",
         None,
     )
+
+
+def test_a_fifo_work_queue_hands_one_groups_messages_to_one_consumer_at_a_time(backend):
+    # Given the billing run's messages on a FIFO queue: drafts to finalize in the numbering group, the rest not
+    import boto3
+
+    from billing.adapters.aws_messaging import SqsQueue
+    from billing.runs.run_billing import NUMBERING_GROUP
+
+    sqs = boto3.client("sqs", endpoint_url=backend.aws_endpoint_url)
+    url = sqs.create_queue(QueueName=f"contract-{new_id('q')}.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    numbered = [{"kind": "invoice", "id": f"in_{n}", "group": NUMBERING_GROUP} for n in range(3)]
+    others = [{"kind": "subscription", "id": f"sub_{n}"} for n in range(3)]
+    SqsQueue(url).send(numbered + others)
+
+    # When consumers ask five times for one message, none done with what it took
+    def receive() -> list[dict]:
+        answer = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1, VisibilityTimeout=60)
+        return [json.loads(m["Body"]) for m in answer.get("Messages", [])]
+
+    taken = [body for _ in range(5) for body in receive()]
+
+    # Then the numbering group gave out its first message only (in order), every other message went out alone
+    assert [m for m in taken if m.get("group")] == numbered[:1]
+    assert sorted(m["id"] for m in taken if not m.get("group")) == [m["id"] for m in others]

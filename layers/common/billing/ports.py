@@ -53,7 +53,10 @@ class DocumentStorage(Protocol):
 
 
 class WorkQueue(Protocol):
-    def send(self, messages: Iterable[dict[str, Any]]) -> None: ...
+    def send(self, messages: Iterable[dict[str, Any]]) -> None:
+        """Queue each message (a JSON object). On a FIFO queue, messages naming the same ``"group"`` reach
+        one copy of the function at a time (the others, one group each, in parallel)."""
+        ...
 
 
 class EventPublisher(Protocol):

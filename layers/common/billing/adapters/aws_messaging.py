@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import uuid
 from collections.abc import Iterable
 from functools import cached_property
 from typing import Any
@@ -30,10 +32,20 @@ class SqsQueue:
 
     def send(self, messages: Iterable[dict[str, Any]]) -> None:
         for chunk in _chunks(list(messages), _SQS_BATCH):
-            entries = [{"Id": str(n), "MessageBody": json.dumps(m, sort_keys=True)} for n, m in enumerate(chunk)]
+            entries = [self._entry(n, m) for n, m in enumerate(chunk)]
             result = self._client.send_message_batch(QueueUrl=self.queue_url, Entries=entries)
             if result.get("Failed"):
                 raise RuntimeError(f"SQS refused {len(result['Failed'])} messages: {result['Failed'][0]}")
+
+    def _entry(self, position: int, message: dict[str, Any]) -> dict[str, Any]:
+        body = json.dumps(message, sort_keys=True)
+        entry = {"Id": str(position), "MessageBody": body}
+        if self.queue_url.endswith(".fifo"):
+            # A message without a group is a group of its own (in parallel with every other). No deduplication
+            # by SQS: duplicates are the receivers' to absorb, as on a standard queue.
+            entry["MessageGroupId"] = str(message.get("group") or hashlib.sha256(body.encode()).hexdigest())
+            entry["MessageDeduplicationId"] = uuid.uuid4().hex
+        return entry
 
 
 class EventBridgePublisher:

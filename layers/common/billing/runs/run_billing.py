@@ -9,6 +9,12 @@ from billing.ports import EventPublisher, WorkQueue
 from billing.runs.ports import DueWork
 from billing.runs.publish_events import publish_events
 
+# A due invoice may be a draft to finalize, which takes the next number of the seller's gapless series: those
+# messages form one group, handed to one worker at a time (the work queue is FIFO), so numbers are taken
+# one after another instead of racing on the series' counter and retrying. Everything else runs in parallel.
+NUMBERING_GROUP = "numbering"
+NUMBERED_KINDS = frozenset({"invoice"})
+
 
 @dataclass(frozen=True, slots=True)
 class RunReport:
@@ -23,7 +29,11 @@ def run_billing(store: DueWork, queue: WorkQueue, publisher: EventPublisher, clo
     conditioned on the version it read and on still being due.
     """
     now = clock.now()
-    messages = [{"kind": kind, "id": object_id} for shard in range(shards) for kind, object_id in store.due(shard, now)]
+    messages = [
+        {"kind": kind, "id": object_id} | ({"group": NUMBERING_GROUP} if kind in NUMBERED_KINDS else {})
+        for shard in range(shards)
+        for kind, object_id in store.due(shard, now)
+    ]
     queue.send(messages)
     republished = sum(publish_events(store.outbox(shard), store, publisher) for shard in range(shards))
     return RunReport(len(messages), republished)
