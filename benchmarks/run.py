@@ -192,8 +192,8 @@ def warm_p50s(session: Any, base: str, subscription_id: str) -> list[str]:
         f"POST /v1/usage_events, 1,000 events: p50 {ingest_p50:,.0f} ms = {1000 / ingest_p50 * 1000:,.0f} events/s "
         f"end to end ({len(ingestion)} batches)",
         f"POST /v1/invoices/preview, {PREVIEW_EVENTS:,} events in the period: p50 {preview_p50:,.0f} ms "
-        f"(median of {TIMED})   budget ≤ {PREVIEW_BUDGET_MS} ms: {verdict} (the preview rates the period's events "
-        "as read, not pre-aggregated totals)",
+        f"(median of {TIMED})   budget ≤ {PREVIEW_BUDGET_MS} ms: {verdict} (sum and count meters: read from the "
+        "day totals folded at ingestion, not the events)",
     ]
 
 

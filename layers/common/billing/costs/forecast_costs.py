@@ -25,12 +25,13 @@ from billing.catalog.models import Aggregation
 from billing.catalog.rating import amount
 from billing.clock import Clock
 from billing.costs.account_usage import AccountUsage, account_usage
-from billing.costs.priced_usage import ADDITIVE, PeriodUsage
+from billing.costs.priced_usage import PeriodUsage
 from billing.invoices.assemble_invoice import assemble_invoice
 from billing.invoices.invoice_context import invoice_context
 from billing.invoices.models import BillingReason, InvoiceLine, Section
 from billing.subscriptions.get_subscription import readable_subscription
 from billing.subscriptions.models import Subscription, SubscriptionItem, SubscriptionStatus
+from billing.usage.aggregate_usage import ADDITIVE
 from billing.usage.ports import UsageStore
 
 if TYPE_CHECKING:  # the joined store names parts of every package

@@ -16,12 +16,10 @@ from billing.catalog.rating import amount
 from billing.money import allocate
 from billing.periods import Period
 from billing.subscriptions.models import Subscription
-from billing.usage.aggregate_usage import aggregate, events_in
+from billing.usage.aggregate_usage import ADDITIVE, aggregate, events_in
 from billing.usage.models import DailyUsage, Tags, UsageEvent
 from billing.usage.rate_usage import quantity_weights
 
-# Sum and count add up day by day; max, latest and unique_count do not, so their days come from events.
-ADDITIVE = (Aggregation.SUM, Aggregation.COUNT)
 EventsOf = Callable[[str, Period], list[UsageEvent]]
 
 

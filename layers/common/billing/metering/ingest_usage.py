@@ -163,8 +163,12 @@ def ingest_usage(
                 return account_id, ZoneInfo(account.profile.time_zone) if account else UTC
 
             def period_start_of(event: UsageEvent) -> datetime:
+                """The usage period that will rate the event: a late one's draft, else the period its timestamp
+                falls in (past the current one's end, before the hourly run renewed it: the next, which
+                starts there)."""
                 late_start = late_periods.get((event.subscription_id, event.id))
-                return late_start or subscriptions[event.subscription_id].usage_period.start
+                current = subscriptions[event.subscription_id].usage_period
+                return late_start or (current.end if event.timestamp >= current.end else current.start)
 
             usage.fold_daily(daily_totals(fresh, account_of, period_start_of), fold_id(fresh))
         usage.add_events(fresh)

@@ -9,6 +9,7 @@ from billing.invoices.invoice_items import one_off_line
 from billing.invoices.models import DraftInvoice
 from billing.subscriptions.engine.preview_invoice import preview_next_invoice
 from billing.subscriptions.get_subscription import get_subscription
+from billing.subscriptions.read_period_usage import read_period_usage
 from billing.subscriptions.services import Services, account_of
 
 
@@ -17,7 +18,7 @@ def preview_upcoming(services: Services, principal: Principal, subscription_id: 
     account = account_of(services, subscription.account_id)
     ledger, _ = services.store.ledger(account.id, subscription.currency)
     now = services.clock.now()
-    events = services.usage.events(subscription.id, subscription.usage_period.start, subscription.usage_period.end)
+    events = read_period_usage(services.usage, subscription)
     draft = preview_next_invoice(subscription, invoice_context(account, ledger, now, subscription.discount), events)
     pending = services.store.pending_items(account.id)
     if pending:

@@ -8,9 +8,11 @@ from decimal import Decimal
 
 from billing.catalog.models import Aggregation, Meter
 from billing.periods import Period
-from billing.usage.models import Tags, UsageEvent
+from billing.usage.models import Tags, UsageEvent, UsageTotal
 
 _ZERO = Decimal(0)
+# Sum and count add up day by day; max, latest and unique_count do not, so their days come from events.
+ADDITIVE = (Aggregation.SUM, Aggregation.COUNT)
 
 
 def events_in(events: Iterable[UsageEvent], meter: Meter, period: Period) -> list[UsageEvent]:
@@ -33,7 +35,7 @@ def aggregate(events: Iterable[UsageEvent], meter: Meter) -> Decimal:
     if meter.aggregation is Aggregation.SUM:
         return sum((e.quantity for e in events), _ZERO)
     if meter.aggregation is Aggregation.COUNT:
-        return Decimal(len(events))
+        return Decimal(sum(e.events if isinstance(e, UsageTotal) else 1 for e in events))
     if meter.aggregation is Aggregation.MAX:
         return max(e.quantity for e in events)
     if meter.aggregation is Aggregation.UNIQUE_COUNT:

@@ -18,6 +18,14 @@ class UsageEvent:
     unique_value: str | None = None  # what unique_count counts (a user id, a phone number)
 
 
+@dataclass(frozen=True, slots=True)
+class UsageTotal(UsageEvent):
+    """A day's events of one meter and tag set, pre-aggregated (``quantity`` their sum), standing in for them
+    where only sums and counts matter: sum and count meters rate a period from these, not every event."""
+
+    events: int = 1
+
+
 def tags_of(mapping: dict[str, str] | None) -> Tags:
     return tuple(sorted((mapping or {}).items()))
 
