@@ -20,6 +20,7 @@ from billing.invoices.list_credit_notes import list_credit_notes
 from billing.invoices.list_invoices import list_invoices
 from billing.invoices.models import InvoiceStatus
 from billing.invoices.void_invoice import void_invoice
+from billing.payments.collection import begin_collection
 from billing.payments.refunds import check_refundable, refund_credit_note
 
 router = Router()
@@ -93,7 +94,7 @@ def post_finalize(invoice_id: INVOICE_ID) -> InvoiceView:
     s = services(router)
 
     def finalize() -> dict[str, object]:
-        finalized = finalize_invoice(s.store, s.accounts, s.clock, caller(router), invoice_id)
+        finalized = finalize_invoice(s.store, s.accounts, s.clock, caller(router), invoice_id, begin_collection)
         return InvoiceView.of(finalized, s.clock.now()).model_dump(mode="json")
 
     return InvoiceView.model_validate(once(router, {}, finalize))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -18,9 +19,18 @@ from billing.invoices.revise_draft import DraftStore, revised_draft
 from billing.invoices.settle_invoices import paid_events
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 
+# How the invoice's collection starts (payments/collection.py: begin_collection), given by the caller: its
+# first dunning step and charge are scheduled in the finalization's own write, not in a second one.
+StartCollection = Callable[[Invoice, datetime], tuple[Invoice, list[DomainEvent]]]
+
 
 def finalize_invoice(
-    store: DraftStore, accounts: AccountRepository, clock: Clock, principal: Principal, invoice_id: str
+    store: DraftStore,
+    accounts: AccountRepository,
+    clock: Clock,
+    principal: Principal,
+    invoice_id: str,
+    start_collection: StartCollection | None = None,
 ) -> Invoice:
     """An operator finalizes a draft now, before its grace period ends."""
     require_operator(principal)
@@ -29,10 +39,16 @@ def finalize_invoice(
         raise ConflictError(
             ErrorCode.INVOICE_NOT_DRAFT, f"Invoice {invoice_id} is already {invoice.status}.", "invoice_id"
         )
-    return finalize_draft(store, accounts, invoice, clock.now())
+    return finalize_draft(store, accounts, invoice, clock.now(), start_collection)
 
 
-def finalize_draft(store: DraftStore, accounts: AccountRepository, invoice: Invoice, now: datetime) -> Invoice:
+def finalize_draft(
+    store: DraftStore,
+    accounts: AccountRepository,
+    invoice: Invoice,
+    now: datetime,
+    start_collection: StartCollection | None = None,
+) -> Invoice:
     """Number the draft, make it immutable and post it on the ledger, in one transaction.
 
     The buyer is the account as it is now: the draft is assembled again with it (a VAT number added during
@@ -41,8 +57,9 @@ def finalize_draft(store: DraftStore, accounts: AccountRepository, invoice: Invo
 
     Credit on the balance settles it at once; what remains is due now (automatic charge) or after
     ``days_until_due`` (sent invoice). A negative draft total was capped at zero: its excess becomes
-    balance credit here. ``invoice.finalized`` tells payments to start collecting what remains
-    (``payments/collect_invoice.py``): invoices know nothing of charges and dunning.
+    balance credit here. What remains is collected as ``start_collection`` (given by the caller: invoices
+    know nothing of charges and dunning) schedules it, in this same write; without it, payments start when
+    they hear ``invoice.finalized`` (``payments/collect_invoice.py``), in a write of their own.
     """
     account = accounts.get(invoice.account_id)
     if account is not None:
@@ -88,6 +105,9 @@ def finalize_draft(store: DraftStore, accounts: AccountRepository, invoice: Invo
     if finalized.amount_remaining == 0:
         finalized = replace(finalized, status=InvoiceStatus.PAID)
     events = [finalized_event(finalized), *paid_events([finalized], now)]
+    if start_collection is not None:
+        finalized, collection_events = start_collection(finalized, now)
+        events += collection_events
     committed = store.commit(
         WriteBatch(
             invoices=[finalized],

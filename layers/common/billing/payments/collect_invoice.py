@@ -1,4 +1,5 @@
-"""Payments hear ``invoice.finalized``: start collecting the invoice.
+"""Payments hear ``invoice.finalized``: start collecting the invoice, unless its finalization did
+(``finalize_draft`` given ``begin_collection``, as the billing run and the API do).
 
 Its first dunning step is scheduled, and an automatic one asks for its first charge at once
 (``invoice.charge_due``, which this function hears next). Safe to hear twice or late: an invoice
@@ -10,7 +11,7 @@ from __future__ import annotations
 from billing.batch import WriteBatch
 from billing.errors import ConflictError, ErrorCode
 from billing.invoices.models import InvoiceStatus
-from billing.payments.collection import charge_due_event, collection_started, start_collection
+from billing.payments.collection import begin_collection, collection_started
 from billing.payments.record_payment import ATTEMPTS, PaymentServices
 
 
@@ -19,9 +20,7 @@ def collect_invoice(services: PaymentServices, invoice_id: str) -> None:
         invoice = services.store.get_invoice(invoice_id)
         if invoice is None or invoice.status is not InvoiceStatus.OPEN or collection_started(invoice):
             return
-        now = services.clock.now()
-        collected = start_collection(invoice, now)
-        events = [charge_due_event(collected, 1, now)] if collected.charge_attempts == 1 else []
+        collected, events = begin_collection(invoice, services.clock.now())
         try:
             services.store.commit(WriteBatch(invoices=[collected], events=events))
         except ConflictError:

@@ -44,6 +44,12 @@ def start_collection(invoice: Invoice, now: datetime, policy: DunningPolicy = DE
     return replace(invoice, charge_attempts=1)
 
 
+def begin_collection(invoice: Invoice, now: datetime) -> tuple[Invoice, list[DomainEvent]]:
+    """``start_collection``, and the event asking for an automatic invoice's first charge."""
+    collected = start_collection(invoice, now)
+    return collected, [charge_due_event(collected, 1, now)] if collected.charge_attempts == 1 else []
+
+
 def collection_started(invoice: Invoice) -> bool:
     """Whether ``start_collection`` already ran on this invoice (an attempt asked, or a step scheduled
     or done). An invoice whose policy has no step looks unstarted, and starting it again changes nothing."""

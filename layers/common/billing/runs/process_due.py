@@ -22,7 +22,7 @@ from billing.invoices.finalize_invoice import finalize_draft
 from billing.invoices.models import InvoiceStatus
 from billing.marketplace.meter_usage import meter_usage
 from billing.payments.account_state import status_change
-from billing.payments.collection import collect_due
+from billing.payments.collection import begin_collection, collect_due
 from billing.payments.dunning import DEFAULT_POLICY
 from billing.subscriptions.draft_invoice import draft_invoice
 from billing.subscriptions.engine.renew_subscription import close_usage_period, renew_subscription, stop_renewal
@@ -166,7 +166,7 @@ def _invoice(services: Services, invoice_id: str) -> None:
         return
     try:
         if invoice.status is InvoiceStatus.DRAFT and invoice.finalize_at is not None and invoice.finalize_at <= now:
-            finalize_draft(services.store, services.accounts, invoice, now)
+            finalize_draft(services.store, services.accounts, invoice, now, begin_collection)
             return
         check = invoice.platform.check_at if invoice.platform else None
         if services.platform is not None and check is not None and check <= now:
