@@ -45,6 +45,26 @@ def _text(text: str) -> str:
     return text.translate(_NARROW_SPACE)
 
 
+_PADDING = 6  # a table cell's default left and right padding, in points
+
+
+def _fitted(text: str, style: ParagraphStyle, width: float, cell: tuple[int, int], commands: list[Any]) -> Any:
+    """A cell's text, plain when it fits on one line (styled by the table: no markup to parse, nothing to
+    wrap, a third of a page's layout time), else a Paragraph that wraps."""
+    plain = _text(text)
+    if pdfmetrics.stringWidth(plain, style.fontName, style.fontSize) > width - 2 * _PADDING:
+        return _p(text, style)
+    commands += [
+        ("FONTNAME", cell, cell, style.fontName),
+        ("FONTSIZE", cell, cell, style.fontSize),
+        ("LEADING", cell, cell, style.leading),
+        ("TEXTCOLOR", cell, cell, style.textColor),
+    ]
+    if style.alignment == TA_RIGHT:
+        commands.append(("ALIGN", cell, cell, "RIGHT"))
+    return plain
+
+
 def _block(lines: list[str], heading: str | None = None) -> list[Paragraph]:
     rows = [_p(heading, _BOLD)] if heading else []
     return rows + [_p(line, _BOLD if i == 0 else _BODY) for i, line in enumerate(lines)]
@@ -84,9 +104,13 @@ def render_pdf(document: Document) -> bytes:
     )
     story += [head, Spacer(1, 6 * mm)]
 
-    meta = [[_p(label, _BOLD), _p(value)] for label, value in document.meta]
+    meta_style: list[Any] = [("VALIGN", (0, 0), (-1, -1), "TOP")]
+    meta = [
+        [_fitted(label, _BOLD, 32 * mm, (0, row), meta_style), _fitted(value, _BODY, 48 * mm, (1, row), meta_style)]
+        for row, (label, value) in enumerate(document.meta)
+    ]
     parties = _table(
-        [[_table(meta, colWidths=[32 * mm, 48 * mm]) if meta else "", _block(document.buyer)]],
+        [[_table(meta, meta_style, colWidths=[32 * mm, 48 * mm]) if meta else "", _block(document.buyer)]],
         [("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (1, 0), (1, 0), 0.5, _RULE), ("LEFTPADDING", (1, 0), (1, 0), 8)],
         colWidths=[width * 0.5, width * 0.5],
     )
@@ -95,15 +119,10 @@ def render_pdf(document: Document) -> bytes:
     if document.headers is not None and document.sections:
         h = document.headers
         widths = [width * f for f in (0.38, 0.18, 0.07, 0.14, 0.07, 0.16)]
+        headers = (h.description, h.period, h.quantity, h.unit_price, h.vat_rate, h.amount)
+        fitted: list[Any] = []
         rows: list[list[Any]] = [
-            [
-                _p(h.description, _BOLD),
-                _p(h.period, _BOLD),
-                _p(h.quantity, _BOLD),
-                _p(h.unit_price, _BOLD),
-                _p(h.vat_rate, _BOLD),
-                _p(h.amount, _BOLD),
-            ]
+            [_fitted(text, _BOLD, widths[column], (column, 0), fitted) for column, text in enumerate(headers)]
         ]
         # Numbers are plain strings in right-aligned cells: a Paragraph each (parsing, wrapping) was half of
         # laying the page out, and a number never wraps.
@@ -116,28 +135,26 @@ def render_pdf(document: Document) -> bytes:
         ]
         for title, section_rows in document.sections:
             style += [("BACKGROUND", (0, len(rows)), (-1, len(rows)), _BAND), ("SPAN", (0, len(rows)), (-1, len(rows)))]
-            rows.append([_p(title, _BOLD), "", "", "", "", ""])
+            rows.append([_fitted(title, _BOLD, width, (0, len(rows)), fitted), "", "", "", "", ""])
             for row in section_rows:
                 description = [_p(row.description), _p(row.detail, _SMALL)] if row.detail else _p(row.description)
                 rows.append(
                     [
                         description,
-                        _p(row.period, _SMALL),
+                        _fitted(row.period, _SMALL, widths[1], (1, len(rows)), fitted),
                         _text(row.quantity),
                         _text(row.unit_price),
                         _text(row.vat_rate),
                         _text(row.amount),
                     ]
                 )
-        story += [_table(rows, style, colWidths=widths, repeatRows=1), Spacer(1, 4 * mm)]
+        story += [_table(rows, style + fitted, colWidths=widths, repeatRows=1), Spacer(1, 4 * mm)]
 
+    labels: list[Any] = []
     totals = _table(
         [
-            [
-                _p(label, _BOLD if strong else _BODY),
-                _text(amount),
-            ]
-            for label, amount, strong in document.totals
+            [_fitted(label, _BOLD if strong else _BODY, width * 0.32, (0, row), labels), _text(amount)]
+            for row, (label, amount, strong) in enumerate(document.totals)
         ],
         [
             ("LINEABOVE", (0, 0), (-1, 0), 0.8, _INK),
@@ -149,6 +166,7 @@ def render_pdf(document: Document) -> bytes:
                 for row, (*_, strong) in enumerate(document.totals)
                 if strong
             ),
+            *labels,
         ],
         colWidths=[width * 0.32, width * 0.18],
         hAlign="RIGHT",
