@@ -88,7 +88,8 @@ class LocalTriggers:
                 if only is not None and function not in only:
                     continue
                 url = self.resources[f"queue:{trigger.queue}"]
-                for _ in range(self.gateway.functions.concurrency):
+                # As many batches as containers, within the trigger's own cap (payments: Stripe's rate).
+                for _ in range(min(self.gateway.functions.concurrency, trigger.max_concurrency or 1_000)):
                     received = self._sqs.receive_message(
                         QueueUrl=url,
                         MaxNumberOfMessages=trigger.batch_size,
