@@ -284,9 +284,9 @@ def _index_moto_queries(backend: Any) -> None:
         if not index_name:
             # moto reads the whole table, sorted, for a query on the table's own partition key too.
             hash_key = args[0] if args else kwargs.get("hash_key")
-            partition = self.items.get(hash_key) if hash_key is not None else None
-            if not self.range_key_attr or not isinstance(partition, dict):
+            if not self.range_key_attr or hash_key is None:
                 return original_query(self, *args, **kwargs)
+            partition = self.items.get(hash_key) or {}  # an empty partition reads nothing, not every item
             self.__dict__["_local_narrowed"] = [partition[key] for key in sorted(partition)]
         elif not conditions or len(conditions) != 1:
             return original_query(self, *args, **kwargs)
