@@ -50,7 +50,7 @@ _PADDING = 6  # a table cell's default left and right padding, in points
 
 def _fitted(text: str, style: ParagraphStyle, width: float, cell: tuple[int, int], commands: list[Any]) -> Any:
     """A cell's text, plain when it fits on one line (styled by the table: no markup to parse, nothing to
-    wrap, a third of a page's layout time), else a Paragraph that wraps."""
+    wrap: about an eighth of a page's rendering), else a Paragraph that wraps."""
     plain = _text(text)
     if pdfmetrics.stringWidth(plain, style.fontName, style.fontSize) > width - 2 * _PADDING:
         return _p(text, style)
