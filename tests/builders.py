@@ -9,10 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from billing.accounts.access import Principal
+from billing.accounts.caller_context import authorizer_context
 from billing.accounts.models import Account
 from billing.discounts.models import AppliedDiscount
 from billing.http.examples import EXAMPLES
-from billing.http.principal import authorizer_context
 from billing.invoices.assemble_invoice import assemble_invoice
 from billing.invoices.invoice_context import invoice_context
 from billing.invoices.models import Invoice, InvoiceStatus

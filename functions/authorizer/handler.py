@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from billing.accounts.caller_context import authorizer_context
 from billing.errors import AuthenticationError
-from billing.http.principal import authorizer_context
 from billing.observability import logger
 
 if TYPE_CHECKING:

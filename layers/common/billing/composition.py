@@ -6,10 +6,12 @@ uses (the authorizer never loads botocore's DynamoDB document models of billing,
 
 from __future__ import annotations
 
+import importlib
+import os
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache, partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from billing.observability import logger, metrics, tracer
 
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 
     from billing.accounts.access import Principal
     from billing.batch import PendingEvents
+    from billing.documents.ports import EInvoiceWriter
     from billing.invoices.ports import InvoicingPlatform
     from billing.runs.run_billing import RunReport
     from billing.settings import PlatformSettings
@@ -64,6 +67,7 @@ def api() -> Invoke:
         # Built on the first payment request: Stripe's client and keys cost nothing to other routes.
         from billing.adapters.stripe_payments import gateway_from_secret
 
+        tracer().patch(["requests"])
         return gateway_from_secret(settings.stripe_secret, settings.stripe_api_base)
 
     @cache
@@ -109,10 +113,18 @@ def authorizer() -> Callable[[str | None], Principal]:
     from billing.adapters.dynamodb_portal_sessions import DynamoPortalSessionStore
     from billing.adapters.dynamodb_tables import bind_table
     from billing.clock import RuntimeClock
-    from billing.settings import TableSettings
 
-    bind_table(TableSettings().table)
+    bind_table(_authorizer_table())
     return partial(authenticate_caller, DynamoApiKeyRepository(), DynamoPortalSessionStore(), RuntimeClock())
+
+
+def _authorizer_table() -> str:
+    """TableSettings' one variable, read by hand: pydantic and pydantic-settings would add ~75 ms to the cold
+    start that every cold API request waits for (tests/infra checks the stack sets what TableSettings reads)."""
+    name = os.environ.get("BILLING_TABLE", "")
+    if len(name) < 3:
+        raise RuntimeError("BILLING_TABLE must name the billing table")
+    return name
 
 
 def stripe_webhook() -> Callable[[dict[str, Any]], tuple[dict[str, Any], str]]:
@@ -195,10 +207,19 @@ def _chorus_pro(settings: PlatformSettings) -> InvoicingPlatform | None:
     return ChorusPro(settings.chorus_pro)
 
 
+class _ImportedOnFirstUse:
+    """A module that stands in for its functions and is imported when the first of them is looked up."""
+
+    def __init__(self, module: str) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(importlib.import_module(self._module), name)
+
+
 def documents() -> Invoke:
     from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent
 
-    from billing.adapters import facturx_documents
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_billing import DynamoBillingStore
     from billing.adapters.dynamodb_tables import bind_table
@@ -220,7 +241,8 @@ def documents() -> Invoke:
         mailer=SesMailer(settings.email_sender),
         render=render_pdf,
         seller=settings.seller,
-        einvoice=facturx_documents,
+        # Factur-X needs lxml and pypdf (~100 ms to import): loaded by the first invoice, not by receipts.
+        einvoice=cast("EInvoiceWriter", _ImportedOnFirstUse("billing.adapters.facturx_documents")),
         clock=RuntimeClock(),
         platform=_chorus_pro(settings),
     )

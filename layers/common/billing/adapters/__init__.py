@@ -1,1 +1,1 @@
-"""The only modules that import boto3, pynamodb, stripe or document renderers."""
+"""The only modules that import botocore, pynamodb, stripe or document renderers."""

@@ -1,4 +1,4 @@
-"""AWS Marketplace's Metering (ResolveCustomer) and Entitlement (GetEntitlements) services through boto3.
+"""AWS Marketplace's Metering (ResolveCustomer) and Entitlement (GetEntitlements) services.
 
 Both live in us-east-1 only, whatever the stack's region (AWS serves them there alone)."""
 
@@ -10,9 +10,9 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
 
+from billing.adapters.aws_clients import aws_client
 from billing.marketplace.models import Entitlement, MeteredDimension, ResolvedCustomer
 
 MARKETPLACE_REGION = "us-east-1"
@@ -23,11 +23,11 @@ _TRY_LATER = {"ThrottlingException", "InternalServiceErrorException", "DisabledA
 class AwsMarketplace:
     @cached_property
     def _metering(self) -> Any:
-        return boto3.client("meteringmarketplace", region_name=MARKETPLACE_REGION)
+        return aws_client("meteringmarketplace", region_name=MARKETPLACE_REGION)
 
     @cached_property
     def _entitlement(self) -> Any:
-        return boto3.client("marketplace-entitlement", region_name=MARKETPLACE_REGION)
+        return aws_client("marketplace-entitlement", region_name=MARKETPLACE_REGION)
 
     def resolve_customer(self, token: str) -> ResolvedCustomer | None:
         try:

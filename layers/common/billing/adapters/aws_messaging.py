@@ -1,4 +1,4 @@
-"""SQS work queues and the EventBridge bus, through boto3 (clients made on first use, not at import)."""
+"""SQS work queues and the EventBridge bus, through botocore (clients made on first use, not at import)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import Any
 
-import boto3
-
+from billing.adapters.aws_clients import aws_client
 from billing.events import DomainEvent
 
 SOURCE = "billing"
@@ -28,7 +27,7 @@ class SqsQueue:
 
     @cached_property
     def _client(self) -> Any:
-        return boto3.client("sqs")
+        return aws_client("sqs")
 
     def send(self, messages: Iterable[dict[str, Any]]) -> None:
         for chunk in _chunks(list(messages), _SQS_BATCH):
@@ -54,7 +53,7 @@ class EventBridgePublisher:
 
     @cached_property
     def _client(self) -> Any:
-        return boto3.client("events")
+        return aws_client("events")
 
     def publish(self, events: Iterable[DomainEvent]) -> None:
         for chunk in _chunks(list(events), _SQS_BATCH):

@@ -7,6 +7,7 @@ Same key and same body answer the stored response; same key with another body is
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
 from aws_lambda_powertools.utilities.idempotency import (
@@ -26,20 +27,25 @@ StoredResponse = dict[str, Any]
 
 class PowertoolsIdempotency:
     def __init__(self, table_name: str, ttl_seconds: int = 86_400) -> None:
-        persistence = DynamoDBPersistenceLayer(table_name=table_name)
-        config = IdempotencyConfig(
+        self._table_name = table_name
+        self._config = IdempotencyConfig(
             event_key_jmespath="[scope, key]",
             payload_validation_jmespath="body",
             expires_after_seconds=ttl_seconds,
             raise_on_no_idempotency_key=True,
         )
 
-        @idempotent_function(data_keyword_argument="request", persistence_store=persistence, config=config)
+    @cached_property
+    def _once(self) -> Callable[..., StoredResponse]:
+        # Made on the first keyed POST: the persistence layer builds a DynamoDB client (~60 ms of a cold
+        # start), which reads and GETs never need.
+        persistence = DynamoDBPersistenceLayer(table_name=self._table_name)
+
+        @idempotent_function(data_keyword_argument="request", persistence_store=persistence, config=self._config)
         def once(request: dict[str, Any], compute: Callable[[], StoredResponse]) -> StoredResponse:
             return compute()
 
-        self._once = once
-        self._config = config
+        return once
 
     def register_lambda_context(self, context: Any) -> None:
         """Let an in-progress record expire with the invocation that wrote it (a crash frees the key)."""

@@ -6,8 +6,9 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
+
+from billing.adapters.aws_clients import aws_client
 
 PRESIGNED_SECONDS = 300
 
@@ -19,7 +20,7 @@ class S3Documents:
 
     @cached_property
     def _client(self) -> Any:
-        return boto3.client("s3")
+        return aws_client("s3")
 
     def put(self, key: str, body: bytes, content_type: str = "application/pdf") -> None:
         self._client.put_object(

@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from functools import cached_property
 from typing import Any
 
-import boto3
+from billing.adapters.aws_clients import aws_client
 
 
 class SesMailer:
@@ -17,7 +17,7 @@ class SesMailer:
 
     @cached_property
     def _client(self) -> Any:
-        return boto3.client("ses")
+        return aws_client("ses")
 
     def send(self, to: str, subject: str, text: str, attachment: tuple[str, bytes] | None = None) -> None:
         message = EmailMessage()

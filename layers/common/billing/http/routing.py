@@ -10,8 +10,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel
 
 from billing.accounts.access import Principal
+from billing.accounts.caller_context import principal_from_event
 from billing.errors import ErrorCode, InvalidInputError
-from billing.http.principal import principal_from_event
 from billing.http.services import ApiServices
 from billing.ports import PageRequest
 

@@ -1,4 +1,5 @@
-"""The caller, as the Lambda authorizer described it in the request context."""
+"""The caller, as the Lambda authorizer describes it in the request context (flat strings, as API Gateway
+carries them). Outside billing.http, whose package imports pydantic: the authorizer needs neither."""
 
 from __future__ import annotations
 
