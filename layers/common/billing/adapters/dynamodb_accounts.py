@@ -10,7 +10,7 @@ from pynamodb.exceptions import PutError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from billing.accounts.models import Account, AccountStatus
-from billing.accounts.profile import BillingProfile
+from billing.accounts.profile import STORED, BillingProfile
 from billing.adapters.dynamodb_items import decode_cursor, encode_cursor
 from billing.adapters.dynamodb_tables import TableItem, account_pk
 from billing.errors import ConflictError, ErrorCode
@@ -91,7 +91,7 @@ class DynamoAccountRepository:
 def _account(item: AccountItem) -> Account:
     return Account(
         id=item.pk.removeprefix("ACCOUNT#"),
-        profile=BillingProfile.model_validate(item.profile.as_dict()),
+        profile=BillingProfile.model_validate(item.profile.as_dict(), context=STORED),
         created_at=datetime.fromisoformat(item.created_at),
         status=AccountStatus(item.status),
         version=item.version or 0,
