@@ -246,6 +246,7 @@ def _describe_fields(schema: dict[str, Any]) -> None:
 def document(app: Any) -> dict[str, Any]:
     """The generated document, with our problem+json answers declared on every operation and the events
     endpoints receive as its webhooks."""
+    app.include_every_router()
     schema: dict[str, Any] = app.get_openapi_schema().model_dump(mode="json", by_alias=True, exclude_none=True)
     _describe(schema, app)
     schema["info"]["description"] += (
