@@ -171,7 +171,7 @@ def test_each_function_gets_exactly_the_variables_its_settings_read(dev):
     }
     for declared in FUNCTIONS:
         model = settings_of[declared.name]
-        prefix = model.model_config["env_prefix"]
+        prefix = settings.ENV_PREFIX
         read = {prefix + name.upper(): field for name, field in model.model_fields.items()}
         given = {n for n in functions[declared.description]["Environment"]["Variables"] if n.startswith(prefix)}
         assert given <= set(read), f"{declared.name}: {sorted(given - set(read))} given but read by nothing"

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from billing.accounts.access import Principal
     from billing.batch import PendingEvents
+    from billing.documents.document import Document
     from billing.documents.ports import EInvoiceWriter
     from billing.invoices.ports import InvoicingPlatform
     from billing.runs.run_billing import RunReport
@@ -56,7 +57,7 @@ def api() -> Invoke:
     from billing.http.services import ApiServices
     from billing.settings import ApiSettings
 
-    settings = ApiSettings()
+    settings = ApiSettings.from_environment()
     bind_table(settings.table)
     pending = PendingEvents()
     store = DynamoBillingStore(on_commit=pending)
@@ -119,8 +120,8 @@ def authorizer() -> Callable[[str | None], Principal]:
 
 
 def _authorizer_table() -> str:
-    """TableSettings' one variable, read by hand: pydantic and pydantic-settings would add ~75 ms to the cold
-    start that every cold API request waits for (tests/infra checks the stack sets what TableSettings reads)."""
+    """TableSettings' one variable, read by hand: the authorizer loads no pydantic at all (~50 ms of the cold
+    start every cold API request waits for); tests/infra checks the stack sets what TableSettings reads."""
     name = os.environ.get("BILLING_TABLE", "")
     if len(name) < 3:
         raise RuntimeError("BILLING_TABLE must name the billing table")
@@ -136,7 +137,7 @@ def stripe_webhook() -> Callable[[dict[str, Any]], tuple[dict[str, Any], str]]:
     from billing.http.webhook import receive_webhook
     from billing.settings import WebhookSettings
 
-    settings = WebhookSettings()
+    settings = WebhookSettings.from_environment()
     bind_table(settings.table)
     store, queue, clock = DynamoBillingStore(), SqsQueue(settings.payments_queue), RuntimeClock()
     gateway = gateway_from_secret(settings.stripe_secret, settings.stripe_api_base)
@@ -152,7 +153,7 @@ def billing_run() -> Callable[[], RunReport]:
     from billing.runs.shards import DUE_SHARDS
     from billing.settings import RunSettings
 
-    settings = RunSettings()
+    settings = RunSettings.from_environment()
     bind_table(settings.table)
     store, queue = DynamoBillingStore(), SqsQueue(settings.work_queue)
     publisher, clock = EventBridgePublisher(settings.event_bus), RuntimeClock()
@@ -173,7 +174,7 @@ def billing_worker() -> Invoke:
     from billing.sqs_batch import sqs_batch
     from billing.subscriptions.services import Services
 
-    settings = WorkerSettings()
+    settings = WorkerSettings.from_environment()
     bind_table(settings.table)
     pending = PendingEvents()
     store = DynamoBillingStore(on_commit=pending)
@@ -217,13 +218,19 @@ class _ImportedOnFirstUse:
         return getattr(importlib.import_module(self._module), name)
 
 
+def _render_pdf(document: Document) -> bytes:
+    # reportlab (~85 ms to import) is loaded by the first PDF: most events this function gets only email.
+    from billing.adapters.pdf_reportlab import render_pdf
+
+    return render_pdf(document)
+
+
 def documents() -> Invoke:
     from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent
 
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_billing import DynamoBillingStore
     from billing.adapters.dynamodb_tables import bind_table
-    from billing.adapters.pdf_reportlab import render_pdf
     from billing.adapters.s3_documents import S3Documents
     from billing.adapters.ses_mailer import SesMailer
     from billing.clock import RuntimeClock
@@ -232,14 +239,14 @@ def documents() -> Invoke:
     from billing.settings import DocumentSettings
     from billing.sqs_batch import sqs_batch
 
-    settings = DocumentSettings()
+    settings = DocumentSettings.from_environment()
     bind_table(settings.table)
     services = DocumentServices(
         store=DynamoBillingStore(),
         accounts=DynamoAccountRepository(),
         storage=S3Documents(settings.documents_bucket, settings.document_lock_mode or None),
         mailer=SesMailer(settings.email_sender),
-        render=render_pdf,
+        render=_render_pdf,
         seller=settings.seller,
         # Factur-X needs lxml and pypdf (~100 ms to import): loaded by the first invoice, not by receipts.
         einvoice=cast("EInvoiceWriter", _ImportedOnFirstUse("billing.adapters.facturx_documents")),
@@ -270,7 +277,7 @@ def payments() -> Invoke:
     from billing.settings import PaymentsSettings
     from billing.sqs_batch import sqs_batch
 
-    settings = PaymentsSettings()
+    settings = PaymentsSettings.from_environment()
     bind_table(settings.table)
     pending = PendingEvents()
     store = DynamoBillingStore(on_commit=pending)
@@ -308,7 +315,7 @@ def webhook_delivery() -> Invoke:
     from billing.webhooks.retry_deliveries import retry_deliveries
     from billing.webhooks.services import WebhookServices
 
-    settings = WebhookDeliverySettings()
+    settings = WebhookDeliverySettings.from_environment()
     bind_table(settings.table)
     services = WebhookServices(
         store=DynamoWebhookStore(),
@@ -351,7 +358,7 @@ def marketplace() -> Invoke:
     from billing.settings import MarketplaceSettings
     from billing.sqs_batch import sqs_batch
 
-    settings = MarketplaceSettings()
+    settings = MarketplaceSettings.from_environment()
     bind_table(settings.table)
     pending = PendingEvents()
     store = DynamoBillingStore(on_commit=pending)
