@@ -30,6 +30,24 @@ WHEEL_PLATFORMS = {
     "x86_64": ("manylinux2014_x86_64", "manylinux_2_28_x86_64"),
 }
 LAMBDA_WHEELS = "arm64"
+# The AWS services the functions call (botocore's model directory names). botocore lists every service
+# directory of its data when it makes its first client, twice: with all 440 services shipped that took ~50 ms
+# of each cold start, so the layer keeps only these (tests/infra/test_bundle.py checks each service the code
+# names is kept). xray and sts: the tracer's and the credential chain's own clients.
+AWS_SERVICES = frozenset(
+    {
+        "dynamodb",
+        "events",
+        "marketplace-entitlement",
+        "meteringmarketplace",
+        "s3",
+        "secretsmanager",
+        "ses",
+        "sqs",
+        "sts",
+        "xray",
+    }
+)
 
 
 def host_wheels() -> str:
@@ -95,6 +113,9 @@ def bundle_layer(output_dir: str | os.PathLike[str], wheels: str = LAMBDA_WHEELS
         ],
         check=True,
     )
+    for service in (target / "botocore" / "data").iterdir():
+        if service.is_dir() and service.name not in AWS_SERVICES:
+            shutil.rmtree(service)
     shutil.copytree(LAYER_SOURCE / "billing", target / "billing", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for stray in target.rglob("*.pyc"):  # bytecode a wheel shipped for another interpreter
         stray.unlink()
@@ -119,9 +140,10 @@ class PipPlatformBundling:
 
 
 def source_hash(wheels: str = LAMBDA_WHEELS) -> str:
-    """Changes when the lock, any billing source or the wheels' CPU changes, and only then."""
+    """Changes when the lock, any billing source, the services kept or the wheels' CPU changes, and only then."""
     digest = hashlib.sha256(LAYER_LOCK.read_bytes())
     digest.update(wheels.encode())
+    digest.update(" ".join(sorted(AWS_SERVICES)).encode())
     for path in sorted((LAYER_SOURCE / "billing").rglob("*.py")):
         digest.update(str(path.relative_to(LAYER_SOURCE)).encode())
         digest.update(path.read_bytes())

@@ -7,10 +7,12 @@ test and fails only on Lambda (stripe once did). Here a python3.13 interpreter s
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from infra.manifest import FUNCTIONS
-from infra.packaging import LAMBDA_PYTHON, host_wheels, lambda_python
+from infra.packaging import AWS_SERVICES, LAMBDA_PYTHON, LAYER_SOURCE, host_wheels, lambda_python
 from tests.infra.bundle import backend_env, deployed_tracing_env, first_events, probe, synthesize_bundle
 
 pytestmark = pytest.mark.infra
@@ -38,6 +40,18 @@ def test_the_layer_carries_python313_bytecode_only(bundle):
     # Every module has its bytecode, ours included.
     assert (bundle.layer / "billing" / "__pycache__" / "money.cpython-313.pyc").exists()
     assert (bundle.layer / "stripe" / "__init__.py").exists()
+
+
+@needs_python
+def test_the_layer_keeps_the_model_of_every_aws_service_the_code_calls(bundle):
+    source = "\n".join(path.read_text() for path in (LAYER_SOURCE / "billing").rglob("*.py"))
+    named = set(re.findall(r'aws_client\(\s*"([a-z0-9-]+)"', source))
+    # Called without naming a client: PynamoDB and Powertools idempotency (DynamoDB), get_secret (Secrets Manager).
+    called = named | {"dynamodb", "secretsmanager"}
+    assert {"sqs", "events", "s3", "ses", "meteringmarketplace"} <= named
+    assert called <= AWS_SERVICES
+    kept = {path.name for path in (bundle.layer / "botocore" / "data").iterdir() if path.is_dir()}
+    assert kept == AWS_SERVICES
 
 
 @needs_python

@@ -16,30 +16,45 @@ from billing.http.problems import register_problem_handlers
 from billing.http.system import register_openapi
 from billing.settings import ApiSettings
 
-# Each router module of billing.http, with the areas (first two path segments) it serves, in the order the
-# routers are included. A request imports and includes only the routers of its area: all thirteen, with their
-# 82 routes and the domain modules behind them, took ~90 ms of every cold start. tests/unit/test_router_areas.py
-# checks each route lies in its module's areas and no two routes of a method match one path (so the order in
-# which areas are first requested cannot change which route answers).
+# Each router module of billing.http, with the areas it serves, in the order the routers are included. An
+# area is a path's first two segments ("/v1/invoices"), or those and its fourth ("/v1/accounts/*/budgets")
+# where routers share a resource. A request imports and includes only the routers of its areas: all
+# thirteen, with their 82 routes and the domain modules behind them, took ~90 ms of every cold start.
+# tests/unit/test_router_areas.py checks each route lies in its module's areas and no two routes of a method
+# match one path (so the order in which areas are first requested cannot change which route answers).
 ROUTER_AREAS: dict[str, tuple[str, ...]] = {
     "system": ("/v1/health",),
     "accounts": ("/v1/accounts",),
-    "balance": ("/v1/accounts",),
+    "balance": ("/v1/accounts/*/balance", "/v1/accounts/*/balance_transactions"),
     "catalog": ("/v1/coupons", "/v1/prices", "/v1/products", "/v1/promotion_codes"),
     "subscriptions": ("/v1/invoices", "/v1/subscriptions"),
     "invoices": ("/v1/credit_notes", "/v1/invoice_items", "/v1/invoices"),
     "usage": ("/v1/usage_events", "/v1/usage_summaries"),
-    "costs": ("/v1/accounts",),
-    "documents": ("/v1/accounts", "/v1/credit_notes", "/v1/invoices", "/v1/reports"),
-    "payments": ("/v1/accounts", "/v1/payments", "/v1/receipts"),
+    "costs": (
+        "/v1/accounts/*/usage_summaries",
+        "/v1/accounts/*/forecast",
+        "/v1/accounts/*/budgets",
+        "/v1/accounts/*/cost_allocation",
+    ),
+    "documents": ("/v1/accounts/*/documents.zip", "/v1/credit_notes", "/v1/invoices", "/v1/reports"),
+    "payments": (
+        "/v1/accounts/*/setup_intents",
+        "/v1/accounts/*/payment_methods",
+        "/v1/accounts/*/top_ups",
+        "/v1/payments",
+        "/v1/receipts",
+    ),
     "webhook_endpoints": ("/v1/events", "/v1/webhook_endpoints"),
     "marketplace": ("/marketplace/register", "/v1/marketplace", "/v1/subscriptions"),
-    "portal_sessions": ("/portal/session", "/v1/accounts", "/v1/portal_sessions"),
+    "portal_sessions": ("/portal/session", "/v1/accounts/*/portal_sessions", "/v1/portal_sessions"),
 }
 
 
-def area_of(path: str) -> str:
-    return "/".join(path.split("/", 3)[:3])
+def areas_of(path: str) -> set[str]:
+    """The areas a path (or a route's rule) lies in."""
+    parts = path.split("/")
+    resource = "/".join(parts[:3])
+    return {resource, f"{resource}/*/{parts[4]}"} if len(parts) > 4 else {resource}
 
 
 class BillingResolver(APIGatewayRestResolver):
@@ -51,8 +66,8 @@ class BillingResolver(APIGatewayRestResolver):
         self._included: set[str] = set()
 
     def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
-        area = area_of(str(event.get("path") or ""))
-        self.include_routers([name for name, areas in ROUTER_AREAS.items() if area in areas] or list(ROUTER_AREAS))
+        areas = areas_of(str(event.get("path") or ""))
+        self.include_routers([name for name, own in ROUTER_AREAS.items() if areas & set(own)] or list(ROUTER_AREAS))
         return super().resolve(event, context)
 
     def include_routers(self, names: Iterable[str]) -> None:
