@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from billing.invoices.ports import InvoicingPlatform
     from billing.runs.run_billing import RunReport
     from billing.settings import PlatformSettings
+    from billing.store import BillingStore
 
 Invoke = Callable[[dict[str, Any], Any], Any]
 
@@ -44,7 +45,6 @@ def api() -> Invoke:
     from billing.adapters.aws_messaging import EventBridgePublisher, SqsQueue
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_api_keys import DynamoApiKeyRepository
-    from billing.adapters.dynamodb_billing import DynamoBillingStore
     from billing.adapters.dynamodb_portal_sessions import DynamoPortalSessionStore
     from billing.adapters.dynamodb_tables import bind_table
     from billing.adapters.dynamodb_usage import DynamoUsageStore
@@ -60,7 +60,15 @@ def api() -> Invoke:
     settings = ApiSettings.from_environment()
     bind_table(settings.table)
     pending = PendingEvents()
-    store = DynamoBillingStore(on_commit=pending)
+
+    def billing_store() -> Any:
+        from billing.adapters.dynamodb_billing import DynamoBillingStore
+
+        return DynamoBillingStore(on_commit=pending)
+
+    # The billing store's item classes and domain models (~40 ms to import) wait for the first route that
+    # reads or writes billing objects: accounts, keys and portal sessions have stores of their own.
+    store = cast("BillingStore", _OnFirstUse(billing_store))
     publisher = EventBridgePublisher(settings.event_bus)
 
     @cache
@@ -208,14 +216,20 @@ def _chorus_pro(settings: PlatformSettings) -> InvoicingPlatform | None:
     return ChorusPro(settings.chorus_pro)
 
 
-class _ImportedOnFirstUse:
-    """A module that stands in for its functions and is imported when the first of them is looked up."""
+class _OnFirstUse:
+    """Stands in for an adapter (or a module) that is built when the first of its attributes is looked up."""
 
-    def __init__(self, module: str) -> None:
-        self._module = module
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._build = build
+        self._built: Any = None
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(importlib.import_module(self._module), name)
+        if self._built is None:
+            self._built = self._build()
+        return getattr(self._built, name)
+
+
+FACTUR_X_ADAPTER = "billing.adapters.facturx_documents"
 
 
 def _render_pdf(document: Document) -> bytes:
@@ -249,7 +263,9 @@ def documents() -> Invoke:
         render=_render_pdf,
         seller=settings.seller,
         # Factur-X needs lxml and pypdf (~100 ms to import): loaded by the first invoice, not by receipts.
-        einvoice=cast("EInvoiceWriter", _ImportedOnFirstUse("billing.adapters.facturx_documents")),
+        einvoice=cast(
+            "EInvoiceWriter", _OnFirstUse(partial(importlib.import_module, "billing.adapters.facturx_documents"))
+        ),
         clock=RuntimeClock(),
         platform=_chorus_pro(settings),
     )
