@@ -65,12 +65,17 @@ def _fitted(text: str, style: ParagraphStyle, width: float, cell: tuple[int, int
     return plain
 
 
-def _block(lines: list[str], width: float) -> Table:
-    """A party's name and address, one line a row: plain cells, a Paragraph only for a line that wraps."""
+def _lines(lines: list[tuple[str, ParagraphStyle]], width: float) -> Table:
+    """Lines stacked in a cell, each in its style: plain cells, a Paragraph only for a line that wraps."""
     unpadded = [(side, (0, 0), (-1, -1), 0) for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]
     commands: list[Any] = [*unpadded, ("VALIGN", (0, 0), (-1, -1), "TOP")]
-    rows = [[_fitted(line, _BOLD if row == 0 else _BODY, width, (0, row), commands)] for row, line in enumerate(lines)]
+    rows = [[_fitted(text, style, width, (0, row), commands)] for row, (text, style) in enumerate(lines)]
     return _table(rows, commands, colWidths=[width])
+
+
+def _block(lines: list[str], width: float) -> Table:
+    """A party's name (bold) and address."""
+    return _lines([(line, _BOLD if row == 0 else _BODY) for row, line in enumerate(lines)], width)
 
 
 def _table(rows: list[list[Any]], style: list[tuple[Any, ...]] | None = None, **layout: Any) -> Table:
@@ -108,7 +113,7 @@ def render_pdf(document: Document) -> bytes:
         [
             [
                 _block(document.seller, width * 0.55 - 2 * _PADDING),
-                [_p(document.title, _TITLE), _p(document.number, _RIGHT)],
+                _lines([(document.title, _TITLE), (document.number, _RIGHT)], width * 0.45 - 2 * _PADDING),
             ]
         ],
         [("VALIGN", (0, 0), (-1, -1), "TOP")],
@@ -155,7 +160,7 @@ def render_pdf(document: Document) -> bytes:
             rows.append([_fitted(title, _BOLD, width, (0, len(rows)), fitted), "", "", "", "", ""])
             for row in section_rows:
                 description = (
-                    [_p(row.description), _p(row.detail, _SMALL)]
+                    _lines([(row.description, _BODY), (row.detail, _SMALL)], widths[0] - 2 * _PADDING)
                     if row.detail
                     else _fitted(row.description, _BODY, widths[0], (0, len(rows)), fitted)
                 )
