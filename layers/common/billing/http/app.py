@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -64,6 +65,8 @@ class BillingResolver(APIGatewayRestResolver):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._included: set[str] = set()
+        # The local gateway may resolve requests on several threads: a router is included once.
+        self._including = threading.Lock()
 
     def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
         areas = areas_of(str(event.get("path") or ""))
@@ -71,10 +74,11 @@ class BillingResolver(APIGatewayRestResolver):
         return super().resolve(event, context)
 
     def include_routers(self, names: Iterable[str]) -> None:
-        for name in names:
-            if name not in self._included:
-                self.include_router(importlib.import_module(f"billing.http.{name}").router)
-                self._included.add(name)
+        with self._including:
+            for name in names:
+                if name not in self._included:
+                    self.include_router(importlib.import_module(f"billing.http.{name}").router)
+                    self._included.add(name)
 
     def include_every_router(self) -> None:
         self.include_routers(ROUTER_AREAS)
