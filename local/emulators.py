@@ -25,6 +25,7 @@ from local.chorus_pro import chorus_pro_app
 from local.faults import FaultPlan, with_faults
 from local.mailbox import stamp_moto_ses_sends, with_ses_mailbox
 from local.marketplace import with_marketplace
+from local.moto_queues import quick_moto_queues
 
 LOOPBACK = "127.0.0.1"
 REGION = "eu-west-3"
@@ -336,6 +337,15 @@ def stop_tracking_moto_models() -> None:
     _untracked = True
 
 
+def remember_moto_services() -> None:
+    """moto's server lists its package's directory (a stat per entry) twice a request to tell which service
+    a request names; the directory does not change while it runs: listed once."""
+    from moto import backends
+
+    services = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: services
+
+
 class MotoWithMailbox(ThreadedMotoServer):
     """moto's threaded server, its app wrapped to answer LocalStack's ``/_aws/ses`` too (local/mailbox.py)
     and to inject faults on request (``/_faults``, local/faults.py). Overrides moto's private entry point:
@@ -434,6 +444,8 @@ def start_emulators(aws_endpoint: str | None = None, stripe_state: str | None = 
         serialize_moto_dynamodb_writes()
         stop_tracking_moto_models()
         stamp_moto_ses_sends()
+        quick_moto_queues()
+        remember_moto_services()
         moto.start()
         aws_endpoint = f"http://{LOOPBACK}:{moto_port}"
     marketplace = MarketplaceEmulator()
