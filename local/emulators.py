@@ -25,7 +25,8 @@ from local.chorus_pro import chorus_pro_app
 from local.faults import FaultPlan, with_faults
 from local.mailbox import stamp_moto_ses_sends, with_ses_mailbox
 from local.marketplace import with_marketplace
-from local.moto_queues import quick_moto_queues
+from local.moto_answers import quick_moto_dynamodb_answers
+from local.moto_messaging import quick_moto_messaging
 
 LOOPBACK = "127.0.0.1"
 REGION = "eu-west-3"
@@ -444,7 +445,8 @@ def start_emulators(aws_endpoint: str | None = None, stripe_state: str | None = 
         serialize_moto_dynamodb_writes()
         stop_tracking_moto_models()
         stamp_moto_ses_sends()
-        quick_moto_queues()
+        quick_moto_messaging()
+        quick_moto_dynamodb_answers()
         remember_moto_services()
         moto.start()
         aws_endpoint = f"http://{LOOPBACK}:{moto_port}"

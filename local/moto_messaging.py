@@ -1,16 +1,18 @@
-"""moto's SQS, as fast with a thousand messages queued as with ten.
+"""moto's SQS and EventBridge, as fast with a thousand messages queued as with ten.
 
 moto reads the clock through a datetime for each message it looks at (is it visible, is it delayed), and
 recomputes every attribute of a queue, counting its messages three times, for each message it delivers (to
 check the retention period) and for each message sent to a FIFO queue (to read one flag). A billing run
 queues one message per invoice on one FIFO queue: each receive cost grew with the square of the queue, and
 the local run's time with it. These replacements answer exactly what moto answers, from one clock reading
-and the queue's own fields. moto offers no setting for this: its methods are replaced, once, in the
-emulator's process.
+and the queue's own fields. And for each event a rule sends to a queue through an input transformer, moto
+builds a JSONPath parser anew (its grammar tables included) to read each path: a path is parsed once here.
+moto offers no setting for this: its methods are replaced, once, in the emulator's process.
 """
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any
 
@@ -22,7 +24,7 @@ def _now_ms() -> float:
     return time.time() * 1000.0
 
 
-def quick_moto_queues() -> None:
+def quick_moto_messaging() -> None:
     global _installed
     if _installed:
         return
@@ -60,4 +62,8 @@ def quick_moto_queues() -> None:
     Queue.approximate_number_of_messages_not_visible = property(not_visible_count)  # type: ignore[method-assign, assignment]
     Queue.approximate_number_of_messages = property(visible_count)  # type: ignore[method-assign, assignment]
     SQSBackend.is_message_valid_based_on_retention_period = within_retention  # type: ignore[method-assign, assignment]
+    # moto imports ``parse`` from this module at each event: the cached one is what it finds.
+    import jsonpath_ng.ext
+
+    jsonpath_ng.ext.parse = functools.lru_cache(maxsize=256)(jsonpath_ng.ext.parse)
     _installed = True
