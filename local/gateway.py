@@ -158,15 +158,20 @@ Container = LocalFunction | ContainerProcess
 class FunctionContainers:
     """A function's warm containers, each answering one request at a time: this process's first, then as
     many processes as concurrent requests need, up to ``concurrency`` in all (Lambda's reserved
-    concurrency). A request finding every container busy waits for one."""
+    concurrency). A request finding every container busy waits for one.
+
+    With more than one container allowed, a queue's function runs in processes only: this process also
+    runs moto, and one interpreter runs one thread at a time, so a billing run's finalizations, PDFs and
+    emails would otherwise take turns with the emulator answering them instead of using the other cores."""
 
     def __init__(self, name: str, concurrency: int) -> None:
         self.name = name
-        self.local = LocalFunction(name)
         self._limit = max(1, concurrency)
-        self._idle: list[Container] = [self.local]
+        queue_triggered = next(f for f in FUNCTIONS if f.name == name).trigger is not None
+        self.local = None if queue_triggered and self._limit > 1 else LocalFunction(name)
+        self._idle: list[Container] = [self.local] if self.local is not None else []
         self._started: list[ContainerProcess] = []
-        self._count = 1
+        self._count = len(self._idle)
         self._changed = threading.Condition()
 
     def invoke(self, event: dict[str, Any]) -> Any:
