@@ -61,11 +61,13 @@ def finalize_draft(
     know nothing of charges and dunning) schedules it, in this same write; without it, payments start when
     they hear ``invoice.finalized`` (``payments/collect_invoice.py``), in a write of their own.
     """
+    # Read once: the revision reads the balance, the finalization posts on it.
+    ledger, head = store.ledger(invoice.account_id, invoice.draft.currency)
     account = accounts.get(invoice.account_id)
     if account is not None:
-        invoice = replace(revised_draft(store, account, invoice, invoice.draft.lines), buyer=buyer_snapshot(account))
+        revised = revised_draft(store, account, invoice, invoice.draft.lines, ledger)
+        invoice = replace(revised, buyer=buyer_snapshot(account))
     number, advance = next_number(store, INVOICE_SERIES, now)
-    ledger, head = store.ledger(invoice.account_id, invoice.draft.currency)
     entries = []
     if invoice.draft.excess_credit:
         entries.append(

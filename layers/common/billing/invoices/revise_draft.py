@@ -17,6 +17,7 @@ from billing.invoices.assemble_invoice import assemble_invoice
 from billing.invoices.invoice_context import invoice_context
 from billing.invoices.models import Invoice, InvoiceLine, InvoiceStatus
 from billing.invoices.ports import InvoiceStore
+from billing.ledger.account_ledger import AccountLedger
 
 
 class DraftStore(InvoiceStore, CatalogStore, Protocol):
@@ -30,15 +31,23 @@ def require_draft(invoice: Invoice) -> None:
         )
 
 
-def revised_draft(store: DraftStore, account: Account, invoice: Invoice, lines: Iterable[InvoiceLine]) -> Invoice:
-    """The draft with ``lines`` instead of its own (unsaved: the caller commits it at the version read)."""
+def revised_draft(
+    store: DraftStore,
+    account: Account,
+    invoice: Invoice,
+    lines: Iterable[InvoiceLine],
+    ledger: AccountLedger | None = None,
+) -> Invoice:
+    """The draft with ``lines`` instead of its own (unsaved: the caller commits it at the version read).
+    ``ledger``: the account's, already read by a caller that posts on it (a finalization); else read here."""
     require_draft(invoice)
     draft = invoice.draft
     discount = None
     if draft.discounts:  # the coupon it was drafted with applies again to the new subtotal
         found = store.get_coupon(draft.discounts[0].coupon_id)
         discount = AppliedDiscount(found[0], start=draft.created) if found else None
-    ledger, _ = store.ledger(account.id, draft.currency)
+    if ledger is None:
+        ledger, _ = store.ledger(account.id, draft.currency)
     revised = assemble_invoice(
         invoice_context(account, ledger, draft.created, discount),
         lines,
