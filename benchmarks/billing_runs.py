@@ -66,12 +66,12 @@ def _measure(backend: Any, session: Any) -> list[str]:
     started_at = backend.triggers.clock.now()
     for size in SIZES:
         _subscribe(session, base, price["id"], size)
-        before, invoked = _tally(backend), _invocations(backend)
+        before, invoked, cpu_before = _tally(backend), _invocations(backend), _cpu_seconds()
         started = time.monotonic()
         # The drafts made at subscription are finalized by the first hourly run after their grace hour.
         backend.triggers.advance_to(backend.triggers.clock.now() + timedelta(hours=2))
         took = time.monotonic() - started
-        after = _tally(backend)
+        after, cpu_after = _tally(backend), _cpu_seconds()
         calls, seconds = (now - then for now, then in zip(_invocations(backend), invoked, strict=True))
         counts: collections.Counter[str] = collections.Counter()
         counts["lambda_invocations"], counts["lambda_ms"] = int(calls), round(seconds * 1000)
@@ -87,6 +87,7 @@ def _measure(backend: Any, session: Any) -> list[str]:
             f"{emailed / took:5.1f} invoices/s   backend memory {_memory_mb(os.getpid()):,.0f} MB "
             f"(+ {_children_mb(os.getpid()):,.0f} MB in its containers)"
         )
+        lines.append(_cpu_line(cpu_before, cpu_after, emailed))
     (small, small_rate), (large, large_rate) = rates[0], rates[-1]
     verdict = "ok" if large_rate >= THROUGHPUT_BUDGET else "UNDER"
     lines.append(
@@ -213,6 +214,37 @@ def _invocations(backend: Any) -> tuple[int, float]:
         counted.counted = True  # type: ignore[attr-defined]
         FunctionContainers.invoke = counted  # type: ignore[method-assign]
     return int(_invoked[0]), float(_invoked[1])
+
+
+def _cpu_seconds() -> tuple[float, dict[int, float]]:
+    """CPU seconds used so far by this process (moto, the gateway, the triggers: one interpreter) and by
+    each of its children (the functions' containers, localstripe)."""
+    from local.soak import children
+
+    own = os.times()
+    spent = {}
+    for child in children(os.getpid()):
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile
+        spent[child] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return own.user + own.system, spent
+
+
+def _cpu_line(before: tuple[float, dict[int, float]], after: tuple[float, dict[int, float]], invoices: int) -> str:
+    """Where the run's CPU went, per invoice, and the rate this machine allows at that cost: the backend's
+    process runs one thread at a time (one core at most), the containers share what is left."""
+    own = (after[0] - before[0]) * 1000 / max(invoices, 1)
+    others = sum(spent - before[1].get(pid, 0.0) for pid, spent in after[1].items()) * 1000 / max(invoices, 1)
+    cores = os.cpu_count() or 1
+    one_core = 1000 / max(own, 1e-9)
+    machine = cores * 1000 / max(own + others, 1e-9)
+    return (
+        f"           CPU per invoice: {own:.0f} ms in the emulators' process (moto answering every AWS request, "
+        f"the gateway, the triggers: one thread at a time, at most {one_core:.1f} invoices/s) + {others:.0f} ms in "
+        f"the functions' containers (together on {cores} cores: at most {machine:.1f} invoices/s)"
+    )
 
 
 def _memory_mb(pid: int) -> float:
