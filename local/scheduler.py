@@ -78,9 +78,12 @@ class LocalTriggers:
     # --- queues ---------------------------------------------------------------------------------------
     def drain(self, limit: int = 10_000, only: frozenset[str] | None = None) -> int:
         """Deliver queued messages to their functions until every queue is empty; returns how many.
-        ``only``: these functions' queues (a benchmark measuring one function). Each round takes up to
-        the gateway's concurrency in batches from each queue and hands them to their functions at once (as
-        Lambda's SQS triggers scale out), then deletes what succeeded, ten receipts a request."""
+        ``only``: these functions' queues (a benchmark measuring one function). Each round receives from
+        each queue as many times as the gateway's concurrency (within the trigger's own cap), up to ten
+        messages each time, and hands them to their functions in batches of the trigger's size at once (as
+        Lambda's SQS pollers do, and scale out), then deletes what succeeded, ten receipts a request. A
+        round lasts as long as its longest batch: a function taking one message a batch (webhooks) gets
+        ten batches a receive, run by its containers as they free up, not one per round."""
         delivered, attempts = 0, dict[str, int]()
         while delivered < limit:
             batches = []
@@ -92,13 +95,14 @@ class LocalTriggers:
                 for _ in range(min(self.gateway.functions.concurrency, trigger.max_concurrency or 1_000)):
                     received = self._sqs.receive_message(
                         QueueUrl=url,
-                        MaxNumberOfMessages=trigger.batch_size,
+                        MaxNumberOfMessages=10,
                         VisibilityTimeout=300,  # taken until this round ends (deleted or made visible again)
                         AttributeNames=["All"],
                     ).get("Messages", [])
                     if not received:
                         break
-                    batches.append((function, trigger, url, received))
+                    for start in range(0, len(received), trigger.batch_size):
+                        batches.append((function, trigger, url, received[start : start + trigger.batch_size]))
             if not batches:
                 return delivered
             outcomes = list(self._pool.map(lambda batch: self._invoke(batch[0], batch[2], batch[3]), batches))
