@@ -201,9 +201,9 @@ def billing_worker() -> Invoke:
     def handle(record: SQSRecord) -> None:
         message = record.json_body
         process_due(services, str(message["kind"]), str(message["id"]))
-        publish_events(pending.take(), store, publisher)  # a failure fails the record; the outbox keeps them
 
-    return sqs_batch(handle)
+    # The batch's events published together (the outbox keeps them until then, and after a failure).
+    return sqs_batch(handle, lambda: publish_events(pending.take(), store, publisher))
 
 
 def _chorus_pro(settings: PlatformSettings) -> InvoicingPlatform | None:
@@ -309,9 +309,9 @@ def payments() -> Invoke:
         payment = react(services, record.json_body)
         if payment is not None:
             metrics.add_metric(name=f"Charge_{payment.status.value}", unit="Count", value=1)
-        publish_events(pending.take(), store, publisher)  # a failure fails the record; the outbox keeps them
 
-    return sqs_batch(handle)
+    # The batch's events published together (the outbox keeps them until then, and after a failure).
+    return sqs_batch(handle, lambda: publish_events(pending.take(), store, publisher))
 
 
 def webhook_delivery() -> Invoke:

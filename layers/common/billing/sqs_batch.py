@@ -1,5 +1,6 @@
 """One SQS batch handler for every queue-driven function: Powertools partial batch failures, each failed
-record logged with its reason (it returns to the queue, then to the DLQ after the redrive count)."""
+record logged with its reason (it returns to the queue, then to the DLQ after the redrive count); and what
+is done once for the whole batch after its records (publishing their events: one request for ten)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from billing.observability import logger
 Record = Any  # Powertools' SQSRecord, imported with the batch utilities on first use
 
 
-def sqs_batch(handle: Callable[[Record], None]) -> Callable[[dict[str, Any], Any], Any]:
+def sqs_batch(
+    handle: Callable[[Record], None], after_batch: Callable[[], object] | None = None
+) -> Callable[[dict[str, Any], Any], Any]:
+    """``after_batch`` runs once every record was handled, failed ones too; if it fails, the invocation
+    does, and the whole batch comes back (handling a record is idempotent)."""
     # Imported here, from the function's composition step: on the first invocation, not at import.
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
@@ -25,6 +30,10 @@ def sqs_batch(handle: Callable[[Record], None]) -> Callable[[dict[str, Any], Any
             raise
 
     def run(event: dict[str, Any], context: Any) -> Any:
-        return process_partial_response(event=event, record_handler=work, processor=processor, context=context)
+        try:
+            return process_partial_response(event=event, record_handler=work, processor=processor, context=context)
+        finally:
+            if after_batch is not None:
+                after_batch()
 
     return run
