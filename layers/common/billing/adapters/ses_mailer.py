@@ -4,11 +4,31 @@ form has no attachments."""
 from __future__ import annotations
 
 import mimetypes
+import re
 from email.message import EmailMessage
 from functools import cached_property
 from typing import Any
+from urllib.parse import quote_plus
 
 from billing.adapters.aws_clients import aws_client
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/=]*")
+
+
+def _form_value(value: str) -> str:
+    """``quote_plus(value)``, at C speed for a base64 text (the message): quote_plus quotes byte by byte in
+    Python, and botocore does it twice a request (to sign, then to send): for an invoice's 90 KB PDF that
+    was a tenth of a billing run's CPU. In base64 only these three characters need quoting."""
+    if len(value) > 1024 and _BASE64.fullmatch(value):
+        return value.replace("+", "%2B").replace("/", "%2F").replace("=", "%3D")
+    return quote_plus(value)
+
+
+def encode_form_once(request: Any, **_: Any) -> None:
+    """botocore's ``before-sign`` hook: the query protocol's form (a dict until botocore urlencodes it)
+    replaced by its encoding, which botocore then sends as is."""
+    if isinstance(request.data, dict) and all(isinstance(v, str) for v in request.data.values()):
+        request.data = "&".join(f"{quote_plus(key)}={_form_value(value)}" for key, value in request.data.items())
 
 
 class SesMailer:
@@ -17,7 +37,9 @@ class SesMailer:
 
     @cached_property
     def _client(self) -> Any:
-        return aws_client("ses")
+        client = aws_client("ses")
+        client.meta.events.register("before-sign.ses.SendRawEmail", encode_form_once)
+        return client
 
     def send(self, to: str, subject: str, text: str, attachment: tuple[str, bytes] | None = None) -> None:
         message = EmailMessage()
