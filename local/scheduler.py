@@ -106,16 +106,18 @@ class LocalTriggers:
             if not batches:
                 return delivered
             outcomes = list(self._pool.map(lambda batch: self._invoke(batch[0], batch[2], batch[3]), batches))
+            settled: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}  # a queue's, for the round
             for (_, trigger, url, received), failed in zip(batches, outcomes, strict=True):
-                done, again = [], []
+                done, again = settled.setdefault(url, ([], []))
                 for message in received:
                     tries = attempts[message["MessageId"]] = attempts.get(message["MessageId"], 0) + 1
                     if message["MessageId"] not in failed or tries >= MAX_ATTEMPTS[trigger.queue]:
                         done.append(message)  # done, or retried as often as the redrive policy allows (the DLQ's job)
                     else:
                         again.append(message)
-                self._settle(url, done, again)
                 delivered += len(received)
+            for url, (done, again) in settled.items():
+                self._settle(url, done, again)
         return delivered
 
     def _settle(self, url: str, done: list[dict[str, Any]], again: list[dict[str, Any]]) -> None:
