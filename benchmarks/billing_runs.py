@@ -78,6 +78,7 @@ def _measure(backend: Any, session: Any) -> list[str]:
         counts.update({op: after["calls"].get(op, 0) - n for op, n in before["calls"].items()})
         counts.update({op: n for op, n in after["calls"].items() if op not in before["calls"]})
         counts["dynamodb_write_units"] = round(after["dynamodb_write_units"] - before["dynamodb_write_units"])
+        counts["events_put"] = after["events_put"] - before["events_put"]
         emailed = counts.get("ses:SendRawEmail", 0)
         rates.append((size, emailed / took))
         totals.update(counts)
@@ -166,7 +167,7 @@ def _cost_lines(counts: collections.Counter[str], invoices: int) -> list[str]:
     per = 1000 / max(invoices, 1)
     reads = sum(n for op, n in counts.items() if op.startswith("dynamodb:") and op.split(":")[1] in READS)
     sqs = sum(n for op, n in counts.items() if op.startswith("sqs:"))
-    events = sum(n for op, n in counts.items() if op.startswith("events:"))
+    events = counts["events_put"]  # EventBridge bills each event put, not each PutEvents
     emails = counts.get("ses:SendRawEmail", 0)
     puts = counts.get("s3:PutObject", 0)
     invocations, seconds = counts["lambda_invocations"], counts["lambda_ms"] / 1000
@@ -185,7 +186,7 @@ def _cost_lines(counts: collections.Counter[str], invoices: int) -> list[str]:
     shown = ", ".join(f"{name} ${value * per:.4f}" for name, value in cost.items())
     return [
         f"requests per invoice: {counts['dynamodb_write_units'] / invoices:.1f} DynamoDB write units, "
-        f"{reads / invoices:.1f} reads, {sqs / invoices:.1f} SQS, {events / invoices:.1f} EventBridge, "
+        f"{reads / invoices:.1f} reads, {sqs / invoices:.1f} SQS, {events / invoices:.1f} EventBridge events, "
         f"{puts / invoices:.1f} S3 PUT, {emails / invoices:.1f} SES",
         f"AWS cost per 1,000 invoices at list prices: ${total:.3f} ({shown})   budget ≤ ${COST_BUDGET}: {verdict}; "
         f"Stripe Billing takes {STRIPE_BILLING_SHARE:.1%} of what is billed (€90 invoices: "

@@ -7,8 +7,8 @@ moto's WSGI app is wrapped (as local/mailbox.py does for LocalStack's mailbox ro
   matching request from now is applied and then answered with an error (``when: "before"``: answered
   with the error, not applied). One fault at a time; arming one clears the call counts.
 - ``GET /_faults``: the armed fault (``fired``: whether it went off), the calls seen per operation since,
-  and DynamoDB's write units since (local/capacity.py; `make bench` bills a run from these, whichever
-  process made the requests).
+  DynamoDB's write units and the events put on EventBridge since (local/capacity.py; EventBridge bills each
+  event, up to ten a PutEvents; `make bench` bills a run from these, whichever process made the requests).
 - ``DELETE /_faults``: disarm.
 
 The error is a 400 ``InjectedFault`` in the service's protocol: the SDK does not retry it, so the caller
@@ -39,6 +39,7 @@ class FaultPlan:
         self.armed: dict[str, Any] | None = None
         self.calls: Counter[str] = Counter()
         self.write_units = 0.0
+        self.events_put = 0
 
     def arm(self, operation: str, when: str, skip: int) -> None:
         if when not in ("before", "after"):
@@ -47,6 +48,7 @@ class FaultPlan:
             self.armed = {"operation": operation, "when": when, "skip": skip, "fired": False}
             self.calls.clear()
             self.write_units = 0.0
+            self.events_put = 0
 
     def disarm(self) -> None:
         with self._lock:
@@ -54,11 +56,20 @@ class FaultPlan:
 
     def state(self) -> dict[str, Any]:
         with self._lock:
-            return {"armed": self.armed, "calls": dict(self.calls), "dynamodb_write_units": self.write_units}
+            return {
+                "armed": self.armed,
+                "calls": dict(self.calls),
+                "dynamodb_write_units": self.write_units,
+                "events_put": self.events_put,
+            }
 
     def add_write_units(self, units: float) -> None:
         with self._lock:
             self.write_units += units
+
+    def add_events_put(self, count: int) -> None:
+        with self._lock:
+            self.events_put += count
 
     def take(self, operation: str) -> str | None:
         """Count the call; ``before`` or ``after`` if this call is the one to fail."""
@@ -120,6 +131,11 @@ def with_faults(app: WsgiApp, plan: FaultPlan) -> WsgiApp:
             body = environ["wsgi.input"].read(length)
             environ["wsgi.input"] = io.BytesIO(body)  # read again by moto
             plan.add_write_units(write_units(operation[9:], json.loads(body or b"{}")))
+        elif operation == "events:PutEvents":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length)
+            environ["wsgi.input"] = io.BytesIO(body)  # read again by moto
+            plan.add_events_put(len(json.loads(body or b"{}").get("Entries", [])))
         when = plan.take(operation) if operation else None
         if when == "before":
             return _error(str(operation), when, start_response)
