@@ -26,6 +26,7 @@ from local.gateway import Gateway
 
 log = logging.getLogger("local.clock")
 MAX_ATTEMPTS = {queue.id: queue.max_receive_count for queue in QUEUES}
+FIFO_QUEUES = {queue.id for queue in QUEUES if queue.fifo}
 
 
 def next_run_at(due: datetime, now: datetime) -> datetime:
@@ -95,7 +96,8 @@ class LocalTriggers:
                 for _ in range(min(self.gateway.functions.concurrency, trigger.max_concurrency or 1_000)):
                     received = self._sqs.receive_message(
                         QueueUrl=url,
-                        MaxNumberOfMessages=10,
+                        # A FIFO group's messages stay in one batch, in order; others are split in batches.
+                        MaxNumberOfMessages=trigger.batch_size if trigger.queue in FIFO_QUEUES else 10,
                         VisibilityTimeout=300,  # taken until this round ends (deleted or made visible again)
                         AttributeNames=["All"],
                     ).get("Messages", [])
