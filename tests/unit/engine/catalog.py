@@ -26,7 +26,13 @@ def licensed(price_id: str, cents: int | str, recurring: Recurring = MONTHLY, na
     )
 
 
-def metered(price_id: str, cents: int | str, recurring: Recurring = MONTHLY, event: str = "outbound_minutes") -> Price:
+def metered(
+    price_id: str,
+    cents: int | str,
+    recurring: Recurring = MONTHLY,
+    event: str = "outbound_minutes",
+    name: str | None = None,
+) -> Price:
     return Price(
         id=price_id,
         product_id=price_id,
@@ -35,13 +41,13 @@ def metered(price_id: str, cents: int | str, recurring: Recurring = MONTHLY, eve
         unit_amount=Decimal(cents),
         usage_type=UsageType.METERED,
         meter=Meter(event),
-        nickname=event,
+        nickname=name or event,
     )
 
 
 USER = licensed("user", 3000, name="User")
 NUMBER = licensed("number", 500, name="Number")
-MINUTES = metered("minutes", 5)
+MINUTES = metered("minutes", 5, name="Outbound minutes")
 USER_YEARLY = licensed("user_y", 30000, YEARLY, name="User")
 NUMBER_YEARLY = licensed("number_y", 5000, YEARLY, name="Number")
 
