@@ -6,6 +6,7 @@ backend's processes after each run."""
 from __future__ import annotations
 
 import collections
+import itertools
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +18,7 @@ from benchmarks.apart import in_own_process
 
 SIZES = (100, 400, 1600)
 THROUGHPUT_BUDGET = 20.0  # invoices a second at the largest N
+FLAT_MEMORY = 1.25  # the last run may keep at most this much more memory per invoice than the run before
 COST_BUDGET = 0.15  # dollars per 1,000 invoices
 STRIPE_BILLING_SHARE = 0.007  # Stripe Billing's pay-as-you-go fee on billed volume
 CONCURRENCY = 2  # containers per function: this machine's two cores
@@ -59,9 +61,10 @@ def _measure(backend: Any, session: Any) -> list[str]:
     base = backend.url
     price = monthly_price(session, base, "Team plan")
     from billing.invoices.numbering import seller_month
-    from local.emulators import CONDITION_FAILURES
+    from local.emulators import CONDITION_FAILURES, moto_held_bytes
 
     lines, rates, totals = [], [], collections.Counter[str]()
+    kept: list[tuple[int, float, dict[str, int]]] = [(0, _memory_mb(os.getpid()), moto_held_bytes())]
     invoices_total, numbering_retries = 0, CONDITION_FAILURES["SERIES"]
     started_at = backend.triggers.clock.now()
     for size in SIZES:
@@ -89,16 +92,38 @@ def _measure(backend: Any, session: Any) -> list[str]:
             f"(+ {_children_mb(os.getpid()):,.0f} MB in its containers)"
         )
         lines.append(_cpu_line(cpu_before, cpu_after, emailed))
+        kept.append((emailed, _memory_mb(os.getpid()), moto_held_bytes()))
     (small, small_rate), (large, large_rate) = rates[0], rates[-1]
     verdict = "ok" if large_rate >= THROUGHPUT_BUDGET else "UNDER"
     lines.append(
         f"growth: {large // small}× the subscriptions took {small_rate / large_rate * large / small:.1f}× the time "
         f"(linear: {large // small}×)   budget ≥ {THROUGHPUT_BUDGET:.0f} invoices/s at N = {large:,}: {verdict}"
     )
+    lines.append(_memory_line(kept))
     months = {seller_month(started_at), seller_month(backend.triggers.clock.now())}
     lines.append(_numbering_line(backend, months, invoices_total, CONDITION_FAILURES["SERIES"] - numbering_retries))
     lines.extend(_cost_lines(totals, invoices_total))
     return lines
+
+
+def _memory_line(kept: list[tuple[int, float, dict[str, int]]]) -> str:
+    """What each run added to the backend's memory per invoice, beside the content moto holds for it (its
+    PDF and XML in S3; the mailbox keeps the newest emails only): flat when the last run keeps no more per
+    invoice than the run before (nothing that grows with the runs themselves: copies, queues, logs)."""
+    runs = []
+    for (_, rss_before, held_before), (invoices, rss_after, held_after) in itertools.pairwise(kept):
+        count = max(invoices, 1)
+        s3, mailbox = ((held_after[kind] - held_before[kind]) / 1024 / count for kind in ("s3", "mailbox"))
+        runs.append(((rss_after - rss_before) * 1024 / count, s3, mailbox, invoices))
+    shown = "; ".join(
+        f"+{rss:,.0f} KB an invoice over {invoices:,} (S3 {s3:,.0f} KB, mailbox {mailbox:,.0f} KB)"
+        for rss, s3, mailbox, invoices in runs
+    )
+    flat = runs[-1][0] <= FLAT_MEMORY * runs[-2][0]
+    return (
+        f"memory kept by the backend per invoice, run by run: {shown}; the rest is DynamoDB's items as moto "
+        f"holds them   budget: flat (the last run ≤ {FLAT_MEMORY}× the one before): {'ok' if flat else 'GROWS'}"
+    )
 
 
 def _numbering_line(backend: Any, months: set[str], finalized: int, retries: int) -> str:

@@ -472,6 +472,20 @@ def start_emulators(aws_endpoint: str | None = None, stripe_state: str | None = 
     return Emulators(aws_endpoint, stripe_endpoint, moto, marketplace, stripe, chorus_pro, env)
 
 
+def moto_held_bytes() -> dict[str, int]:
+    """The content moto holds in this process, in bytes: S3 objects' bodies and the mailbox's raw messages
+    (the billing-run benchmark sets them beside the backend's memory)."""
+    from moto.s3.models import s3_backends
+    from moto.ses.models import ses_backends
+
+    buckets = [bucket for account in s3_backends.values() for s3 in account.values() for bucket in s3.buckets.values()]
+    mailboxes = [ses.sent_messages for account in ses_backends.values() for ses in account.values()]
+    return {
+        "s3": sum(key.size for bucket in buckets for key in bucket.keys.values()),
+        "mailbox": sum(len(getattr(message, "raw_data", "") or "") for sent in mailboxes for message in sent),
+    }
+
+
 def aws_emulator_name(aws_endpoint: str | None) -> str:
     """ "moto 5.x" when we start moto, else what the endpoint says it is (LocalStack tells its version)."""
     if aws_endpoint is None:

@@ -1,4 +1,5 @@
-"""The local mailbox: every email the backend sent through SES, readable at ``GET /_local/emails``.
+"""The local mailbox: the emails the backend sent through SES (the newest 1,000 on moto), readable at
+``GET /_local/emails``.
 
 SES has no API to read sent mail. LocalStack keeps what it accepted and serves it at ``GET /_aws/ses``
 (``{"messages": [{"Id", "Region", "Source", "Destination": {"ToAddresses"}, "RawData", "Timestamp"}]}``,
@@ -20,11 +21,15 @@ from email.policy import default
 from typing import Any
 
 SES_PATH = "/_aws/ses"
+# moto keeps every message it accepted, attachments included (about 110 KB an invoice email: its PDF and XML),
+# and `make run` keeps running: the mailbox keeps the newest ones, enough to read any recent customer's mail.
+MAILBOX_KEPT = 1_000
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def stamp_moto_ses_sends() -> None:
-    """moto's sent messages carry no time; LocalStack's carry a Timestamp. Stamp each one as it is sent."""
+    """moto's sent messages carry no time; LocalStack's carry a Timestamp. Stamp each one as it is sent, and
+    let the oldest go past ``MAILBOX_KEPT`` (SES's sending statistics, counted apart, keep counting)."""
     from moto.ses.models import SESBackend
 
     if getattr(SESBackend.send_raw_email, "stamped", False):
@@ -34,6 +39,8 @@ def stamp_moto_ses_sends() -> None:
     def send_raw_email(self: Any, *args: Any, **kwargs: Any) -> Any:
         message = send(self, *args, **kwargs)
         message.timestamp = datetime.now(UTC).isoformat()  # type: ignore[attr-defined]
+        if len(self.sent_messages) > MAILBOX_KEPT:
+            del self.sent_messages[:-MAILBOX_KEPT]
         return message
 
     send_raw_email.stamped = True  # type: ignore[attr-defined]

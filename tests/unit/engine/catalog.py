@@ -11,8 +11,8 @@ MONTHLY = Recurring(Interval.MONTH)
 YEARLY = Recurring(Interval.YEAR)
 
 
-def at(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def licensed(price_id: str, cents: int | str, recurring: Recurring = MONTHLY, name: str | None = None) -> Price:
