@@ -193,21 +193,3 @@ def test_a_retried_creation_or_roll_with_its_idempotency_key_is_done_once(as_ope
     roll = f"/v1/webhook_endpoints/{first['id']}/roll_secret"
     rolled = ok(as_operator.post(roll, headers={"Idempotency-Key": "roll-1"}))
     assert ok(as_operator.post(roll, headers={"Idempotency-Key": "roll-1"}))["secret"] == rolled["secret"]
-
-
-def test_the_endpoints_read_for_a_batch_serve_its_events_and_a_new_endpoint_gets_the_next_batches(world, as_operator):
-    from billing.webhooks.record_event import record_event
-
-    # Given the endpoints as the delivery function read them for a batch, then an endpoint registered
-    read_for_batch = world.webhook_store.list_endpoints()
-    register(as_operator)
-    detail = {"account": "acct_1", "number": "F-2026-000001"}
-    # When the batch's event is recorded with what was read, and the next batch's with a fresh read
-    _, queued_in_batch = record_event(
-        world.webhook_services, "invoice.finalized", detail | {"id": "bus_1"}, world.clock.now(), read_for_batch
-    )
-    _, queued_next = record_event(
-        world.webhook_services, "invoice.finalized", detail | {"id": "bus_2"}, world.clock.now()
-    )
-    # Then the endpoint gets the events of the batches read after it was registered
-    assert (queued_in_batch, queued_next) == (0, 1)

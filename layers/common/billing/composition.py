@@ -327,7 +327,6 @@ def webhook_delivery() -> Invoke:
     from billing.settings import WebhookDeliverySettings
     from billing.sqs_batch import sqs_batch
     from billing.webhooks.deliver_event import deliver_event
-    from billing.webhooks.models import WebhookEndpoint
     from billing.webhooks.record_event import record_event
     from billing.webhooks.retry_deliveries import retry_deliveries
     from billing.webhooks.services import WebhookServices
@@ -341,24 +340,17 @@ def webhook_delivery() -> Invoke:
         sender=HttpWebhookSender(),
     )
 
-    # The endpoints are read once per batch (up to ten bus events, taken together), by its first bus event:
-    # an endpoint created meanwhile gets the events of the next batches.
-    read_for_batch: dict[str, list[WebhookEndpoint]] = {}
-
     def handle(record: SQSRecord) -> None:
         body = record.json_body
         if "detail-type" in body:  # EventBridge's envelope, delivered by the bus rule
-            if "endpoints" not in read_for_batch:
-                read_for_batch["endpoints"] = services.store.list_endpoints()
             event = EventBridgeEvent(body)
-            detail, at = event.detail, datetime.fromisoformat(event.time)
-            record_event(services, event.detail_type, detail, at, read_for_batch["endpoints"])
+            record_event(services, event.detail_type, event.detail, datetime.fromisoformat(event.time))
             return
         delivery = deliver_event(services, body["event"], body["endpoint"])
         if delivery is not None:
             metrics.add_metric(name=f"WebhookDelivery_{delivery.status.value}", unit="Count", value=1)
 
-    work = sqs_batch(handle, after_batch=read_for_batch.clear)
+    work = sqs_batch(handle)
 
     def invoke(event: dict[str, Any], context: Any) -> Any:
         if "Records" in event:
