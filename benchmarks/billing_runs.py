@@ -119,10 +119,10 @@ def _memory_line(kept: list[tuple[int, float, dict[str, int]]]) -> str:
         f"+{rss:,.0f} KB an invoice over {invoices:,} (S3 {s3:,.0f} KB, mailbox {mailbox:,.0f} KB)"
         for rss, s3, mailbox, invoices in runs
     )
-    flat = runs[-1][0] <= FLAT_MEMORY * runs[-2][0]
+    verdict = "n/a (one run)" if len(runs) < 2 else "ok" if runs[-1][0] <= FLAT_MEMORY * runs[-2][0] else "GROWS"
     return (
         f"memory kept by the backend per invoice, run by run: {shown}; the rest is DynamoDB's items as moto "
-        f"holds them   budget: flat (the last run ≤ {FLAT_MEMORY}× the one before): {'ok' if flat else 'GROWS'}"
+        f"holds them   budget: flat (the last run ≤ {FLAT_MEMORY}× the one before): {verdict}"
     )
 
 

@@ -67,6 +67,25 @@ def test_series_numbers_are_taken_once(store):
     assert store.series_last(series) == 2
 
 
+def test_the_worker_store_remembers_its_series_within_a_batch_and_never_issues_a_number_twice(backend):
+    from billing.adapters.dynamodb_billing import DynamoBillingStore
+    from billing.adapters.dynamodb_tables import bind_table
+
+    bind_table(backend.tables["Main"])
+    worker, other_writer = DynamoBillingStore(remember_series=True), DynamoBillingStore()
+    series = f"T-{new_id('s')}"
+    worker.commit(WriteBatch(series=[SeriesAdvance(series, 0, 1)]))
+    other_writer.commit(WriteBatch(series=[SeriesAdvance(series, 1, 2)]))  # an operator's finalization
+    assert worker.series_last(series) == 1  # remembered from its own commit, not read
+    with pytest.raises(ConflictError):
+        worker.commit(WriteBatch(series=[SeriesAdvance(series, 1, 2)]))
+    assert worker.series_last(series) == 2  # read again after the failed commit
+    worker.commit(WriteBatch(series=[SeriesAdvance(series, 2, 3)]))
+    other_writer.commit(WriteBatch(series=[SeriesAdvance(series, 3, 4)]))
+    worker.forget_series()  # the batch ends
+    assert worker.series_last(series) == 4
+
+
 def test_ledger_appends_replay_in_posting_order_and_refuse_a_stale_head(store):
     account = new_id("acct")
     fin = LedgerEntry(

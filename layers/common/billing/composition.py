@@ -185,7 +185,7 @@ def billing_worker() -> Invoke:
     settings = WorkerSettings.from_environment()
     bind_table(settings.table)
     pending = PendingEvents()
-    store = DynamoBillingStore(on_commit=pending)
+    store = DynamoBillingStore(on_commit=pending, remember_series=True)
     from billing.adapters.aws_marketplace import AwsMarketplace
 
     services = Services(
@@ -202,8 +202,12 @@ def billing_worker() -> Invoke:
         message = record.json_body
         process_due(services, str(message["kind"]), str(message["id"]))
 
-    # The batch's events published together (the outbox keeps them until then, and after a failure).
-    return sqs_batch(handle, lambda: publish_events(pending.take(), store, publisher))
+    def after_batch() -> None:
+        store.forget_series()  # the next batch of the FIFO group may run in another container
+        # The batch's events published together (the outbox keeps them until then, and after a failure).
+        publish_events(pending.take(), store, publisher)
+
+    return sqs_batch(handle, after_batch)
 
 
 def _chorus_pro(settings: PlatformSettings) -> InvoicingPlatform | None:

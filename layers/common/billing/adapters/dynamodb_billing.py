@@ -56,8 +56,13 @@ WEBHOOK_MEMORY = timedelta(days=7)
 
 
 class DynamoBillingStore:
-    def __init__(self, on_commit: OnCommit | None = None) -> None:
+    def __init__(self, on_commit: OnCommit | None = None, remember_series: bool = False) -> None:
         self.on_commit = on_commit  # told of each commit: the function's PendingEvents
+        # The billing worker numbers invoices one at a time (its queue's FIFO group): within one batch a series
+        # counter is what its own last commit left, so it is not read again. Forgotten after each batch (the
+        # next may run in another container) and after any failed commit; a stale value can only fail the
+        # counter's condition, never issue a number twice.
+        self._series_known: dict[str, int] | None = {} if remember_series else None
 
     # --- reads -------------------------------------------------------------------------------------
     def _get(self, key: tuple[str, str], kind: type[T]) -> tuple[T, int] | None:
@@ -127,7 +132,14 @@ class DynamoBillingStore:
         items = DocItem.query(account_pk(account_id), DocItem.sk.startswith("ITEM#"), consistent_read=True)
         return [load(InvoiceItem, item.doc.as_dict()) for item in items]
 
+    def forget_series(self) -> None:
+        """Read the series counters again from now on (the end of a batch, a failed commit)."""
+        if self._series_known is not None:
+            self._series_known.clear()
+
     def series_last(self, series: str) -> int:
+        if self._series_known is not None and series in self._series_known:
+            return self._series_known[series]
         try:
             return int(DocItem.get(f"SERIES#{series}", "SERIES", consistent_read=True).last or 0)
         except DocItem.DoesNotExist:
@@ -263,12 +275,18 @@ class DynamoBillingStore:
             with TransactWrite(connection=transaction_connection()) as transaction:
                 stage(transaction, batch)
         except TransactWriteError as error:
+            self.forget_series()
             # Canceled: a condition failed (a version moved). Conflict: another transaction held an item.
             if error.cause_response_code in ("TransactionCanceledException", "TransactionConflictException"):
                 raise ConflictError(
                     ErrorCode.CONCURRENT_UPDATE, "Something this change depends on changed meanwhile; retry.", None
                 ) from error
             raise
+        except Exception:
+            self.forget_series()  # the write may have landed: the counter is read again
+            raise
+        if self._series_known is not None:
+            self._series_known.update((advance.series, advance.taken) for advance in batch.series)
         committed = Committed.of(batch)
         if self.on_commit is not None:
             self.on_commit(committed)
