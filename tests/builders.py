@@ -120,6 +120,7 @@ def aircall_like_invoice(
     """A finalized renewal invoice in three sections: 4 users for the coming month, the prorated 4th user of
     the past one, 120 minutes of usage; numbers, seats and minutes as in the scenario tests."""
     from tests.unit.engine.catalog import MINUTES, NUMBER, USER, at
+
     items = [NewItem("u", USER, 3), NewItem("n", NUMBER, 2), NewItem("m", MINUTES)]
     subscription = create_subscription("sub_sample", account.id, items, now=at(2026, 3, 10, 9)).subscription
     subscription = update_subscription(subscription, [ItemUpdate("u", quantity=4)], at(2026, 3, 25, 9)).subscription
