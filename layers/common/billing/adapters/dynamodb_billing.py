@@ -275,15 +275,12 @@ class DynamoBillingStore:
             with TransactWrite(connection=transaction_connection()) as transaction:
                 stage(transaction, batch)
         except TransactWriteError as error:
-            self.forget_series()
+            self.forget_series()  # refused, or landed with its answer lost: the counters are read again
             # Canceled: a condition failed (a version moved). Conflict: another transaction held an item.
             if error.cause_response_code in ("TransactionCanceledException", "TransactionConflictException"):
                 raise ConflictError(
                     ErrorCode.CONCURRENT_UPDATE, "Something this change depends on changed meanwhile; retry.", None
                 ) from error
-            raise
-        except Exception:
-            self.forget_series()  # the write may have landed: the counter is read again
             raise
         if self._series_known is not None:
             self._series_known.update((advance.series, advance.taken) for advance in batch.series)
