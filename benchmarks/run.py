@@ -636,14 +636,14 @@ def main() -> None:
     for label, stripe_calls, dynamodb in charge_rows:
         print(f"{label:<42} Stripe {stripe_calls}   DynamoDB {dynamodb}")
     print()
-    print("Usage ingestion: DynamoDB write units per event (1 KB items, base table + GSI1; budget ≤ 2)")
+    print("Usage ingestion: DynamoDB write units per event (its id claimed, its row in an hourly pack; budget ≤ 2)")
     for label, accepted, sent, units in usage_rows:
         above = units - WCU_PER_EVENT * sent
         verdict = (
             "ok"
             if above <= 0
             else f"OVER by {above:,.0f} WCU a batch (its subscriptions' lease taken and released, its daily "
-            "totals folded in one transaction; each event is 2: its item and its GSI1 entry)"
+            "totals folded in one transaction)"
         )
         print(
             f"{label:<42} accepted {accepted:>5}/{sent}: {units:,.0f} WCU, {units / sent:.3f} per event sent   "

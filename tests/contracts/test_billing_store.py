@@ -112,6 +112,43 @@ def test_usage_events_are_stored_once_per_id(usage):
     assert [e.id for e in stored] == [f"e{n}" for n in range(30)]
 
 
+def test_usage_events_keep_every_field_and_list_by_time_across_hours_and_days(usage):
+    """A period's listing: start included, end excluded, whatever time zone it is asked in; events of
+    several hours and days, stored over several batches, come back whole and in time order."""
+    from dataclasses import fields
+    from datetime import timedelta, timezone
+
+    # Every field is set below; a new one must reach the DynamoDB adapter's pack rows too.
+    assert [f.name for f in fields(UsageEvent)] == [
+        "id",
+        "subscription_id",
+        "meter",
+        "quantity",
+        "timestamp",
+        "tags",
+        "unique_value",
+    ]
+    subscription_id, other = new_id("sub"), new_id("sub")
+    paris = timezone(timedelta(hours=1))
+    tagged = (("team", "Équipe #1"), ("zone", "eu"))
+    events = [
+        UsageEvent(f"h{n}", subscription_id, "minutes", Decimal("0.000001") * n, NOW + timedelta(minutes=37 * n))
+        for n in range(60)
+    ]
+    rich = UsageEvent("rich", subscription_id, "users", Decimal("12.5"), NOW.astimezone(paris), tagged, "user-42")
+    usage.add_events([*events[:40], rich, UsageEvent("h0", other, "minutes", Decimal(9), NOW)])
+    usage.add_events(events[40:])
+    usage.add_events([events[5], events[45]])  # a retried batch after a crash: its events claimed once
+    listed = usage.events(subscription_id, NOW, NOW + timedelta(minutes=37 * 50))
+    assert [e.id for e in listed] == ["h0", "rich", *(f"h{n}" for n in range(1, 50))]
+    assert listed[1] == rich
+    assert listed[7] == events[6]
+    later = usage.events(subscription_id, (NOW + timedelta(minutes=37 * 50)).astimezone(paris), NOW + timedelta(days=2))
+    assert [e.id for e in later] == [f"h{n}" for n in range(50, 60)]
+    assert usage.events(subscription_id, NOW - timedelta(days=1), NOW) == []
+    assert [e.quantity for e in usage.events(other, NOW, NOW + timedelta(hours=1))] == [Decimal(9)]
+
+
 def test_usage_of_a_subscription_has_one_writer_at_a_time(usage):
     """Two batches sharing a subscription: the second waits until the first lets go, whatever the order
     they name their subscriptions in; other subscriptions are not held up."""

@@ -397,7 +397,7 @@ class InMemoryUsageStore:
 
     def events(self, subscription_id: str, start: datetime, end: datetime) -> list[UsageEvent]:
         mine = [e for (sub, _), e in self.items.items() if sub == subscription_id and start <= e.timestamp < end]
-        return sorted(mine, key=lambda e: (e.timestamp.isoformat(), e.id))
+        return sorted(mine, key=lambda e: (e.timestamp, e.id))
 
     def fold_daily(self, totals: Sequence[DailyUsage], fold_id: str) -> None:
         if fold_id in self.folds:
