@@ -10,7 +10,6 @@ from billing.accounts.ports import AccountRepository, ApiKeyRepository, PortalSe
 from billing.clock import Clock
 from billing.marketplace.ports import MarketplaceGateway
 from billing.payments.ports import PaymentGateway
-from billing.payments.record_payment import PaymentServices
 from billing.ports import DocumentStorage, Idempotency, WorkQueue
 from billing.subscriptions.services import Services
 from billing.usage.ports import UsageStore
@@ -18,6 +17,7 @@ from billing.webhooks.ports import WebhookStore
 from billing.webhooks.services import WebhookServices
 
 if TYPE_CHECKING:  # the joined store names parts of every package
+    from billing.payments.record_payment import PaymentServices
     from billing.store import BillingStore
 
 
@@ -50,6 +50,9 @@ class ApiServices:
 
     @property
     def payments(self) -> PaymentServices:
+        # Imported here: the payments package (its models, dunning, the ledger) is the payment routes' alone.
+        from billing.payments.record_payment import PaymentServices
+
         return PaymentServices(
             store=self.store, accounts=self.accounts, clock=self.clock, gateway=self.payment_gateway()
         )
