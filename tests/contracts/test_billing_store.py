@@ -146,6 +146,7 @@ def test_usage_events_keep_every_field_and_list_by_time_across_hours_and_days(us
     later = usage.events(subscription_id, (NOW + timedelta(minutes=37 * 50)).astimezone(paris), NOW + timedelta(days=2))
     assert [e.id for e in later] == [f"h{n}" for n in range(50, 60)]
     assert usage.events(subscription_id, NOW - timedelta(days=1), NOW) == []
+    assert [e.id for e in usage.events(subscription_id, NOW, NOW + timedelta(hours=1))] == ["h0", "rich", "h1"]
     assert [e.quantity for e in usage.events(other, NOW, NOW + timedelta(hours=1))] == [Decimal(9)]
 
 

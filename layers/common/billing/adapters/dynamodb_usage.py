@@ -120,9 +120,8 @@ class DynamoUsageStore:
                 claims.save(UsageClaim(*usage_key(event.subscription_id, event.id)))
 
     def events(self, subscription_id: str, start: datetime, end: datetime) -> list[UsageEvent]:
-        packs = UsagePack.query(
-            _pack_pk(subscription_id), UsagePack.sk.between(_hour_of(start), f"{_hour_of(end)}#\uffff")
-        )
+        last_hour = _hour_of(end - timedelta(microseconds=1))  # a period ending on the hour reads no pack after it
+        packs = UsagePack.query(_pack_pk(subscription_id), UsagePack.sk.between(_hour_of(start), f"{last_hour}#\uffff"))
         found: dict[str, UsageEvent] = {}
         for pack in packs:
             for row in json.loads(pack.rows):
