@@ -74,8 +74,8 @@ contracts: install
 	$(BIN)/lint-imports
 
 # Three sessions. The fast tiers (unit, scenarios, functional: no socket, no emulator) carry the branch
-# coverage gate on their own. The tiers that need AWS run on LocalStack (installed and started by
-# local/localstack.py, stopped after), then the AWS-facing ones again on moto, which `make run` uses; each
+# coverage gate on their own, and run while LocalStack installs and starts (local/localstack.py, which
+# mostly waits on one core). The tiers that need AWS run on LocalStack (stopped after), then the AWS-facing ones again on moto, which `make run` uses; each
 # on two workers (pytest-xdist), a file's tests on one worker. The last prints both runs' figures per suite.
 FAST_TIERS := tests/unit tests/scenarios tests/functional
 AWS_TIERS := tests/contracts tests/integration
@@ -83,9 +83,8 @@ AWS_TIERS := tests/contracts tests/integration
 SUITES := BILLING_SUITE_REPORT=.localstack/suites.jsonl BILLING_PROPERTY_REPORT=.localstack/properties.jsonl
 pytest: install portal
 	mkdir -p .localstack && rm -f .localstack/suites.jsonl .localstack/properties.jsonl
-	BILLING_PROPERTY_REPORT=.localstack/properties.jsonl \
-		$(BIN)/pytest -q $(FAST_TIERS) --cov --cov-report=term:skip-covered --cov-fail-under=90
-	$(SUITES) $(BIN)/python -m local.localstack run -- \
+	$(SUITES) $(BIN)/python -m local.localstack run --meanwhile "env -u BILLING_SUITE_REPORT \
+		$(BIN)/pytest -q $(FAST_TIERS) --cov --cov-report=term:skip-covered --cov-fail-under=90" -- \
 		$(BIN)/pytest -q -n 2 --dist loadfile --durations=5 $(AWS_TIERS) tests/infra
 	$(SUITES) $(BIN)/pytest -q -n 2 --dist loadfile --durations=5 $(AWS_TIERS)
 

@@ -2,6 +2,7 @@
 
     python -m local.localstack install             # once; later calls only check the cache
     python -m local.localstack run -- CMD [ARGS]   # install, start, run CMD against it, stop; CMD's exit status
+    python -m local.localstack run --meanwhile 'SHELL CMD' -- CMD [ARGS]   # SHELL CMD while it starts
     python -m local.localstack start | stop        # for a shell (``make localstack``), pid file in the cache
 
 What makes it work offline (docs/decisions.md, 2026-12-04):
@@ -29,6 +30,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -262,11 +264,17 @@ def installed_version(home: Path = HOME) -> str:
     ).stdout.strip()
 
 
-def run(command: list[str]) -> int:
-    """Install, start, run ``command`` with ``AWS_ENDPOINT_URL`` at LocalStack, stop; print the figures."""
-    install_s = install()
-    localstack = start()
+def run(command: list[str], meanwhile: str | None = None) -> int:
+    """Install, start, run ``command`` with ``AWS_ENDPOINT_URL`` at LocalStack, stop; print the figures.
+    ``meanwhile``: a shell command that needs no AWS (the socket-free test tiers), run while LocalStack
+    installs and starts, which is mostly waiting on one core; its failure ends the run with its status."""
+    with ThreadPoolExecutor(max_workers=1) as starter:
+        starting = starter.submit(lambda: (install(), start()))
+        status = subprocess.run(meanwhile, shell=True, check=False).returncode if meanwhile else 0  # noqa: S602
+        install_s, localstack = starting.result()
     try:
+        if status != 0:
+            return status
         print(
             f"LocalStack {installed_version()} (host mode, {localstack.endpoint}): "
             f"install {install_s:.1f} s{' (cached)' if install_s == 0 else ''}, start {localstack.start_seconds:.1f} s",
@@ -285,7 +293,9 @@ def main(argv: list[str]) -> int:
         print(f"LocalStack installed in {install():.1f} s (0.0: cached)")
         return 0
     if verb == "run" and "--" in argv:
-        return run(argv[argv.index("--") + 1 :])
+        options = argv[1 : argv.index("--")]
+        meanwhile = options[options.index("--meanwhile") + 1] if "--meanwhile" in options else None
+        return run(argv[argv.index("--") + 1 :], meanwhile)
     if verb == "start":
         install()
         localstack = start(port=int(os.environ.get("LOCALSTACK_PORT", "4566")))
