@@ -77,8 +77,9 @@ contracts: install
 
 # Three sessions. The fast tiers (unit, scenarios, functional: no socket, no emulator) carry the branch
 # coverage gate on their own, and run while LocalStack installs and starts (local/localstack.py, which
-# mostly waits on one core). The tiers that need AWS run on LocalStack (stopped after), then the AWS-facing ones again on moto, which `make run` uses; each
-# on two workers (pytest-xdist), a file's tests on one worker. The last prints both runs' figures per suite.
+# mostly waits on one core). The tiers that need AWS run on LocalStack (stopped after), then the AWS-facing
+# ones again on moto, which `make run` uses; each on two workers (pytest-xdist), a file's tests on one
+# worker. The last prints both runs' figures per suite.
 FAST_TIERS := tests/unit tests/scenarios tests/functional
 AWS_TIERS := tests/contracts tests/integration
 # Each session also adds its reliability properties (tests/properties.py) to one table, printed whole last.
