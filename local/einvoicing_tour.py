@@ -199,13 +199,16 @@ def tour(url: str, operator_key: str) -> Local:
     invoice_id = subscribed["latest_invoice"]
     ordered = local.now()
     seen = []
-    for hour in range(1, 7):
+    # Deposit, integration, then one status a search: about five hourly runs; a busy machine may need more.
+    for hour in range(1, 13):
         local.advance_to(ordered + timedelta(hours=hour, minutes=1))
         platform = local.call("GET", f"/v1/invoices/{invoice_id}", public_key)["platform"]
         if platform is not None:
             seen.append(platform["platform_status"] or platform["status"])
             code = platform["platform_status"] or "…"
             print(f"    +{hour} h: deposit {platform['deposit']}: {platform['status']} ({code})")
+            if seen[-1] == "MISE_EN_PAIEMENT":
+                break
     check_factur_x(local, "public buyer's invoice", "invoices", invoice_id, public_key, french=False)
     local.check("Chorus Pro: deposited, then paid", (seen[0], seen[-1]), ("deposited", "MISE_EN_PAIEMENT"))
     return local
