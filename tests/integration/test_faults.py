@@ -158,13 +158,18 @@ def test_a_crash_at_any_boundary_of_an_invoice_life_ends_in_the_same_state(
     # the first calls differ): the faults are aimed at the calls of the steady state.
     invoice_life(backend, as_operator, client_for, catalog, arm=lambda: None, sweep=False)
     settle(backend, faults)
-    # The flow once without a fault: its end state, and how many times it calls each operation
-    clean = invoice_life(
-        backend, as_operator, client_for, catalog, arm=lambda: faults("POST", operation="none"), sweep=False
-    )
-    settle(backend, faults)
-    calls = faults("GET")["calls"]
-    assert end_state(backend, as_operator, clean) == EXPECTED
+    # The flow without a fault: its end state, and how many times it calls each operation. Twice, the fewer
+    # calls kept: on a busy machine a request that timed out is retried, a message redelivered, and a fault
+    # aimed at that extra call would never go off.
+    counted: list[dict[str, int]] = []
+    for _ in range(2):
+        clean = invoice_life(
+            backend, as_operator, client_for, catalog, arm=lambda: faults("POST", operation="none"), sweep=False
+        )
+        settle(backend, faults)
+        counted.append(faults("GET")["calls"])
+        assert end_state(backend, as_operator, clean) == EXPECTED
+    calls = {operation: min(run.get(operation, 0) for run in counted) for operation in counted[0]}
     plan = [(op, "after", n) for op in AFTER for n in range(calls.get(op, 0))]
     plan += [(op, "before", n) for op in BEFORE for n in range(calls.get(op, 0))]
     if not soaking():  # make test: the first and last call of each kind; make soak: every call
