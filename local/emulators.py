@@ -100,6 +100,22 @@ def quick_moto_requests() -> None:
     """Two of moto's per-request costs that grow with nothing the request holds (its answers are unchanged)."""
     _items_sized_once()
     _action_names_listed_once()
+    _raw_emails_read_for_their_headers()
+
+
+def _raw_emails_read_for_their_headers() -> None:
+    """moto's SendRawEmail parses the whole MIME message, line by line through the attached PDF, to read
+    its From, To, Cc and Bcc: 6 % of the emulator's time in a billing run. Parsing the headers alone gives
+    it the same addresses (the message is kept raw, as sent)."""
+    import email.parser
+    import types
+
+    from moto.ses import models
+
+    def headers_of(raw: str) -> Any:
+        return email.parser.Parser().parsestr(raw, headersonly=True)
+
+    models.email = types.SimpleNamespace(message_from_string=headers_of)  # type: ignore[assignment]
 
 
 def _action_names_listed_once() -> None:
