@@ -8,6 +8,10 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 # jsii 1.142 calls Node 20 end-of-life; it still works, and Node 20 is what these machines have.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export UV_PYTHON_DOWNLOADS := never
+# Bytecode is written as modules are first imported: a machine that sets PYTHONDONTWRITEBYTECODE (these do)
+# had every Python process (each test worker, each local Lambda container) compile botocore, pydantic,
+# Powertools and reportlab from source again, about 2 s of CPU each (1 s with bytecode).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install run portal e2e stories costs marketplace einvoices webhooks test test-moto test-localstack localstack localstack-stop \
 	lint types contracts pytest soak synth bench docs lock clean
