@@ -97,10 +97,18 @@ def serialize_moto_dynamodb_writes() -> None:
 
 
 def quick_moto_requests() -> None:
-    """Two of moto's per-request costs that grow with nothing the request holds (its answers are unchanged)."""
+    """Three of moto's per-request costs, each made once (its answers are unchanged). Once per process: a
+    test session starts several backends."""
+    global _quickened
+    if _quickened:
+        return
     _items_sized_once()
     _action_names_listed_once()
     _raw_emails_read_for_their_headers()
+    _quickened = True
+
+
+_quickened = False
 
 
 def _raw_emails_read_for_their_headers() -> None:
