@@ -10,16 +10,6 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
-
 from billing.errors import ConflictError, ErrorCode
 
 StoredResponse = dict[str, Any]
@@ -28,17 +18,30 @@ StoredResponse = dict[str, Any]
 class PowertoolsIdempotency:
     def __init__(self, table_name: str, ttl_seconds: int = 86_400) -> None:
         self._table_name = table_name
-        self._config = IdempotencyConfig(
+        self._ttl_seconds = ttl_seconds
+        self._context: Any = None
+
+    @cached_property
+    def _config(self) -> Any:
+        # Powertools' idempotency package is imported on the first keyed POST: importing it loads boto3 and
+        # its persistence layers (~30 ms of a cold start), and its DynamoDB client costs ~60 ms more; reads
+        # and GETs never need either.
+        from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
+        config = IdempotencyConfig(
             event_key_jmespath="[scope, key]",
             payload_validation_jmespath="body",
-            expires_after_seconds=ttl_seconds,
+            expires_after_seconds=self._ttl_seconds,
             raise_on_no_idempotency_key=True,
         )
+        if self._context is not None:
+            config.register_lambda_context(self._context)
+        return config
 
     @cached_property
     def _once(self) -> Callable[..., StoredResponse]:
-        # Made on the first keyed POST: the persistence layer builds a DynamoDB client (~60 ms of a cold
-        # start), which reads and GETs never need.
+        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, idempotent_function
+
         persistence = DynamoDBPersistenceLayer(table_name=self._table_name)
 
         @idempotent_function(data_keyword_argument="request", persistence_store=persistence, config=self._config)
@@ -49,10 +52,17 @@ class PowertoolsIdempotency:
 
     def register_lambda_context(self, context: Any) -> None:
         """Let an in-progress record expire with the invocation that wrote it (a crash frees the key)."""
-        self._config.register_lambda_context(context)
+        self._context = context
+        if "_config" in self.__dict__:
+            self._config.register_lambda_context(context)
 
     def run(self, scope: str, key: str, body: Any, compute: Callable[[], StoredResponse]) -> StoredResponse:
         """Run ``compute`` once per (scope, key); ``compute`` returns a JSON-serializable response."""
+        from aws_lambda_powertools.utilities.idempotency.exceptions import (
+            IdempotencyAlreadyInProgressError,
+            IdempotencyValidationError,
+        )
+
         try:
             result: StoredResponse = self._once(request={"scope": scope, "key": key, "body": body}, compute=compute)
         except IdempotencyValidationError as error:
