@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -125,3 +126,18 @@ def test_a_seller_who_opted_for_vat_on_debits_says_so():
     assert "Option pour le paiement de la taxe d'après les débits" in page_text(
         invoice_document(invoice, account, opted)
     )
+
+
+def test_long_text_wraps_at_spaces_never_inside_an_amount_and_a_word_wider_than_its_cell_still_prints():
+    account = account_of(french_company())
+    document = invoice_document(aircall_like_invoice(account), account, LOCAL_SELLER)
+    amount = "1\u202f234,56\u00a0€"  # babel's French grouping and currency spacing
+    long_word = "https://billing.example.com/portal/" + "x" * 120
+    note = " ".join([f"Échéance {n} : {amount}." for n in range(30)])
+    pdf = render_pdf(replace(document, notes=[note, long_word]))
+    lines = PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()
+    note_lines = [line for line in lines if "Échéance" in line]
+    assert len(note_lines) > 3  # wrapped to the page's width
+    assert sum(line.count("234,56") for line in note_lines) == 30
+    assert all(" ".join(line.split()).count("1 234,56 €") == line.count("234,56") for line in note_lines)
+    assert "x" * 120 in "".join(lines)
