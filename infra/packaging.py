@@ -8,7 +8,9 @@ Every dependency we ship has arm64 manylinux wheels, so pip can fetch them for L
 from __future__ import annotations
 
 import glob
+import gzip
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -113,9 +115,7 @@ def bundle_layer(output_dir: str | os.PathLike[str], wheels: str = LAMBDA_WHEELS
         ],
         check=True,
     )
-    for service in (target / "botocore" / "data").iterdir():
-        if service.is_dir() and service.name not in AWS_SERVICES:
-            shutil.rmtree(service)
+    keep_aws_services(target / "botocore" / "data")
     shutil.copytree(LAYER_SOURCE / "billing", target / "billing", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for stray in target.rglob("*.pyc"):  # bytecode a wheel shipped for another interpreter
         stray.unlink()
@@ -129,6 +129,30 @@ def bundle_layer(output_dir: str | os.PathLike[str], wheels: str = LAMBDA_WHEELS
     return target
 
 
+def keep_aws_services(data: Path) -> None:
+    """Remove the models of the services we do not call from botocore's data, and their endpoints from its
+    endpoint catalog: the catalog (1.2 MB of JSON, every service of every partition) is parsed by each cold
+    start's first client (~19 ms here); with the kept services' entries only it is ~50 KB (~1 ms)."""
+    prefixes = set()
+    for service in data.iterdir():
+        if not service.is_dir():
+            continue
+        if service.name not in AWS_SERVICES:
+            shutil.rmtree(service)
+            continue
+        newest = max(version for version in service.iterdir() if version.is_dir())  # the one botocore loads
+        packed = newest / "service-2.json.gz"
+        model = json.loads(
+            gzip.decompress(packed.read_bytes()) if packed.exists() else (newest / "service-2.json").read_bytes()
+        )
+        prefixes.add(model["metadata"]["endpointPrefix"])  # the catalog's key: "email" for ses
+    catalog_path = data / "endpoints.json"
+    catalog = json.loads(catalog_path.read_bytes())
+    for partition in catalog["partitions"]:
+        partition["services"] = {name: entry for name, entry in partition["services"].items() if name in prefixes}
+    catalog_path.write_text(json.dumps(catalog, separators=(",", ":")))
+
+
 @jsii.implements(ILocalBundling)
 class PipPlatformBundling:
     def __init__(self, wheels: str) -> None:
@@ -140,8 +164,10 @@ class PipPlatformBundling:
 
 
 def source_hash(wheels: str = LAMBDA_WHEELS) -> str:
-    """Changes when the lock, any billing source, the services kept or the wheels' CPU changes, and only then."""
+    """Changes when the lock, any billing source, the services kept, the wheels' CPU or how the layer is made
+    (this module) changes, and only then."""
     digest = hashlib.sha256(LAYER_LOCK.read_bytes())
+    digest.update(Path(__file__).read_bytes())
     digest.update(wheels.encode())
     digest.update(" ".join(sorted(AWS_SERVICES)).encode())
     for path in sorted((LAYER_SOURCE / "billing").rglob("*.py")):

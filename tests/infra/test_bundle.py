@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import botocore.session
 import pytest
 
 from infra.manifest import FUNCTIONS
@@ -52,6 +53,28 @@ def test_the_layer_keeps_the_model_of_every_aws_service_the_code_calls(bundle):
     assert called <= AWS_SERVICES
     kept = {path.name for path in (bundle.layer / "botocore" / "data").iterdir() if path.is_dir()}
     assert kept == AWS_SERVICES
+
+
+@needs_python
+def test_the_layer_s_endpoint_catalog_lists_the_kept_services_and_each_resolves(bundle):
+    session = botocore.session.Session()
+    session.set_config_variable("data_path", str(bundle.layer / "botocore" / "data"))  # searched first
+    catalog = session.get_component("data_loader").load_data("endpoints")
+    aws = next(partition for partition in catalog["partitions"] if partition["partition"] == "aws")
+    # Keyed by endpoint prefix, not by model name: ses is "email".
+    assert set(aws["services"]) == {
+        "dynamodb", "email", "entitlement.marketplace", "events", "metering.marketplace",
+        "s3", "secretsmanager", "sqs", "sts", "xray",
+    }  # fmt: skip
+    for service in AWS_SERVICES:
+        client = session.create_client(
+            service, region_name="eu-west-3", aws_access_key_id="test", aws_secret_access_key="test"
+        )
+        assert re.fullmatch(r"https://[a-z0-9.-]+\.amazonaws\.com", client.meta.endpoint_url)
+    assert (
+        session.create_client("ses", region_name="eu-west-3").meta.endpoint_url
+        == "https://email.eu-west-3.amazonaws.com"
+    )
 
 
 @needs_python
