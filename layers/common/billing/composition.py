@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING, Any, cast
 from billing.observability import logger, metrics, tracer
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-
     from billing.accounts.access import Principal
     from billing.batch import PendingEvents
     from billing.documents.document import Document
@@ -25,6 +23,7 @@ if TYPE_CHECKING:
     from billing.invoices.ports import InvoicingPlatform
     from billing.runs.run_billing import RunReport
     from billing.settings import PlatformSettings
+    from billing.sqs_batch import Body
     from billing.store import BillingStore
 
 Invoke = Callable[[dict[str, Any], Any], Any]
@@ -198,8 +197,7 @@ def billing_worker() -> Invoke:
     )
     publisher = EventBridgePublisher(settings.event_bus)
 
-    def handle(record: SQSRecord) -> None:
-        message = record.json_body
+    def handle(message: Body) -> None:
         process_due(services, str(message["kind"]), str(message["id"]))
 
     def after_batch() -> None:
@@ -244,8 +242,6 @@ def _render_pdf(document: Document) -> bytes:
 
 
 def documents() -> Invoke:
-    from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent
-
     from billing.adapters.dynamodb_accounts import DynamoAccountRepository
     from billing.adapters.dynamodb_billing import DynamoBillingStore
     from billing.adapters.dynamodb_tables import bind_table
@@ -274,9 +270,8 @@ def documents() -> Invoke:
         platform=_chorus_pro(settings),
     )
 
-    def handle(record: SQSRecord) -> None:
-        event = EventBridgeEvent(record.json_body)  # EventBridge's envelope, delivered by the bus rule
-        kind, emailed = react(services, event.detail_type, event.detail)
+    def handle(event: Body) -> None:  # EventBridge's envelope, delivered by the bus rule
+        kind, emailed = react(services, event["detail-type"], event["detail"])
         if emailed and kind in EMAILED_METRICS:
             metrics.add_metric(name=EMAILED_METRICS[kind], unit="Count", value=1)
 
@@ -309,8 +304,8 @@ def payments() -> Invoke:
     )
     publisher = EventBridgePublisher(settings.event_bus)
 
-    def handle(record: SQSRecord) -> None:
-        payment = react(services, record.json_body)
+    def handle(message: Body) -> None:
+        payment = react(services, message)
         if payment is not None:
             metrics.add_metric(name=f"Charge_{payment.status.value}", unit="Count", value=1)
 
@@ -321,8 +316,6 @@ def payments() -> Invoke:
 def webhook_delivery() -> Invoke:
     """Outgoing webhooks: bus events become seller events (one delivery per endpoint), each delivery is
     one message and one attempt; the one-minute schedule queues the retries that fell due."""
-    from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent
-
     from billing.adapters.aws_messaging import SqsQueue
     from billing.adapters.dynamodb_tables import bind_table
     from billing.adapters.dynamodb_webhooks import DynamoWebhookStore
@@ -344,11 +337,9 @@ def webhook_delivery() -> Invoke:
         sender=HttpWebhookSender(),
     )
 
-    def handle(record: SQSRecord) -> None:
-        body = record.json_body
+    def handle(body: Body) -> None:
         if "detail-type" in body:  # EventBridge's envelope, delivered by the bus rule
-            event = EventBridgeEvent(body)
-            record_event(services, event.detail_type, event.detail, datetime.fromisoformat(event.time))
+            record_event(services, body["detail-type"], body["detail"], datetime.fromisoformat(body["time"]))
             return
         delivery = deliver_event(services, body["event"], body["endpoint"])
         if delivery is not None:
@@ -386,8 +377,8 @@ def marketplace() -> Invoke:
     gateway = AwsMarketplace()
     clock = RuntimeClock()
 
-    def handle(record: SQSRecord) -> None:
-        notice = receive_notice(store, gateway, record.json_body, clock.now())
+    def handle(message: Body) -> None:
+        notice = receive_notice(store, gateway, message, clock.now())
         if notice is not None:
             metrics.add_metric(name=f"MarketplaceNotice_{notice.kind.value}", unit="Count", value=1)
         publish_events(pending.take(), store, publisher)  # a failure fails the record; the outbox keeps them
