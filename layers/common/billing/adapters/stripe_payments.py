@@ -328,15 +328,16 @@ class StripeGateway:
 
 
 def gateway_from_secret(secret_name: str, api_base: str | None) -> StripeGateway:
-    """Keys come from Secrets Manager (Powertools parameters, cached for five minutes), never from code."""
-    from aws_lambda_powertools.utilities.parameters import get_secret
+    """Keys come from Secrets Manager, never from code: read once, by the first call that needs them (the
+    gateway keeps its client and webhook secret). With our botocore client, not Powertools parameters: those
+    import boto3 and AppConfig's client (~25 ms of the Stripe functions' cold starts) for one GetSecretValue."""
+    from billing.adapters.aws_clients import aws_client
 
     if not secret_name:
         raise RuntimeError("BILLING_STRIPE_SECRET is not set: payments are not configured")
 
     def keys() -> tuple[str, str]:
-        found = get_secret(secret_name, transform="json", max_age=300)
-        assert isinstance(found, dict)
+        found = json.loads(aws_client("secretsmanager").get_secret_value(SecretId=secret_name)["SecretString"])
         return str(found["api_key"]), str(found["webhook_secret"])
 
     return StripeGateway(keys, api_base)
