@@ -14,7 +14,7 @@ from pathlib import Path
 from billing.accounts.models import Account
 from billing.accounts.profile import BillingProfile
 from billing.documents.document import Document, invoice_document
-from billing.documents.seller import LOCAL_SELLER
+from billing.documents.local_seller import LOCAL_SELLER
 from tests.builders import aircall_like_invoice, french_company
 
 

@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from billing.documents.seller import LOCAL_SELLER, Seller
+from billing.documents.local_seller import LOCAL_SELLER
+from billing.documents.seller import Seller
 
 
 class StageConfig(BaseModel):

@@ -13,7 +13,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from billing.accounts.key_secrets import SECRET_PREFIX
-from billing.documents.seller import LOCAL_SELLER
+from billing.documents.local_seller import LOCAL_SELLER
 from local.emulators import LOOPBACK, Emulators, start_emulators
 from local.gateway import Gateway, serve
 from local.mailbox import emails_request

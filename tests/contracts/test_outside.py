@@ -15,7 +15,7 @@ from billing.adapters.facturx_documents import cii_xml, factur_x_pdf
 from billing.adapters.pdf_reportlab import render_pdf
 from billing.documents.document import invoice_document
 from billing.documents.einvoice_terms import invoice_terms
-from billing.documents.seller import LOCAL_SELLER
+from billing.documents.local_seller import LOCAL_SELLER
 from billing.errors import InvalidInputError, PaymentDeclinedError
 from billing.ids import new_id
 from billing.invoices.models import PlatformStatus

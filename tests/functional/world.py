@@ -22,8 +22,8 @@ from billing.adapters import facturx_documents
 from billing.adapters.pdf_reportlab import render_pdf
 from billing.batch import PendingEvents
 from billing.clock import FixedClock
+from billing.documents.local_seller import LOCAL_SELLER
 from billing.documents.on_event import react as react_to_document_event
-from billing.documents.seller import LOCAL_SELLER
 from billing.documents.services import DocumentServices
 from billing.errors import AuthenticationError
 from billing.events import DomainEvent, EventType

@@ -15,7 +15,7 @@ from billing.accounts.profile import BillingProfile
 from billing.adapters.pdf_reportlab import render_pdf
 from billing.discounts.models import AppliedDiscount, Coupon, Duration
 from billing.documents.document import Document, invoice_document, receipt_document
-from billing.documents.seller import LOCAL_SELLER
+from billing.documents.local_seller import LOCAL_SELLER
 from billing.payments.models import PaymentPurpose, Receipt, ReceiptLine
 from tests.builders import aircall_like_invoice, american_company, french_company, spanish_consumer
 

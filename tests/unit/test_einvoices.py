@@ -20,7 +20,7 @@ from billing.adapters.pdf_reportlab import render_pdf
 from billing.discounts.models import AppliedDiscount, Coupon, Duration
 from billing.documents.document import credit_note_document, invoice_document
 from billing.documents.einvoice_terms import credit_note_terms, exchanged_through_platforms, invoice_terms
-from billing.documents.seller import LOCAL_SELLER
+from billing.documents.local_seller import LOCAL_SELLER
 from billing.invoices.credit_breakdown import new_credit_note
 from billing.invoices.models import CreditNote, Invoice
 from billing.payments.models import PaymentMethod

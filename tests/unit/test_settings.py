@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from billing.documents.seller import LOCAL_SELLER
+from billing.documents.local_seller import LOCAL_SELLER
 from billing.settings import ApiSettings, DocumentSettings, TableSettings
 
 
