@@ -12,6 +12,8 @@ from pynamodb.connection import Connection, TableConnection
 from pynamodb.constants import ATTR_DEFINITIONS, ATTR_NAME, GLOBAL_SECONDARY_INDEXES, INDEX_NAME
 from pynamodb.models import Model
 
+from billing.adapters.aws_clients import with_process_session
+
 # PynamoDB gives each model class a connection of its own, and each connection builds its own botocore
 # session and DynamoDB client on first use: ~50 ms of a cold start per item class a request touches. The
 # item classes of one table share one connection instead (and transactions use it too); its schema gains
@@ -35,10 +37,25 @@ class TableItem(Model):
             own = super()._get_connection()  # no client yet: botocore builds it on the first request
             with _sharing:
                 shared = _shared.setdefault(cls.Meta.table_name, own)
-                if shared is not own:
+                if shared is own:
+                    _on_process_session(own.connection)
+                else:
                     _add_indexes(shared, own)
             cls._connection = shared
         return cls.__dict__["_connection"]
+
+
+def _on_process_session(connection: Connection) -> None:
+    """PynamoDB builds a botocore session of its own on first use (~18 ms of a cold start, the same models
+    and settings loaded again) and has no setting to pass one: its per-thread slot gets the process's
+    session, as its ``session`` property would fill it, and the client is made now, under that session's
+    lock."""
+
+    def adopt(session: object) -> None:
+        connection._local.session = session
+        _ = connection.client
+
+    with_process_session(adopt)
 
 
 def _add_indexes(shared: TableConnection, own: TableConnection) -> None:
