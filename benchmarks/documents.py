@@ -60,6 +60,13 @@ def reportlab_ms(runs: int = 30) -> float:
     return statistics.median(timings)
 
 
+def alternated_rounds(rounds: int = 3) -> list[tuple[float, float | None]]:
+    """(ours, warm Chromium) measured one after the other, ``rounds`` times: this machine's speed drifts by
+    half within minutes (a render measured 6.4 ms, then 10.4 ms after a few seconds' pause), so the two are
+    compared round by round rather than each measured once at different moments."""
+    return [(reportlab_ms(), warm_chromium_ms()) for _ in range(rounds)]
+
+
 def factur_x_ms(runs: int = 30) -> tuple[float, float]:
     """The same invoice as a Factur-X, warm: (publishing it: PDF laid out, EN 16931 terms, CII written and
     checked against the XSD, PDF/A-3 carrier; and the offline EN 16931 + French schematrons, as the tests run
