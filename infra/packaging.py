@@ -144,12 +144,10 @@ def keep_aws_services(data: Path) -> None:
             shutil.rmtree(service)
             continue
         newest = max(version for version in service.iterdir() if version.is_dir())  # the one botocore loads
-        packed = newest / "service-2.json.gz"
-        if packed.exists():
-            (newest / "service-2.json").write_bytes(gzip.decompress(packed.read_bytes()))
-            packed.unlink()
-        model = json.loads((newest / "service-2.json").read_bytes())
-        (newest / "service-2.json").write_text(json.dumps(_undocumented(model), separators=(",", ":")))
+        plain, packed = newest / "service-2.json", newest / "service-2.json.gz"
+        model = json.loads(gzip.decompress(packed.read_bytes()) if packed.exists() else plain.read_bytes())
+        plain.write_text(json.dumps(_undocumented(model), separators=(",", ":")))
+        packed.unlink(missing_ok=True)
         prefixes.add(model["metadata"]["endpointPrefix"])  # the catalog's key: "email" for ses
     catalog_path = data / "endpoints.json"
     catalog = json.loads(catalog_path.read_bytes())

@@ -25,8 +25,7 @@ def _session() -> botocore.session.Session:
 
 
 def aws_client(service: str, region_name: str | None = None) -> Any:
-    with _lock:
-        return _session().create_client(service, region_name=region_name)
+    return with_process_session(lambda session: session.create_client(service, region_name=region_name))
 
 
 def with_process_session(build: Callable[[botocore.session.Session], T]) -> T:

@@ -80,10 +80,17 @@ def _wrapped(text: str, style: ParagraphStyle, width: float) -> list[str] | None
     return [*lines, line]
 
 
-def _fitted(text: str, style: ParagraphStyle, width: float, cell: tuple[int, int], commands: list[Any]) -> Any:
+def _fitted(
+    text: str,
+    style: ParagraphStyle,
+    width: float,
+    cell: tuple[int, int],
+    commands: list[Any],
+    padding: float = _PADDING,
+) -> Any:
     """A cell's text as plain lines styled by the table (no markup to parse: a Paragraph's parsing, wrapping
     and drawing were a third of a page's rendering), a Paragraph only when one word is wider than the cell."""
-    lines = _wrapped(_text(text), style, width - 2 * _PADDING)
+    lines = _wrapped(_text(text), style, width - 2 * padding)
     if lines is None:
         return _p(text, style)
     if style.fontName != _BODY.fontName:
@@ -99,8 +106,7 @@ def _lines(lines: list[tuple[str, ParagraphStyle]], width: float) -> Table:
     """Lines stacked in a cell, each in its style, wrapped at the cell's width."""
     unpadded = [(side, (0, 0), (-1, -1), 0) for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]
     commands: list[Any] = [*unpadded, ("VALIGN", (0, 0), (-1, -1), "TOP")]
-    # Unpadded cells: the whole width holds text.
-    rows = [[_fitted(text, style, width + 2 * _PADDING, (0, row), commands)] for row, (text, style) in enumerate(lines)]
+    rows = [[_fitted(text, style, width, (0, row), commands, padding=0)] for row, (text, style) in enumerate(lines)]
     return _table(rows, commands, colWidths=[width])
 
 
