@@ -38,7 +38,7 @@ from tests.fakes.outside import (
     RecordingPublisher,
     RecordingQueue,
 )
-from tests.fakes.payments import WEBHOOK_SECRET, FakePaymentGateway
+from tests.fakes.payments import FakePaymentGateway
 from tests.fakes.webhooks import InMemoryWebhookStore
 
 IMPLEMENTATIONS = ["memory", pytest.param("emulated", marks=pytest.mark.integration)]
@@ -89,12 +89,11 @@ def platform(request):
 
 @pytest.fixture(params=IMPLEMENTATIONS)
 def gateway(request):
-    """(gateway, the webhook signing secret it verifies with)."""
     if request.param == "memory":
-        return FakePaymentGateway(), WEBHOOK_SECRET
+        return FakePaymentGateway()
     backend = request.getfixturevalue("backend")
     keys = ("sk_test_local", backend.resources["stripe-webhook-secret"])
-    return StripeGateway(lambda: keys, backend.stripe_endpoint_url), keys[1]
+    return StripeGateway(lambda: keys, backend.stripe_endpoint_url)
 
 
 @pytest.fixture(params=IMPLEMENTATIONS)

@@ -18,7 +18,6 @@ import time
 from typing import Any
 
 from billing.adapters.stripe_payments import (
-    SIGNATURE_TOLERANCE_S,
     charge_outcome,
     intent_snapshot,
     method_snapshot,
@@ -248,25 +247,7 @@ class FakePaymentGateway:
              "payment_intent": intent_id, "amount": amount, "currency": intent["currency"]},
         )  # fmt: skip
 
-    # --- events -------------------------------------------------------------------------------------
-    def verify_event(self, payload: bytes, signature: str | None) -> dict[str, Any]:
-        if not signature:
-            raise InvalidInputError(
-                ErrorCode.MISSING_SIGNATURE, "The Stripe-Signature header is required.", "Stripe-Signature"
-            )
-        fields = dict(part.split("=", 1) for part in signature.split(",") if "=" in part)
-        timestamp = int(fields["t"]) if fields.get("t", "").isdigit() else 0
-        fresh = abs(time.time() - timestamp) <= SIGNATURE_TOLERANCE_S
-        if not fresh or not hmac.compare_digest(sign(payload, timestamp=timestamp), signature):
-            raise InvalidInputError(ErrorCode.INVALID_SIGNATURE, "The signature does not match.", "Stripe-Signature")
-        try:
-            event = json.loads(payload)
-        except ValueError as error:
-            raise InvalidInputError(ErrorCode.INVALID_PAYLOAD, "The body is not JSON.", None) from error
-        if not isinstance(event, dict):
-            raise InvalidInputError(ErrorCode.INVALID_PAYLOAD, "The body is not an event.", None)
-        return event
-
+    # --- events (their signatures: billing/adapters/stripe_signatures.py, pure, used as is) ----------
     def intent_from(self, data: dict[str, Any]) -> IntentSnapshot:
         return intent_snapshot(data)
 

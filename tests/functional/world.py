@@ -20,6 +20,7 @@ from billing.accounts.access import Permission, Principal, Role
 from billing.accounts.authenticate import authenticate_caller
 from billing.adapters import facturx_documents
 from billing.adapters.pdf_reportlab import render_pdf
+from billing.adapters.stripe_signatures import StripeSignatures
 from billing.batch import PendingEvents
 from billing.clock import FixedClock
 from billing.documents.local_seller import LOCAL_SELLER
@@ -32,7 +33,7 @@ from billing.http.services import ApiServices
 from billing.http.webhook import receive_webhook
 from billing.marketplace.receive_notice import receive_notice
 from billing.payments.on_event import react as react_to_payments_message
-from billing.payments.provider_events import receive_event
+from billing.payments.receive_event import receive_event
 from billing.payments.record_payment import PaymentServices
 from billing.runs.process_due import process_due
 from billing.runs.publish_events import publish_events
@@ -52,7 +53,7 @@ from tests.fakes import InMemoryAccounts, InMemoryIdempotency, InMemoryKeys, InM
 from tests.fakes.billing_store import InMemoryBillingStore, InMemoryUsageStore
 from tests.fakes.marketplace import FakeMarketplace
 from tests.fakes.outside import InMemoryDocuments, InMemoryPlatform, RecordingMailer, RecordingPublisher, RecordingQueue
-from tests.fakes.payments import FakePaymentGateway
+from tests.fakes.payments import WEBHOOK_SECRET, FakePaymentGateway
 from tests.fakes.webhooks import InMemoryWebhookStore, ScriptedReceiver
 
 START = datetime(2026, 3, 1, 9, tzinfo=UTC)
@@ -109,6 +110,7 @@ class World:
         self.store = InMemoryBillingStore(self.accounts, on_commit=self.pending)
         self.usage = InMemoryUsageStore()
         self.gateway = FakePaymentGateway()
+        self.signatures = StripeSignatures(lambda: WEBHOOK_SECRET)
         self.publisher = RecordingPublisher()
         self.work_queue = RecordingQueue()
         self.payments_queue = RecordingQueue()
@@ -177,7 +179,7 @@ class World:
         route, parameters = found.route, found.path_parameters
         event = proxy_event(method, url.path, route.path, body, principal, headers, parameters or None)
         if route.function == "stripe_webhook":
-            response, _ = receive_webhook(self.gateway, self.store, self.payments_queue, event, self.clock.now())
+            response, _ = receive_webhook(self.signatures, self.store, self.payments_queue, event, self.clock.now())
             self._work_payments_queue()
             return self._answer(response)
         if url.query:
@@ -285,7 +287,7 @@ class World:
 
     def deliver_webhook(self, payload: bytes, signature: str | None) -> bool:
         """Stripe's delivery through the intake (signature, dedup, queue) and the payments worker."""
-        fresh = receive_event(self.gateway, self.store, self.payments_queue, payload, signature, self.clock.now())
+        fresh = receive_event(self.signatures, self.store, self.payments_queue, payload, signature, self.clock.now())
         self._work_payments_queue()
         return fresh
 

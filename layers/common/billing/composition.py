@@ -139,7 +139,7 @@ def stripe_webhook() -> Callable[[dict[str, Any]], tuple[dict[str, Any], str]]:
     from billing.adapters.aws_messaging import SqsQueue
     from billing.adapters.dynamodb_billing import DynamoBillingStore
     from billing.adapters.dynamodb_tables import bind_table
-    from billing.adapters.stripe_payments import gateway_from_secret
+    from billing.adapters.stripe_signatures import signatures_from_secret
     from billing.clock import RuntimeClock
     from billing.http.webhook import receive_webhook
     from billing.settings import WebhookSettings
@@ -147,8 +147,8 @@ def stripe_webhook() -> Callable[[dict[str, Any]], tuple[dict[str, Any], str]]:
     settings = WebhookSettings.from_environment()
     bind_table(settings.table)
     store, queue, clock = DynamoBillingStore(), SqsQueue(settings.payments_queue), RuntimeClock()
-    gateway = gateway_from_secret(settings.stripe_secret, settings.stripe_api_base)
-    return lambda event: receive_webhook(gateway, store, queue, event, clock.now())
+    signatures = signatures_from_secret(settings.stripe_secret)
+    return lambda event: receive_webhook(signatures, store, queue, event, clock.now())
 
 
 def billing_run() -> Callable[[], RunReport]:

@@ -8,7 +8,6 @@ domain's snapshots; declines come back as failed snapshots, other Stripe errors 
 from __future__ import annotations
 
 import contextlib
-import json
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -18,6 +17,7 @@ from typing import Any
 
 import stripe
 
+from billing.adapters.stripe_signatures import stripe_keys
 from billing.errors import ErrorCode, InvalidInputError, PaymentDeclinedError, ProviderUnavailableError
 from billing.payments.dunning import HARD_DECLINES
 from billing.payments.models import (
@@ -34,7 +34,6 @@ from billing.payments.models import (
 )
 from billing.payments.pacing import Pacer
 
-SIGNATURE_TOLERANCE_S = 300  # Stripe's default: older deliveries are refused (replay protection)
 _STATUSES = {
     "succeeded": PaymentStatus.SUCCEEDED,
     "processing": PaymentStatus.PROCESSING,
@@ -134,10 +133,6 @@ class StripeGateway:
         api_key, _ = self._keys()
         base = {"api": self._api_base} if self._api_base else {}
         return stripe.StripeClient(api_key, base_addresses=base, max_network_retries=2)  # type: ignore[arg-type]
-
-    @cached_property
-    def _webhook_secret(self) -> str:
-        return self._keys()[1]
 
     def _call(self, method: Any, *args: Any, **kwargs: Any) -> Any:
         self._pacer.wait()
@@ -263,27 +258,7 @@ class StripeGateway:
         )
         return str(refund.id)
 
-    # --- events -------------------------------------------------------------------------------------
-    def verify_event(self, payload: bytes, signature: str | None) -> dict[str, Any]:
-        if not signature:
-            raise InvalidInputError(
-                ErrorCode.MISSING_SIGNATURE, "The Stripe-Signature header is required.", "Stripe-Signature"
-            )
-        try:
-            stripe.WebhookSignature.verify_header(
-                payload.decode("utf-8"), signature, self._webhook_secret, SIGNATURE_TOLERANCE_S
-            )
-            event = json.loads(payload)
-        except (stripe.SignatureVerificationError, UnicodeDecodeError) as error:
-            raise InvalidInputError(
-                ErrorCode.INVALID_SIGNATURE, "The signature does not match.", "Stripe-Signature"
-            ) from error
-        except ValueError as error:
-            raise InvalidInputError(ErrorCode.INVALID_PAYLOAD, "The body is not JSON.", None) from error
-        if not isinstance(event, dict):
-            raise InvalidInputError(ErrorCode.INVALID_PAYLOAD, "The body is not an event.", None)
-        return event
-
+    # --- events (their signatures: adapters/stripe_signatures.py) ------------------------------------
     def intent_from(self, data: dict[str, Any]) -> IntentSnapshot:
         return intent_snapshot(data)
 
@@ -328,16 +303,4 @@ class StripeGateway:
 
 
 def gateway_from_secret(secret_name: str, api_base: str | None) -> StripeGateway:
-    """Keys come from Secrets Manager, never from code: read once, by the first call that needs them (the
-    gateway keeps its client and webhook secret). With our botocore client, not Powertools parameters: those
-    import boto3 and AppConfig's client (~25 ms of the Stripe functions' cold starts) for one GetSecretValue."""
-    from billing.adapters.aws_clients import aws_client
-
-    if not secret_name:
-        raise RuntimeError("BILLING_STRIPE_SECRET is not set: payments are not configured")
-
-    def keys() -> tuple[str, str]:
-        found = json.loads(aws_client("secretsmanager").get_secret_value(SecretId=secret_name)["SecretString"])
-        return str(found["api_key"]), str(found["webhook_secret"])
-
-    return StripeGateway(keys, api_base)
+    return StripeGateway(stripe_keys(secret_name), api_base)

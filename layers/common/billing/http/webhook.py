@@ -9,19 +9,16 @@ import base64
 import binascii
 import json
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from billing.errors import PROBLEM_JSON, ErrorCode, InvalidInputError, problem_document
-from billing.payments.ports import PaymentGateway
-from billing.payments.provider_events import receive_event
+from billing.payments.ports import EventSignatures, WebhookLog
+from billing.payments.receive_event import receive_event
 from billing.ports import WorkQueue
-
-if TYPE_CHECKING:
-    from billing.store import BillingStore
 
 
 def receive_webhook(
-    gateway: PaymentGateway, store: BillingStore, queue: WorkQueue, event: dict[str, Any], now: datetime
+    signatures: EventSignatures, log: WebhookLog, queue: WorkQueue, event: dict[str, Any], now: datetime
 ) -> tuple[dict[str, Any], str]:
     """The proxy response, and what happened: ``received``, ``duplicate`` or the refusal's error code.
 
@@ -33,7 +30,7 @@ def receive_webhook(
         # API Gateway hands binary or non-UTF-8 bodies over base64-encoded: verify the raw bytes.
         payload = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body.encode()
         signature = headers.get("stripe-signature")
-        fresh = receive_event(gateway, store, queue, payload, signature, now)
+        fresh = receive_event(signatures, log, queue, payload, signature, now)
     except (InvalidInputError, binascii.Error) as error:
         code = getattr(error, "code", ErrorCode.INVALID_PAYLOAD)
         detail = getattr(error, "message", "The body is not valid base64.")

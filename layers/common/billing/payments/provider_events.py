@@ -1,9 +1,6 @@
-"""Payment provider events (Stripe webhooks): intake, then one table of handlers by event type.
-
-Intake runs in the webhook function and must answer fast: verify the signature on the raw body,
-remember the event id (longer than the provider's three days of retries), queue it, answer 2xx.
-The payments worker then applies it. Every handler is safe against duplicates and any order: it
-compares with what we stored (payments only move up; refunds and disputes are booked by their id).
+"""Payment provider events (Stripe webhooks), once received (payments/receive_event.py): one table of
+handlers by event type, applied by the payments worker. Every handler is safe against duplicates and any
+order: it compares with what we stored (payments only move up; refunds and disputes are booked by their id).
 """
 
 from __future__ import annotations
@@ -12,42 +9,18 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from billing.batch import LedgerAppend, WriteBatch
-from billing.errors import ConflictError, ErrorCode, InvalidInputError
+from billing.errors import ConflictError, ErrorCode
 from billing.events import EventType
 from billing.invoices.settle_invoices import paid_events, settled_invoices
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 from billing.payments.models import Payment, RefundSnapshot
 from billing.payments.payment_profiles import add_method
-from billing.payments.ports import PaymentGateway
 from billing.payments.record_payment import ATTEMPTS, PaymentServices, apply_intent, payment_event
-from billing.ports import WorkQueue
-
-if TYPE_CHECKING:  # the joined store names parts of every package
-    from billing.store import BillingStore
 
 log = logging.getLogger(__name__)
-
-
-def receive_event(
-    gateway: PaymentGateway, store: BillingStore, queue: WorkQueue, payload: bytes, signature: str | None, now: datetime
-) -> bool:
-    """Verify, deduplicate and queue one delivery; returns False for a duplicate. A bad signature raises
-    ``InvalidInputError`` (400, nothing stored)."""
-    event = gateway.verify_event(payload, signature)
-    event_id = event.get("id")
-    if not isinstance(event_id, str) or not isinstance(event.get("type"), str):
-        raise InvalidInputError(ErrorCode.INVALID_EVENT, "The payload is not a provider event.", None)
-    if not store.record_webhook(event_id, now):
-        return False
-    try:
-        queue.send([{"kind": "provider_event", "event": event}])
-    except Exception:
-        store.forget_webhook(event_id)  # let the provider's retry find it new again
-        raise
-    return True
 
 
 def _object(event: dict[str, Any]) -> dict[str, Any]:
