@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from billing.accounts.models import Account
 from billing.accounts.profile import BillingProfile
-from billing.adapters.facturx_documents import cii_xml, factur_x_pdf
+from billing.adapters.facturx_documents import cii_xml, factur_x_pdf, xsd_checked
 from billing.adapters.pdf_reportlab import render_pdf
 from billing.discounts.models import AppliedDiscount, Coupon, Duration
 from billing.documents.document import credit_note_document, invoice_document
@@ -119,6 +119,16 @@ def test_the_schematron_check_fails_an_invoice_whose_totals_do_not_add_up():
     terms["BT-112"] += Decimal("0.01")
     terms["BT-115"] += Decimal("0.01")
     assert schematron_failures(cii_xml(terms)) != []
+
+
+def test_the_official_xsd_refuses_a_cii_document_missing_its_context():
+    account = account_of(french_company())
+    xml = cii_xml(invoice_terms(aircall_like_invoice(account), account, LOCAL_SELLER))
+    assert xsd_checked(xml) == xml
+    root = etree.fromstring(xml)
+    root.remove(root[0])  # rsm:ExchangedDocumentContext, the first child the schema requires
+    with pytest.raises(ValueError, match="ExchangedDocumentContext"):
+        xsd_checked(etree.tostring(root))
 
 
 def factur_x_of(account: Account) -> tuple[bytes, bytes]:
