@@ -54,6 +54,16 @@ def test_an_event_is_recorded_once_with_its_deliveries(webhook_store):
     assert (recorded.id, "we_1") not in webhook_store.due_deliveries(NOW - timedelta(seconds=1))
 
 
+def test_an_event_no_endpoint_wants_is_recorded_once_too(webhook_store):
+    recorded = event()
+    assert webhook_store.record_event(recorded, []) is True
+    assert webhook_store.record_event(recorded, []) is False
+    late = Delivery(event_id=recorded.id, endpoint_id="we_1", created=NOW, next_attempt_at=NOW)
+    assert webhook_store.record_event(recorded, [late]) is False  # a duplicate, whatever it would deliver now
+    assert webhook_store.get_event(recorded.id) == recorded
+    assert webhook_store.get_delivery(recorded.id, "we_1") is None
+
+
 def test_a_delivery_leaves_the_due_list_once_done_and_refuses_a_stale_save(webhook_store):
     recorded = event()
     pending = Delivery(event_id=recorded.id, endpoint_id="we_1", created=NOW, next_attempt_at=NOW)
