@@ -153,7 +153,7 @@ def stripe_webhook() -> Callable[[dict[str, Any]], tuple[dict[str, Any], str]]:
 
 def billing_run() -> Callable[[], RunReport]:
     from billing.adapters.aws_messaging import EventBridgePublisher, SqsQueue
-    from billing.adapters.dynamodb_billing import DynamoBillingStore
+    from billing.adapters.dynamodb_due_work import DynamoDueWork
     from billing.adapters.dynamodb_tables import bind_table
     from billing.clock import RuntimeClock
     from billing.runs.run_billing import run_billing
@@ -162,7 +162,7 @@ def billing_run() -> Callable[[], RunReport]:
 
     settings = RunSettings.from_environment()
     bind_table(settings.table)
-    store, queue = DynamoBillingStore(), SqsQueue(settings.work_queue)
+    store, queue = DynamoDueWork(), SqsQueue(settings.work_queue)
     publisher, clock = EventBridgePublisher(settings.event_bus), RuntimeClock()
     return lambda: run_billing(store, queue, publisher, clock, DUE_SHARDS)
 

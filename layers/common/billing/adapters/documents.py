@@ -6,9 +6,10 @@ Pydantic's TypeAdapter walks the frozen dataclasses of the engine (Decimal as st
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import TypeAdapter
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 T = TypeVar("T")
 
@@ -20,6 +21,10 @@ def _adapter(kind: type[Any]) -> TypeAdapter[Any]:
     # Building an adapter walks the whole model once; keep one per type.
     adapter = _ADAPTERS.get(kind)
     if adapter is None:
+        # Imported by the first object stored or read: a function that reads none (the billing run with an
+        # empty outbox) does not load pydantic's validators (~45 ms of a cold start).
+        from pydantic import TypeAdapter
+
         adapter = _ADAPTERS[kind] = TypeAdapter(kind)
     return adapter
 

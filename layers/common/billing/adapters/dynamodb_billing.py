@@ -13,6 +13,7 @@ from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from billing.adapters.documents import load
+from billing.adapters.dynamodb_due_work import DynamoDueWork
 from billing.adapters.dynamodb_items import (
     DocItem,
     budget_key,
@@ -21,7 +22,6 @@ from billing.adapters.dynamodb_items import (
     digest_key,
     invoice_key,
     listing,
-    outbox_key,
     payment_key,
     payment_profile_key,
     price_key,
@@ -39,7 +39,6 @@ from billing.catalog.models import Price, Product
 from billing.costs.budgets import Budget
 from billing.discounts.models import Coupon, PromotionCode
 from billing.errors import ConflictError, ErrorCode, InvalidInputError
-from billing.events import DomainEvent
 from billing.invoices.invoice_items import InvoiceItem
 from billing.invoices.models import CreditNote, Invoice
 from billing.ledger.account_ledger import AccountLedger, LedgerEntry
@@ -55,7 +54,7 @@ MAX_TRANSACTION_ITEMS = 100
 WEBHOOK_MEMORY = timedelta(days=7)
 
 
-class DynamoBillingStore:
+class DynamoBillingStore(DynamoDueWork):  # the DUE index and the outbox: dynamodb_due_work.py
     def __init__(self, on_commit: OnCommit | None = None, remember_series: bool = False) -> None:
         self.on_commit = on_commit  # told of each commit: the function's PendingEvents
         # The billing worker numbers invoices one at a time (its queue's FIFO group): within one batch a series
@@ -155,23 +154,6 @@ class DynamoBillingStore:
                 entries.append(load(LedgerEntry, item.doc.as_dict()))
         currency = entries[0].currency if entries else currency
         return AccountLedger.replay(account_id, currency, entries), version
-
-    def due(self, shard: int, until: datetime) -> list[tuple[str, str]]:
-        found = []
-        for item in DocItem.due_index.query(f"DUE#{shard}", DocItem.duesk <= f"{until.isoformat()}#~"):
-            _, kind, object_id = item.duesk.rsplit("#", 2)
-            found.append((kind, object_id))
-        return found
-
-    def outbox(self, shard: int) -> list[DomainEvent]:
-        return [
-            load(DomainEvent, item.doc.as_dict()) for item in DocItem.query(f"OUTBOX#{shard}", consistent_read=True)
-        ]
-
-    def clear_outbox(self, events: Iterable[DomainEvent]) -> None:
-        with DocItem.batch_write() as batch:
-            for event in events:
-                batch.delete(DocItem(*outbox_key(event)))
 
     def get_credit_note(self, credit_note_id: str) -> CreditNote | None:
         found = self._get(credit_note_key(credit_note_id), CreditNote)
