@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -19,6 +19,7 @@ from billing.accounts.profile import (
 )
 from billing.catalog.rating import TierUse
 from billing.catalog.units import DEFAULT_UNIT
+from billing.copies import slot_copier, slot_setter
 from billing.periods import Period
 from billing.tax.vat import VatCategory
 
@@ -72,17 +73,17 @@ class InvoiceLine:
     tax_exemption: str | None = None  # the price's VATEX code: exempt (0 %, category E) under French VAT
 
     def assessed(self, vat_rate: Decimal, description: str) -> InvoiceLine:
-        """The line with the rate charged and its wording, as assembly decides them. Copied slot by slot:
-        dataclasses.replace (its checks and keyword call) was a fifth of rating a subscription."""
-        copy = object.__new__(InvoiceLine)
-        for name in _LINE_SLOTS:
-            object.__setattr__(copy, name, getattr(self, name))
-        object.__setattr__(copy, "vat_rate", vat_rate)
-        object.__setattr__(copy, "description", description)
+        """The line with the rate charged and its wording, as assembly decides them (copied by billing/copies.py:
+        dataclasses.replace was a fifth of rating a subscription)."""
+        copy = _copy_line(self)
+        _set_vat_rate(copy, vat_rate)
+        _set_description(copy, description)
         return copy
 
 
-_LINE_SLOTS = tuple(field.name for field in fields(InvoiceLine))
+_copy_line = slot_copier(InvoiceLine)
+_set_vat_rate = slot_setter(InvoiceLine, "vat_rate")
+_set_description = slot_setter(InvoiceLine, "description")
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,10 +17,12 @@ ADDITIVE = (Aggregation.SUM, Aggregation.COUNT)
 
 def events_in(events: Iterable[UsageEvent], meter: Meter, period: Period) -> list[UsageEvent]:
     """The meter's events in the period, each id once (the first one sent wins)."""
+    # Period.contains inlined: this loop runs once per event of every subscription a billing run rates.
+    name, start, end = meter.event_name, period.start, period.end
     seen: set[str] = set()
     kept = []
     for event in events:
-        if event.meter != meter.event_name or not period.contains(event.timestamp) or event.id in seen:
+        if event.meter != name or not start <= event.timestamp < end or event.id in seen:
             continue
         seen.add(event.id)
         kept.append(event)

@@ -1,0 +1,33 @@
+"""Copies of frozen slotted dataclasses, field by field, for the engine's hot paths.
+
+``dataclasses.replace`` checks its arguments and calls ``__init__`` by keyword, each field set through
+``object.__setattr__``: ~5 µs for an invoice line's 19 fields, and rating copies three lines and a
+subscription per invoice. A copier written out for one class, as ``dataclasses`` itself writes
+``__init__`` (source compiled once), reads each slot directly and sets it through its descriptor: ~1.3 µs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import fields
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def slot_copier(cls: type[T]) -> Callable[[T], T]:
+    """A function returning a copy of a ``cls`` (a frozen dataclass with slots) with every field the same."""
+    names = [field.name for field in fields(cls)]  # type: ignore[arg-type]
+    assert "__slots__" in cls.__dict__, f"{cls.__name__} has no slots"
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    namespace |= {f"set_{name}": cls.__dict__[name].__set__ for name in names}
+    body = "".join(f"    set_{name}(copy, original.{name})\n" for name in names)
+    exec(f"def copy_of(original):\n    copy = new(cls)\n{body}    return copy\n", namespace)  # noqa: S102
+    copier: Callable[[T], T] = namespace["copy_of"]
+    return copier
+
+
+def slot_setter(cls: type[Any], name: str) -> Callable[[Any, Any], None]:
+    """Set one field of a fresh copy (frozen: only through the slot's descriptor)."""
+    setter: Callable[[Any, Any], None] = cls.__dict__[name].__set__
+    return setter
