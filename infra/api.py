@@ -146,13 +146,13 @@ class Functions(Construct):
                         ],
                     )
                 )
-            if declared.trigger is not None:
+            for trigger in declared.triggers:
                 function.add_event_source(
                     event_sources.SqsEventSource(
-                        messaging.queues[declared.trigger.queue],
-                        batch_size=declared.trigger.batch_size,
+                        messaging.queues[trigger.queue],
+                        batch_size=trigger.batch_size,
                         report_batch_item_failures=True,
-                        max_concurrency=declared.trigger.max_concurrency,
+                        max_concurrency=trigger.max_concurrency,
                     )
                 )
             self.by_name[declared.name] = function

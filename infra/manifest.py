@@ -80,7 +80,7 @@ class Function:
     uses_stripe: bool = False  # reads the Stripe keys secret (BILLING_STRIPE_SECRET)
     # AWS Marketplace actions (they take no resource ARN: granted on "*")
     marketplace_actions: tuple[str, ...] = ()
-    trigger: QueueTrigger | None = None
+    triggers: tuple[QueueTrigger, ...] = ()  # the queues it reads (most read one)
 
     @property
     def source_dir(self) -> str:
@@ -132,9 +132,11 @@ PAYMENTS_QUEUE = Queue(id="Payments", visibility_timeout_s=120)
 # Retries of a failing endpoint are the delivery's own (days apart, in the due index); the redrive count
 # only catches a crashing function.
 WEBHOOKS_QUEUE = Queue(id="Webhooks", visibility_timeout_s=60)
+# Every bus event, to be recorded as a seller event with its deliveries (which go to the queue above).
+WEBHOOK_EVENTS_QUEUE = Queue(id="WebhookEvents", visibility_timeout_s=60)
 # AWS Marketplace's agreement and license events (default bus) and its legacy SNS messages, one queue.
 MARKETPLACE_QUEUE = Queue(id="Marketplace", visibility_timeout_s=60)
-QUEUES = (WORK_QUEUE, DOCUMENTS_QUEUE, PAYMENTS_QUEUE, WEBHOOKS_QUEUE, MARKETPLACE_QUEUE)
+QUEUES = (WORK_QUEUE, DOCUMENTS_QUEUE, PAYMENTS_QUEUE, WEBHOOK_EVENTS_QUEUE, WEBHOOKS_QUEUE, MARKETPLACE_QUEUE)
 # AWS sends these to the seller account's default bus (us-east-1); the role suffix varies with the offer.
 MARKETPLACE_SOURCE = "aws.agreement-marketplace"
 MARKETPLACE_DETAIL_TYPES = (
@@ -172,7 +174,7 @@ EVENT_RULES = {
     "ChargesOnDue": ((EventType.INVOICE_CHARGE_DUE,), "Payments"),
     "ReferralOnPaid": ((EventType.INVOICE_PAID,), "Payments"),  # a referee's first paid invoice credits its referrer
     "ResumeOnGoodStanding": ((EventType.ACCOUNT_STATUS_CHANGED,), "Payments"),  # billing stopped by dunning resumes
-    "WebhooksOnEvery": (tuple(EventType), "Webhooks"),  # sellers' endpoints hear every event
+    "WebhooksOnEvery": (tuple(EventType), "WebhookEvents"),  # sellers' endpoints hear every event
 }
 # Stripe allows 25 requests/s: two copies of the payments function, each paced (billing/payments/pacing.py).
 PAYMENTS_CONCURRENCY = 2
@@ -231,7 +233,7 @@ FUNCTIONS = (
         publishes_events=True,
         uses_stripe=True,
         timeout_s=60,
-        trigger=QueueTrigger("Payments", batch_size=10, max_concurrency=PAYMENTS_CONCURRENCY),
+        triggers=(QueueTrigger("Payments", batch_size=10, max_concurrency=PAYMENTS_CONCURRENCY),),
     ),
     Function(
         name="billing_run",
@@ -250,7 +252,7 @@ FUNCTIONS = (
         publishes_events=True,
         marketplace_actions=("aws-marketplace:BatchMeterUsage",),  # a marketplace purchase's hourly usage
         timeout_s=60,
-        trigger=QueueTrigger("BillingWork"),
+        triggers=(QueueTrigger("BillingWork"),),
     ),
     Function(
         name="documents",
@@ -261,7 +263,7 @@ FUNCTIONS = (
         sends_email=True,
         memory_mb=1024,
         timeout_s=60,
-        trigger=QueueTrigger("Documents", batch_size=5),
+        triggers=(QueueTrigger("Documents", batch_size=5),),
     ),
     Function(
         name="webhook_delivery",
@@ -270,8 +272,9 @@ FUNCTIONS = (
         table_actions={"Main": _READ + _WRITE},
         queues={"BILLING_WEBHOOKS_QUEUE": "Webhooks"},
         timeout_s=30,
-        # One delivery per invocation: an endpoint that never answers delays no other endpoint's events.
-        trigger=QueueTrigger("Webhooks", batch_size=1),
+        # Bus events are recorded ten a batch (no HTTP: the endpoints are read once a batch); each delivery is
+        # one invocation, so an endpoint that never answers delays no other endpoint's events.
+        triggers=(QueueTrigger("WebhookEvents", batch_size=10), QueueTrigger("Webhooks", batch_size=1)),
     ),
     Function(
         name="marketplace",
@@ -281,7 +284,7 @@ FUNCTIONS = (
         publishes_events=True,
         marketplace_actions=("aws-marketplace:GetEntitlements",),
         timeout_s=30,
-        trigger=QueueTrigger("Marketplace", batch_size=1),
+        triggers=(QueueTrigger("Marketplace", batch_size=1),),
     ),
 )
 

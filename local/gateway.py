@@ -167,7 +167,7 @@ class FunctionContainers:
     def __init__(self, name: str, concurrency: int) -> None:
         self.name = name
         self._limit = max(1, concurrency)
-        queue_triggered = next(f for f in FUNCTIONS if f.name == name).trigger is not None
+        queue_triggered = bool(next(f for f in FUNCTIONS if f.name == name).triggers)
         self.local = None if queue_triggered and self._limit > 1 else LocalFunction(name)
         self._idle: list[Container] = [self.local] if self.local is not None else []
         self._started: list[ContainerProcess] = []

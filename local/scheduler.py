@@ -69,7 +69,7 @@ class LocalTriggers:
         self._sqs = boto3.client("sqs", endpoint_url=endpoint)
         self._dynamodb = boto3.client("dynamodb", endpoint_url=endpoint)
         self._lock = threading.Lock()
-        self._triggers = [(f.name, f.trigger) for f in FUNCTIONS if f.trigger is not None]
+        self._triggers = [(f.name, trigger) for f in FUNCTIONS for trigger in f.triggers]
         self._stop = threading.Event()
         self._pool = ThreadPoolExecutor(max_workers=4 * len(self._triggers), thread_name_prefix="trigger")
         # Called with the clock's instant after each step of an advance and every few seconds under `make run`

@@ -271,7 +271,7 @@ class World:
             elif target == "Payments":
                 envelope = {"detail-type": str(event.type), "source": "billing", "detail": event.bus_detail()}
                 react_to_payments_message(self.payment_services, envelope)
-            elif target == "Webhooks":
+            elif target == "WebhookEvents":
                 record_event(self.webhook_services, str(event.type), event.bus_detail(), event.at)
                 self._work_webhooks_queue()
 

@@ -1,6 +1,6 @@
 """Outgoing webhooks through the deployed path, on a local backend of their own (its clock moves): the
-bus rule, the Webhooks queue, the delivery function POSTing over real HTTP to a receiver on loopback,
-retries on the movable clock."""
+bus rule, the WebhookEvents and Webhooks queues, the delivery function POSTing over real HTTP to a receiver
+on loopback, retries on the movable clock."""
 
 from __future__ import annotations
 

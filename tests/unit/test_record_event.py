@@ -1,4 +1,5 @@
-"""record_event: one seller event per bus event, a delivery for each endpoint that wants it, recorded once."""
+"""record_event: one seller event per bus event, a delivery for each endpoint that wants it, recorded once;
+the endpoints read by the caller once for a batch when it gives them."""
 
 from __future__ import annotations
 
@@ -39,6 +40,16 @@ def test_each_endpoint_that_wants_the_event_gets_one_delivery_queued():
     assert queue.messages == [{"event": event_id, "endpoint": "we_1"}, {"event": event_id, "endpoint": "we_2"}]
     assert record_event(given, "invoice.finalized", DETAIL, NOW) is None  # the bus delivered it twice
     assert len(queue.messages) == 2
+
+
+def test_endpoints_read_for_a_batch_are_the_ones_delivered_to():
+    given, store, queue = services()
+    store.add_endpoint(endpoint("we_stored", "*"))
+    snapshot = [endpoint("we_1", "invoice.finalized"), endpoint("we_2", "invoice.paid")]
+    recorded = record_event(given, "invoice.finalized", DETAIL, NOW, snapshot)
+    assert recorded is not None
+    assert recorded[1] == 1
+    assert [m["endpoint"] for m in queue.messages] == ["we_1"]
 
 
 def test_an_event_nobody_wants_is_still_recorded_for_the_events_api():

@@ -8,10 +8,11 @@ A duplicate from the bus finds the event stored and does nothing.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from billing.webhooks.models import Delivery, Event
+from billing.webhooks.models import Delivery, Event, WebhookEndpoint
 from billing.webhooks.services import WebhookServices
 
 
@@ -27,9 +28,14 @@ def event_object(event_type: str, detail: dict[str, Any]) -> dict[str, Any]:
 
 
 def record_event(
-    services: WebhookServices, event_type: str, detail: dict[str, Any], at: datetime
+    services: WebhookServices,
+    event_type: str,
+    detail: dict[str, Any],
+    at: datetime,
+    endpoints: Sequence[WebhookEndpoint] | None = None,
 ) -> tuple[Event, int] | None:
-    """Returns the event and how many deliveries it queued; ``None`` for a duplicate."""
+    """Returns the event and how many deliveries it queued; ``None`` for a duplicate. ``endpoints``: as the
+    caller read them once for a batch of bus events (read here when not given)."""
     now = services.clock.now()
     event = Event(
         id=event_id(str(detail["id"])),
@@ -40,7 +46,7 @@ def record_event(
     )
     deliveries = [
         Delivery(event_id=event.id, endpoint_id=endpoint.id, created=now, next_attempt_at=now, retrying_since=now)
-        for endpoint in services.store.list_endpoints()
+        for endpoint in (services.store.list_endpoints() if endpoints is None else endpoints)
         if endpoint.wants(event_type)
     ]
     if not services.store.record_event(event, deliveries):
