@@ -434,8 +434,13 @@ class MotoWithMailbox:
         from waitress.wasyncore import close_all
 
         self._server.task_dispatcher.shutdown(timeout=5)
-        close_all(self._connections)  # the loop ends once its map is empty, kept-alive connections included
+        # The loop ends once its map is empty, kept-alive connections included. Emptied by the loop's own
+        # thread, woken by waitress's trigger: closed from here, a socket could vanish under the select() that
+        # thread is in (EBADF, seen as an unhandled thread exception in a test).
+        self._server.trigger.pull_trigger(lambda: close_all(self._connections))
         self._thread.join(timeout=5)
+        if self._thread.is_alive():  # the loop never woke: close what it holds anyway
+            close_all(self._connections)
 
 
 def _not_found(_: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
