@@ -592,7 +592,8 @@ def main() -> None:
     print(
         f"  per subscription: renewal {renewing:.0f} µs (periods, seat lines, usage), assembly {assembling:.0f} µs "
         f"(VAT, wording), {calls:.0f} Python calls; the most own time: {hottest}, {share:.0%}. No hot spot left "
-        "(12,000/s before boundaries were memoized and lines copied slot by slot): the rest is the cost per call"
+        "(12,000/s before boundaries were memoized and lines copied slot by slot, ~15,500/s before the per-class "
+        "copier of billing/copies.py): the rest is the cost per call, a line's 16 keywords built and copied"
     )
     print()
     print("DynamoDB requests per API call (counted by a botocore before-call hook; budget: 1 per read)")
