@@ -20,7 +20,7 @@ def slot_copier(cls: type[T]) -> Callable[[T], T]:
     names = [field.name for field in fields(cls)]  # type: ignore[arg-type]
     assert "__slots__" in cls.__dict__, f"{cls.__name__} has no slots"
     namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
-    namespace |= {f"set_{name}": cls.__dict__[name].__set__ for name in names}
+    namespace |= {f"set_{name}": slot_setter(cls, name) for name in names}
     body = "".join(f"    set_{name}(copy, original.{name})\n" for name in names)
     exec(f"def copy_of(original):\n    copy = new(cls)\n{body}    return copy\n", namespace)  # noqa: S102
     copier: Callable[[T], T] = namespace["copy_of"]

@@ -4,7 +4,7 @@ The webhook function does nothing with Stripe but check this signature; importin
 clients (``requests`` and ``asyncio``, ~40 ms of that function's cold start) for one HMAC. So the check is
 written here, as Stripe documents it (docs.stripe.com/webhooks#verify-manually): the header's ``t`` and
 every ``v1``; HMAC-SHA256 of ``"{t}.{raw body}"`` with the endpoint's secret; compared in constant time;
-refused when older than the tolerance. A contract test holds it to ``stripe.WebhookSignature`` case by case.
+refused when older than the tolerance. A unit test holds it to ``stripe.WebhookSignature`` header by header.
 """
 
 from __future__ import annotations
