@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 import time
 import urllib.parse
@@ -34,6 +35,13 @@ POWERTOOLS_ENV = {
 
 LOCAL_LOCK_MODE = "GOVERNANCE"
 
+# This process answers every AWS request (moto), every API call (the gateway) and every queue (the triggers),
+# each a thread that mostly waits on a socket. Python hands the GIL to a thread whose socket became ready
+# only after the running one held it this long (5 ms by default): with the emulator busy, each request's
+# hops waited for it, and a billing run's containers with them (measured: ~13 % more invoices a second, a
+# tenth less idle CPU, at 0.5 ms; 0.2 ms and 1 ms did less well).
+GIL_SWITCH_S = 0.0005
+
 
 @dataclass
 class LocalBackend:
@@ -57,6 +65,7 @@ class LocalBackend:
     _saved_env: dict[str, str | None] = field(default_factory=dict)
 
     def start(self) -> LocalBackend:
+        sys.setswitchinterval(GIL_SWITCH_S)
         keep = self.state_dir if self.aws_endpoint is None else None
         stripe_state = str(Path(keep) / "stripe.pickle") if keep else None
         self._emulators = start_emulators(self.aws_endpoint, stripe_state)
