@@ -170,7 +170,6 @@ EVENT_RULES = {
         ),
         "Documents",
     ),
-    "CollectionOnFinalize": ((EventType.INVOICE_FINALIZED,), "Payments"),  # payments start collecting it
     "ChargesOnDue": ((EventType.INVOICE_CHARGE_DUE,), "Payments"),
     "ReferralOnPaid": ((EventType.INVOICE_PAID,), "Payments"),  # a referee's first paid invoice credits its referrer
     "ResumeOnGoodStanding": ((EventType.ACCOUNT_STATUS_CHANGED,), "Payments"),  # billing stopped by dunning resumes

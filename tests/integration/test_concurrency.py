@@ -33,6 +33,7 @@ def test_fifty_concurrent_finalizations_take_fifty_consecutive_numbers(store):
     from billing.invoices.assemble_invoice import assemble_invoice
     from billing.invoices.finalize_invoice import finalize_invoice
     from billing.invoices.models import BillingReason, Invoice, InvoiceLine, Section
+    from billing.payments.collection import begin_collection
     from tests.unit.engine.catalog import french_context
 
     year = 2400 + int(new_id("y")[-4:], 16) % 500  # a series of its own, whatever ran before
@@ -53,7 +54,11 @@ def test_fifty_concurrent_finalizations_take_fifty_consecutive_numbers(store):
         chance = random.Random(invoice_id)
         for attempt in range(1, 500):
             try:
-                numbers.append(finalize_invoice(store, DynamoAccountRepository(), clock, operator, invoice_id).number)
+                numbers.append(
+                    finalize_invoice(
+                        store, DynamoAccountRepository(), clock, operator, invoice_id, begin_collection
+                    ).number
+                )
                 attempts.append(attempt)
                 return
             except ConflictError as error:
@@ -85,6 +90,7 @@ def test_concurrent_credit_notes_never_credit_beyond_the_invoice_and_take_consec
     from billing.invoices.issue_credit_note import issue_credit_note
     from billing.invoices.models import BillingReason, Invoice, InvoiceLine, Section
     from billing.ledger.read_balance import read_ledger
+    from billing.payments.collection import begin_collection
     from tests.unit.engine.catalog import french_context
 
     year = 2400 + int(new_id("y")[-4:], 16) % 500
@@ -100,7 +106,7 @@ def test_concurrent_credit_notes_never_credit_beyond_the_invoice_and_take_consec
     invoice = Invoice(new_id("in"), draft)
     store.commit(WriteBatch(invoices=[invoice]))
     total = finalize_invoice(
-        store, DynamoAccountRepository(), clock, operator, invoice.id
+        store, DynamoAccountRepository(), clock, operator, invoice.id, begin_collection
     ).draft.total  # 1,200 with VAT
     third = total // 3
     issued, refused = [], []

@@ -197,7 +197,6 @@ def test_a_charge_that_succeeds_while_our_write_fails_is_recovered_without_charg
     from billing.adapters.stripe_payments import StripeGateway
     from billing.clock import SystemClock
     from billing.payments.charge_invoice import charge_invoice
-    from billing.payments.collect_invoice import collect_invoice
     from billing.payments.record_payment import PaymentServices
 
     class FailingOnce(DynamoBillingStore):
@@ -220,7 +219,6 @@ def test_a_charge_that_succeeds_while_our_write_fails_is_recovered_without_charg
     keys = ("sk_test_local", backend.resources["stripe-webhook-secret"])
     gateway = StripeGateway(lambda: keys, backend.stripe_endpoint_url)
     failing = PaymentServices(FailingOnce(), DynamoAccountRepository(), SystemClock(), gateway)
-    collect_invoice(failing, invoice["id"])  # what payments do on invoice.finalized (no payment written yet)
     with pytest.raises(ConnectionError):
         charge_invoice(failing, invoice["id"], 1)
     payment = charge_invoice(failing, invoice["id"], 1)  # the retry: same attempt, same idempotency key

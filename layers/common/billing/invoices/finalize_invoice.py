@@ -20,7 +20,8 @@ from billing.invoices.settle_invoices import paid_events
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 
 # How the invoice's collection starts (payments/collection.py: begin_collection), given by the caller: its
-# first dunning step and charge are scheduled in the finalization's own write, not in a second one.
+# first dunning step and charge are scheduled in the finalization's own write, not in a second one, so no
+# function needs to hear ``invoice.finalized`` to start it.
 StartCollection = Callable[[Invoice, datetime], tuple[Invoice, list[DomainEvent]]]
 
 
@@ -30,7 +31,7 @@ def finalize_invoice(
     clock: Clock,
     principal: Principal,
     invoice_id: str,
-    start_collection: StartCollection | None = None,
+    start_collection: StartCollection,
 ) -> Invoice:
     """An operator finalizes a draft now, before its grace period ends."""
     require_operator(principal)
@@ -47,7 +48,7 @@ def finalize_draft(
     accounts: AccountRepository,
     invoice: Invoice,
     now: datetime,
-    start_collection: StartCollection | None = None,
+    start_collection: StartCollection,
 ) -> Invoice:
     """Number the draft, make it immutable and post it on the ledger, in one transaction.
 
@@ -58,8 +59,7 @@ def finalize_draft(
     Credit on the balance settles it at once; what remains is due now (automatic charge) or after
     ``days_until_due`` (sent invoice). A negative draft total was capped at zero: its excess becomes
     balance credit here. What remains is collected as ``start_collection`` (given by the caller: invoices
-    know nothing of charges and dunning) schedules it, in this same write; without it, payments start when
-    they hear ``invoice.finalized`` (``payments/collect_invoice.py``), in a write of their own.
+    know nothing of charges and dunning) schedules it, in this same write.
     """
     # Read once: the revision reads the balance, the finalization posts on it.
     ledger, head = store.ledger(invoice.account_id, invoice.draft.currency)
@@ -107,9 +107,8 @@ def finalize_draft(
     if finalized.amount_remaining == 0:
         finalized = replace(finalized, status=InvoiceStatus.PAID)
     events = [finalized_event(finalized), *paid_events([finalized], now)]
-    if start_collection is not None:
-        finalized, collection_events = start_collection(finalized, now)
-        events += collection_events
+    finalized, collection_events = start_collection(finalized, now)
+    events += collection_events
     committed = store.commit(
         WriteBatch(
             invoices=[finalized],

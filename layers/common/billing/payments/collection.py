@@ -1,7 +1,7 @@
 """Collecting one invoice: its automatic charge attempts and its walk through the dunning policy.
 
 Pure: given an invoice and the time, what changes and which events say so. The billing run applies it
-to invoices the DUE index names; ``collect_invoice`` starts it when payments hear ``invoice.finalized``.
+to invoices the DUE index names; finalization starts it (``begin_collection``, given by its callers).
 """
 
 from __future__ import annotations
@@ -48,12 +48,6 @@ def begin_collection(invoice: Invoice, now: datetime) -> tuple[Invoice, list[Dom
     """``start_collection``, and the event asking for an automatic invoice's first charge."""
     collected = start_collection(invoice, now)
     return collected, [charge_due_event(collected, 1, now)] if collected.charge_attempts == 1 else []
-
-
-def collection_started(invoice: Invoice) -> bool:
-    """Whether ``start_collection`` already ran on this invoice (an attempt asked, or a step scheduled
-    or done). An invoice whose policy has no step looks unstarted, and starting it again changes nothing."""
-    return invoice.charge_attempts > 0 or invoice.dunning_at is not None or invoice.dunning_step > 0
 
 
 def collect_due(

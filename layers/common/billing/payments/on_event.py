@@ -9,7 +9,6 @@ from typing import Any
 
 from billing.events import EventType
 from billing.payments.charge_invoice import charge_invoice
-from billing.payments.collect_invoice import collect_invoice
 from billing.payments.models import Payment
 from billing.payments.provider_events import handle_event
 from billing.payments.record_payment import PaymentServices
@@ -22,7 +21,6 @@ log = logging.getLogger(__name__)
 Reaction = Callable[[PaymentServices, dict[str, Any]], Payment | None]
 
 REACTIONS: dict[EventType, Reaction] = {
-    EventType.INVOICE_FINALIZED: lambda services, detail: collect_invoice(services, str(detail["invoice"])),
     EventType.INVOICE_CHARGE_DUE: lambda services, detail: charge_invoice(
         services, str(detail["invoice"]), int(detail["attempt"])
     ),
