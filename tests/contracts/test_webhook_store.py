@@ -64,6 +64,18 @@ def test_an_event_no_endpoint_wants_is_recorded_once_too(webhook_store):
     assert webhook_store.get_delivery(recorded.id, "we_1") is None
 
 
+def test_events_no_endpoint_wants_are_kept_together_each_over_its_earlier_copy(webhook_store):
+    kept = [event(f"contract.{new_id('t')}") for _ in range(30)]  # more than one BatchWriteItem takes
+    webhook_store.keep_events(kept)
+    webhook_store.keep_events(kept[:2])  # the bus delivered two of them again
+    assert [webhook_store.get_event(e.id) for e in kept] == kept
+    listed = webhook_store.list_events(PageRequest(limit=50), kept[0].type).items
+    assert listed == [kept[0]]
+    late = Delivery(event_id=kept[0].id, endpoint_id="we_1", created=NOW, next_attempt_at=NOW)
+    assert webhook_store.record_event(kept[0], [late]) is False  # kept already: a duplicate, as recorded ones
+    assert webhook_store.get_delivery(kept[0].id, "we_1") is None
+
+
 def test_a_delivery_leaves_the_due_list_once_done_and_refuses_a_stale_save(webhook_store):
     recorded = event()
     pending = Delivery(event_id=recorded.id, endpoint_id="we_1", created=NOW, next_attempt_at=NOW)

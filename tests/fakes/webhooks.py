@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -45,6 +46,9 @@ class InMemoryWebhookStore:
         for delivery in deliveries:
             self.deliveries[(delivery.event_id, delivery.endpoint_id)] = replace(delivery, version=1)
         return True
+
+    def keep_events(self, events: Sequence[Event]) -> None:
+        self.events.update((event.id, event) for event in events)
 
     def get_event(self, event_id: str) -> Event | None:
         return self.events.get(event_id)

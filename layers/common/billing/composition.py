@@ -324,8 +324,7 @@ def webhook_delivery() -> Invoke:
     from billing.settings import WebhookDeliverySettings
     from billing.sqs_batch import sqs_batch
     from billing.webhooks.deliver_event import deliver_event
-    from billing.webhooks.models import WebhookEndpoint
-    from billing.webhooks.record_event import record_event
+    from billing.webhooks.record_event import BusEvents
     from billing.webhooks.retry_deliveries import retry_deliveries
     from billing.webhooks.services import WebhookServices
 
@@ -338,26 +337,28 @@ def webhook_delivery() -> Invoke:
         sender=HttpWebhookSender(),
     )
 
-    # A batch of bus events (up to ten, their own queue) reads the endpoints once: one snapshot for the batch.
-    endpoints: list[WebhookEndpoint] | None = None
+    # A batch of bus events (up to ten, their own queue): one read of the endpoints, one write of the events
+    # none of them wants, when the batch ends.
+    bus_events: BusEvents | None = None
 
     def handle(body: Body) -> None:
-        nonlocal endpoints
+        nonlocal bus_events
         if "detail-type" in body:  # EventBridge's envelope, delivered by the bus rule
-            if endpoints is None:
-                endpoints = services.store.list_endpoints()
-            at = datetime.fromisoformat(body["time"])
-            record_event(services, body["detail-type"], body["detail"], at, endpoints)
+            if bus_events is None:
+                bus_events = BusEvents(services)
+            bus_events.record(body["detail-type"], body["detail"], datetime.fromisoformat(body["time"]))
             return
         delivery = deliver_event(services, body["event"], body["endpoint"])
         if delivery is not None:
             metrics.add_metric(name=f"WebhookDelivery_{delivery.status.value}", unit="Count", value=1)
 
-    def forget_endpoints() -> None:
-        nonlocal endpoints
-        endpoints = None
+    def close_batch() -> None:
+        nonlocal bus_events
+        closing, bus_events = bus_events, None
+        if closing is not None:
+            closing.close()
 
-    work = sqs_batch(handle, after_batch=forget_endpoints)
+    work = sqs_batch(handle, after_batch=close_batch)
 
     def invoke(event: dict[str, Any], context: Any) -> Any:
         if "Records" in event:

@@ -10,7 +10,7 @@ Events and deliveries expire through the table's TTL 30 days after they were cre
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -80,14 +80,7 @@ class DynamoWebhookStore:
 
     # --- events --------------------------------------------------------------------------------------
     def record_event(self, event: Event, deliveries: list[Delivery]) -> bool:
-        item = DocItem(
-            *_event_key(event.id),
-            kind="event",
-            doc=dump(event),
-            gsi1pk=_EVENTS,
-            gsi1sk=listed(event.created, event.id),
-            expires_at=_expires(event.created),
-        )
+        item = _event_item(event)
         if not deliveries:  # no endpoint wants it (most events): one conditional put, half a transaction's WCU
             try:
                 item.save(condition=DocItem.pk.does_not_exist())
@@ -106,6 +99,12 @@ class DynamoWebhookStore:
                 raise
             return False  # recorded before: a duplicate from the bus
         return True
+
+    def keep_events(self, events: Sequence[Event]) -> None:
+        # BatchWriteItem: 25 puts a request (the batch retries what DynamoDB left unprocessed), no condition.
+        with DocItem.batch_write() as batch:
+            for event in events:
+                batch.save(_event_item(event))
 
     def get_event(self, event_id: str) -> Event | None:
         return self._get(_event_key(event_id), Event)
@@ -156,6 +155,17 @@ class DynamoWebhookStore:
 
 def _with_version(value: Any, version: int) -> Any:
     return replace(value, version=version) if hasattr(value, "version") else value
+
+
+def _event_item(event: Event) -> DocItem:
+    return DocItem(
+        *_event_key(event.id),
+        kind="event",
+        doc=dump(event),
+        gsi1pk=_EVENTS,
+        gsi1sk=listed(event.created, event.id),
+        expires_at=_expires(event.created),
+    )
 
 
 def _delivery_item(delivery: Delivery) -> DocItem:

@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from billing.ports import Page, PageRequest
     from billing.webhooks.models import Delivery, Event, WebhookEndpoint
 
@@ -29,6 +31,11 @@ class WebhookStore(Protocol):
     def record_event(self, event: Event, deliveries: list[Delivery]) -> bool:
         """Store an event and its first deliveries, kept 30 days, together; ``False`` if it was already
         recorded (then nothing is written: a duplicate from the bus)."""
+        ...
+
+    def keep_events(self, events: Sequence[Event]) -> None:
+        """Store events no endpoint wants, kept 30 days, many a request, each over any copy stored before
+        (an event is the same on every replay of its bus event, so storing it twice changes nothing)."""
         ...
 
     def get_event(self, event_id: str) -> Event | None: ...
