@@ -13,7 +13,7 @@ export UV_PYTHON_DOWNLOADS := never
 # Powertools and reportlab from source again, about 2 s of CPU each (1 s with bytecode).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install run portal e2e stories costs marketplace einvoices webhooks test test-moto test-localstack localstack localstack-stop \
+.PHONY: install run portal chromium e2e stories costs marketplace einvoices webhooks test test-moto test-localstack localstack localstack-stop \
 	lint types contracts pytest soak synth bench docs lock clean
 
 install: $(STAMP)
@@ -41,8 +41,11 @@ $(PORTAL_STAMP): portal/package-lock.json
 # against a backend started as `make run` starts it; screenshots in portal/e2e/screenshots/.
 # Two test files at a time, each with its own backend and browser on free ports: a test mostly waits on
 # its backend, and two at once took 2 minutes here where one at a time took 3.
-e2e: install portal
+# Debian's Chromium: the browser tests drive it, and the bench prints our PDF beside its printToPDF.
+chromium:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+e2e: install portal chromium
 	cd portal && BILLING_PYTHON=$(CURDIR)/$(BIN)/python CHROMIUM=$$(command -v chromium) \
 		node --test --test-concurrency=2 --test-reporter=spec e2e/
 
@@ -129,7 +132,7 @@ synth: install portal
 docs: install
 	$(BIN)/python -m infra.catalogues
 
-bench: install portal
+bench: install portal chromium
 	PYTHONPATH=. $(BIN)/python -m benchmarks.run
 
 # Re-pin after editing requirements/*.in (the layer is pinned for Lambda's python3.13 on arm64).
