@@ -708,7 +708,7 @@ def main() -> None:
         f"= plain PDF + {published - ours:.1f} ms;   EN 16931 + BR-FR schematrons (tests): {checked:.1f} ms"
     )
     if any(warm is None for _, warm in rounds):
-        print("warm Chromium: needs Chromium and the portal's packages (make chromium and make portal install them), skipped")
+        print("warm Chromium: needs Chromium and the portal's packages (make chromium, make portal), skipped")
     else:
         ratios = [warm / mine for mine, warm in rounds if warm is not None]
         ratio = statistics.median(ratios)
@@ -774,7 +774,7 @@ def portal_figures() -> None:
     print("Billing portal, first page (Cloudcraft's overview), against a backend started as make run starts it")
     chromium = shutil.which("chromium")
     if chromium is None or not (ROOT / "portal" / "node_modules").is_dir():
-        print("needs Chromium and the portal's packages (make chromium and make portal install them): skipped")
+        print("needs Chromium and the portal's packages (make chromium, make portal): skipped")
         return
     subprocess.run(["node", "build.mjs"], cwd=ROOT / "portal", check=True, capture_output=True)
     measured = subprocess.run(
