@@ -60,7 +60,7 @@ def reportlab_ms(runs: int = 30) -> float:
     return statistics.median(timings)
 
 
-def alternated_rounds(rounds: int = 3) -> list[tuple[float, float | None]]:
+def alternated_rounds(rounds: int = 5) -> list[tuple[float, float | None]]:
     """(ours, warm Chromium) measured one after the other, ``rounds`` times: this machine's speed drifts by
     half within minutes (a render measured 6.4 ms, then 10.4 ms after a few seconds' pause), so the two are
     compared round by round rather than each measured once at different moments."""
