@@ -275,6 +275,10 @@ def test_a_claim_and_a_webhook_id_are_taken_once(store):
     store.commit(WriteBatch(claims=[claim]))
     with pytest.raises(ConflictError):
         store.commit(WriteBatch(claims=[claim]))
+    store.commit(WriteBatch(released_claims=[claim]))  # given back: its email's send failed
+    store.commit(WriteBatch(claims=[claim]))  # the retry takes it
+    with pytest.raises(ConflictError):
+        store.commit(WriteBatch(claims=[claim]))
     event_id = new_id("evt")
     assert store.record_webhook(event_id, NOW) is True
     assert store.record_webhook(event_id, NOW) is False
