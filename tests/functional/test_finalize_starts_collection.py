@@ -1,9 +1,12 @@
-"""Finalizing starts the invoice's collection in the same write: the payments function, hearing
-``invoice.finalized`` next, finds it started and writes nothing (one write of the invoice, not two)."""
+"""Finalizing starts the invoice's collection in the same write (one write of the invoice, not two): the
+payments function does not hear ``invoice.finalized``."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
+
+from pypdf import PdfReader
 
 from tests.api_setup import make_catalog, new_customer, ok
 from tests.functional.payments_setup import save_method
@@ -26,7 +29,7 @@ def test_the_billing_run_finalizes_and_schedules_collection_in_one_write(world, 
     world.advance_to(world.clock.now() + timedelta(hours=1, minutes=5))
 
     # Then the transfer's invoice was written twice: finalized with its first reminder scheduled, then its PDF
-    # recorded; the payments function, hearing it was finalized, wrote nothing
+    # recorded
     sent = world.store.get_invoice(drafts["send_invoice"])
     assert sent.number is not None
     assert sent.dunning_at is not None
@@ -37,3 +40,29 @@ def test_the_billing_run_finalizes_and_schedules_collection_in_one_write(world, 
     assert charged.version == versions_before["charge_automatically"] + 3
     charges = [e for e in world.event_log() if e["detail-type"] == "invoice.charge_due"]
     assert [e["detail"]["invoice"] for e in charges] == [drafts["charge_automatically"]]
+
+
+def test_a_sent_invoice_never_names_the_saved_card_and_its_documents_do_not_read_it(
+    world, as_operator, client_for, monkeypatch
+):
+    # Given a customer with a saved card whose subscription is paid by transfer
+    catalog = make_catalog(as_operator)
+    account, owner = new_customer(as_operator, client_for)
+    save_method(world, owner, account["id"])
+    body = {"account": account["id"], "items": [{"price": catalog.seat["id"]}], "collection_method": "send_invoice"}
+    invoice_id = ok(owner.post("/v1/subscriptions", json=body | {"days_until_due": 30}), 201)["latest_invoice"]
+    reads = []
+    read_profile = world.store.get_payment_profile
+    monkeypatch.setattr(world.store, "get_payment_profile", lambda key: reads.append(key) or read_profile(key))
+
+    # When the billing run finalizes it and its documents are published
+    world.advance_to(world.clock.now() + timedelta(hours=1, minutes=5))
+
+    # Then its email and PDF ask for a transfer and never name the card, which was not even read
+    invoice = ok(owner.get(f"/v1/invoices/{invoice_id}"))
+    email = next(mail for mail in world.mailer.sent if invoice["number"] in mail.subject)
+    pdf = world.documents.fetch(owner.get(f"/v1/invoices/{invoice_id}/pdf").headers["Location"])
+    text = email.text + PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "4242" not in text
+    assert "visa" not in text.lower()
+    assert account["id"] not in reads

@@ -44,7 +44,10 @@ def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int =
         if current is None:
             return False
         account = invoiced_account(current, invoice)  # the buyer as finalized
-        saved = default_method(services, account.id)
+        # Only an automatic charge names the saved method (the PDF, the e-invoice's payment means, the email):
+        # a sent invoice is paid by transfer, and its documents are the same without reading it.
+        automatic = invoice.collection_method == "charge_automatically"
+        saved = default_method(services, account.id) if automatic else None
         method = saved.label if saved else None
         if invoice.pdf_key is not None:
             pdf = None  # stored by an earlier run, whose email may have failed: read back if so
