@@ -33,7 +33,7 @@ from billing.adapters.dynamodb_items import (
     webhook_key,
 )
 from billing.adapters.dynamodb_tables import account_pk, transaction_connection
-from billing.adapters.dynamodb_writes import claim_item, stage
+from billing.adapters.dynamodb_writes import stage
 from billing.batch import Committed, OnCommit, WriteBatch
 from billing.catalog.models import Price, Product
 from billing.costs.budgets import Budget
@@ -254,11 +254,8 @@ class DynamoBillingStore(DynamoDueWork):  # the DUE index and the outbox: dynamo
         if len(batch) > MAX_TRANSACTION_ITEMS:
             raise InvalidInputError(ErrorCode.TOO_MANY_CHANGES, "This change is too large for one transaction.", None)
         try:
-            if len(batch) == 1 and batch.claims:
-                _claim_alone(batch.claims[0])
-            else:
-                with TransactWrite(connection=transaction_connection()) as transaction:
-                    stage(transaction, batch)
+            with TransactWrite(connection=transaction_connection()) as transaction:
+                stage(transaction, batch)
         except TransactWriteError as error:
             self.forget_series()  # refused, or landed with its answer lost: the counters are read again
             # Canceled: a condition failed (a version moved). Conflict: another transaction held an item.
@@ -273,14 +270,3 @@ class DynamoBillingStore(DynamoDueWork):  # the DUE index and the outbox: dynamo
         if self.on_commit is not None:
             self.on_commit(committed)
         return committed
-
-
-def _claim_alone(claim: str) -> None:
-    """A claim on its own (an email or a deposit about to be made, the commonest commit of the documents
-    function): one conditional put, half the write units of a one-item transaction."""
-    try:
-        claim_item(claim).save(condition=DocItem.pk.does_not_exist())
-    except PutError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            raise ConflictError(ErrorCode.CONCURRENT_UPDATE, f"{claim} was taken already.", None) from error
-        raise

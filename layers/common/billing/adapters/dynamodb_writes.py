@@ -186,12 +186,8 @@ def _digest_sent(transaction: TransactWrite, digest: ReceiptDigest) -> None:
     transaction.delete(DocItem(*digest_key(digest.id)), condition=DocItem.pk.exists())
 
 
-def claim_item(claim: str) -> DocItem:
-    return DocItem(f"CLAIM#{claim}", "CLAIM", kind="claim", doc={})
-
-
 def _claim(transaction: TransactWrite, claim: str) -> None:
-    transaction.save(claim_item(claim), condition=DocItem.pk.does_not_exist())
+    transaction.save(DocItem(f"CLAIM#{claim}", "CLAIM", kind="claim", doc={}), condition=DocItem.pk.does_not_exist())
 
 
 def _released_claim(transaction: TransactWrite, claim: str) -> None:
