@@ -81,14 +81,6 @@ class DynamoWebhookStore:
     # --- events --------------------------------------------------------------------------------------
     def record_event(self, event: Event, deliveries: list[Delivery]) -> bool:
         item = _event_item(event)
-        if not deliveries:  # no endpoint wants it (most events): one conditional put, half a transaction's WCU
-            try:
-                item.save(condition=DocItem.pk.does_not_exist())
-            except PutError as error:
-                if error.cause_response_code != "ConditionalCheckFailedException":
-                    raise
-                return False  # recorded before: a duplicate from the bus
-            return True
         try:
             with TransactWrite(connection=transaction_connection()) as transaction:
                 transaction.save(item, condition=DocItem.pk.does_not_exist())
