@@ -19,7 +19,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
+from billing.adapters.aws_clients import USER_AGENT
 from billing.clock import install_clock
 from infra.manifest import FUNCTIONS, QUEUES, SCHEDULES
 from local.gateway import Gateway
@@ -66,8 +68,10 @@ class LocalTriggers:
         self.table = table
         self.clock = MovableClock()
         install_clock(self.clock)
-        self._sqs = boto3.client("sqs", endpoint_url=endpoint)
-        self._dynamodb = boto3.client("dynamodb", endpoint_url=endpoint)
+        # The functions' fixed User-Agent (billing.adapters.aws_clients): these poll in the emulators' process.
+        config = Config(user_agent=USER_AGENT)
+        self._sqs = boto3.client("sqs", endpoint_url=endpoint, config=config)
+        self._dynamodb = boto3.client("dynamodb", endpoint_url=endpoint, config=config)
         self._lock = threading.Lock()
         self._triggers = [(f.name, trigger) for f in FUNCTIONS for trigger in f.triggers]
         self._stop = threading.Event()

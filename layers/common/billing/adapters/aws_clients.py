@@ -4,6 +4,11 @@ boto3's ``client()`` is a thin wrapper over a botocore session, but importing bo
 with it a dozen modules none of our functions calls: 15 ms or more of every cold start. One session per
 process, PynamoDB's included, so credentials, endpoint rules and models are loaded once; clients made under a
 lock, since a botocore session is not thread-safe (its clients are).
+
+Every client of the session, PynamoDB's included, sends a fixed User-Agent (``Config.user_agent``): botocore
+otherwise builds its structured one twice a request, from a dozen parts sanitized character by character,
+a tenth of the client's CPU on each AWS call (measured on GetItem). What AWS loses is the SDK's feature
+metrics in that header; requests and their signatures are the same.
 """
 
 from __future__ import annotations
@@ -13,15 +18,22 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any, TypeVar
 
+import botocore
 import botocore.session
+from botocore.config import Config
 
 _lock = threading.Lock()
 T = TypeVar("T")
 
 
+USER_AGENT = f"billing-backend botocore/{botocore.__version__}"
+
+
 @cache
 def _session() -> botocore.session.Session:
-    return botocore.session.get_session()
+    session = botocore.session.get_session()
+    session.set_default_client_config(Config(user_agent=USER_AGENT))
+    return session
 
 
 def aws_client(service: str, region_name: str | None = None) -> Any:
