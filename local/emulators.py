@@ -197,7 +197,8 @@ def _items_sized_once() -> None:
     """moto builds an item attribute by attribute, and each one added sums the sizes of all those before
     it (its 400 KB check): quadratic in an item's attributes, recursive in its maps and lists, and 7 % of
     the emulator's time in a billing run. The same check, made once on the whole item: sizes only add up,
-    so the item is too large exactly when its total is."""
+    so the item is too large exactly when its total is. Each value is sized as moto's ``DynamoType.size``
+    sizes it, without its copy of every map's values on the way down (an invoice's nested lines)."""
     from moto.dynamodb.exceptions import ItemSizeTooLarge
     from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
     from moto.dynamodb.models.utilities import bytesize
@@ -206,12 +207,27 @@ def _items_sized_once() -> None:
         self.hash_key = hash_key
         self.range_key = range_key
         converted = {key: DynamoType(value) for key, value in attrs.items()}
-        if sum(bytesize(key) + value.size() for key, value in converted.items()) > ITEM_SIZE_LIMIT:
+        if sum(bytesize(key) + moto_size(value) for key, value in converted.items()) > ITEM_SIZE_LIMIT:
             raise ItemSizeTooLarge
         self.attrs = LimitedSizeDict()
         dict.update(self.attrs, converted)  # dict's own update: not LimitedSizeDict's __setitem__
 
     Item.__init__ = sized_once  # type: ignore[method-assign]
+
+
+def moto_size(value: Any) -> int:
+    """A moto ``DynamoType``'s size as its ``size()`` counts it; lists and maps summed here, since moto's
+    copies each value of a map (and so all below it) to size it."""
+    kind, content = value.type, value.value
+    if kind == "S":
+        return len(content.encode())
+    if kind == "N":
+        return len(str(content))
+    if kind == "L":
+        return sum(moto_size(element) for element in content)
+    if kind == "M":
+        return sum(len(key.encode()) + moto_size(element) for key, element in content.items())
+    return int(value.size())  # the other scalars and the sets: moto's own rule
 
 
 # moto's own limit for an item (DynamoDB documents 400 KB; moto measured the service refusing at 409–410 KB).
