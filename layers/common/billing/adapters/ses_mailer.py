@@ -3,7 +3,9 @@ form has no attachments."""
 
 from __future__ import annotations
 
+import base64
 import mimetypes
+import os
 import re
 import uuid
 from email.message import EmailMessage
@@ -43,15 +45,29 @@ class SesMailer:
         return client
 
     def send(self, to: str, subject: str, text: str, attachment: tuple[str, bytes] | None = None) -> None:
-        message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = self.sender, to, subject
-        message.set_content(text)
-        if attachment is not None:
-            filename, content = attachment
-            kind = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-            maintype, subtype = kind.split("/", 1)
-            message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
-            # Ours, unguessable: else the generator draws one and searches the whole encoded message for it
-            # (a regex over ~120 KB, a quarter of building the message). No line of base64 starts with "--".
-            message.set_boundary(f"=_billing_{uuid.uuid4().hex}")
-        self._client.send_raw_email(Source=self.sender, Destinations=[to], RawMessage={"Data": message.as_bytes()})
+        self._client.send_raw_email(
+            Source=self.sender,
+            Destinations=[to],
+            RawMessage={"Data": mime_message(self.sender, to, subject, text, attachment)},
+        )
+
+
+def mime_message(sender: str, to: str, subject: str, text: str, attachment: tuple[str, bytes] | None) -> bytes:
+    """The message as the email package writes it, byte for byte, in a fraction of the time: the attachment
+    is laid out with a small stand-in, whose base64 is then swapped for the file's. The package encodes a
+    file 57 bytes at a time and writes its base64 line by line, in Python (5 ms for an invoice's PDF);
+    ``base64.encodebytes`` makes the same 76-character lines in C."""
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender, to, subject
+    message.set_content(text)
+    if attachment is None:
+        return message.as_bytes()
+    filename, content = attachment
+    kind = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    maintype, subtype = kind.split("/", 1)
+    stand_in = os.urandom(24)  # 32 base64 characters on one line, found nowhere else in the message
+    message.add_attachment(stand_in, maintype=maintype, subtype=subtype, filename=filename)
+    # Ours, unguessable: else the generator draws one and searches the whole encoded message for it.
+    message.set_boundary(f"=_billing_{uuid.uuid4().hex}")
+    laid_out = message.as_bytes()
+    return laid_out.replace(base64.encodebytes(stand_in), base64.encodebytes(content), 1)
