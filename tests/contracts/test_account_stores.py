@@ -33,6 +33,21 @@ def test_an_account_round_trips(repositories):
     assert accounts.get("acct_missing") is None
 
 
+def test_accounts_are_read_together_as_each_is_read_alone(repositories):
+    accounts, _ = repositories
+    made = [
+        Account(id=new_id("acct"), profile=BillingProfile.model_validate(french_company()), created_at=NOW)
+        for _ in range(3)
+    ]
+    for account in made:
+        accounts.add(account)
+    saved = accounts.save(replace(accounts.get(made[0].id), status=AccountStatus.WARNING))
+    ids = [a.id for a in made] + [made[1].id, "acct_missing"]
+    assert accounts.get_accounts(ids) == {a.id: accounts.get(a.id) for a in made}
+    assert accounts.get_accounts(ids)[saved.id].status is AccountStatus.WARNING
+    assert accounts.get_accounts([]) == {}
+
+
 def test_a_stale_save_is_a_conflict(repositories):
     accounts, _ = repositories
     account = Account(id=new_id("acct"), profile=BillingProfile.model_validate(french_company()), created_at=NOW)

@@ -355,3 +355,14 @@ def test_documents_are_found_by_the_month_they_were_issued_in(store):
     assert [(i.id, i.amount_credited) for i in invoices] == [(invoice.id, 100)]
     assert [n.id for n in notes] == [note.id]
     assert store.issued_in(f"{issued.year}-03") == ([], [])
+
+
+def test_invoices_are_read_together_as_each_is_read_alone(store):
+    account = Account(new_id("acct"), BillingProfile.model_validate(french_company()), NOW)
+    first, second = (replace(aircall_like_invoice(account), id=new_id("in"), version=0) for _ in range(2))
+    store.commit(WriteBatch(invoices=[first, second]))
+    store.commit(WriteBatch(invoices=[replace(first, amount_credited=100, version=1)]))  # read as it is now
+    together = store.get_invoices([first.id, second.id, first.id, "in_missing"])
+    assert together == {first.id: store.get_invoice(first.id), second.id: store.get_invoice(second.id)}
+    assert together[first.id].amount_credited == 100
+    assert store.get_invoices([]) == {}

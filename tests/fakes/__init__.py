@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -25,6 +25,9 @@ class InMemoryAccounts:
 
     def get(self, account_id: str) -> Account | None:
         return self.items.get(account_id)
+
+    def get_accounts(self, account_ids: Iterable[str]) -> dict[str, Account]:
+        return {i: self.items[i] for i in set(account_ids) if i in self.items}
 
     def list_accounts(self, page: PageRequest, status: str | None = None, email: str | None = None) -> Page[Account]:
         from tests.fakes.billing_store import listed_page  # that module imports this one

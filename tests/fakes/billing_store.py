@@ -157,6 +157,10 @@ class InMemoryBillingStore:
     def get_invoice(self, invoice_id: str) -> Invoice | None:
         return self.tables.invoices.get(invoice_id)
 
+    def get_invoices(self, invoice_ids: Iterable[str]) -> dict[str, Invoice]:
+        found = self.tables.invoices
+        return {i: found[i] for i in set(invoice_ids) if i in found}
+
     def list_invoices(self, account_id: str, status: str | None, page: PageRequest) -> Page[Invoice]:
         mine = [i for i in self.tables.invoices.values() if i.account_id == account_id]
         return listed_page(

@@ -186,10 +186,12 @@ def billing_worker() -> Invoke:
     pending = PendingEvents()
     store = DynamoBillingStore(on_commit=pending, remember_series=True)
     from billing.adapters.aws_marketplace import AwsMarketplace
+    from billing.runs.read_ahead import ReadAhead
 
+    ahead = ReadAhead(store, DynamoAccountRepository())  # also the accounts port: its reads come ahead first
     services = Services(
         store=store,
-        accounts=DynamoAccountRepository(),
+        accounts=ahead,
         usage=DynamoUsageStore(),
         clock=RuntimeClock(),
         marketplace=AwsMarketplace(),  # clients made on first use: only marketplace hours build them
@@ -198,14 +200,14 @@ def billing_worker() -> Invoke:
     publisher = EventBridgePublisher(settings.event_bus)
 
     def handle(message: Body) -> None:
-        process_due(services, str(message["kind"]), str(message["id"]))
+        process_due(services, str(message["kind"]), str(message["id"]), ahead)
 
     def after_batch() -> None:
         store.forget_series()  # the next batch of the FIFO group may run in another container
         # The batch's events published together (the outbox keeps them until then, and after a failure).
         publish_events(pending.take(), store, publisher)
 
-    return sqs_batch(handle, after_batch)
+    return sqs_batch(handle, after_batch, before_batch=ahead.load)
 
 
 def _chorus_pro(settings: PlatformSettings) -> InvoicingPlatform | None:

@@ -24,16 +24,22 @@ class BatchFailed(Exception):
 
 
 def sqs_batch(
-    handle: Callable[[Body], None], after_batch: Callable[[], object] | None = None
+    handle: Callable[[Body], None],
+    after_batch: Callable[[], object] | None = None,
+    before_batch: Callable[[list[Body]], object] | None = None,
 ) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
-    """``handle`` gets each record's body. ``after_batch`` runs once every record was handled, failed ones
-    too; if it fails, the invocation does, and the whole batch comes back (handling a record is idempotent)."""
+    """``handle`` gets each record's body. ``before_batch`` gets every body that is JSON, before the first
+    record is handled (to read ahead what they name). ``after_batch`` runs once every record was handled,
+    failed ones too. If either fails, the invocation does, and the whole batch comes back (handling a record
+    is idempotent)."""
 
     def run(event: dict[str, Any], _context: Any) -> dict[str, Any]:
         records = event["Records"]
         failed: list[str] = []
         failed_groups: set[str] = set()
         try:
+            if before_batch is not None:
+                before_batch(_bodies(records))
             for record in records:
                 # A FIFO queue hands a group's messages in order: once one fails, the group's later ones in
                 # this batch go back unhandled, to come again after it (Lambda's rule for FIFO queues).
@@ -56,3 +62,16 @@ def sqs_batch(
         return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
 
     return run
+
+
+def _bodies(records: list[dict[str, Any]]) -> list[Body]:
+    """The records' bodies that are JSON objects (a malformed one fails as its record is handled)."""
+    bodies = []
+    for record in records:
+        try:
+            body = json.loads(record["body"])
+        except (KeyError, ValueError):
+            continue
+        if isinstance(body, dict):
+            bodies.append(body)
+    return bodies

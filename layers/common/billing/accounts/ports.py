@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # keeps the authorizer's import light: it never loads the billing profile model
+    from collections.abc import Iterable
     from datetime import datetime
 
     from billing.accounts.models import Account, ApiKey
@@ -18,6 +19,10 @@ class AccountRepository(Protocol):
         ...
 
     def get(self, account_id: str) -> Account | None: ...
+
+    def get_accounts(self, account_ids: Iterable[str]) -> dict[str, Account]:
+        """Those of ``account_ids`` that exist, as ``get`` reads them, in one request per hundred."""
+        ...
 
     def save(self, account: Account) -> Account:
         """Replace an account if its stored version is still ``account.version``; return the new one.

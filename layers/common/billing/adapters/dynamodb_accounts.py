@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -51,6 +52,11 @@ class DynamoAccountRepository:
         except AccountItem.DoesNotExist:
             return None
         return _account(item)
+
+    def get_accounts(self, account_ids: Iterable[str]) -> dict[str, Account]:
+        keys = [(account_pk(i), "ACCOUNT") for i in sorted(set(account_ids))]
+        found = AccountItem.batch_get(keys, consistent_read=True) if keys else []
+        return {account.id: account for account in map(_account, found)}
 
     def list_accounts(self, page: PageRequest, status: str | None = None, email: str | None = None) -> Page[Account]:
         condition = None

@@ -71,8 +71,10 @@ class DynamoBillingStore(DynamoDueWork):  # the DUE index and the outbox: dynamo
             return None
         return load(kind, item.doc.as_dict()), int(item.version)
 
-    def _get_many(self, keys: list[tuple[str, str]], kind: type[T]) -> list[T]:
-        return [load(kind, item.doc.as_dict()) for item in DocItem.batch_get(keys)] if keys else []
+    def _get_many(self, keys: list[tuple[str, str]], kind: type[T], consistent: bool = False) -> list[T]:
+        if not keys:
+            return []
+        return [load(kind, item.doc.as_dict()) for item in DocItem.batch_get(keys, consistent_read=consistent)]
 
     def _list(self, gsi1pk: str, kind: type[T], page: PageRequest, condition: Any = None) -> Page[T]:
         items, cursor = listing(gsi1pk, page, condition)
@@ -122,6 +124,10 @@ class DynamoBillingStore(DynamoDueWork):  # the DUE index and the outbox: dynamo
     def get_invoice(self, invoice_id: str) -> Invoice | None:
         found = self._get(invoice_key(invoice_id), Invoice)
         return None if found is None else found[0]
+
+    def get_invoices(self, invoice_ids: Iterable[str]) -> dict[str, Invoice]:
+        found = self._get_many([invoice_key(i) for i in sorted(set(invoice_ids))], Invoice, consistent=True)
+        return {invoice.id: invoice for invoice in found}
 
     def list_invoices(self, account_id: str, status: str | None, page: PageRequest) -> Page[Invoice]:
         condition = DocItem.doc["status"] == status if status else None

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Protocol
 from billing.ledger.ports import LedgerStore
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from billing.invoices.invoice_items import InvoiceItem
     from billing.invoices.models import CreditNote, Invoice, PlatformStatus
     from billing.ports import Page, PageRequest
@@ -14,6 +16,10 @@ if TYPE_CHECKING:
 
 class InvoiceStore(LedgerStore, Protocol):
     def get_invoice(self, invoice_id: str) -> Invoice | None: ...
+    def get_invoices(self, invoice_ids: Iterable[str]) -> dict[str, Invoice]:
+        """Those of ``invoice_ids`` that exist, as ``get_invoice`` reads them, in one request per hundred."""
+        ...
+
     def list_invoices(self, account_id: str, status: str | None, page: PageRequest) -> Page[Invoice]: ...
     def pending_items(self, account_id: str) -> list[InvoiceItem]: ...
     def series_last(self, series: str) -> int:

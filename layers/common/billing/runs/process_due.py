@@ -24,6 +24,7 @@ from billing.marketplace.meter_usage import meter_usage
 from billing.payments.account_state import status_change
 from billing.payments.collection import begin_collection, collect_due
 from billing.payments.dunning import DEFAULT_POLICY
+from billing.runs.read_ahead import ReadAhead
 from billing.subscriptions.draft_invoice import draft_invoice
 from billing.subscriptions.engine.renew_subscription import close_usage_period, renew_subscription, stop_renewal
 from billing.subscriptions.models import Subscription, SubscriptionStatus
@@ -34,9 +35,12 @@ TRIAL_NOTICE = timedelta(days=3)
 MAX_STEPS = 60  # periods caught up in one message (a back-dated start); the next run continues
 
 
-def process_due(services: Services, kind: str, object_id: str) -> None:
+def process_due(services: Services, kind: str, object_id: str, ahead: ReadAhead | None = None) -> None:
     """Do what is due on one object now. Its events leave through the store's commits, like every
-    function's (``PendingEvents``)."""
+    function's (``PendingEvents``). ``ahead``: the batch's invoices, read ahead (``runs/read_ahead.py``)."""
+    if kind == "invoice":
+        _invoice(services, object_id, ahead)
+        return
     act = _BY_KIND.get(kind)
     if act is not None:
         act(services, object_id)
@@ -159,8 +163,8 @@ def _step(services: Services, subscription: Subscription) -> WriteBatch | None:
     return batch
 
 
-def _invoice(services: Services, invoice_id: str) -> None:
-    invoice = services.store.get_invoice(invoice_id)
+def _invoice(services: Services, invoice_id: str, ahead: ReadAhead | None = None) -> None:
+    invoice = ahead.invoice(invoice_id) if ahead is not None else services.store.get_invoice(invoice_id)
     now = services.clock.now()
     if invoice is None:
         return
@@ -191,7 +195,6 @@ def _invoice(services: Services, invoice_id: str) -> None:
 
 _BY_KIND: dict[str, Callable[[Services, str], None]] = {
     "subscription": _subscription,
-    "invoice": _invoice,
     "digest": _digest,
     "budget": _budget,
     "marketplace_registration": _metering,
