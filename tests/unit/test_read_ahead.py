@@ -1,4 +1,4 @@
-"""The billing worker's read ahead (runs/read_ahead.py): a batch's invoices and their accounts in two reads,
+"""The read ahead (invoices/read_ahead.py): a batch's invoices and their accounts in two reads,
 each handed out once; and the batch handler's hook that gives it the batch's bodies (sqs_batch.py)."""
 
 from __future__ import annotations
@@ -12,8 +12,11 @@ import pytest
 from billing.accounts.models import Account, AccountStatus
 from billing.accounts.profile import BillingProfile
 from billing.batch import WriteBatch
+from billing.documents.on_event import finalized_invoices
+from billing.documents.services import DocumentServices, invoice_of
 from billing.ids import new_id
-from billing.runs.read_ahead import ReadAhead
+from billing.invoices.read_ahead import ReadAhead
+from billing.runs.process_due import due_invoices
 from billing.sqs_batch import sqs_batch
 from tests.builders import aircall_like_invoice, french_company
 from tests.fakes import InMemoryAccounts
@@ -50,7 +53,7 @@ def test_a_batch_is_read_in_two_requests_and_each_object_handed_out_once():
     counted_store, counted_accounts = Counted(store), Counted(accounts)
     ahead = ReadAhead(counted_store, counted_accounts)  # type: ignore[arg-type]
     messages = [{"kind": "invoice", "id": i.id} for i in invoices] + [{"kind": "subscription", "id": "sub_1"}]
-    ahead.load(messages)
+    ahead.load(due_invoices(messages))
     assert (counted_store.calls, counted_accounts.calls) == (["get_invoices"], ["get_accounts"])
 
     first = invoices[0]
@@ -70,7 +73,7 @@ def test_a_batch_is_read_in_two_requests_and_each_object_handed_out_once():
 def test_a_saved_account_is_read_again_and_a_new_batch_forgets_the_last():
     store, accounts, invoices = stored_invoices(2)
     ahead = ReadAhead(store, accounts)
-    ahead.load([{"kind": "invoice", "id": i.id} for i in invoices])
+    ahead.load(i.id for i in invoices)
     account = accounts.get(invoices[0].account_id)
     saved = ahead.save(replace(account, status=AccountStatus.WARNING))
     assert ahead.get(account.id) == saved
@@ -98,3 +101,36 @@ def test_the_batch_hook_gets_every_body_first_and_a_failing_hook_fails_the_batch
     with pytest.raises(RuntimeError):
         sqs_batch(handled.append, before_batch=refuse)(records(json.dumps({"id": "x"})), None)
     assert handled == []  # no record handled: the whole batch comes back
+
+
+def test_each_function_reads_ahead_the_invoices_its_batch_names():
+    worker_messages = [{"kind": "invoice", "id": "in_1"}, {"kind": "subscription", "id": "sub_1"}, {"id": "in_x"}]
+    assert due_invoices(worker_messages) == ["in_1"]
+    events = [
+        {"detail-type": "invoice.finalized", "detail": {"invoice": "in_2", "account": "acct_1"}},
+        {"detail-type": "receipt.created", "detail": {"receipt": "rc_1"}},
+        {"detail-type": "invoice.finalized", "detail": {}},
+    ]
+    assert finalized_invoices(events) == ["in_2"]
+
+
+def test_the_documents_first_read_of_an_invoice_is_the_read_ahead():
+    store, accounts, invoices = stored_invoices(2)
+    counted = Counted(store)
+    ahead = ReadAhead(counted, accounts)  # type: ignore[arg-type]
+    services = DocumentServices(
+        store=counted,  # type: ignore[arg-type]
+        accounts=ahead,
+        storage=None,  # type: ignore[arg-type]
+        mailer=None,  # type: ignore[arg-type]
+        render=None,  # type: ignore[arg-type]
+        seller=None,  # type: ignore[arg-type]
+        einvoice=None,  # type: ignore[arg-type]
+        clock=None,  # type: ignore[arg-type]
+        ahead=ahead,
+    )
+    ahead.load(i.id for i in invoices)
+    assert [invoice_of(services, i.id) for i in invoices] == invoices
+    assert counted.calls == ["get_invoices"]
+    assert invoice_of(services, invoices[0].id) == invoices[0]
+    assert counted.calls[-1] == "get_invoice"

@@ -175,7 +175,7 @@ def billing_worker() -> Invoke:
     from billing.adapters.dynamodb_usage import DynamoUsageStore
     from billing.batch import PendingEvents
     from billing.clock import RuntimeClock
-    from billing.runs.process_due import process_due
+    from billing.runs.process_due import due_invoices, process_due
     from billing.runs.publish_events import publish_events
     from billing.settings import WorkerSettings
     from billing.sqs_batch import sqs_batch
@@ -186,7 +186,7 @@ def billing_worker() -> Invoke:
     pending = PendingEvents()
     store = DynamoBillingStore(on_commit=pending, remember_series=True)
     from billing.adapters.aws_marketplace import AwsMarketplace
-    from billing.runs.read_ahead import ReadAhead
+    from billing.invoices.read_ahead import ReadAhead
 
     ahead = ReadAhead(store, DynamoAccountRepository())  # also the accounts port: its reads come ahead first
     services = Services(
@@ -207,7 +207,7 @@ def billing_worker() -> Invoke:
         # The batch's events published together (the outbox keeps them until then, and after a failure).
         publish_events(pending.take(), store, publisher)
 
-    return sqs_batch(handle, after_batch, before_batch=ahead.load)
+    return sqs_batch(handle, after_batch, before_batch=lambda bodies: ahead.load(due_invoices(bodies)))
 
 
 def _chorus_pro(settings: PlatformSettings) -> InvoicingPlatform | None:
@@ -250,16 +250,19 @@ def documents() -> Invoke:
     from billing.adapters.s3_documents import S3Documents
     from billing.adapters.ses_mailer import SesMailer
     from billing.clock import RuntimeClock
-    from billing.documents.on_event import EMAILED_METRICS, react
+    from billing.documents.on_event import EMAILED_METRICS, finalized_invoices, react
     from billing.documents.services import DocumentServices
+    from billing.invoices.read_ahead import ReadAhead
     from billing.settings import DocumentSettings
     from billing.sqs_batch import sqs_batch
 
     settings = DocumentSettings.from_environment()
     bind_table(settings.table)
+    store = DynamoBillingStore()
+    ahead = ReadAhead(store, DynamoAccountRepository())  # also the accounts port: its reads come ahead first
     services = DocumentServices(
-        store=DynamoBillingStore(),
-        accounts=DynamoAccountRepository(),
+        store=store,
+        accounts=ahead,
         storage=S3Documents(settings.documents_bucket, settings.document_lock_mode or None),
         mailer=SesMailer(settings.email_sender),
         render=_render_pdf,
@@ -270,6 +273,7 @@ def documents() -> Invoke:
         ),
         clock=RuntimeClock(),
         platform=_chorus_pro(settings),
+        ahead=ahead,
     )
 
     def handle(event: Body) -> None:  # EventBridge's envelope, delivered by the bus rule
@@ -277,7 +281,7 @@ def documents() -> Invoke:
         if emailed and kind in EMAILED_METRICS:
             metrics.add_metric(name=EMAILED_METRICS[kind], unit="Count", value=1)
 
-    return sqs_batch(handle)
+    return sqs_batch(handle, before_batch=lambda events: ahead.load(finalized_invoices(events)))
 
 
 def payments() -> Invoke:

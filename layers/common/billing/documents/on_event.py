@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from billing.documents.notify_account_status import notify_account_status
@@ -48,6 +48,15 @@ REACTIONS: dict[EventType, Reaction] = {
 }
 # The metric counted when a reaction emailed its document.
 EMAILED_METRICS = {EventType.INVOICE_FINALIZED: "InvoiceEmailed", EventType.RECEIPT_CREATED: "ReceiptEmailed"}
+
+
+def finalized_invoices(events: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The invoices a batch's ``invoice.finalized`` events name (read ahead: ``invoices/read_ahead.py``)."""
+    return [
+        str(event["detail"]["invoice"])
+        for event in events
+        if event.get("detail-type") == EventType.INVOICE_FINALIZED and "invoice" in event.get("detail", {})
+    ]
 
 
 def react(services: DocumentServices, detail_type: str, detail: Mapping[str, Any]) -> tuple[EventType | None, bool]:

@@ -23,6 +23,7 @@ from billing.documents.services import (
     default_method,
     factur_x,
     how_to_pay,
+    invoice_of,
     invoice_pdf_key,
     send_claimed,
     sha256_of,
@@ -37,7 +38,7 @@ from billing.money import minor_unit_exponent
 def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int = 5) -> bool:
     """Returns whether this call sent the email."""
     for _ in range(attempts):
-        invoice = services.store.get_invoice(invoice_id)
+        invoice = invoice_of(services, invoice_id)
         if invoice is None or invoice.number is None:
             return False  # nothing to publish
         current = services.accounts.get(invoice.account_id)

@@ -23,6 +23,7 @@ from billing.documents.seller import Seller
 from billing.errors import ConflictError
 from billing.invoices.models import Invoice
 from billing.invoices.ports import InvoicingPlatform
+from billing.invoices.read_ahead import ReadAhead
 from billing.money import format_money
 from billing.payments.models import PaymentMethod
 from billing.ports import DocumentStorage
@@ -47,6 +48,12 @@ class DocumentServices:
     einvoice: EInvoiceWriter
     clock: Clock
     platform: InvoicingPlatform | None = None  # Chorus Pro, where public buyers' invoices are deposited
+    ahead: ReadAhead | None = None  # the batch's finalized invoices and their accounts, read ahead
+
+
+def invoice_of(services: DocumentServices, invoice_id: str) -> Invoice | None:
+    """The invoice: its first read in a batch from what the batch read ahead (``invoices/read_ahead.py``)."""
+    return services.ahead.invoice(invoice_id) if services.ahead is not None else services.store.get_invoice(invoice_id)
 
 
 def invoice_pdf_key(invoice: Invoice) -> str:

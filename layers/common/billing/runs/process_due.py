@@ -8,7 +8,7 @@ conditioned on that state's version. A duplicate message, or two runs overlappin
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from datetime import timedelta
 
@@ -20,11 +20,11 @@ from billing.events import DomainEvent, EventType
 from billing.invoices.check_platform_status import check_platform_status
 from billing.invoices.finalize_invoice import finalize_draft
 from billing.invoices.models import InvoiceStatus
+from billing.invoices.read_ahead import ReadAhead
 from billing.marketplace.meter_usage import meter_usage
 from billing.payments.account_state import status_change
 from billing.payments.collection import begin_collection, collect_due
 from billing.payments.dunning import DEFAULT_POLICY
-from billing.runs.read_ahead import ReadAhead
 from billing.subscriptions.draft_invoice import draft_invoice
 from billing.subscriptions.engine.renew_subscription import close_usage_period, renew_subscription, stop_renewal
 from billing.subscriptions.models import Subscription, SubscriptionStatus
@@ -37,13 +37,18 @@ MAX_STEPS = 60  # periods caught up in one message (a back-dated start); the nex
 
 def process_due(services: Services, kind: str, object_id: str, ahead: ReadAhead | None = None) -> None:
     """Do what is due on one object now. Its events leave through the store's commits, like every
-    function's (``PendingEvents``). ``ahead``: the batch's invoices, read ahead (``runs/read_ahead.py``)."""
+    function's (``PendingEvents``). ``ahead``: the batch's invoices, read ahead (``invoices/read_ahead.py``)."""
     if kind == "invoice":
         _invoice(services, object_id, ahead)
         return
     act = _BY_KIND.get(kind)
     if act is not None:
         act(services, object_id)
+
+
+def due_invoices(messages: Iterable[Mapping[str, object]]) -> list[str]:
+    """The invoices a batch of the worker's messages names (read ahead: ``invoices/read_ahead.py``)."""
+    return [str(message["id"]) for message in messages if message.get("kind") == "invoice"]
 
 
 def _budget(services: Services, budget_id: str) -> None:

@@ -1,7 +1,8 @@
-"""Read ahead a batch of due work: its invoices and their accounts in two requests, not two per invoice.
+"""Read ahead a batch's invoices and their accounts in two requests, not two per invoice: the billing worker's
+due invoices (its numbering group's messages are handled one after another, for gapless numbers, so each
+read of a finalization adds to every later one's wait) and the documents function's finalized invoices.
 
-The numbering group's messages are handled one after another (gapless numbers), so each read of a finalization
-adds to every later one's wait. Each object read ahead is handed out once, to its first read in the batch; a
+Each object read ahead is handed out once, to its first read in the batch; a
 later read (a retry after a conflict, a second message for the same object) goes to the store, since the
 batch may have changed it. What the read ahead hands out is at most a batch old, as if the batch had read
 it first: a write conditioned on its version still refuses anything older.
@@ -9,8 +10,8 @@ it first: a write conditioned on its version still refuses anything older.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from billing.accounts.models import Account
@@ -29,9 +30,9 @@ class ReadAhead:
         self._invoices_ahead: dict[str, Invoice] = {}
         self._accounts_ahead: dict[str, Account] = {}
 
-    def load(self, messages: Iterable[Mapping[str, Any]]) -> None:
-        """Read the invoices the messages name, then their accounts; forget what an earlier batch left."""
-        invoice_ids = {str(message["id"]) for message in messages if message.get("kind") == "invoice"}
+    def load(self, invoice_ids: Iterable[str]) -> None:
+        """Read the invoices, then their accounts; forget what an earlier batch left."""
+        invoice_ids = set(invoice_ids)
         self._invoices_ahead = self._store.get_invoices(invoice_ids) if invoice_ids else {}
         account_ids = {invoice.account_id for invoice in self._invoices_ahead.values()}
         self._accounts_ahead = self._accounts.get_accounts(account_ids) if account_ids else {}
