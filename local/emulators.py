@@ -213,6 +213,33 @@ def _items_sized_once() -> None:
         dict.update(self.attrs, converted)  # dict's own update: not LimitedSizeDict's __setitem__
 
     Item.__init__ = sized_once  # type: ignore[method-assign]
+    Item.size = lambda self: sum(len(key.encode()) + moto_size(value) for key, value in self.attrs.items())  # type: ignore[method-assign]
+    _keys_projected_directly()
+
+
+def _keys_projected_directly() -> None:
+    """moto projects an index's item (keys only, or included attributes) by turning the whole item into plain
+    JSON once per projected attribute, then back: an invoice's nested lines four times for each item a
+    due-date poll returns. Attributes that are strings are copied as they are, the same item moto makes;
+    anything else still goes moto's way."""
+    from moto.dynamodb.models.dynamo_type import Item
+    from moto.dynamodb.models.table import SecondaryIndex
+
+    original = SecondaryIndex.project
+
+    def project(self: Any, item: Any) -> Any:
+        kind = (self.projection or {}).get("ProjectionType")
+        if kind not in ("KEYS_ONLY", "INCLUDE"):
+            return original(self, item)
+        names = self.table_key_attrs + [key["AttributeName"] for key in self.schema]
+        if kind == "INCLUDE":
+            names += self.projection.get("NonKeyAttributes", [])
+        kept = {name: item.attrs[name] for name in dict.fromkeys(names) if name in item.attrs}
+        if any(value.type != "S" for value in kept.values()):
+            return original(self, item)
+        return Item(item.hash_key, item.range_key, {name: {"S": value.value} for name, value in kept.items()})
+
+    SecondaryIndex.project = project  # type: ignore[method-assign]
 
 
 def moto_size(value: Any) -> int:
@@ -418,6 +445,21 @@ def _index_moto_queries(backend: Any) -> None:
         narrowed = self.__dict__.get("_local_narrowed")
         return list(narrowed if narrowed is not None else sorted_items(self))
 
+    def in_range(members: list[Any], kwargs: dict[str, Any]) -> list[Any]:
+        """The group's items within the query's sort key condition, tested as moto tests them (its own
+        ``compare``). moto reads the whole group and sizes each item before that test (its page limit), so an
+        index's due-date poll cost every item ever due, big invoices included; DynamoDB reads the range only."""
+        ranges = kwargs.get("range_key_conditions") or []
+        if len(ranges) != 1:
+            return members
+        attribute, comparison, bounds = ranges[0]
+        kept = []
+        for item in members:
+            value = item.attrs.get(attribute)
+            if value is not None and value.compare(comparison, bounds):
+                kept.append(item)
+        return kept
+
     def query(self: Any, *args: Any, **kwargs: Any) -> Any:
         conditions = kwargs.get("hash_key_conditions")
         index_name = args[7] if len(args) > 7 else kwargs.get("index_name")
@@ -432,7 +474,7 @@ def _index_moto_queries(backend: Any) -> None:
             return original_query(self, *args, **kwargs)
         else:
             attribute, value = conditions[0]
-            self.__dict__["_local_narrowed"] = in_key_order(self, attribute, value)
+            self.__dict__["_local_narrowed"] = in_range(in_key_order(self, attribute, value), kwargs)
         try:
             return original_query(self, *args, **kwargs)
         finally:

@@ -28,3 +28,34 @@ def test_every_kind_of_value_is_sized_as_moto_sizes_it():
 
 def test_a_map_counts_its_keys_and_every_value_below_it():
     assert moto_size(DynamoType({"M": {"ab": {"S": "xyz"}, "c": {"L": [{"S": "é"}]}}})) == 2 + 3 + 1 + 2
+
+
+def test_an_item_is_sized_and_projected_on_an_index_as_moto_does_it():
+    from moto.dynamodb.models.dynamo_type import Item
+    from moto.dynamodb.models.table import SecondaryIndex
+
+    from local import emulators
+
+    attrs = {
+        "pk": {"S": "INVOICE#in_1"},
+        "sk": {"S": "INVOICE"},
+        "duepk": {"S": "DUE#3"},
+        "duesk": {"S": "2026-04-01T00:00:00+00:00#invoice#in_1"},
+        "kind": {"S": "invoice"},
+        "version": {"N": "4"},
+        "doc": {"M": {"lines": NESTED["M"]["lines"], "désignation": NESTED["M"]["désignation"]}},
+    }
+    schema = [{"AttributeName": "duepk", "KeyType": "HASH"}, {"AttributeName": "duesk", "KeyType": "RANGE"}]
+    projections = [
+        {"ProjectionType": "KEYS_ONLY"},
+        {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["kind", "missing"]},
+        {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["version"]},  # a number: moto's own way
+        {"ProjectionType": "ALL"},
+    ]
+    item = Item(DynamoType(attrs["pk"]), DynamoType(attrs["sk"]), attrs)
+    by_moto = [SecondaryIndex("DUE", schema, p, ["pk", "sk"]).project(item).to_json() for p in projections]
+    moto_size = item.size()
+    emulators._items_sized_once()  # idempotent: the emulator process applies it at start
+    ours = [SecondaryIndex("DUE", schema, p, ["pk", "sk"]).project(item).to_json() for p in projections]
+    assert ours == by_moto
+    assert item.size() == moto_size
