@@ -224,7 +224,7 @@ class LocalTriggers:
 
     def _fire_and_drain(self, poll_s: float = 0.05) -> int:
         """Fire the schedules and deliver what they queue while they queue it, as Lambda's SQS pollers do: a
-        large billing run takes seconds to queue its messages (5 s for 1,600 here), and its first ones are
+        large billing run takes seconds to queue its messages (1,600 subscriptions here), and its first ones are
         being worked meanwhile. Returns how many messages were delivered."""
         firing = threading.Thread(target=self.fire_schedules, name="schedules", daemon=True)
         firing.start()

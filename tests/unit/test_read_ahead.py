@@ -104,12 +104,19 @@ def test_the_batch_hook_gets_every_body_first_and_a_failing_hook_fails_the_batch
 
 
 def test_each_function_reads_ahead_the_invoices_its_batch_names():
-    worker_messages = [{"kind": "invoice", "id": "in_1"}, {"kind": "subscription", "id": "sub_1"}, {"id": "in_x"}]
+    worker_messages = [
+        {"kind": "invoice", "id": "in_1"},
+        {"kind": "subscription", "id": "sub_1"},
+        {"id": "in_x"},
+        {"kind": "invoice"},  # malformed: it fails alone when handled, not the batch's read ahead
+    ]
     assert due_invoices(worker_messages) == ["in_1"]
     events = [
         {"detail-type": "invoice.finalized", "detail": {"invoice": "in_2", "account": "acct_1"}},
         {"detail-type": "receipt.created", "detail": {"receipt": "rc_1"}},
         {"detail-type": "invoice.finalized", "detail": {}},
+        {"detail-type": "invoice.finalized", "detail": "in_3"},
+        {"detail-type": "invoice.finalized"},
     ]
     assert finalized_invoices(events) == ["in_2"]
 
@@ -134,3 +141,18 @@ def test_the_documents_first_read_of_an_invoice_is_the_read_ahead():
     assert counted.calls == ["get_invoices"]
     assert invoice_of(services, invoices[0].id) == invoices[0]
     assert counted.calls[-1] == "get_invoice"
+
+
+def test_a_failed_read_ahead_leaves_nothing_of_the_last_batch():
+    store, accounts, invoices = stored_invoices(1)
+    ahead = ReadAhead(store, accounts)
+    ahead.load([invoices[0].id])
+
+    def unavailable(_ids: object) -> dict:
+        raise ConnectionError("DynamoDB unavailable")
+
+    store.get_invoices = unavailable  # type: ignore[method-assign]
+    with pytest.raises(ConnectionError):
+        ahead.load([invoices[0].id])
+    store.commit(WriteBatch(invoices=[replace(invoices[0], amount_credited=7)]))
+    assert ahead.invoice(invoices[0].id).amount_credited == 7  # read from the store, not the last batch

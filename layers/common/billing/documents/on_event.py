@@ -51,12 +51,10 @@ EMAILED_METRICS = {EventType.INVOICE_FINALIZED: "InvoiceEmailed", EventType.RECE
 
 
 def finalized_invoices(events: Iterable[Mapping[str, Any]]) -> list[str]:
-    """The invoices a batch's ``invoice.finalized`` events name (read ahead: ``invoices/read_ahead.py``)."""
-    return [
-        str(event["detail"]["invoice"])
-        for event in events
-        if event.get("detail-type") == EventType.INVOICE_FINALIZED and "invoice" in event.get("detail", {})
-    ]
+    """The invoices a batch's ``invoice.finalized`` events name (read ahead: ``invoices/read_ahead.py``); a
+    malformed event names none (it fails alone, as it is handled)."""
+    details = [event.get("detail") for event in events if event.get("detail-type") == EventType.INVOICE_FINALIZED]
+    return [str(detail["invoice"]) for detail in details if isinstance(detail, dict) and "invoice" in detail]
 
 
 def react(services: DocumentServices, detail_type: str, detail: Mapping[str, Any]) -> tuple[EventType | None, bool]:

@@ -2,10 +2,10 @@
 due invoices (its numbering group's messages are handled one after another, for gapless numbers, so each
 read of a finalization adds to every later one's wait) and the documents function's finalized invoices.
 
-Each object read ahead is handed out once, to its first read in the batch; a
-later read (a retry after a conflict, a second message for the same object) goes to the store, since the
-batch may have changed it. What the read ahead hands out is at most a batch old, as if the batch had read
-it first: a write conditioned on its version still refuses anything older.
+Each object read ahead is handed out once, to its first read in the batch; a later read (a retry after a
+conflict, a second message for the same object) goes to the store, since the batch may have changed it.
+What the read ahead hands out is at most a batch old, as if the batch had read it first: a write conditioned
+on its version still refuses anything older.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ class ReadAhead:
         self._accounts_ahead: dict[str, Account] = {}
 
     def load(self, invoice_ids: Iterable[str]) -> None:
-        """Read the invoices, then their accounts; forget what an earlier batch left."""
+        """Read the invoices, then their accounts; forget what an earlier batch left (first: a failed read
+        leaves nothing ahead)."""
+        self._invoices_ahead, self._accounts_ahead = {}, {}
         invoice_ids = set(invoice_ids)
         self._invoices_ahead = self._store.get_invoices(invoice_ids) if invoice_ids else {}
         account_ids = {invoice.account_id for invoice in self._invoices_ahead.values()}

@@ -47,8 +47,9 @@ def process_due(services: Services, kind: str, object_id: str, ahead: ReadAhead 
 
 
 def due_invoices(messages: Iterable[Mapping[str, object]]) -> list[str]:
-    """The invoices a batch of the worker's messages names (read ahead: ``invoices/read_ahead.py``)."""
-    return [str(message["id"]) for message in messages if message.get("kind") == "invoice"]
+    """The invoices a batch of the worker's messages names (read ahead: ``invoices/read_ahead.py``); a
+    malformed message names none (it fails alone, as it is handled)."""
+    return [str(message["id"]) for message in messages if message.get("kind") == "invoice" and "id" in message]
 
 
 def _budget(services: Services, budget_id: str) -> None:
