@@ -97,8 +97,8 @@ def serialize_moto_dynamodb_writes() -> None:
 
 
 def quick_moto_requests() -> None:
-    """Three of moto's per-request costs, each made once (its answers are unchanged). Once per process: a
-    test session starts several backends."""
+    """moto's per-request costs, each made once (its answers are unchanged). Once per process: a test session
+    starts several backends."""
     global _quickened
     if _quickened:
         return
@@ -108,6 +108,7 @@ def quick_moto_requests() -> None:
     _names_converted_once()
     _hosts_resolved_once()
     _request_ids_drawn_at_once()
+    _keys_projected_directly()
     _quickened = True
 
 
@@ -201,20 +202,18 @@ def _items_sized_once() -> None:
     sizes it, without its copy of every map's values on the way down (an invoice's nested lines)."""
     from moto.dynamodb.exceptions import ItemSizeTooLarge
     from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
-    from moto.dynamodb.models.utilities import bytesize
 
     def sized_once(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
         self.hash_key = hash_key
         self.range_key = range_key
         converted = {key: DynamoType(value) for key, value in attrs.items()}
-        if sum(bytesize(key) + moto_size(value) for key, value in converted.items()) > ITEM_SIZE_LIMIT:
+        if moto_item_size(converted) > ITEM_SIZE_LIMIT:
             raise ItemSizeTooLarge
         self.attrs = LimitedSizeDict()
         dict.update(self.attrs, converted)  # dict's own update: not LimitedSizeDict's __setitem__
 
     Item.__init__ = sized_once  # type: ignore[method-assign]
-    Item.size = lambda self: sum(len(key.encode()) + moto_size(value) for key, value in self.attrs.items())  # type: ignore[method-assign]
-    _keys_projected_directly()
+    Item.size = lambda self: moto_item_size(self.attrs)  # type: ignore[method-assign]
 
 
 def _keys_projected_directly() -> None:
@@ -240,6 +239,11 @@ def _keys_projected_directly() -> None:
         return Item(item.hash_key, item.range_key, {name: {"S": value.value} for name, value in kept.items()})
 
     SecondaryIndex.project = project  # type: ignore[method-assign]
+
+
+def moto_item_size(attrs: dict[str, Any]) -> int:
+    """An item's size as moto's ``Item.size`` counts it: each attribute's name and value."""
+    return sum(len(key.encode()) + moto_size(value) for key, value in attrs.items())
 
 
 def moto_size(value: Any) -> int:
