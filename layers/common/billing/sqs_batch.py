@@ -38,9 +38,10 @@ def sqs_batch(
         failed: list[str] = []
         failed_groups: set[str] = set()
         try:
+            bodies = [_body(record) for record in records]  # each parsed once; a malformed one fails alone
             if before_batch is not None:
-                before_batch(_bodies(records))
-            for record in records:
+                before_batch([body for body in bodies if isinstance(body, dict)])
+            for record, body in zip(records, bodies, strict=True):
                 # A FIFO queue hands a group's messages in order: once one fails, the group's later ones in
                 # this batch go back unhandled, to come again after it (Lambda's rule for FIFO queues).
                 group = record.get("attributes", {}).get("MessageGroupId")
@@ -48,7 +49,9 @@ def sqs_batch(
                     failed.append(record["messageId"])
                     continue
                 try:
-                    handle(json.loads(record["body"]))
+                    if isinstance(body, Exception):
+                        raise body
+                    handle(body)
                 except Exception:
                     logger.exception("record failed", extra={"message_id": record["messageId"]})
                     failed.append(record["messageId"])
@@ -64,14 +67,9 @@ def sqs_batch(
     return run
 
 
-def _bodies(records: list[dict[str, Any]]) -> list[Body]:
-    """The records' bodies that are JSON objects (a malformed one fails as its record is handled)."""
-    bodies = []
-    for record in records:
-        try:
-            body = json.loads(record["body"])
-        except (KeyError, ValueError):
-            continue
-        if isinstance(body, dict):
-            bodies.append(body)
-    return bodies
+def _body(record: dict[str, Any]) -> Any:
+    """A record's body as JSON, or why it is not (raised when the record is handled: it fails alone)."""
+    try:
+        return json.loads(record["body"])
+    except (KeyError, ValueError) as malformed:
+        return malformed
