@@ -196,11 +196,12 @@ def billing_worker() -> Invoke:
         clock=RuntimeClock(),
         marketplace=AwsMarketplace(),  # clients made on first use: only marketplace hours build them
         platform=_chorus_pro(settings),
+        ahead=ahead,
     )
     publisher = EventBridgePublisher(settings.event_bus)
 
     def handle(message: Body) -> None:
-        process_due(services, str(message["kind"]), str(message["id"]), ahead)
+        process_due(services, str(message["kind"]), str(message["id"]))
 
     def after_batch() -> None:
         store.forget_series()  # the next batch of the FIFO group may run in another container

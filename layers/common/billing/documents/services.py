@@ -23,7 +23,7 @@ from billing.documents.seller import Seller
 from billing.errors import ConflictError
 from billing.invoices.models import Invoice
 from billing.invoices.ports import InvoicingPlatform
-from billing.invoices.read_ahead import ReadAhead
+from billing.invoices.read_ahead import ReadAhead, first_read
 from billing.money import format_money
 from billing.payments.models import PaymentMethod
 from billing.ports import DocumentStorage
@@ -53,7 +53,7 @@ class DocumentServices:
 
 def invoice_of(services: DocumentServices, invoice_id: str) -> Invoice | None:
     """The invoice: its first read in a batch from what the batch read ahead (``invoices/read_ahead.py``)."""
-    return services.ahead.invoice(invoice_id) if services.ahead is not None else services.store.get_invoice(invoice_id)
+    return first_read(services.ahead, services.store, invoice_id)
 
 
 def invoice_pdf_key(invoice: Invoice) -> str:

@@ -60,3 +60,8 @@ class ReadAhead:
 
     def list_accounts(self, page: PageRequest, status: str | None = None, email: str | None = None) -> Page[Account]:
         return self._accounts.list_accounts(page, status, email)
+
+
+def first_read(ahead: ReadAhead | None, store: InvoiceStore, invoice_id: str) -> Invoice | None:
+    """An invoice as a batch's handler reads it: from the read ahead, where the function has one."""
+    return ahead.invoice(invoice_id) if ahead is not None else store.get_invoice(invoice_id)

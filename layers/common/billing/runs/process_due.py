@@ -20,7 +20,7 @@ from billing.events import DomainEvent, EventType
 from billing.invoices.check_platform_status import check_platform_status
 from billing.invoices.finalize_invoice import finalize_draft
 from billing.invoices.models import InvoiceStatus
-from billing.invoices.read_ahead import ReadAhead
+from billing.invoices.read_ahead import first_read
 from billing.marketplace.meter_usage import meter_usage
 from billing.payments.account_state import status_change
 from billing.payments.collection import begin_collection, collect_due
@@ -35,12 +35,9 @@ TRIAL_NOTICE = timedelta(days=3)
 MAX_STEPS = 60  # periods caught up in one message (a back-dated start); the next run continues
 
 
-def process_due(services: Services, kind: str, object_id: str, ahead: ReadAhead | None = None) -> None:
+def process_due(services: Services, kind: str, object_id: str) -> None:
     """Do what is due on one object now. Its events leave through the store's commits, like every
-    function's (``PendingEvents``). ``ahead``: the batch's invoices, read ahead (``invoices/read_ahead.py``)."""
-    if kind == "invoice":
-        _invoice(services, object_id, ahead)
-        return
+    function's (``PendingEvents``)."""
     act = _BY_KIND.get(kind)
     if act is not None:
         act(services, object_id)
@@ -169,8 +166,8 @@ def _step(services: Services, subscription: Subscription) -> WriteBatch | None:
     return batch
 
 
-def _invoice(services: Services, invoice_id: str, ahead: ReadAhead | None = None) -> None:
-    invoice = ahead.invoice(invoice_id) if ahead is not None else services.store.get_invoice(invoice_id)
+def _invoice(services: Services, invoice_id: str) -> None:
+    invoice = first_read(services.ahead, services.store, invoice_id)
     now = services.clock.now()
     if invoice is None:
         return
@@ -201,6 +198,7 @@ def _invoice(services: Services, invoice_id: str, ahead: ReadAhead | None = None
 
 _BY_KIND: dict[str, Callable[[Services, str], None]] = {
     "subscription": _subscription,
+    "invoice": _invoice,
     "digest": _digest,
     "budget": _budget,
     "marketplace_registration": _metering,

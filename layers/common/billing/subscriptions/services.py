@@ -17,6 +17,7 @@ from billing.usage.ports import UsageStore
 
 if TYPE_CHECKING:  # the joined store names parts of every package
     from billing.invoices.ports import InvoicingPlatform
+    from billing.invoices.read_ahead import ReadAhead
     from billing.marketplace.ports import MarketplaceGateway
     from billing.store import BillingStore
 
@@ -30,6 +31,7 @@ class Services:
     overdue: OverdueStates = DEFAULT_OVERDUE_STATES  # what each dunning state blocks (the dunning policy's)
     marketplace: MarketplaceGateway | None = None  # the worker reports marketplace usage hourly
     platform: InvoicingPlatform | None = None  # the worker reads deposited invoices' statuses hourly
+    ahead: ReadAhead | None = None  # the worker's batch of due invoices and their accounts, read ahead
 
 
 @dataclass(frozen=True, slots=True)
