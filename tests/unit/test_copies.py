@@ -1,5 +1,5 @@
 """billing/copies.py: a field-by-field copy of a frozen slotted dataclass is equal to the original, a new
-object, and changed only through its setters."""
+object, and changed only through its setters; a class given slot_init is built as dataclasses builds it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import FrozenInstanceError, dataclass, field
 
 import pytest
 
-from billing.copies import slot_copier, slot_setter
+from billing.copies import slot_copier, slot_init, slot_setter
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,3 +41,51 @@ def test_a_class_without_slots_is_refused():
 
     with pytest.raises(AssertionError, match="no slots"):
         slot_copier(Plain)
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    name: str
+    count: int = 1
+    tags: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.count < 0:
+            raise ValueError("negative")
+
+
+@slot_init
+@dataclass(frozen=True, slots=True)
+class FastBuilt:
+    name: str
+    count: int = 1
+    tags: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.count < 0:
+            raise ValueError("negative")
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [(("a",), {}), (("a", 2), {}), (("a", 2, ("x",)), {}), ((), {"name": "a", "tags": ("y",)}), (("a",), {"count": 3})],
+)
+def test_slot_init_builds_what_the_dataclass_init_builds(args, kwargs):
+    fast, built = FastBuilt(*args, **kwargs), Built(*args, **kwargs)
+    assert [getattr(fast, name) for name in Built.__slots__] == [getattr(built, name) for name in Built.__slots__]
+    with pytest.raises(FrozenInstanceError):
+        fast.name = "b"  # type: ignore[misc]
+
+
+def test_slot_init_refuses_what_the_dataclass_init_refuses():
+    with pytest.raises(ValueError, match="negative"):
+        FastBuilt("a", -1)  # __post_init__ still runs
+    with pytest.raises(TypeError):
+        FastBuilt()  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        FastBuilt("a", colour="red")  # type: ignore[call-arg]
+
+
+def test_slot_init_refuses_a_default_factory():
+    with pytest.raises(AssertionError, match=r"Sample\.extra"):
+        slot_init(Sample)

@@ -1,4 +1,4 @@
-"""Copies of frozen slotted dataclasses, field by field, for the engine's hot paths.
+"""Copies and constructors of frozen slotted dataclasses, field by field, for the engine's hot paths.
 
 ``dataclasses.replace`` checks its arguments and calls ``__init__`` by keyword, each field set through
 ``object.__setattr__``: ~5 µs for an invoice line's 19 fields, and rating copies three lines and a
@@ -9,7 +9,7 @@ subscription per invoice. A copier written out for one class, as ``dataclasses``
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import MISSING, fields
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -31,3 +31,33 @@ def slot_setter(cls: type[Any], name: str) -> Callable[[Any, Any], None]:
     """Set one field of a fresh copy (frozen: only through the slot's descriptor)."""
     setter: Callable[[Any, Any], None] = cls.__dict__[name].__set__
     return setter
+
+
+def slot_init(cls: type[T]) -> type[T]:
+    """Give ``cls`` (a frozen dataclass with slots) an ``__init__`` that sets each slot through its descriptor.
+
+    The one ``dataclasses`` writes for a frozen class calls ``object.__setattr__`` per field: ~2.2 µs for an
+    invoice line, built three times per subscription rated; this one takes ~1.3 µs. Same parameters, in the
+    same order, with the same defaults, then ``__post_init__`` if the class has one (``default_factory`` is
+    not supported: the decorator refuses a class that has one rather than build it differently).
+    """
+    assert "__slots__" in cls.__dict__, f"{cls.__name__} has no slots"
+    namespace: dict[str, Any] = {}
+    parameters, body = [], []
+    for field in fields(cls):  # type: ignore[arg-type]
+        built_alike = field.init and not field.kw_only and field.default_factory is MISSING
+        assert built_alike, f"{cls.__name__}.{field.name}"
+        namespace[f"set_{field.name}"] = slot_setter(cls, field.name)
+        if field.default is MISSING:
+            parameters.append(field.name)
+        else:
+            namespace[f"default_{field.name}"] = field.default
+            parameters.append(f"{field.name}=default_{field.name}")
+        body.append(f"    set_{field.name}(self, {field.name})\n")
+    if hasattr(cls, "__post_init__"):
+        body.append("    self.__post_init__()\n")
+    exec(f"def __init__(self, {', '.join(parameters)}):\n{''.join(body)}", namespace)  # noqa: S102
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = init  # type: ignore[method-assign]
+    return cls

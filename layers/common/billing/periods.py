@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
+from billing.copies import slot_init
 from billing.errors import ErrorCode, InvalidInputError
 
 
@@ -35,6 +36,7 @@ def add_months(anchor: datetime, months: int) -> datetime:
 _boundary = lru_cache(maxsize=8192)(add_months)
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Period:
     start: datetime

@@ -49,8 +49,10 @@ class TierUse:
 def tier_breakdown(price: Price, quantity: Decimal | int) -> tuple[TierUse, ...]:
     """The tiers a quantity crossed (graduated: each tier's share; volume: the one tier all units took);
     empty for other schemes, whose unit price explains itself."""
+    if price.scheme is not BillingScheme.TIERED:
+        return ()
     quantity = Decimal(quantity)
-    if price.scheme is not BillingScheme.TIERED or quantity <= 0:
+    if quantity <= 0:
         return ()
     if price.tiers_mode is TiersMode.VOLUME:
         tier = next(t for t in price.tiers if t.up_to is None or quantity <= t.up_to)

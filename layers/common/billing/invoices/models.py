@@ -19,7 +19,7 @@ from billing.accounts.profile import (
 )
 from billing.catalog.rating import TierUse
 from billing.catalog.units import DEFAULT_UNIT
-from billing.copies import slot_copier, slot_setter
+from billing.copies import slot_copier, slot_init, slot_setter
 from billing.periods import Period
 from billing.tax.vat import VatCategory
 
@@ -50,6 +50,7 @@ class TagShare:
     amount: int
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class InvoiceLine:
     section: Section
@@ -86,6 +87,7 @@ _set_vat_rate = slot_setter(InvoiceLine, "vat_rate")
 _set_description = slot_setter(InvoiceLine, "description")
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class TaxLine:
     rate: Decimal
@@ -102,6 +104,7 @@ class DiscountLine:
     amount: int  # positive: what is taken off the subtotal
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class DraftInvoice:
     account_id: str

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from billing.catalog.models import Price
-from billing.copies import slot_copier, slot_setter
+from billing.copies import slot_copier, slot_init, slot_setter
 from billing.discounts.models import AppliedDiscount
 from billing.invoices.models import InvoiceLine
 from billing.periods import Cycle, Period
@@ -38,6 +38,7 @@ class CollectionMethod(StrEnum):
     SEND_INVOICE = "send_invoice"
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Charge:
     """What a licensed item was actually charged, for which span: the base of any later credit."""
@@ -46,6 +47,7 @@ class Charge:
     span: Period
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class SubscriptionItem:
     id: str

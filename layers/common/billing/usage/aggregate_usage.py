@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from operator import attrgetter
 
 from billing.catalog.models import Aggregation, Meter
 from billing.periods import Period
 from billing.usage.models import Tags, UsageEvent, UsageTotal
 
 _ZERO = Decimal(0)
+_QUANTITY = attrgetter("quantity")
 # Sum and count add up day by day; max, latest and unique_count do not, so their days come from events.
 ADDITIVE = (Aggregation.SUM, Aggregation.COUNT)
 
@@ -19,14 +21,11 @@ def events_in(events: Iterable[UsageEvent], meter: Meter, period: Period) -> lis
     """The meter's events in the period, each id once (the first one sent wins)."""
     # Period.contains inlined: this loop runs once per event of every subscription a billing run rates.
     name, start, end = meter.event_name, period.start, period.end
-    seen: set[str] = set()
-    kept = []
+    kept: dict[str, UsageEvent] = {}
     for event in events:
-        if event.meter != name or not start <= event.timestamp < end or event.id in seen:
-            continue
-        seen.add(event.id)
-        kept.append(event)
-    return kept
+        if event.meter == name and start <= event.timestamp < end:
+            kept.setdefault(event.id, event)
+    return list(kept.values())
 
 
 def aggregate(events: Iterable[UsageEvent], meter: Meter) -> Decimal:
@@ -35,7 +34,7 @@ def aggregate(events: Iterable[UsageEvent], meter: Meter) -> Decimal:
     if not events:
         return _ZERO
     if meter.aggregation is Aggregation.SUM:
-        return sum((e.quantity for e in events), _ZERO)
+        return sum(map(_QUANTITY, events), _ZERO)  # map: no generator step per event of a billing run
     if meter.aggregation is Aggregation.COUNT:
         return Decimal(sum(e.events if isinstance(e, UsageTotal) else 1 for e in events))
     if meter.aggregation is Aggregation.MAX:

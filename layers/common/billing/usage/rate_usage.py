@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from operator import attrgetter
 
 from billing.catalog.models import Price
 from billing.catalog.rating import amount, tier_breakdown
@@ -12,6 +13,8 @@ from billing.money import allocate
 from billing.periods import Period
 from billing.usage.aggregate_usage import aggregate, aggregate_by_tags, events_in
 from billing.usage.models import UsageEvent
+
+_TAGS = attrgetter("tags")
 
 
 def usage_line(
@@ -28,7 +31,7 @@ def usage_line(
     quantity = aggregate(kept, price.meter)
     total = amount(price, quantity)
     shares: tuple[TagShare, ...] = ()
-    if any(event.tags for event in kept):
+    if any(map(_TAGS, kept)):
         by_tags = aggregate_by_tags(kept, price.meter)
         weights = quantity_weights(list(by_tags.values()))
         parts = allocate(total, weights)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from billing.copies import slot_init
 from billing.errors import BusinessRuleError, ErrorCode
 from billing.invoices.models import BillingReason, InvoiceLine
 from billing.periods import Period, utc
@@ -19,6 +20,7 @@ from billing.subscriptions.models import Subscription, SubscriptionStatus, next_
 from billing.usage.models import UsageEvent
 
 
+@slot_init
 @dataclass(frozen=True, slots=True)
 class Renewed:
     subscription: Subscription
