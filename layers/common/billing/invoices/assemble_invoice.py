@@ -48,9 +48,9 @@ def assemble_invoice(
 ) -> DraftInvoice:
     # Each line's rate is decided here, with the buyer's VAT treatment of the day, and kept on the line;
     # so is its wording, in the buyer's language (the API shows what the PDF prints).
+    rate_for, locale = context.vat.rate_for, context.locale
     lines = tuple(
-        line.assessed(context.vat.rate_for(line.tax_rate, line.tax_exemption), describe_line(line, context.locale))
-        for line in lines
+        line.assessed(rate_for(line.tax_rate, line.tax_exemption), describe_line(line, locale)) for line in lines
     )
     if not lines and currency is None:
         raise InvalidInputError(ErrorCode.EMPTY_INVOICE, "An invoice needs at least one line.", "lines")
@@ -96,12 +96,14 @@ def assemble_invoice(
 def _taxes(lines: Sequence[InvoiceLine], discount_total: int, vat: VatTreatment) -> tuple[TaxLine, ...]:
     """VAT per rate (an exempt base apart, per exemption), on each base after its share of the discount; one
     rounding per rate."""
-    positive = [max(0, line.amount) for line in lines]
-    shares = allocate(discount_total, positive) if discount_total else [0] * len(lines)
+    shares = allocate(discount_total, [max(0, line.amount) for line in lines]) if discount_total else [0] * len(lines)
     bases: dict[tuple[Decimal, str | None], int] = defaultdict(int)
     for line, share in zip(lines, shares, strict=True):
         exemption = line.tax_exemption if vat.exempts(line.tax_exemption) else None
-        bases[(vat.rate_for(line.tax_rate, exemption), exemption)] += line.amount - share
+        # The rate assessed above: rate_for with the line's exemption, which is the one kept here wherever the
+        # treatment lets exemptions hold (elsewhere rate_for answers the treatment's rate whatever it is given).
+        assert line.vat_rate is not None
+        bases[(line.vat_rate, exemption)] += line.amount - share
     category = vat.category
     return tuple(
         TaxLine(

@@ -25,23 +25,24 @@ def recurring_line(
         left, whole = period.seconds, full_period.seconds
         total = round_minor(exact_amount(item.price, item.quantity) * left / whole)
         proration = (left, whole)
+    price, name = item.price, item.name
     line = InvoiceLine(
         section=Section.RECURRING,
-        description=f"{item.quantity} × {item.name}",
-        currency=item.price.currency,
+        description=f"{item.quantity} × {name}",
+        currency=price.currency,
         amount=total,
         quantity=Decimal(item.quantity),
-        unit_amount=item.price.unit_amount,
+        unit_amount=price.unit_amount,
         period=period,
-        price_id=item.price.id,
+        price_id=price.id,
         subscription_id=subscription_id,
         item_id=item.id,
         proration=proration,
-        item_name=item.name,
-        unit=item.price.unit,
-        tax_rate=item.price.tax_rate,
-        tax_exemption=item.price.tax_exemption,
-        tiers=tier_breakdown(item.price, item.quantity),
+        item_name=name,
+        unit=price.unit,
+        tax_rate=price.tax_rate,
+        tax_exemption=price.tax_exemption,
+        tiers=tier_breakdown(price, item.quantity),
     )
     return line, Charge(total, period)
 

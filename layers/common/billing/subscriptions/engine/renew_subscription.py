@@ -38,8 +38,8 @@ def renew_subscription(subscription: Subscription, at: datetime, events: Iterabl
     starting = not subscription.is_billing  # a trial or a future start ends: the first paid period
     lines: list[InvoiceLine] = list(subscription.pending_lines)
     usage_period = subscription.usage_period
-    if not starting and subscription.metered_items and usage_period.end == ending.end:
-        lines += usage_lines(subscription, usage_period, events)
+    if not starting and usage_period.end == ending.end:
+        lines += usage_lines(subscription, usage_period, events)  # none without metered items
     reason = BillingReason.SUBSCRIPTION_CREATE if starting else BillingReason.SUBSCRIPTION_CYCLE
 
     if subscription.cancel_at_period_end:
