@@ -596,7 +596,7 @@ def main() -> None:
         f"(VAT, wording), {calls:.0f} Python calls; the most own time: {hottest}, {share:.0%}. No hot spot left "
         "(12,000/s before boundaries were memoized and lines copied slot by slot, ~15,500/s before the per-class "
         "copier of billing/copies.py, ~19,400/s before lines were built slot by slot too): the rest is the cost "
-        "per call, a line's 16 keywords built and copied"
+        "per call, spread over the renewal and the assembly, a line's 16 keywords built and copied a fifth of it"
     )
     print()
     print("DynamoDB requests per API call (counted by a botocore before-call hook; budget: 1 per read)")
