@@ -178,3 +178,25 @@ def test_an_assessed_line_is_the_line_with_its_rate_and_wording_and_nothing_else
         "description",
         "vat_rate",
     ]
+
+
+@pytest.mark.parametrize(
+    ("buyer", "bases"),
+    [
+        # French VAT: the exemption holds, its base apart at 0 %, category E with its code.
+        (("FR", None), [(Decimal(0), "E", 50000, 0, "VATEX-EU-132-1I"), (Decimal(20), "S", 3000, 600, None)]),
+        # Reverse charge: the exemption is not ours to state; one base at 0 %, reverse charged.
+        (("DE", "DE136695976"), [(Decimal(0), "AE", 53000, 0, None)]),
+    ],
+)
+def test_an_exempt_line_has_its_own_tax_base_only_where_its_exemption_holds(buyer, bases):
+    from billing.invoices.assemble_invoice import InvoiceContext
+    from billing.tax.vat import Buyer, vat_treatment
+
+    training = InvoiceLine(Section.ONE_OFF, "Training", "EUR", 50000, tax_exemption="VATEX-EU-132-1I")
+    seat = InvoiceLine(Section.ONE_OFF, "Seat", "EUR", 3000)
+    context = InvoiceContext("acct", vat_treatment(Buyer(*buyer), START.date()))
+    draft = assemble_invoice(context, [training, seat], BillingReason.MANUAL, START)
+    taxes = [(t.rate, t.category.value, t.taxable_amount, t.amount, t.exemption) for t in draft.taxes]
+    assert taxes == bases
+    assert draft.total == sum(line.amount for line in draft.lines) + sum(t.amount for t in draft.taxes)
