@@ -3,7 +3,7 @@ object, and changed only through its setters; a class given slot_init is built a
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError, dataclass, field
+from dataclasses import FrozenInstanceError, InitVar, dataclass, field
 
 import pytest
 
@@ -89,3 +89,13 @@ def test_slot_init_refuses_what_the_dataclass_init_refuses():
 def test_slot_init_refuses_a_default_factory():
     with pytest.raises(AssertionError, match=r"Sample\.extra"):
         slot_init(Sample)
+
+
+def test_slot_init_refuses_an_init_var():
+    @dataclass(frozen=True, slots=True)
+    class Scaled:
+        name: str
+        scale: InitVar[int] = 1
+
+    with pytest.raises(AssertionError, match="Scaled has an InitVar"):
+        slot_init(Scaled)
