@@ -86,7 +86,8 @@ contracts: install
 # coverage gate on their own, and run while LocalStack installs and starts (local/localstack.py, which
 # mostly waits on one core). The tiers that need AWS run on LocalStack (stopped after), then the AWS-facing
 # ones again on moto, which `make run` uses; each on two workers (pytest-xdist), a file's tests on one
-# worker. The last prints both runs' figures per suite.
+# worker, the longest files handed out first (tests/conftest.py: LONGEST_FIRST). The last prints both runs'
+# figures per suite.
 FAST_TIERS := tests/unit tests/scenarios tests/functional
 AWS_TIERS := tests/contracts tests/integration
 # Each session also adds its reliability properties (tests/properties.py) to one table, printed whole last.
@@ -95,8 +96,8 @@ pytest: install portal
 	mkdir -p .localstack && rm -f .localstack/suites.jsonl .localstack/properties.jsonl
 	$(SUITES) $(BIN)/python -m local.localstack run --meanwhile "env -u BILLING_SUITE_REPORT \
 		$(BIN)/pytest -q $(FAST_TIERS) --cov --cov-report=term:skip-covered --cov-fail-under=90" -- \
-		$(BIN)/pytest -q -n 2 --dist loadfile --durations=5 $(AWS_TIERS) tests/infra
-	$(SUITES) $(BIN)/pytest -q -n 2 --dist loadfile --durations=5 $(AWS_TIERS)
+		$(BIN)/pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=5 $(AWS_TIERS) tests/infra
+	$(SUITES) $(BIN)/pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=5 $(AWS_TIERS)
 
 # The reliability properties at larger budgets (tests/budgets.py: 200 model-based sequences, 100 generated
 # requests per operation), then `make run`'s backend under SOAK_MINUTES of mixed traffic (local/soak.py),
@@ -106,17 +107,17 @@ SOAK := BILLING_SOAK=1 BILLING_PROPERTY_REPORT=.localstack/soak-properties.jsonl
 soak: install portal
 	mkdir -p .localstack && rm -f .localstack/soak-properties.jsonl
 	$(SOAK) $(BIN)/pytest -q -p no:cacheprovider tests/functional/test_model_based.py
-	$(SOAK) $(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile tests/integration/test_schemathesis.py \
+	$(SOAK) $(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile --no-loadscope-reorder tests/integration/test_schemathesis.py \
 		tests/integration/test_concurrent_http.py tests/integration/test_idempotency.py tests/integration/test_faults.py \
 		tests/integration/test_fault_renewals.py
 	$(SOAK) $(BIN)/python -m local.soak --minutes $(SOAK_MINUTES)
 
 # The AWS tiers on one emulator only.
 test-moto: install
-	$(BIN)/pytest -q -n 2 --dist loadfile --durations=5 $(AWS_TIERS) tests/infra
+	$(BIN)/pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=5 $(AWS_TIERS) tests/infra
 
 test-localstack: install
-	$(BIN)/python -m local.localstack run -- $(BIN)/pytest -q -n 2 --dist loadfile --durations=5 $(AWS_TIERS) tests/infra
+	$(BIN)/python -m local.localstack run -- $(BIN)/pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=5 $(AWS_TIERS) tests/infra
 
 # LocalStack without Docker on 127.0.0.1:4566 (`make run` uses it with BILLING_AWS_ENDPOINT), and its stop.
 localstack: install

@@ -27,6 +27,29 @@ def backend():
     started.stop()
 
 
+# The files that take longest, first (measured on moto and LocalStack; each file's tests keep their order).
+# The Makefile runs pytest-xdist with --no-loadscope-reorder, so files are handed out in this order: by default
+# it sorts them by their number of tests, and the fault test (one test, ~75 s) started last, alone at the end.
+LONGEST_FIRST = (
+    "tests/integration/test_faults.py",
+    "tests/integration/test_replay_seed_stories.py",
+    "tests/integration/test_schemathesis.py",
+    "tests/integration/test_fault_renewals.py",
+    "tests/infra/test_bundle.py",
+    "tests/integration/test_einvoicing_tour.py",
+    "tests/integration/test_payments.py",
+    "tests/integration/test_restart.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the other files, and every file's tests, keep their order
+
+
 # Per-suite figures of the emulator tiers, on LocalStack and on moto (`make pytest` runs both): with
 # BILLING_SUITE_REPORT naming a file, each session appends its counts there and prints every run so far.
 _SUITE_RUN: dict[str, object] = {}
