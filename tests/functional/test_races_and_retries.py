@@ -63,6 +63,21 @@ def test_a_change_that_keeps_losing_is_answered_409_and_changes_nothing(world, a
     assert ok(as_operator.get("/v1/credit_notes", params={"account": invoice["account"]}))["data"] == []
 
 
+def test_a_payment_racing_another_writer_more_than_five_times_is_booked_once(world, as_operator, client_for, catalog):
+    # The payments' own retry loops (billing/conflicts.py: attempts) lost five immediate tries in a row under 20
+    # concurrent payments on one account; spaced like every retry, they get as many tries as the rest.
+    invoice = finalized_invoice(world, as_operator, client_for, catalog)
+    left = racing_writer(world, invoice["id"], times=TRIES - 1)
+    manual = {"method": "bank_transfer", "reference": "VIR-RACE", "received_at": world.clock.now().isoformat()}
+    body = {"account": invoice["account"], "amount": invoice["total"], "currency": "EUR", "manual": manual}
+    payment = ok(as_operator.post("/v1/payments", json=body), 201)
+    assert left == [0]  # it lost seven times, then won
+    assert [a["amount"] for a in payment["allocations"]] == [invoice["total"]]
+    assert ok(as_operator.get(f"/v1/invoices/{invoice['id']}"))["status"] == "paid"
+    receipts = ok(as_operator.get("/v1/receipts", params={"account": invoice["account"]}))["data"]
+    assert [r["payment"] for r in receipts] == [payment["id"]]
+
+
 def test_a_void_racing_another_writer_voids_once(world, as_operator, client_for, catalog):
     invoice = finalized_invoice(world, as_operator, client_for, catalog)
     racing_writer(world, invoice["id"], times=1)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
 
 from billing.errors import ConflictError, ErrorCode
@@ -37,7 +37,21 @@ def retried_on_conflict(use_case: Callable[P, T]) -> Callable[P, T]:
             except ConflictError as conflict:
                 if conflict.code != ErrorCode.CONCURRENT_UPDATE or attempt == TRIES:
                     raise
-            time.sleep(random.uniform(0, min(LONGEST_PAUSE_S, FIRST_PAUSE_S * 2**attempt)))  # noqa: S311 - jitter
+            _pause(attempt)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     return run
+
+
+def attempts() -> Iterator[int]:
+    """The tries of a loop that reads, decides and commits again itself when its commit loses a race (the
+    payments' bookings: the snapshot they book comes from a provider call the loop must not repeat): TRIES
+    of them, each after the first spaced by the same pause."""
+    for attempt in range(1, TRIES + 1):
+        if attempt > 1:
+            _pause(attempt - 1)
+        yield attempt
+
+
+def _pause(attempt: int) -> None:
+    time.sleep(random.uniform(0, min(LONGEST_PAUSE_S, FIRST_PAUSE_S * 2**attempt)))  # noqa: S311 - jitter

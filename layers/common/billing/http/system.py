@@ -39,7 +39,7 @@ GENERIC_CODES = (
     "invalid_idempotency_key",
     "idempotency_key_reused",
     "idempotency_key_in_progress",
-    "concurrent_update",  # a change that lost its race five times in a row (billing/conflicts.py)
+    "concurrent_update",  # a change that lost its race on every try (billing/conflicts.py: TRIES)
     "throttled",
     "internal_error",
 )

@@ -12,13 +12,14 @@ from datetime import datetime
 from typing import Any
 
 from billing.batch import LedgerAppend, WriteBatch
+from billing.conflicts import attempts
 from billing.errors import ConflictError, ErrorCode
 from billing.events import EventType
 from billing.invoices.settle_invoices import paid_events, settled_invoices
 from billing.ledger.account_ledger import EntryKind, LedgerEntry
 from billing.payments.models import Payment, RefundSnapshot
 from billing.payments.payment_profiles import add_method
-from billing.payments.record_payment import ATTEMPTS, PaymentServices, apply_intent, payment_event
+from billing.payments.record_payment import PaymentServices, apply_intent, payment_event
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,7 @@ def _ledger_batch(
 def _update_payment(
     services: PaymentServices, payment_id: str, change: Callable[[Payment, datetime], WriteBatch | None]
 ) -> None:
-    for _ in range(ATTEMPTS):
+    for _ in attempts():
         payment = services.store.get_payment(payment_id)
         if payment is None:
             # The success is not booked yet (events arrive in any order): fail, so the queue retries.

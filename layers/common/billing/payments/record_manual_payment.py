@@ -7,6 +7,7 @@ from datetime import datetime
 
 from billing.accounts.access import Principal, require_operator
 from billing.accounts.get_account import get_account
+from billing.conflicts import attempts
 from billing.errors import ConflictError, ErrorCode, InvalidInputError
 from billing.payments.models import (
     MANUAL_METHODS,
@@ -15,7 +16,7 @@ from billing.payments.models import (
     PaymentStatus,
 )
 from billing.payments.pay import check_amount
-from billing.payments.record_payment import ATTEMPTS, PaymentServices, book_success
+from billing.payments.record_payment import PaymentServices, book_success
 
 
 def record_manual_payment(
@@ -40,7 +41,7 @@ def record_manual_payment(
     currency = check_amount(services, account_id, amount, currency)
     digest = hashlib.sha256(f"{account_id}:{method_type}:{reference.strip()}".encode()).hexdigest()[:20]
     payment_id = f"py_{digest}"
-    for _ in range(ATTEMPTS):
+    for _ in attempts():
         if services.store.get_payment(payment_id) is not None:
             raise ConflictError(
                 ErrorCode.PAYMENT_ALREADY_RECORDED,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from billing.accounts.ports import AccountRepository
 from billing.batch import LedgerAppend, WriteBatch
 from billing.clock import Clock
+from billing.conflicts import attempts
 from billing.errors import ConflictError, ErrorCode
 from billing.events import DomainEvent, EventType
 from billing.ids import new_id
@@ -40,7 +41,6 @@ if TYPE_CHECKING:  # the joined store names parts of every package
     from billing.store import BillingStore
 
 RECEIPT_SERIES = "R"
-ATTEMPTS = 5  # optimistic retries when a concurrent writer moved the ledger or an invoice
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,7 @@ def apply_intent(services: PaymentServices, snapshot: IntentSnapshot) -> Payment
     times, in any order. Returns the payment as stored (None: not one of ours, or no outcome yet)."""
     if snapshot.payment_id is None or snapshot.account_id is None or snapshot.purpose is None:
         return None  # not created by us (a payment made in Stripe's dashboard): nothing to book
-    for _ in range(ATTEMPTS):
+    for _ in attempts():
         existing = services.store.get_payment(snapshot.payment_id)
         if snapshot.status is None or (
             existing is not None and STATUS_RANK[existing.status] >= STATUS_RANK[snapshot.status]

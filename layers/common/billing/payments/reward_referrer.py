@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 
 from billing.batch import LedgerAppend, WriteBatch
+from billing.conflicts import attempts
 from billing.discounts.referral import referral_reward
 from billing.errors import ConflictError, ErrorCode
 from billing.events import DomainEvent, EventType
 from billing.invoices.models import InvoiceStatus
 from billing.invoices.settle_invoices import paid_events, settled_invoices
-from billing.payments.record_payment import ATTEMPTS, PaymentServices
+from billing.payments.record_payment import PaymentServices
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ def reward_referrer(services: PaymentServices, invoice_id: str) -> None:
     if entry is None or found is None or found[0].referrer_account_id is None:
         return
     referrer = found[0].referrer_account_id
-    for _ in range(ATTEMPTS):
+    for _ in attempts():
         ledger, head = store.ledger(referrer, entry.currency)
         if ledger.currency != entry.currency:
             # Said when the code was made; a referrer billed in another currency since cannot take it.
