@@ -12,6 +12,7 @@ from dataclasses import replace
 from billing.accounts.access import Permission, Principal, require_access
 from billing.accounts.models import Account
 from billing.batch import WriteBatch
+from billing.conflicts import attempts
 from billing.errors import ConflictError, ErrorCode, NotFoundError
 from billing.events import DomainEvent, EventType
 from billing.ledger.read_balance import DEFAULT_CURRENCY
@@ -47,7 +48,7 @@ def add_method(services: PaymentServices, account_id: str, method: PaymentMethod
     account = services.accounts.get(account_id)
     if account is None:
         raise NotFoundError(ErrorCode.ACCOUNT_NOT_FOUND, f"No account {account_id}.", "account_id")
-    for _ in range(5):
+    for _ in attempts():
         profile = payment_profile(services, account)
         if profile.method(method.id) is not None:
             return profile
