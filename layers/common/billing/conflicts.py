@@ -37,7 +37,7 @@ def retried_on_conflict(use_case: Callable[P, T]) -> Callable[P, T]:
             except ConflictError as conflict:
                 if conflict.code != ErrorCode.CONCURRENT_UPDATE or attempt == TRIES:
                     raise
-            _pause(attempt)
+            pause(attempt)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     return run
@@ -49,9 +49,10 @@ def attempts() -> Iterator[int]:
     of them, each after the first spaced by the same pause."""
     for attempt in range(1, TRIES + 1):
         if attempt > 1:
-            _pause(attempt - 1)
+            pause(attempt - 1)
         yield attempt
 
 
-def _pause(attempt: int) -> None:
+def pause(attempt: int) -> None:
+    """The wait after the ``attempt``-th lost race: random, up to twice the one before (capped)."""
     time.sleep(random.uniform(0, min(LONGEST_PAUSE_S, FIRST_PAUSE_S * 2**attempt)))  # noqa: S311 - jitter

@@ -12,6 +12,7 @@ from babel.numbers import format_currency
 
 from billing.accounts.models import Account
 from billing.batch import WriteBatch
+from billing.conflicts import attempts
 from billing.documents.document import invoice_document
 from billing.documents.einvoice_terms import invoice_terms
 from billing.documents.emails import INVOICE_BODY, INVOICE_SUBJECT
@@ -35,9 +36,9 @@ from billing.invoices.models import Invoice, invoiced_account
 from billing.money import minor_unit_exponent
 
 
-def publish_invoice(services: DocumentServices, invoice_id: str, attempts: int = 5) -> bool:
+def publish_invoice(services: DocumentServices, invoice_id: str) -> bool:
     """Returns whether this call sent the email."""
-    for _ in range(attempts):
+    for _ in attempts():
         invoice = invoice_of(services, invoice_id)
         if invoice is None or invoice.number is None:
             return False  # nothing to publish
@@ -101,7 +102,7 @@ def deposit_on_platform(services: DocumentServices, invoice: Invoice, account: A
     platform = services.platform
     deposit_id = claimed(services, f"deposit:{invoice.id}", lambda: platform.deposit(f"{invoice.number}.pdf", pdf))
     now = services.clock.now()
-    for _ in range(5):  # recorded on the invoice as it is now (a payment may have moved it meanwhile)
+    for _ in attempts():  # recorded on the invoice as it is now (a payment may have moved it meanwhile)
         current = services.store.get_invoice(invoice.id) or invoice
         recorded, event = deposited(current, services.platform.name, deposit_id, now)
         try:

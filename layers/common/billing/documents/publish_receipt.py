@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from billing.accounts.profile import EmailReceipts
 from billing.batch import WriteBatch
+from billing.conflicts import attempts
 from billing.documents.document import receipt_document
 from billing.documents.emails import RECEIPT_BODY, RECEIPT_SUBJECT
 from billing.documents.services import DocumentServices, claim_once, money_text, send_claimed
@@ -13,10 +14,10 @@ from billing.errors import ConflictError, ErrorCode
 from billing.payments.models import ReceiptDigest
 
 
-def publish_receipt(services: DocumentServices, receipt_id: str, attempts: int = 5) -> bool:
+def publish_receipt(services: DocumentServices, receipt_id: str) -> bool:
     """Render and store a receipt's PDF; email it at once if the account asked for each payment.
     Returns whether this call sent the email."""
-    for _ in range(attempts):
+    for _ in attempts():
         receipt = services.store.get_receipt(receipt_id)
         if receipt is None:
             return False

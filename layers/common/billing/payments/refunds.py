@@ -7,6 +7,7 @@ import logging
 from dataclasses import replace
 
 from billing.batch import WriteBatch
+from billing.conflicts import attempts
 from billing.errors import BillingError, ConflictError, ErrorCode, ProviderUnavailableError
 from billing.invoices.models import CreditNote, Invoice, InvoiceStatus
 from billing.payments.models import Payment, PaymentStatus, RefundSnapshot
@@ -76,7 +77,7 @@ def refund_credit_note(services: PaymentServices, note: CreditNote, invoice: Inv
 
 def _record_refunded(services: PaymentServices, note_id: str, refunded: int) -> None:
     """Kept on the note for its readers; the refunds themselves are booked on the payments."""
-    for _ in range(3):
+    for _ in attempts():
         stored = services.store.get_credit_note(note_id)
         if stored is None or refunded == 0:
             return

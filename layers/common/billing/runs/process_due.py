@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from billing.accounts.standing import Blocked
 from billing.batch import WriteBatch
+from billing.conflicts import TRIES, pause
 from billing.costs.evaluate_budgets import evaluate_budgets
 from billing.errors import ConflictError
 from billing.events import DomainEvent, EventType
@@ -85,6 +86,7 @@ def _digest(services: Services, digest_id: str) -> None:
 
 
 def _subscription(services: Services, subscription_id: str) -> None:
+    lost = 0
     for _ in range(MAX_STEPS):
         subscription = services.store.get_subscription(subscription_id)
         if subscription is None:
@@ -95,7 +97,8 @@ def _subscription(services: Services, subscription_id: str) -> None:
         try:
             services.store.commit(batch)
         except ConflictError:
-            continue  # someone else moved it: read again, it may be done
+            lost += 1  # someone else moved it: read again after a pause (an API change, a usage close), it may be done
+            pause(min(lost, TRIES))
 
 
 def _step(services: Services, subscription: Subscription) -> WriteBatch | None:
