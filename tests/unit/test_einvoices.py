@@ -4,12 +4,14 @@ and against the EN 16931 and French CTC schematrons, offline; the terms say what
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from facturx import get_facturx_xml_from_pdf
 from lxml import etree
 from pypdf import PdfReader
 
@@ -166,6 +168,25 @@ def test_the_factur_x_pdf_is_a_pdf_a_3_carrying_its_xml_with_every_font_embedded
     assert reader.metadata is not None
     assert reader.metadata["/CreationDate"] == "D:20260410100000+00'00'"
     assert "<xmp:CreateDate>2026-04-10T10:00:00+00:00</xmp:CreateDate>" in xmp
+
+
+def test_the_factur_x_is_the_laid_out_pdf_with_an_update_appended_that_a_strict_reader_follows(caplog):
+    account = account_of(french_company())
+    invoice = aircall_like_invoice(account)
+    page = render_pdf(invoice_document(invoice, account, LOCAL_SELLER))
+    pdf, xml = factur_x_of(account)
+    assert pdf.startswith(page)  # kept byte for byte: the fonts and the page are the ones laid out
+    update = pdf[len(page) :]
+    assert update.count(b"%%EOF") == 1
+    first_xref = int(page[page.rindex(b"startxref") + len(b"startxref") :].split()[0])
+    assert f"/Prev {first_xref}".encode() in update
+    with caplog.at_level(logging.WARNING):
+        reader = PdfReader(io.BytesIO(pdf), strict=True)  # raises where an offset misses its object
+        assert reader.attachments == {"factur-x.xml": [xml]}
+        assert len(reader.pages) == 1
+        assert reader.trailer["/ID"][0] == PdfReader(io.BytesIO(page)).trailer["/ID"][0]
+    assert caplog.records == []
+    assert get_facturx_xml_from_pdf(io.BytesIO(pdf), check_xsd=True) == ("factur-x.xml", xml)  # the package's reader
 
 
 def test_the_same_invoice_renders_to_the_same_bytes():
