@@ -181,24 +181,33 @@ class LocalTriggers:
                 log.exception("scheduled %s failed", schedule.function)
 
     def earliest_due(self) -> datetime | None:
-        """The first instant the schedules have work: the billing run's next hour with something due,
-        or the minute a webhook retry falls due (the retry sweep runs every minute)."""
+        """The first instant the schedules have work: the billing run's next hour with something due, or
+        with an event a crash left in the outbox (the run republishes them: on AWS it runs every hour, so a
+        charge whose event was not published waits an hour, not until the next thing falls due), or the
+        minute a webhook retry falls due (the retry sweep runs every minute)."""
         from billing.adapters.dynamodb_webhooks import WEBHOOK_DUE_PREFIX
         from billing.runs.shards import DUE_SHARDS
 
         now = self.clock.now()
         earliest = None
-        for prefix, fire_at in (("DUE#", next_run_at), (WEBHOOK_DUE_PREFIX, next_minute_at)):
+        for prefix, index, fire_at in (
+            ("DUE#", "DUE", next_run_at),
+            ("OUTBOX#", None, next_run_at),
+            (WEBHOOK_DUE_PREFIX, "DUE", next_minute_at),
+        ):
+            key = "duepk" if index else "pk"
             for shard in range(DUE_SHARDS):
+                query = {"IndexName": index} if index else {"ConsistentRead": True}
                 items = self._dynamodb.query(
                     TableName=self.table,
-                    IndexName="DUE",
                     Limit=1,
-                    KeyConditionExpression="duepk = :pk",
+                    KeyConditionExpression=f"{key} = :pk",
                     ExpressionAttributeValues={":pk": {"S": f"{prefix}{shard}"}},
+                    **query,
                 )["Items"]
                 if items:
-                    due = fire_at(datetime.fromisoformat(items[0]["duesk"]["S"].split("#", 1)[0]), now)
+                    instant = items[0]["duesk" if index else "sk"]["S"].split("#", 1)[0]
+                    due = fire_at(datetime.fromisoformat(instant), now)
                     earliest = due if earliest is None else min(earliest, due)
         return earliest
 

@@ -93,9 +93,9 @@ def _whole(local: Local, account: dict, key: str) -> dict:
     for invoice in invoices:
         if invoice["status"] != "paid" or paid[invoice["id"]] != 1:
             wrong[invoice["number"] or invoice["id"]] = (invoice["status"], paid[invoice["id"]])
-        mailed = sum(invoice["number"] in subject for subject in subjects)
-        if mailed != 1:
-            wrong[f"{invoice['number']} emails"] = mailed
+        mailed = [subject for subject in subjects if invoice["number"] in subject]
+        if len(mailed) != 1:
+            wrong[f"{invoice['number']} emails"] = mailed  # their subjects: which email came twice, or none
     balance = local.call("GET", f"/v1/accounts/{account['id']}/balance", key)["balance"]
     if balance:
         wrong["balance"] = balance
