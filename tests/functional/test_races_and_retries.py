@@ -100,11 +100,12 @@ def test_the_same_idempotency_key_from_two_tenants_gives_each_its_own_answer(as_
     assert answers[0][1]["id"] != answers[1][1]["id"]
 
 
-def test_an_invoice_pdf_recorded_while_its_invoice_keeps_moving_is_recorded_and_emailed_once(
+def test_an_invoice_pdf_recorded_while_its_invoice_keeps_moving_is_rendered_recorded_and_emailed_once(
     world, as_operator, client_for, catalog
 ):
     # The documents' loops retried five times with no pause: a payment landing on the invoice five times in a
-    # row failed the message. Spaced like every retry (conflicts.attempts), they get as many tries as the rest.
+    # row failed the message. Spaced like every retry (conflicts.attempts), they get as many tries as the rest;
+    # and each try rendered and stored the PDF again (the put refused, the copy read back).
     from dataclasses import replace
 
     from billing.documents.publish_invoice import publish_invoice
@@ -114,10 +115,16 @@ def test_an_invoice_pdf_recorded_while_its_invoice_keeps_moving_is_recorded_and_
     assert published is not None
     assert published.pdf_key is not None
     world.store.commit(WriteBatch(invoices=[replace(published, pdf_key=None, pdf_sha256=None)]))  # not yet recorded
-    emails = len(world.mailer.sent)
+    emails, renders = len(world.mailer.sent), []
+
+    def render(document):
+        renders.append(document.number)
+        return world.document_services.render(document)
+
     left = racing_writer(world, invoice_id, times=TRIES - 1)
-    assert publish_invoice(world.document_services, invoice_id) is False  # emailed before: claimed once
+    assert publish_invoice(replace(world.document_services, render=render), invoice_id) is False  # emailed before
     assert left == [0]  # it lost seven times, then recorded the PDF
+    assert len(renders) == 1  # rendered and stored once: the attempts after it record the same copy
     recorded = world.store.get_invoice(invoice_id)
     assert recorded is not None
     assert (recorded.pdf_key, recorded.pdf_sha256) == (published.pdf_key, published.pdf_sha256)

@@ -38,6 +38,9 @@ from billing.money import minor_unit_exponent
 
 def publish_invoice(services: DocumentServices, invoice_id: str) -> bool:
     """Returns whether this call sent the email."""
+    # The key and the PDF stored by an attempt that then lost its race (a payment recorded on the invoice, as an
+    # automatic charge does at the same moment): the next attempt records them without rendering them again.
+    stored: tuple[str, bytes] | None = None
     for _ in attempts():
         invoice = invoice_of(services, invoice_id)
         if invoice is None or invoice.number is None:
@@ -52,14 +55,17 @@ def publish_invoice(services: DocumentServices, invoice_id: str) -> bool:
         saved = default_method(services, account.id) if automatic else None
         method = saved.label if saved else None
         if invoice.pdf_key is not None:
-            pdf = None  # stored by an earlier run, whose email may have failed: read back if so
+            # Stored by an earlier run, whose email may have failed: read back if so.
+            pdf = stored[1] if stored and stored[0] == invoice.pdf_key else None
             break
-        assert invoice.finalized_at is not None  # numbered, hence finalized
-        document = invoice_document(invoice, account, services.seller, method)
-        terms = invoice_terms(invoice, account, services.seller, saved)
-        pdf, xml = factur_x(services, document, terms, invoice.finalized_at)
-        key = invoice_pdf_key(invoice)
-        pdf = store_document(services, key, pdf, xml, invoice.finalized_at)
+        if stored is None:
+            assert invoice.finalized_at is not None  # numbered, hence finalized
+            document = invoice_document(invoice, account, services.seller, method)
+            terms = invoice_terms(invoice, account, services.seller, saved)
+            rendered, xml = factur_x(services, document, terms, invoice.finalized_at)
+            key = invoice_pdf_key(invoice)
+            stored = key, store_document(services, key, rendered, xml, invoice.finalized_at)
+        key, pdf = stored
         try:
             services.store.commit(WriteBatch(invoices=[replace(invoice, pdf_key=key, pdf_sha256=sha256_of(pdf))]))
             break
