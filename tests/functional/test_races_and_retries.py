@@ -101,7 +101,7 @@ def test_the_same_idempotency_key_from_two_tenants_gives_each_its_own_answer(as_
 
 
 def test_an_invoice_pdf_recorded_while_its_invoice_keeps_moving_is_rendered_recorded_and_emailed_once(
-    world, as_operator, client_for, catalog
+    world, as_operator, client_for, catalog, monkeypatch
 ):
     # The documents' loops retried five times with no pause: a payment landing on the invoice five times in a
     # row failed the message. Spaced like every retry (conflicts.attempts), they get as many tries as the rest;
@@ -121,10 +121,18 @@ def test_an_invoice_pdf_recorded_while_its_invoice_keeps_moving_is_rendered_reco
         renders.append(document.number)
         return world.document_services.render(document)
 
+    accounts, account_reads = world.document_services.accounts, []
+
+    def read_account(account_id):
+        account_reads.append(account_id)
+        return type(accounts).get(accounts, account_id)
+
+    monkeypatch.setattr(accounts, "get", read_account)
     left = racing_writer(world, invoice_id, times=TRIES - 1)
     assert publish_invoice(replace(world.document_services, render=render), invoice_id) is False  # emailed before
     assert left == [0]  # it lost seven times, then recorded the PDF
     assert len(renders) == 1  # rendered and stored once: the attempts after it record the same copy
+    assert len(account_reads) == 1  # each attempt read the invoice again, not the account its PDF was made for
     recorded = world.store.get_invoice(invoice_id)
     assert recorded is not None
     assert (recorded.pdf_key, recorded.pdf_sha256) == (published.pdf_key, published.pdf_sha256)

@@ -34,45 +34,24 @@ from billing.errors import ConflictError, ErrorCode
 from billing.invoices.check_platform_status import deposited
 from billing.invoices.models import Invoice, invoiced_account
 from billing.money import minor_unit_exponent
+from billing.payments.models import PaymentMethod
 
 
 def publish_invoice(services: DocumentServices, invoice_id: str) -> bool:
     """Returns whether this call sent the email."""
-    # The key and the PDF stored by an attempt that then lost its race (a payment recorded on the invoice, as an
-    # automatic charge does at the same moment): the next attempt records them without rendering them again.
-    stored: tuple[str, bytes] | None = None
-    for _ in attempts():
-        invoice = invoice_of(services, invoice_id)
-        if invoice is None or invoice.number is None:
-            return False  # nothing to publish
-        current = services.accounts.get(invoice.account_id)
-        if current is None:
-            return False
-        account = invoiced_account(current, invoice)  # the buyer as finalized
-        # Only an automatic charge names the saved method (the PDF, the e-invoice's payment means, the email):
-        # a sent invoice is paid by transfer, and its documents are the same without reading it.
-        automatic = invoice.collection_method == "charge_automatically"
-        saved = default_method(services, account.id) if automatic else None
-        method = saved.label if saved else None
-        if invoice.pdf_key is not None:
-            # Stored by an earlier run, whose email may have failed: read back if so.
-            pdf = stored[1] if stored and stored[0] == invoice.pdf_key else None
-            break
-        if stored is None:
-            assert invoice.finalized_at is not None  # numbered, hence finalized
-            document = invoice_document(invoice, account, services.seller, method)
-            terms = invoice_terms(invoice, account, services.seller, saved)
-            rendered, xml = factur_x(services, document, terms, invoice.finalized_at)
-            key = invoice_pdf_key(invoice)
-            stored = key, store_document(services, key, rendered, xml, invoice.finalized_at)
-        key, pdf = stored
-        try:
-            services.store.commit(WriteBatch(invoices=[replace(invoice, pdf_key=key, pdf_sha256=sha256_of(pdf))]))
-            break
-        except ConflictError:
-            continue  # the invoice moved meanwhile (a payment): read it again
-    else:
-        raise ConflictError(ErrorCode.DOCUMENT_CONFLICT, f"Invoice {invoice_id} kept changing; the message will retry.")
+    invoice = invoice_of(services, invoice_id)
+    if invoice is None or invoice.number is None:
+        return False  # nothing to publish
+    current = services.accounts.get(invoice.account_id)
+    if current is None:
+        return False
+    # Only an automatic charge names the saved method (the PDF, the e-invoice's payment means, the email): a
+    # sent invoice is paid by transfer, and its documents are the same without reading it.
+    automatic = invoice.collection_method == "charge_automatically"
+    saved = default_method(services, current.id) if automatic else None
+    method = saved.label if saved else None
+    invoice, pdf = _recorded(services, invoice, current, saved)
+    account = invoiced_account(current, invoice)  # the buyer as finalized
     locale = account.profile.locale.value
     exponent = minor_unit_exponent(invoice.draft.currency)
     amount = format_currency(Decimal(invoice.amount_remaining).scaleb(-exponent), invoice.draft.currency, locale=locale)
@@ -117,3 +96,34 @@ def deposit_on_platform(services: DocumentServices, invoice: Invoice, account: A
         except ConflictError:
             continue
     raise ConflictError(ErrorCode.DOCUMENT_CONFLICT, f"Invoice {invoice.id} kept changing; deposit {deposit_id} kept.")
+
+
+def _recorded(
+    services: DocumentServices, invoice: Invoice, current: Account, saved: PaymentMethod | None
+) -> tuple[Invoice, bytes | None]:
+    """The invoice with its PDF recorded, and the PDF if this call rendered it. A record that loses its race
+    (a payment recorded on the invoice, as an automatic charge does at the same moment) reads the invoice
+    again, and only it: the PDF already rendered and stored, from the same account, is the one recorded."""
+    stored: tuple[str, bytes] | None = None
+    for _ in attempts():
+        if invoice.pdf_key is not None:
+            # Stored by an earlier run, whose email may have failed: the caller reads it back if so.
+            return invoice, stored[1] if stored and stored[0] == invoice.pdf_key else None
+        if stored is None:
+            assert invoice.finalized_at is not None  # numbered, hence finalized
+            account = invoiced_account(current, invoice)
+            document = invoice_document(invoice, account, services.seller, saved.label if saved else None)
+            terms = invoice_terms(invoice, account, services.seller, saved)
+            rendered, xml = factur_x(services, document, terms, invoice.finalized_at)
+            key = invoice_pdf_key(invoice)
+            stored = key, store_document(services, key, rendered, xml, invoice.finalized_at)
+        key, pdf = stored
+        try:
+            batch = WriteBatch(invoices=[replace(invoice, pdf_key=key, pdf_sha256=sha256_of(pdf))])
+            return services.store.commit(batch).invoices[0], pdf
+        except ConflictError:
+            again = services.store.get_invoice(invoice.id)
+            if again is None:
+                break
+            invoice = again
+    raise ConflictError(ErrorCode.DOCUMENT_CONFLICT, f"Invoice {invoice.id} kept changing; the message will retry.")
