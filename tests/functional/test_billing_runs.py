@@ -242,3 +242,35 @@ def test_renewal_runs_repeated_and_duplicated_bill_each_period_once(world, as_op
     cycles = [i for i in invoices_of(owner, account["id"]) if i["billing_reason"] == "subscription_cycle"]
     assert len(cycles) == 1
     stop(owner, subscription)
+
+
+def test_a_subscription_catching_up_months_is_read_once_and_each_step_starts_from_the_last(
+    world, as_operator, client_for, catalog, monkeypatch
+):
+    account, owner = new_customer(as_operator, client_for)
+    subscription = ok(
+        owner.post("/v1/subscriptions", json={"account": account["id"], "items": [{"price": catalog.seat["id"]}]}), 201
+    )
+    end = datetime.fromisoformat(subscription["current_period_end"])
+    # Given a worker that finds three periods ended (its runs were stopped for two months)
+    world.clock.advance_to(end + timedelta(days=62, minutes=1))
+    run_billing(world.store, world.work_queue, world.publisher, world.clock, DUE_SHARDS)
+    store, reads = world.billing.store, []
+
+    def read(subscription_id):
+        reads.append(subscription_id)
+        return type(store).get_subscription(store, subscription_id)
+
+    monkeypatch.setattr(store, "get_subscription", read)
+    # When it takes the subscription's message
+    for message in world.work_queue.take():
+        if message["id"] == subscription["id"]:
+            process_due(world.billing, message["kind"], message["id"])
+    # Then it read it once: each renewal started from what the one before stored, and billed its own period
+    assert reads == [subscription["id"]]
+    monkeypatch.undo()
+    world.run_billing()
+    cycles = [i for i in invoices_of(owner, account["id"]) if i["billing_reason"] == "subscription_cycle"]
+    assert len(cycles) == 3
+    assert len({i["period_start"] for i in cycles}) == 3
+    stop(owner, subscription)

@@ -87,18 +87,23 @@ def _digest(services: Services, digest_id: str) -> None:
 
 def _subscription(services: Services, subscription_id: str) -> None:
     lost = 0
+    subscription = services.store.get_subscription(subscription_id)
     for _ in range(MAX_STEPS):
-        subscription = services.store.get_subscription(subscription_id)
         if subscription is None:
             return
         batch = _step(services, subscription)
         if batch is None:
             return
         try:
-            services.store.commit(batch)
+            committed = services.store.commit(batch)
         except ConflictError:
             lost += 1  # someone else moved it: read again after a pause (an API change, a usage close), it may be done
             pause(min(lost, TRIES))
+            subscription = services.store.get_subscription(subscription_id)
+            continue
+        # The next step (another period ended: a back-dated start, stopped runs) starts from what this one stored,
+        # as stored: a writer in between makes its commit fail, and the subscription is read again.
+        subscription = next(s for s in committed.subscriptions if s.id == subscription_id)
 
 
 def _step(services: Services, subscription: Subscription) -> WriteBatch | None:
