@@ -3,11 +3,13 @@ payments function does not hear ``invoice.finalized``."""
 
 from __future__ import annotations
 
+import inspect
 import io
 from datetime import timedelta
 
 from pypdf import PdfReader
 
+from billing.errors import ConflictError
 from tests.api_setup import make_catalog, new_customer, ok
 from tests.functional.payments_setup import save_method
 
@@ -66,3 +68,73 @@ def test_a_sent_invoice_never_names_the_saved_card_and_its_documents_do_not_read
     assert "4242" not in text
     assert "visa" not in text.lower()
     assert account["id"] not in reads
+
+
+def test_an_automatic_charge_reads_its_payment_and_the_saved_method_once(world, as_operator, client_for, monkeypatch):
+    # Given a customer with a saved card, whose first invoice the billing run finalizes and charges
+    catalog = make_catalog(as_operator)
+    account, owner = new_customer(as_operator, client_for)
+    save_method(world, owner, account["id"])
+    body = {"account": account["id"], "items": [{"price": catalog.seat["id"]}]}
+    invoice_id = ok(owner.post("/v1/subscriptions", json=body), 201)["latest_invoice"]
+    reads: list[str] = []
+
+    def counted(name):
+        read = getattr(world.store, name)
+
+        def counting(key):
+            if any(frame.function == "charge_invoice" for frame in inspect.stack()):
+                reads.append(name)
+            return read(key)
+
+        return counting
+
+    for name in ("get_payment", "get_payment_profile"):
+        monkeypatch.setattr(world.store, name, counted(name))
+    # When the charge is made and booked
+    world.advance_to(world.clock.now() + timedelta(hours=1, minutes=5))
+    assert world.store.get_invoice(invoice_id).status == "paid"
+    # Then the booking started from what the charge read before calling Stripe (the payment, none yet, and the
+    # saved method), instead of reading both again
+    assert sorted(reads) == ["get_payment", "get_payment_profile"]
+
+
+def test_a_charge_whose_webhook_is_booked_while_stripe_answers_is_booked_once(
+    world, as_operator, client_for, monkeypatch
+):
+    # Given a card charge whose payment_intent.succeeded is booked before the charge's own answer is
+    catalog = make_catalog(as_operator)
+    account, owner = new_customer(as_operator, client_for)
+    save_method(world, owner, account["id"])
+    body = {"account": account["id"], "items": [{"price": catalog.seat["id"]}]}
+    invoice_id = ok(owner.post("/v1/subscriptions", json=body), 201)["latest_invoice"]
+    charge = world.gateway.charge
+
+    def charge_then_deliver_its_webhooks(request):
+        snapshot = charge(request)
+        for payload, signature in world.gateway.take_sent():
+            world.deliver_webhook(payload, signature)
+        return snapshot
+
+    world.gateway.charge = charge_then_deliver_its_webhooks
+    commit, refused = world.store.commit, []
+
+    def counting_refusals(batch):
+        try:
+            return commit(batch)
+        except ConflictError:
+            refused.append([payment.id for payment in batch.payments])
+            raise
+
+    monkeypatch.setattr(world.store, "commit", counting_refusals)
+    # When the billing run finalizes and charges it
+    world.advance_to(world.clock.now() + timedelta(hours=1, minutes=5))
+    # Then the charge's booking, started from "no payment yet", lost to the webhook's and read it back: one
+    # payment, one receipt, the invoice paid once
+    assert refused == [[f"py_{invoice_id}_1"]]
+    invoice = world.store.get_invoice(invoice_id)
+    assert (invoice.status, invoice.amount_paid) == ("paid", invoice.draft.total)
+    payments = ok(owner.get("/v1/payments", params={"account": account["id"]}))["data"]
+    assert [(p["status"], p["amount"]) for p in payments] == [("succeeded", invoice.draft.total)]
+    receipts = ok(owner.get("/v1/receipts", params={"account": account["id"]}))["data"]
+    assert len(receipts) == 1

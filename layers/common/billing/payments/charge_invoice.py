@@ -11,7 +11,7 @@ from __future__ import annotations
 from billing.invoices.models import InvoiceStatus
 from billing.payments.collection import CHARGE_AUTOMATICALLY
 from billing.payments.models import ChargeRequest, Failure, IntentSnapshot, Payment, PaymentPurpose, PaymentStatus
-from billing.payments.record_payment import PaymentServices, apply_intent
+from billing.payments.record_payment import PaymentServices, ReadBefore, apply_intent
 
 
 def attempt_payment_id(invoice_id: str, attempt: int) -> str:
@@ -68,4 +68,4 @@ def charge_invoice(services: PaymentServices, invoice_id: str, attempt: int) -> 
                 metadata=metadata,
             )
         )
-    return apply_intent(services, snapshot)
+    return apply_intent(services, snapshot, ReadBefore(payment=None, profile=profile))

@@ -30,6 +30,7 @@ from billing.payments.models import (
     STATUS_RANK,
     IntentSnapshot,
     Payment,
+    PaymentProfile,
     PaymentPurpose,
     PaymentStatus,
     Receipt,
@@ -41,6 +42,18 @@ if TYPE_CHECKING:  # the joined store names parts of every package
     from billing.store import BillingStore
 
 RECEIPT_SERIES = "R"
+
+
+@dataclass(frozen=True)
+class ReadBefore:
+    """What the caller of the provider read just before calling it: our payment (none yet) and the account's
+    payment profile. The first booking starts from them; a write in between (the provider's webhook, booked
+    first) fails its commit, and the next attempt reads them again. Not the invoice: the documents function
+    records its PDF on it while the provider answers, and a booking from the invoice read before would lose
+    that race every time."""
+
+    payment: Payment | None
+    profile: PaymentProfile | None
 
 
 @dataclass(frozen=True)
@@ -170,19 +183,22 @@ def book_failure(services: PaymentServices, payment: Payment, now: datetime) -> 
     return batch
 
 
-def apply_intent(services: PaymentServices, snapshot: IntentSnapshot) -> Payment | None:
+def apply_intent(
+    services: PaymentServices, snapshot: IntentSnapshot, before: ReadBefore | None = None
+) -> Payment | None:
     """Bring our payment up to what the provider says; safe to call with any snapshot, any number of
     times, in any order. Returns the payment as stored (None: not one of ours, or no outcome yet)."""
     if snapshot.payment_id is None or snapshot.account_id is None or snapshot.purpose is None:
         return None  # not created by us (a payment made in Stripe's dashboard): nothing to book
     for _ in attempts():
-        existing = services.store.get_payment(snapshot.payment_id)
+        existing = before.payment if before else services.store.get_payment(snapshot.payment_id)
         if snapshot.status is None or (
             existing is not None and STATUS_RANK[existing.status] >= STATUS_RANK[snapshot.status]
         ):
             return existing  # a replay, or news older than what we know
         now = services.clock.now()
-        payment = _from_snapshot(services, snapshot, existing, now)
+        profile = before.profile if before else services.store.get_payment_profile(snapshot.account_id)
+        payment = _from_snapshot(snapshot, existing, profile, now)
         if payment.status is PaymentStatus.SUCCEEDED:
             batch = book_success(services, payment, now)
         elif payment.status is PaymentStatus.FAILED:
@@ -193,20 +209,20 @@ def apply_intent(services: PaymentServices, snapshot: IntentSnapshot) -> Payment
         try:
             committed = services.store.commit(batch)
         except ConflictError:
-            continue  # a concurrent delivery or payment moved something: read again
+            before = None  # a concurrent delivery or payment moved something: read again
+            continue
         return committed.payments[0]
     raise ConflictError(ErrorCode.PAYMENT_CONFLICT, f"Payment {snapshot.payment_id} kept changing; retry.")
 
 
 def _from_snapshot(
-    services: PaymentServices, snapshot: IntentSnapshot, existing: Payment | None, now: datetime
+    snapshot: IntentSnapshot, existing: Payment | None, profile: PaymentProfile | None, now: datetime
 ) -> Payment:
     assert snapshot.status is not None
     assert snapshot.payment_id
     assert snapshot.account_id
     assert snapshot.purpose
     method_id = snapshot.method_id or (existing.method_id if existing else None)
-    profile = services.store.get_payment_profile(snapshot.account_id)
     method = profile.method(method_id) if profile and method_id else None
     base = existing or Payment(
         id=snapshot.payment_id,
