@@ -47,10 +47,10 @@ RECEIPT_SERIES = "R"
 @dataclass(frozen=True)
 class ReadBefore:
     """What the caller of the provider read just before calling it: our payment (none yet) and the account's
-    payment profile. The first booking starts from them; a write in between (the provider's webhook, booked
-    first) fails its commit, and the next attempt reads them again. Not the invoice: the documents function
-    records its PDF on it while the provider answers, and a booking from the invoice read before would lose
-    that race every time."""
+    payment profile (it only names the method charged). The first booking starts from them; the provider's
+    webhook booked meanwhile makes its commit fail (the payment must not exist yet), and the next attempt
+    reads everything again. Not the invoice: the documents function records its PDF on it while the
+    provider answers, and a booking from the invoice read before would lose that race every time."""
 
     payment: Payment | None
     profile: PaymentProfile | None
