@@ -122,8 +122,5 @@ def _recorded(
             batch = WriteBatch(invoices=[replace(invoice, pdf_key=key, pdf_sha256=sha256_of(pdf))])
             return services.store.commit(batch).invoices[0], pdf
         except ConflictError:
-            again = services.store.get_invoice(invoice.id)
-            if again is None:
-                break
-            invoice = again
+            invoice = services.store.get_invoice(invoice.id) or invoice  # moved meanwhile (a payment): read again
     raise ConflictError(ErrorCode.DOCUMENT_CONFLICT, f"Invoice {invoice.id} kept changing; the message will retry.")

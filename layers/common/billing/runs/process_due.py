@@ -103,7 +103,8 @@ def _subscription(services: Services, subscription_id: str) -> None:
             continue
         # The next step (another period ended: a back-dated start, stopped runs) starts from what this one stored,
         # as stored: a writer in between makes its commit fail, and the subscription is read again.
-        subscription = next(s for s in committed.subscriptions if s.id == subscription_id)
+        stored = [s for s in committed.subscriptions if s.id == subscription_id]
+        subscription = stored[0] if stored else services.store.get_subscription(subscription_id)
 
 
 def _step(services: Services, subscription: Subscription) -> WriteBatch | None:
