@@ -1,7 +1,7 @@
 """The engine and document benchmarks run on the current ports: `make bench` is not part of `make test`, and a port that
 grew a method once stopped it half-way (the usage lease). Tiny counts: this checks they run, not their speed."""
 
-from benchmarks.engine import ingestion_throughput, rating_breakdown, rating_throughput
+from benchmarks.engine import ingestion_throughput, rating_breakdown, rating_floor, rating_throughput
 
 
 def test_the_rating_benchmarks_rate_subscriptions():
@@ -14,6 +14,9 @@ def test_the_rating_benchmarks_rate_subscriptions():
     assert calls > 50
     assert hottest
     assert 0 < share <= 1
+    building, reading = rating_floor(count=20, rounds=1)
+    assert building > 0
+    assert reading > 0
 
 
 def test_the_ingestion_benchmark_ingests_through_the_current_usage_port():
