@@ -28,6 +28,8 @@ if TYPE_CHECKING:  # the batch carries these objects; it never runs their code (
 
 @dataclass(frozen=True, slots=True)
 class LedgerAppend:
+    """Entries added to an account's ledger, written only if its head is still the version read."""
+
     account_id: str
     entries: tuple[LedgerEntry, ...]
     head_version: int  # the ledger version the allocations were computed from
@@ -53,6 +55,8 @@ class SeriesAdvance:
 
 @dataclass
 class WriteBatch:
+    """Everything one use case changes, committed together or not at all by the store."""
+
     products: list[Product] = field(default_factory=list)
     prices: list[Price] = field(default_factory=list)
     coupons: list[tuple[Coupon, int]] = field(default_factory=list)  # (coupon, version read)

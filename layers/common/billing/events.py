@@ -263,6 +263,8 @@ FIELDS: dict[EventType, Fields] = {
 
 @dataclass(frozen=True, slots=True, kw_only=True)  # named fields: many of one type
 class DomainEvent:
+    """A fact the backend announces on its bus and to the seller's webhooks, once per fact."""
+
     id: str  # derived from what happened: the same fact always has the same id
     type: EventType
     at: datetime

@@ -39,6 +39,8 @@ _boundary = lru_cache(maxsize=8192)(add_months)
 @slot_init
 @dataclass(frozen=True, slots=True)
 class Period:
+    """A span of time, its end excluded: a billing or usage period."""
+
     start: datetime
     end: datetime  # exclusive
 

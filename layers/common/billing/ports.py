@@ -29,12 +29,16 @@ class Idempotency(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class PageRequest:
+    """Which page of a list to read."""
+
     limit: int = 20
     cursor: str | None = None  # opaque: from the previous page's ``next_cursor``
 
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
+    """A page of a list, and the cursor of the next one if there is more."""
+
     items: list[T]
     next_cursor: str | None = None
 

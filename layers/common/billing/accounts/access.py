@@ -31,6 +31,8 @@ OWNER_PERMISSIONS = frozenset(Permission)
 
 @dataclass(frozen=True)
 class Principal:
+    """Who is calling: an API key's role, the account it is bound to (none: the operator's) and what it may do."""
+
     role: Role
     key_id: str
     account_id: str | None = None

@@ -14,6 +14,8 @@ from billing.ids import new_id
 
 @dataclass(frozen=True)
 class CreatedPortalSession:
+    """A portal session just opened for a customer, with the one-time link that logs them in."""
+
     session: PortalSession
     url: str  # shown once: it carries the login token
 

@@ -22,6 +22,8 @@ class AccountStatus(StrEnum):
 
 @dataclass(frozen=True)
 class Account:
+    """A customer of the seller: its billing profile and its standing (dunning moves the status)."""
+
     id: str
     profile: BillingProfile
     created_at: datetime
@@ -50,5 +52,7 @@ class ApiKey:
 
 @dataclass(frozen=True)
 class IssuedApiKey:
+    """A new API key and its secret, which is shown this once and stored only as a hash."""
+
     key: ApiKey
     secret: str

@@ -17,6 +17,8 @@ from billing.errors import ErrorCode, InvalidInputError
 
 @dataclass(frozen=True)
 class OpenedPortalSession:
+    """A portal session whose one-time link was followed: the secret the page uses from now on."""
+
     session: PortalSession
     secret: str  # the page keeps it in memory and sends it as its bearer; never stored here
 

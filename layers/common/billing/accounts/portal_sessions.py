@@ -27,6 +27,8 @@ LOCALES = ("fr", "en")
 
 @dataclass(frozen=True)
 class PortalSession:
+    """A customer's browser session of the billing portal, from its one-time link to its end."""
+
     id: str
     account_id: str
     created_by: str  # the key that asked for it: revoking that key ends the session

@@ -26,6 +26,8 @@ class Blocked(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class OverdueStates:
+    """What each overdue state of an account blocks: new subscriptions, changes, renewals."""
+
     blocked: Mapping[AccountStatus, frozenset[Blocked]]
 
     def blocks(self, status: AccountStatus, what: Blocked) -> bool:

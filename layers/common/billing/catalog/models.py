@@ -44,6 +44,8 @@ class Aggregation(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Recurring:
+    """How often a recurring price bills: every ``interval_count`` months or years."""
+
     interval: Interval
     interval_count: int = 1
 
@@ -89,6 +91,8 @@ class Meter:
 
 @dataclass(frozen=True, slots=True)
 class Product:
+    """What the seller sells, named as invoices print it; its prices say how it is charged."""
+
     id: str
     name: str
     description: str | None = None
@@ -97,6 +101,9 @@ class Product:
 
 @dataclass(frozen=True, slots=True)
 class Price:
+    """How a product is charged: currency, recurrence, licensed or metered, and the scheme that turns a quantity into
+    an amount."""
+
     id: str
     product_id: str
     currency: str

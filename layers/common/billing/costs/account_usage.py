@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # the joined store names parts of every package
 
 @dataclass(frozen=True, slots=True)
 class AccountUsage:
+    """An account's usage over a span of days, with the subscriptions and usage periods that price it."""
+
     account: Account
     zone: tzinfo
     subscriptions: dict[str, Subscription]

@@ -38,6 +38,8 @@ Value = str | None  # a tag's value; None: untagged
 
 @dataclass(frozen=True, slots=True)
 class AllocationRow:
+    """The cost one value of a tag key bears in a month, in one currency."""
+
     value: Value
     currency: str
     excluding_tax: int
@@ -47,6 +49,8 @@ class AllocationRow:
 
 @dataclass(frozen=True, slots=True)
 class CostAllocation:
+    """A month's costs of an account split by one tag key: invoiced (chargeback) and so far (showback)."""
+
     account_id: str
     month: str
     tag_key: str

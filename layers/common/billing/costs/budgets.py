@@ -27,6 +27,8 @@ class Basis(StrEnum):
 
 @dataclass(frozen=True, slots=True, order=True)
 class Threshold:
+    """A share of a budget that, once reached by actual or forecast costs, is announced."""
+
     percent: int
     basis: Basis = Basis.ACTUAL
 
@@ -51,6 +53,8 @@ class BudgetScope:
 
 @dataclass(frozen=True, slots=True)
 class Budget:
+    """A monthly ceiling on an account's costs or on a meter's usage, with the thresholds that alert."""
+
     id: str
     account_id: str
     name: str
@@ -105,6 +109,8 @@ class Measure:
 
 @dataclass(frozen=True, slots=True)
 class Crossing:
+    """A threshold a budget has just reached this month, and the value that reached it."""
+
     budget: Budget
     month: str
     threshold: Threshold

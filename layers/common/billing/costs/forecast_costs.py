@@ -49,12 +49,16 @@ class Scenario(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Cost:
+    """An amount before and after VAT, in minor units."""
+
     excluding_tax: int  # after discounts
     including_tax: int
 
 
 @dataclass(frozen=True, slots=True)
 class ItemForecast:
+    """One item's quantity and amount by the end of its period, per scenario."""
+
     item_id: str
     name: str
     meter: str | None  # None: a recurring (licensed) item
@@ -64,6 +68,8 @@ class ItemForecast:
 
 @dataclass(frozen=True, slots=True)
 class SubscriptionForecast:
+    """What a subscription's current period will cost at its end, per scenario."""
+
     subscription_id: str
     currency: str
     period_start: datetime
@@ -75,6 +81,8 @@ class SubscriptionForecast:
 
 @dataclass(frozen=True, slots=True)
 class Forecast:
+    """An account's end-of-period costs, per subscription and in total per currency."""
+
     account_id: str
     at: datetime
     subscriptions: tuple[SubscriptionForecast, ...]

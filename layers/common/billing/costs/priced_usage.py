@@ -25,6 +25,8 @@ EventsOf = Callable[[str, Period], list[UsageEvent]]
 
 @dataclass(frozen=True, slots=True)
 class PricedDay:
+    """One day's usage of a meter and tag set, with its share of what its period is rated."""
+
     day: date
     subscription_id: str
     meter: str

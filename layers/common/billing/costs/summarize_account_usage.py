@@ -66,6 +66,8 @@ class GroupBy:
 
 @dataclass(frozen=True, slots=True)
 class CostRow:
+    """Usage and cost of one day or month, for one meter, subscription or tag value when grouped so."""
+
     period: str  # the day (2026-11-03) or the month (2026-11)
     currency: str
     quantity: Decimal
@@ -78,6 +80,8 @@ class CostRow:
 
 @dataclass(frozen=True, slots=True)
 class AccountUsageSummary:
+    """An account's usage and costs over a span, by day or by month."""
+
     account_id: str
     first: date
     last: date

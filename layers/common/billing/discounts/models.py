@@ -21,6 +21,8 @@ class Duration(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Coupon:
+    """A discount a customer can be given: a percentage or an amount, once, for some months or forever."""
+
     id: str
     duration: Duration
     percent_off: Decimal | None = None

@@ -30,6 +30,8 @@ from billing.tax.vat import SELLER_TIME_ZONE
 
 @dataclass(frozen=True, slots=True)
 class Row:
+    """One line of a document's table, every cell already worded and formatted for its reader."""
+
     description: str
     period: str
     quantity: str
@@ -41,6 +43,8 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class Document:
+    """An invoice or credit note as people read it, ready to lay out: the renderer only places text."""
+
     kind: str  # "invoice" | "credit_note"
     title: str
     number: str

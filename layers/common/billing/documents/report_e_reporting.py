@@ -37,6 +37,8 @@ BUSINESSES_ABROAD = "b2b_international"
 
 @dataclass(frozen=True, slots=True)
 class ReportRow:
+    """Totals of one currency, buyer kind, VAT category and rate, as the e-reporting return groups them."""
+
     currency: str
     buyers: str  # CONSUMERS or BUSINESSES_ABROAD
     category: str  # EN 16931 VAT category code: S, AE, O
@@ -48,6 +50,8 @@ class ReportRow:
 
 @dataclass(frozen=True, slots=True)
 class EReport:
+    """A month's e-reporting: sales and payments not covered by e-invoices, grouped as the return asks."""
+
     month: str
     sales: list[ReportRow] = field(default_factory=list)
     payments: list[ReportRow] = field(default_factory=list)

@@ -39,6 +39,8 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class DocumentServices:
+    """What the documents use cases need: stores, storage, mail, renderers and the seller's identity."""
+
     store: BillingStore
     accounts: AccountRepository
     storage: DocumentStorage

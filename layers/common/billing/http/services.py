@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # the joined store names parts of every package
 
 @dataclass(frozen=True)
 class ApiServices:
+    """What the API's routes need, built once per process; Stripe and Marketplace clients on first use."""
+
     clock: Clock
     accounts: AccountRepository
     keys: ApiKeyRepository

@@ -13,6 +13,8 @@ from billing.money import allocate
 
 @dataclass(frozen=True, slots=True)
 class Proration:
+    """The part of a period a prorated line covers."""
+
     used: int  # days or seconds of the period the line covers
     total: int
     unit: str  # "days" or "seconds"
@@ -20,6 +22,8 @@ class Proration:
 
 @dataclass(frozen=True, slots=True)
 class LineExplanation:
+    """How a line's amount was computed: its tiers, its proration and its share of the discount."""
+
     line: InvoiceLine
     tiers: tuple[TierUse, ...]
     proration: Proration | None

@@ -17,6 +17,8 @@ from billing.money import check_unit_amount, round_minor
 
 @dataclass(frozen=True, slots=True)
 class InvoiceItem:
+    """A one-off charge waiting for the account's next invoice (an intervention, a set-up fee)."""
+
     id: str
     account_id: str
     currency: str

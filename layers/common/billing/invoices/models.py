@@ -53,6 +53,8 @@ class TagShare:
 @slot_init
 @dataclass(frozen=True, slots=True)
 class InvoiceLine:
+    """One line of an invoice: what is charged or credited, for which period, and how it is taxed and worded."""
+
     section: Section
     description: str
     currency: str
@@ -90,6 +92,8 @@ _set_description = slot_setter(InvoiceLine, "description")
 @slot_init
 @dataclass(frozen=True, slots=True)
 class TaxLine:
+    """The VAT of one rate (and exemption) on an invoice: its base and its amount, rounded once."""
+
     rate: Decimal
     category: VatCategory
     taxable_amount: int
@@ -99,6 +103,8 @@ class TaxLine:
 
 @dataclass(frozen=True, slots=True)
 class DiscountLine:
+    """A coupon's discount taken off an invoice's subtotal, before tax."""
+
     coupon_id: str
     description: str
     amount: int  # positive: what is taken off the subtotal
@@ -107,6 +113,8 @@ class DiscountLine:
 @slot_init
 @dataclass(frozen=True, slots=True)
 class DraftInvoice:
+    """An invoice's lines and totals before it is numbered: what assembly computes and previews show."""
+
     account_id: str
     currency: str
     billing_reason: BillingReason

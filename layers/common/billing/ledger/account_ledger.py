@@ -35,6 +35,8 @@ class EntryKind(StrEnum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)  # named fields: many of one type
 class LedgerEntry:
+    """Money or credit that moved on an account: an invoice, a payment, a top-up, a credit note, a refund."""
+
     id: str
     kind: EntryKind
     amount: int
@@ -46,6 +48,8 @@ class LedgerEntry:
 
 @dataclass(frozen=True, slots=True)
 class Allocation:
+    """An amount of a payment or credit that settles part of a receivable."""
+
     entry_id: str  # the money or credit allocated
     receivable_id: str  # the invoice (or debit) it settles
     amount: int
@@ -53,6 +57,8 @@ class Allocation:
 
 @dataclass(slots=True)
 class Receivable:
+    """What an account owes for one invoice or debit, and how much of it is settled."""
+
     id: str
     due_since: datetime
     total: int
@@ -65,6 +71,8 @@ class Receivable:
 
 @dataclass
 class AccountLedger:
+    """An account's entries in one currency, and which of them settle what it owes, oldest first."""
+
     account_id: str
     currency: str
     entries: list[LedgerEntry] = field(default_factory=list)

@@ -13,6 +13,8 @@ DEFAULT_CURRENCY = "EUR"
 
 @dataclass(frozen=True, slots=True)
 class Balance:
+    """Where an account stands in one currency: what it owes and the credit it can use."""
+
     currency: str
     balance: int  # what the account owes (negative: credit in its favour)
     credit_available: int

@@ -64,6 +64,8 @@ class Allocation:
 
 @dataclass(frozen=True, slots=True)
 class MeteredDimension:
+    """One Marketplace dimension's usage of an hour, as reported with BatchMeterUsage and AWS's answer."""
+
     dimension: str
     quantity: int  # BatchMeterUsage takes whole units: the hour's quantity rounded half up
     allocations: tuple[Allocation, ...] = ()

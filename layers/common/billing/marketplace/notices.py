@@ -46,6 +46,8 @@ _ACTIONS = {
 
 @dataclass(frozen=True, slots=True)
 class Notice:
+    """A message from AWS Marketplace about a buyer's agreement or license, kept to apply it once."""
+
     id: str  # EventBridge's event id, or the SNS MessageId: a redelivery has the same
     kind: NoticeKind
     occurred_at: datetime

@@ -20,6 +20,8 @@ if TYPE_CHECKING:  # the joined store names parts of every package
 
 @dataclass(frozen=True, slots=True)
 class Registered:
+    """A Marketplace buyer registered from the landing page, with the link token shown to it once."""
+
     registration: Registration
     link_token: str  # shown once, to the landing page
 

@@ -21,6 +21,8 @@ _FINAL = {NoticeKind.LICENSE_DEPROVISIONED, NoticeKind.UNSUBSCRIBE_SUCCESS, Noti
 
 @dataclass(frozen=True, slots=True)
 class Standing:
+    """Where a Marketplace buyer stands once every notice received is applied."""
+
     active: bool
     ended: bool
     agreements: frozenset[str]

@@ -46,6 +46,8 @@ _CLOSED = ("usage_period_closed", "The usage period of this timestamp is already
 
 @dataclass(frozen=True, slots=True)
 class IncomingEvent:
+    """A usage event as sent to the API, before it is checked against its subscription."""
+
     id: str
     subscription_id: str
     meter: str
@@ -57,6 +59,8 @@ class IncomingEvent:
 
 @dataclass(frozen=True, slots=True)
 class EventError:
+    """Why one event of a batch was refused, by its position and id."""
+
     index: int
     id: str
     code: str
@@ -65,6 +69,8 @@ class EventError:
 
 @dataclass
 class Ingested:
+    """What became of a batch: events accepted, already known and refused."""
+
     accepted: int = 0
     duplicates: int = 0
     rejected: int = 0

@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # the joined store names parts of every package
 
 @dataclass(frozen=True, slots=True)
 class UsageRow:
+    """One day's usage of a meter and tag set, and what it costs."""
+
     day: date  # in the account's time zone
     meter: str
     tags: Tags

@@ -31,12 +31,17 @@ class StepAction(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class DunningStep:
+    """One step of the dunning schedule, so many days from the due date: a reminder, the overdue notice, or the
+    account's state looked at again."""
+
     days_from_due: int  # negative: before the due date
     action: StepAction
 
 
 @dataclass(frozen=True, slots=True)
 class DunningPolicy:
+    """When an unpaid invoice is retried and reminded, and when its account is warned, restricted or suspended."""
+
     retry_days: tuple[int, ...] = (1, 3, 5, 7)  # after the first failed charge (Stripe's smart-retry spread)
     reminders_before_due: tuple[int, ...] = (3,)  # sent invoices only: an automatic charge needs none
     reminders_after_due: tuple[int, ...] = (1, 7, 14)

@@ -77,6 +77,8 @@ STATUS_RANK = {
 
 @dataclass(frozen=True, slots=True)
 class Failure:
+    """Why a payment failed, as the payment provider said it."""
+
     code: str
     message: str
     hard: bool  # a hard decline (lost card, closed account): retrying cannot succeed
@@ -84,6 +86,8 @@ class Failure:
 
 @dataclass(frozen=True, slots=True)
 class Payment:
+    """Money asked of or received from a customer, for an invoice, a top-up or by transfer."""
+
     id: str
     account_id: str
     amount: int
@@ -111,6 +115,8 @@ class Payment:
 
 @dataclass(frozen=True, slots=True)
 class ReceiptLine:
+    """The part of a payment that settled one invoice, as its receipt prints it."""
+
     invoice_id: str
     invoice_number: str | None
     amount: int
@@ -161,6 +167,8 @@ class IntentSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class SetupSnapshot:
+    """What a provider's setup event says about a saved payment method."""
+
     setup_id: str
     account_id: str | None
     customer_id: str | None
@@ -170,6 +178,8 @@ class SetupSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class RefundSnapshot:
+    """What a provider's refund event says."""
+
     refund_id: str
     amount: int
 
@@ -190,6 +200,8 @@ class ChargeSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class SetupIntentInfo:
+    """What the portal needs to save a payment method with the provider."""
+
     id: str
     client_secret: str
     method_types: tuple[str, ...]
@@ -197,6 +209,8 @@ class SetupIntentInfo:
 
 @dataclass(frozen=True, slots=True)
 class ChargeRequest:
+    """One charge asked of the payment provider, keyed so a retry cannot charge twice."""
+
     customer_id: str
     method_id: str
     method_type: str

@@ -58,6 +58,8 @@ class ReadBefore:
 
 @dataclass(frozen=True)
 class PaymentServices:
+    """What the payment use cases need: stores, the clock, the provider and the dunning policy."""
+
     store: BillingStore
     accounts: AccountRepository
     clock: Clock

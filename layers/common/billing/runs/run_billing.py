@@ -18,6 +18,8 @@ NUMBERED_KINDS = frozenset({"invoice"})
 
 @dataclass(frozen=True, slots=True)
 class RunReport:
+    """What one billing run did: due work queued for the worker, events of the outbox published again."""
+
     queued: int
     republished: int
 

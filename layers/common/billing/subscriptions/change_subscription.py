@@ -28,6 +28,8 @@ from billing.subscriptions.services import ItemRequest, Services, account_of, pr
 
 @dataclass(frozen=True, slots=True)
 class ChangeRequest:
+    """A change to a subscription's items, as asked: how to prorate it and from when."""
+
     items: Sequence[ItemRequest]
     proration_behavior: ProrationBehavior = ProrationBehavior.CREATE_PRORATIONS
     proration_date: datetime | None = None
@@ -37,6 +39,8 @@ class ChangeRequest:
 
 @dataclass(frozen=True, slots=True)
 class Changed:
+    """A subscription after a change, and the invoice the change drafted at once, if any."""
+
     subscription: Subscription
     invoice: Invoice | None  # drafted at once (always_invoice, or an interval switch)
     proration_date: datetime

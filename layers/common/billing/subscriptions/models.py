@@ -50,6 +50,8 @@ class Charge:
 @slot_init
 @dataclass(frozen=True, slots=True)
 class SubscriptionItem:
+    """A price a subscription bills, its quantity, and what it was last charged."""
+
     id: str
     price: Price
     quantity: int = 1
@@ -71,6 +73,8 @@ class MarketplaceTerms:
 
 @dataclass(frozen=True, slots=True)
 class Subscription:
+    """A customer's subscription: its items, its billing and usage periods, its status and how it is collected."""
+
     id: str
     account_id: str
     currency: str

@@ -24,6 +24,8 @@ if TYPE_CHECKING:  # the joined store names parts of every package
 
 @dataclass(frozen=True, slots=True)
 class Services:
+    """What the subscription and billing run use cases need: stores, the clock and the outside platforms."""
+
     store: BillingStore
     accounts: AccountRepository
     usage: UsageStore
@@ -36,6 +38,8 @@ class Services:
 
 @dataclass(frozen=True, slots=True)
 class ItemRequest:
+    """An item as a request names it: a new price and quantity, a change to an existing item, or its removal."""
+
     price_id: str | None = None
     quantity: int | None = None
     id: str | None = None  # an existing item (PATCH); absent: a new item

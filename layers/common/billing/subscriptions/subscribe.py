@@ -22,6 +22,8 @@ from billing.subscriptions.services import ItemRequest, Services, account_of, pr
 
 @dataclass(frozen=True, slots=True)
 class SubscribeRequest:
+    """A new subscription as asked through the API."""
+
     account_id: str
     items: Sequence[ItemRequest]
     trial_period_days: int | None = None
@@ -38,6 +40,8 @@ class SubscribeRequest:
 
 @dataclass(frozen=True, slots=True)
 class Subscribed:
+    """A new subscription, and its first invoice when it bills at once."""
+
     subscription: Subscription
     invoice: Invoice | None
 

@@ -84,6 +84,8 @@ OUTSIDE_EU_VAT_TERRITORY = "XX"  # a place in an EU state's geography but outsid
 
 @dataclass(frozen=True, slots=True)
 class Buyer:
+    """What VAT depends on about the buyer: where they are and whether they are a business."""
+
     country: str  # ISO 3166-1 alpha-2, of the address
     vat_number: str | None = None  # already validated
     postal_code: str | None = None
@@ -113,6 +115,8 @@ class Buyer:
 
 @dataclass(frozen=True, slots=True)
 class VatTreatment:
+    """The VAT an invoice applies to a buyer on a date: rate, category and the mention it must print."""
+
     rate: Decimal  # percent
     category: VatCategory
     country: str  # whose rate applies

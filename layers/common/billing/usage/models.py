@@ -9,6 +9,8 @@ Tags = tuple[tuple[str, str], ...]  # sorted (key, value) pairs: hashable, canon
 
 @dataclass(frozen=True, slots=True)
 class UsageEvent:
+    """One usage event of a subscription's meter, counted once by its id."""
+
     id: str  # the sender's id: an event sent twice counts once
     subscription_id: str
     meter: str  # the meter's event name

@@ -26,6 +26,8 @@ class DeliveryStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WebhookEndpoint:
+    """A seller's URL that receives the events it subscribed to, signed with its secret."""
+
     id: str
     url: str
     enabled_events: tuple[str, ...]
@@ -65,6 +67,8 @@ class Event:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Attempt:
+    """One attempt to deliver an event to an endpoint, and how it ended."""
+
     at: datetime
     status_code: int | None  # None: no answer (timeout, refused connection)
     error: str | None = None  # why it failed, for the operator

@@ -62,6 +62,8 @@ class WebhookStore(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Answer:
+    """How an endpoint answered one delivery, or why it did not."""
+
     status_code: int | None  # None: no answer in time, or no connection
     error: str | None = None
     duration_ms: int = 0

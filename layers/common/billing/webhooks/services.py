@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class WebhookServices:
+    """What the webhook use cases need: the endpoints' store, the clock, the delivery queue and the sender."""
+
     store: WebhookStore
     clock: Clock
     queue: WorkQueue  # messages {"event": id, "endpoint": id}: one delivery attempt each

@@ -17,6 +17,8 @@ from billing.usage.models import UsageEvent
 
 @dataclass(frozen=True, slots=True)
 class Canceled:
+    """A subscription ended now, and the lines its final invoice is made of."""
+
     subscription: Subscription
     final_lines: list[InvoiceLine]  # credit for unused time, pending prorations, usage to date
 

@@ -26,6 +26,8 @@ DEFAULT_DAYS_UNTIL_DUE = 30
 
 @dataclass(frozen=True, slots=True)
 class NewItem:
+    """An item a new subscription starts with."""
+
     id: str
     price: Price
     quantity: int = 1
@@ -33,6 +35,8 @@ class NewItem:
 
 @dataclass(frozen=True, slots=True)
 class Started:
+    """A new subscription and its first invoice's lines."""
+
     subscription: Subscription
     lines: list[InvoiceLine]  # the first invoice's lines; empty during a trial or before the start
 

@@ -23,6 +23,8 @@ from billing.usage.models import UsageEvent
 @slot_init
 @dataclass(frozen=True, slots=True)
 class Renewed:
+    """A subscription moved one period on, and the lines of the invoice that move makes."""
+
     subscription: Subscription
     lines: list[InvoiceLine]
     billing_reason: BillingReason

@@ -27,6 +27,8 @@ from billing.usage.models import UsageEvent
 
 @dataclass(frozen=True, slots=True)
 class Switched:
+    """A subscription switched to another interval: the credit for unused time and the new period's lines."""
+
     subscription: Subscription
     credit_lines: list[InvoiceLine]  # unused time, excluding tax: what the credit is made of
     balance_credit: int  # what goes on the account balance: the unused time including its VAT

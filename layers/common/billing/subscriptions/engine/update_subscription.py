@@ -33,6 +33,8 @@ class ItemUpdate:
 
 @dataclass(frozen=True, slots=True)
 class Updated:
+    """A subscription after an item change: its proration lines and those to invoice at once."""
+
     subscription: Subscription
     proration_lines: list[InvoiceLine]
     invoice_now: list[InvoiceLine]  # with always_invoice: these lines (and pending ones) bill at once
