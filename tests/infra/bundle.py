@@ -225,7 +225,8 @@ def first_events(operator_key: str) -> dict[str, dict[str, Any]]:
         "billing_run": {"source": "aws.scheduler", "detail-type": "Scheduled Event", "detail": {}},
         "billing_worker": sqs({"kind": "subscription", "id": "sub_bench_missing"}),
         "documents": sqs({"detail-type": "receipt.created", "detail": {"receipt": "rcpt_bench_missing"}}),
-        "payments": sqs({"kind": "bench"}),
+        # A charge of an invoice the table does not hold: read, then dropped as no longer due (a stale message).
+        "payments": sqs({"detail-type": "invoice.charge_due", "detail": {"invoice": "in_bench_missing", "attempt": 1}}),
         "webhook_delivery": sqs({"event": "evt_bench_missing", "endpoint": "we_bench_missing"}),
         "marketplace": sqs(
             {
