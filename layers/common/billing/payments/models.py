@@ -86,7 +86,8 @@ class Failure:
 
 @dataclass(frozen=True, slots=True)
 class Payment:
-    """Money asked of or received from a customer, for an invoice, a top-up or by transfer."""
+    """Money asked of or received from a customer: an invoice's charge, a one-time amount, a top-up, or a transfer
+    or cheque recorded by an operator."""
 
     id: str
     account_id: str
