@@ -20,14 +20,14 @@ from infra.manifest import FUNCTIONS
 # Run by the python3.13 interpreter with -I -S: no PYTHON* variables, no site-packages, no current
 # directory; the paths are Lambda's order (/var/task, then /opt/python).
 PROBE = r"""
-import importlib.util, json, sys, time
+import importlib, importlib.util, json, sys, time
 task, layer, action, event_json = sys.argv[1:5]
 sys.path[:0] = [task, layer]
 result = {}
 start = time.perf_counter()
 try:
     if action == "modules":
-        import importlib, pkgutil
+        import pkgutil
         import billing
         names = [m.name for m in pkgutil.walk_packages(billing.__path__, "billing.")]
         for name in names:
@@ -38,6 +38,13 @@ try:
         result["import_ms"] = (time.perf_counter() - start) * 1000
         handler.compose()
         result["compose_ms"] = (time.perf_counter() - start) * 1000
+        if action == "deferred":  # event_json: [[label, [module, ...]], ...], each timed after the ones before
+            result["deferred_ms"] = {}
+            for label, modules in json.loads(event_json):
+                begin = time.perf_counter()
+                for module in modules:
+                    importlib.import_module(module)
+                result["deferred_ms"][label] = (time.perf_counter() - begin) * 1000
         if action == "invoke":
             class Context:
                 function_name = "billing-bench-" + task.rsplit("/", 1)[-1]
@@ -139,9 +146,9 @@ def probe(
     function: str | None,
     action: str,
     env: dict[str, str],
-    event: dict[str, Any] | None = None,
+    event: dict[str, Any] | list[Any] | None = None,
 ) -> dict[str, Any]:
-    """Run PROBE for one function (``import``, ``invoke``) or for the whole layer (``modules``)."""
+    """Run PROBE for one function (``import``, ``invoke``, ``deferred``) or for the whole layer (``modules``)."""
     task = bundle.functions[function] if function else bundle.layer
     run = subprocess.run(
         [python, "-I", "-S", "-c", PROBE, str(task), str(bundle.layer), action, json.dumps(event or {})],
