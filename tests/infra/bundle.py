@@ -65,6 +65,8 @@ try:
     development = [
         m for m in ("pytest", "moto", "localstripe", "hypothesis", "aws_cdk") if importlib.util.find_spec(m)
     ]
+    if "billing.dataclass_code" in sys.modules:  # dataclasses' methods: compiled with the layer, or here
+        result["dataclass_code"] = sys.modules["billing.dataclass_code"].USED
 except ModuleNotFoundError as error:
     result["missing"] = error.name
     development = []

@@ -95,6 +95,16 @@ def test_each_function_imports_and_composes_from_the_bundle(bundle, backend, fun
 
 
 @needs_python
+@pytest.mark.parametrize("function", [f.name for f in FUNCTIONS])
+def test_each_function_creates_its_dataclasses_from_the_layer_s_compiled_code(bundle, backend, function):
+    # billing/dataclass_code.py: a class whose methods were not compiled with the layer is compiled at cold start.
+    result = probe(PYTHON, bundle, function, "import", backend_env(deployed_tracing_env(function)))
+    used = result["dataclass_code"]
+    assert used["misses"] == 0, f"{function}: {used['misses']} dataclass(es) compiled at cold start"
+    assert used["hits"] > 0
+
+
+@needs_python
 def test_every_billing_module_imports_from_the_layer_alone(bundle, backend):
     # compose() imports lazily what a route needs later (the Stripe adapter on the first payment route):
     # importing every module of the package covers those too.
