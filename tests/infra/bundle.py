@@ -38,12 +38,17 @@ try:
         result["import_ms"] = (time.perf_counter() - start) * 1000
         handler.compose()
         result["compose_ms"] = (time.perf_counter() - start) * 1000
-        if action == "deferred":  # event_json: [[label, [module, ...]], ...], each timed after the ones before
+        if action == "deferred":  # event_json: [[label, [step, ...]], ...], each timed after the ones before
             result["deferred_ms"] = {}
-            for label, modules in json.loads(event_json):
+            for label, steps in json.loads(event_json):
                 begin = time.perf_counter()
-                for module in modules:
-                    importlib.import_module(module)
+                for step in steps:  # "module", or "module.Class" read from a stored item (pydantic's adapter)
+                    if step[step.rfind(".") + 1].isupper():
+                        from pydantic import TypeAdapter
+                        module, _, name = step.rpartition(".")
+                        TypeAdapter(getattr(importlib.import_module(module), name))
+                    else:
+                        importlib.import_module(step)
                 result["deferred_ms"][label] = (time.perf_counter() - begin) * 1000
         if action == "invoke":
             class Context:
