@@ -315,13 +315,17 @@ def _transactions_with_item_undo(backend: Any, lock: threading.RLock) -> None:
                             old = current.to_json()["Attributes"]
                         failed = ("ConditionalCheckFailed", "The conditional request failed", old)
                 errors.append(failed or (None, None, None))
-                planned.append((op_type, op, key, current.to_json()["Attributes"] if current else None))
+                # What undoing the write restores. A Put or a Delete leaves the former Item object as it was (moto
+                # stores a new one, or drops it): kept as it is. An Update changes it in place: copied first.
+                if current is not None and op_type == "Update":
+                    current = current.to_json()["Attributes"]
+                planned.append((op_type, op, key, current))
             if any(code is not None for code, _, _ in errors):
                 for (code, _, _), (_, _, key, _) in zip(errors, planned, strict=False):
                     if code is not None:
                         CONDITION_FAILURES[str(next(iter(key.values())).get("S", "")).split("#", 1)[0]] += 1
                 raise TransactionCanceledException(errors)
-            undo: list[tuple[str, dict[str, Any], dict[str, Any] | None]] = []
+            undo: list[tuple[str, dict[str, Any], Any]] = []
             for index, (op_type, op, key, before) in enumerate(planned):
                 if op_type == "ConditionCheck":
                     continue
@@ -352,7 +356,9 @@ def _transactions_with_item_undo(backend: Any, lock: threading.RLock) -> None:
                         if former is None:
                             self.delete_item(table_name, touched)
                         else:
-                            self.put_item(table_name, former)
+                            self.put_item(
+                                table_name, former if isinstance(former, dict) else former.to_json()["Attributes"]
+                            )
                     if isinstance(error, MockValidationException):
                         raise
                     errors[index] = (type(error).__name__, str(error), None)
