@@ -45,7 +45,10 @@ def test_a_transaction_whose_last_write_is_refused_keeps_none_of_its_writes(dyna
 
     with pytest.raises(ClientError) as refusal:
         client.transact_write_items(
-            TransactItems=[first_write(table, kept), {"Put": {"TableName": table, "Item": {**refused, "big": TOO_LARGE}}}]
+            TransactItems=[
+                first_write(table, kept),
+                {"Put": {"TableName": table, "Item": {**refused, "big": TOO_LARGE}}},
+            ]
         )
 
     assert refusal.value.response["Error"]["Code"] in ("ValidationException", "TransactionCanceledException")
