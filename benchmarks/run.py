@@ -20,19 +20,19 @@ FIRST_CALL_DEFAULT_BUDGET_MS = 400
 RUNS = 5
 # What a function builds only with the first message that needs it, not on its row's ordinary message (which
 # reads an object the table does not hold): function → (what, its steps), timed in that order after compose
-# in fresh interpreters. A step is a module to import, or a stored class whose pydantic adapter the store
-# builds with the first item of it read (billing/adapters/documents.py).
+# in fresh interpreters. A step is a module to import, or "module:Class", a stored class whose pydantic
+# adapter the store builds with the first item of it read (billing/adapters/documents.py).
 DEFERRED = {
     "billing_worker": (
         (
             "adapters: the first subscription and invoice read",
-            ("billing.subscriptions.models.Subscription", "billing.invoices.models.Invoice"),
+            ("billing.subscriptions.models:Subscription", "billing.invoices.models:Invoice"),
         ),
     ),
     "payments": (
         (
             "adapters: the first invoice and payment read",
-            ("billing.invoices.models.Invoice", "billing.payments.models.Payment"),
+            ("billing.invoices.models:Invoice", "billing.payments.models:Payment"),
         ),
         (
             "then Stripe SDK: the first call to Stripe (a charge)",
@@ -40,7 +40,7 @@ DEFERRED = {
         ),
     ),
     "documents": (
-        ("adapters: the first invoice read", ("billing.invoices.models.Invoice",)),
+        ("adapters: the first invoice read", ("billing.invoices.models:Invoice",)),
         ("then reportlab: the first PDF", ("billing.adapters.pdf_reportlab",)),
         ("then Factur-X (lxml, pypdf): the first e-invoice", ("billing.adapters.facturx_documents",)),
     ),

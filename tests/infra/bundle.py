@@ -42,13 +42,12 @@ try:
             result["deferred_ms"] = {}
             for label, steps in json.loads(event_json):
                 begin = time.perf_counter()
-                for step in steps:  # "module", or "module.Class" read from a stored item (pydantic's adapter)
-                    if step[step.rfind(".") + 1].isupper():
+                for step in steps:  # "module": imported; "module:Class": its pydantic adapter built
+                    module, _, name = step.partition(":")
+                    imported = importlib.import_module(module)
+                    if name:
                         from pydantic import TypeAdapter
-                        module, _, name = step.rpartition(".")
-                        TypeAdapter(getattr(importlib.import_module(module), name))
-                    else:
-                        importlib.import_module(step)
+                        TypeAdapter(getattr(imported, name))
                 result["deferred_ms"][label] = (time.perf_counter() - begin) * 1000
         if action == "invoke":
             class Context:
