@@ -15,12 +15,15 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import jsii
 from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling
 from aws_cdk import aws_lambda as lambda_
+
+from billing.dataclass_code import CACHE_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYER_SOURCE = ROOT / "layers" / "common"
@@ -92,6 +95,23 @@ def bundle_layer(output_dir: str | os.PathLike[str], wheels: str = LAMBDA_WHEELS
             f"its bytecode for Lambda's python{LAMBDA_PYTHON}"
         )
     target = Path(output_dir) / "python"
+    _install_packages(target, wheels)
+    keep_aws_services(target / "botocore" / "data")
+    _copy_billing(target)
+    for stray in target.rglob("*.pyc"):  # bytecode a wheel shipped for another interpreter
+        stray.unlink()
+    # /opt is read-only on Lambda: without bytecode every cold start compiles every module from source.
+    # unchecked-hash, because the asset zip resets file times (a timestamp .pyc would never match) and
+    # the layer never changes once published.
+    subprocess.run(
+        [python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", str(target)],
+        check=True,
+    )
+    record_dataclass_code(python, target, wheels)
+    return target
+
+
+def _install_packages(target: Path, wheels: str) -> None:
     platforms = [arg for platform in WHEEL_PLATFORMS[wheels] for arg in ("--platform", platform)]
     subprocess.run(
         [
@@ -116,24 +136,31 @@ def bundle_layer(output_dir: str | os.PathLike[str], wheels: str = LAMBDA_WHEELS
         ],
         check=True,
     )
-    keep_aws_services(target / "botocore" / "data")
+
+
+def _copy_billing(target: Path) -> None:
     shutil.copytree(LAYER_SOURCE / "billing", target / "billing", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    for stray in target.rglob("*.pyc"):  # bytecode a wheel shipped for another interpreter
-        stray.unlink()
-    # /opt is read-only on Lambda: without bytecode every cold start compiles every module from source.
-    # unchecked-hash, because the asset zip resets file times (a timestamp .pyc would never match) and
-    # the layer never changes once published.
-    subprocess.run(
-        [python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", str(target)],
-        check=True,
-    )
-    # The methods dataclasses writes are compiled at every class creation, .pyc or not: compiled here once
-    # (billing/dataclass_code.py), ~40 ms of each cold start.
-    record = "import sys; sys.path.insert(0, sys.argv[1]); import billing.dataclass_code as c; c.record_package()"
-    subprocess.run(
-        [python, "-I", "-S", "-B", "-c", record, str(target)], check=True, env={"PATH": os.environ.get("PATH", "")}
-    )
-    return target
+
+
+def record_dataclass_code(python: str, target: Path, wheels: str) -> None:
+    """Compile once, into the layer, the methods dataclasses writes at every class creation, .pyc or not
+    (billing/dataclass_code.py: ~40 ms of each cold start). Recording imports every billing module, which a
+    layer built for another CPU cannot do here (its pydantic-core does not load). The texts dataclasses
+    writes are the same on every CPU, so such a layer's are recorded with this machine's build of the same
+    pinned packages, and the file copied in."""
+    with tempfile.TemporaryDirectory() as scratch:
+        site = target
+        if wheels != host_wheels():
+            site = Path(scratch) / "python"
+            _install_packages(site, host_wheels())
+            _copy_billing(site)
+        record = "import sys; sys.path.insert(0, sys.argv[1]); import billing.dataclass_code as c; c.record_package()"
+        subprocess.run(
+            [python, "-I", "-S", "-B", "-c", record, str(site)], check=True, env={"PATH": os.environ.get("PATH", "")}
+        )
+        if site != target:
+            name = CACHE_FILE.name
+            shutil.copy2(site / "billing" / name, target / "billing" / name)
 
 
 def keep_aws_services(data: Path) -> None:

@@ -8,12 +8,23 @@ test and fails only on Lambda (stripe once did). Here a python3.13 interpreter s
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 
 import botocore.session
 import pytest
 
+from billing.dataclass_code import CACHE_FILE
+from infra import packaging
 from infra.manifest import FUNCTIONS
-from infra.packaging import AWS_SERVICES, LAMBDA_PYTHON, LAYER_SOURCE, host_wheels, lambda_python
+from infra.packaging import (
+    AWS_SERVICES,
+    LAMBDA_PYTHON,
+    LAYER_SOURCE,
+    WHEEL_PLATFORMS,
+    host_wheels,
+    lambda_python,
+)
 from tests.infra.bundle import backend_env, deployed_tracing_env, first_events, probe, synthesize_bundle
 
 pytestmark = pytest.mark.infra
@@ -41,6 +52,35 @@ def test_the_layer_carries_python313_bytecode_only(bundle):
     # Every module has its bytecode, ours included.
     assert (bundle.layer / "billing" / "__pycache__" / "money.cpython-313.pyc").exists()
     assert (bundle.layer / "stripe" / "__init__.py").exists()
+
+
+@needs_python
+def test_a_layer_for_another_cpu_gets_the_dataclass_code_recorded_with_this_machine_s_packages(
+    tmp_path, bundle, monkeypatch
+):
+    # Lambda's layer is built for arm64, here usually on x86_64, where its pydantic-core cannot be imported
+    # to record (infra/packaging.py: record_dataclass_code). Recorded apart, the same texts must come out.
+    # The packages of this machine's CPU are the bundle's, already installed by the same pip command.
+    installed = []
+
+    def install(target, wheels):
+        installed.append(wheels)
+        shutil.copytree(bundle.layer, target, ignore=shutil.ignore_patterns("billing"), symlinks=True)
+
+    monkeypatch.setattr(packaging, "_install_packages", install)
+    other = next(cpu for cpu in WHEEL_PLATFORMS if cpu != host_wheels())
+    shutil.copytree(LAYER_SOURCE / "billing", tmp_path / "billing", ignore=shutil.ignore_patterns("__pycache__"))
+
+    packaging.record_dataclass_code(PYTHON, tmp_path, other)
+
+    read = "import marshal, sys; print(sorted(marshal.loads(open(sys.argv[1], 'rb').read()[4:])))"
+    recorded = [
+        subprocess.run([PYTHON, "-I", "-c", read, str(path)], capture_output=True, text=True, check=True).stdout
+        for path in (tmp_path / "billing" / CACHE_FILE.name, bundle.layer / "billing" / CACHE_FILE.name)
+    ]
+    assert installed == [host_wheels()]
+    assert recorded[0] == recorded[1]
+    assert len(recorded[0]) > 1000
 
 
 @needs_python
