@@ -148,19 +148,22 @@ def record_dataclass_code(python: str, target: Path, wheels: str) -> None:
     layer built for another CPU cannot do here (its pydantic-core does not load). The texts dataclasses
     writes are the same on every CPU, so such a layer's are recorded with this machine's build of the same
     pinned packages, and the file copied in."""
-    with tempfile.TemporaryDirectory() as scratch:
-        site = target
-        if wheels != host_wheels():
-            site = Path(scratch) / "python"
-            _install_packages(site, host_wheels())
-            _copy_billing(site)
-        record = "import sys; sys.path.insert(0, sys.argv[1]); import billing.dataclass_code as c; c.record_package()"
+    record = "import sys; sys.path.insert(0, sys.argv[1]); import billing.dataclass_code as c; c.record_package()"
+
+    def record_in(site: Path) -> None:
         subprocess.run(
             [python, "-I", "-S", "-B", "-c", record, str(site)], check=True, env={"PATH": os.environ.get("PATH", "")}
         )
-        if site != target:
-            name = CACHE_FILE.name
-            shutil.copy2(site / "billing" / name, target / "billing" / name)
+
+    if wheels == host_wheels():
+        record_in(target)
+        return
+    with tempfile.TemporaryDirectory() as scratch:
+        site = Path(scratch) / "python"
+        _install_packages(site, host_wheels())
+        _copy_billing(site)
+        record_in(site)
+        shutil.copy2(site / "billing" / CACHE_FILE.name, target / "billing" / CACHE_FILE.name)
 
 
 def keep_aws_services(data: Path) -> None:

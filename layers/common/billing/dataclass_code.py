@@ -62,7 +62,9 @@ def record(path: Path, import_all: Any) -> int:
     def recording_exec(source: Any, globals: Any = None, locals: Any = None) -> None:
         if isinstance(source, str):
             key = _key(source)
-            source = codes.get(key) or codes.setdefault(key, compile(source, "<string>", "exec"))
+            if key not in codes:
+                codes[key] = compile(source, "<string>", "exec")
+            source = codes[key]
         exec(source, globals, locals)  # noqa: S102
 
     _replace_exec(recording_exec)
